@@ -1,0 +1,7 @@
+import type { Command } from '../command.js';
+
+/**
+ * The subcommands, by name. Each lives in its own file (`serve.ts`, `demo.ts`, `run.ts`, `findings.ts`,
+ * `explain.ts`, `dump.ts`) and is added here when it exists.
+ */
+export const commands: Record<string, Command> = {};

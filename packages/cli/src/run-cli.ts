@@ -1,0 +1,38 @@
+import { CliError } from './cli-error.js';
+import { commands } from './commands/index.js';
+
+const USAGE = `usage: joblens <command> [options]
+
+commands:
+${Object.entries(commands)
+  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
+  .join('\n')}
+
+Run 'joblens <command> --help' for a command's options.`;
+
+/** Runs one command and returns the exit code. Errors become one line on stderr, never a stack trace. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`joblens: unknown command '${name}'\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    const message = error instanceof CliError ? error.message : describeUnexpected(error);
+    process.stderr.write(`joblens ${name}: ${message}\n`);
+    if (process.env.JOBLENS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return error instanceof CliError ? error.exitCode : 1;
+  }
+}
+
+function describeUnexpected(error: unknown): string {
+  if (error instanceof Error) return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+  return String(error);
+}

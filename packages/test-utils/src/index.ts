@@ -1,0 +1,1 @@
+export { ensureRedis, isPortOpen, REDIS_URL } from './ensure-redis.js';
