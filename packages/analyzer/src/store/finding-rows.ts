@@ -1,0 +1,80 @@
+import type { FindingType } from '@joblens/semconv';
+import type { Finding, FindingStatus, FindingTransition, Severity } from '../findings/finding.js';
+
+/** A `findings` row as SQLite returns it. */
+export interface FindingRow {
+  id: string;
+  type: string;
+  key: string;
+  status: string;
+  severity: string;
+  service: string | null;
+  queue: string | null;
+  worker: string | null;
+  subject: string;
+  summary: string;
+  next_step: string;
+  evidence: string;
+  since: number;
+  first_seen: number;
+  last_seen: number;
+  resolved_at: number | null;
+}
+
+export interface TransitionRow {
+  finding_id: string;
+  at: number;
+  from_status: string | null;
+  to_status: string;
+  summary: string;
+}
+
+export function toFindingRow(finding: Finding): FindingRow {
+  return {
+    id: finding.id,
+    type: finding.type,
+    key: finding.key,
+    status: finding.status,
+    severity: finding.severity,
+    service: finding.subject.service ?? null,
+    queue: finding.subject.queue ?? null,
+    worker: finding.subject.worker ?? null,
+    subject: JSON.stringify(finding.subject),
+    summary: finding.summary,
+    next_step: finding.nextStep,
+    evidence: JSON.stringify(finding.evidence),
+    since: finding.since,
+    first_seen: finding.firstSeen,
+    last_seen: finding.lastSeen,
+    resolved_at: finding.resolvedAt ?? null,
+  };
+}
+
+export function fromFindingRow(row: FindingRow): Finding {
+  const finding: Finding = {
+    id: row.id,
+    type: row.type as FindingType,
+    key: row.key,
+    status: row.status as FindingStatus,
+    severity: row.severity as Severity,
+    subject: JSON.parse(row.subject),
+    summary: row.summary,
+    nextStep: row.next_step,
+    evidence: JSON.parse(row.evidence),
+    since: row.since,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+  };
+  if (row.resolved_at !== null) finding.resolvedAt = row.resolved_at;
+  return finding;
+}
+
+export function fromTransitionRow(row: TransitionRow): FindingTransition {
+  return {
+    findingId: row.finding_id,
+    at: row.at,
+    from: row.from_status as FindingStatus | null,
+    to: row.to_status as FindingStatus,
+    summary: row.summary,
+  };
+}
