@@ -1,5 +1,8 @@
-import type { Span } from '@opentelemetry/api';
 import type { JobOutcome, QueueState } from '@joblens/semconv';
+import type { Span } from '@opentelemetry/api';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 /**
  * The SDK's contract with its users and its adapters. Every option is optional; defaults are stated
@@ -12,12 +15,18 @@ export interface JoblensOptions {
   serviceInstanceId?: string;
   /** Extra resource attributes. */
   resourceAttributes?: Record<string, string | number | boolean>;
-  /** Base OTLP/HTTP endpoint (`/v1/traces` etc. are appended). Default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318. Per-signal OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT win. */
+  /**
+   * Base OTLP/HTTP endpoint (`/v1/traces` etc. are appended). When set, it is used for every signal.
+   * Default: the per-signal OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT (used as is), else
+   * OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318.
+   */
   endpoint?: string;
-  /** Default: OTEL_EXPORTER_OTLP_PROTOCOL, else `http/protobuf`. */
+  /** Default: OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else `http/protobuf`. */
   protocol?: 'http/protobuf' | 'http/json';
-  /** Extra export headers (for example an Authorization bearer token). Default: OTEL_EXPORTER_OTLP_HEADERS. */
+  /** Extra export headers (for example an Authorization bearer token), added to OTEL_EXPORTER_OTLP_HEADERS and the per-signal variables. Default none. */
   headers?: Record<string, string>;
+  /** Time one export may take before it is abandoned, so a slow collector never holds the worker. Default 5000. */
+  exportTimeoutMillis?: number;
   /** How often running attempts emit a `still running` log record. Default 10000. */
   stillRunningIntervalMillis?: number;
   /** Metric export (and heartbeat) interval. Default: OTEL_METRIC_EXPORT_INTERVAL, else 10000. */
@@ -54,6 +63,8 @@ export interface JoblensOptions {
     slowThresholdMillis?: number;
     /** An attempt with a silent interval at least this long is gapped and kept. Default 5000. */
     gapThresholdMillis?: number;
+    /** Spans buffered per attempt while it runs; further spans of that attempt are counted and dropped. Default 1000. */
+    maxSpansPerAttempt?: number;
   };
   /** Bound on spans buffered for export; beyond it spans are dropped and counted, never blocking the job. Default 2048. */
   maxQueueSize?: number;
@@ -61,6 +72,12 @@ export interface JoblensOptions {
   onError?: (error: Error) => void;
   /** Optional Prometheus scrape endpoint for the worker's own metrics (for setups without a Collector). Off when unset. */
   prometheusPort?: number;
+  /** Replaces the OTLP span exporter (tests use OpenTelemetry's InMemorySpanExporter). */
+  spanExporter?: SpanExporter;
+  /** Replaces the OTLP log record exporter (tests use InMemoryLogRecordExporter). */
+  logRecordExporter?: LogRecordExporter;
+  /** Replaces the periodic OTLP metric reader (tests use a PeriodicExportingMetricReader over InMemoryMetricExporter, or a plain MetricReader). */
+  metricReader?: MetricReader;
 }
 
 /** What an adapter (or a user) knows about one attempt when it starts. */
@@ -90,7 +107,10 @@ export interface AttemptDescriptor {
    * Decides the outcome of a failed attempt (retry or not, and after how long). Default: `retry_scheduled`
    * when attempt < maxAttempts, `exhausted` when attempt >= maxAttempts, `failed` when maxAttempts is unknown.
    */
-  classifyFailure?: (error: unknown) => { outcome: Exclude<JobOutcome, 'completed'>; retryDelayMillis?: number };
+  classifyFailure?: (error: unknown) => {
+    outcome: Exclude<JobOutcome, 'completed'>;
+    retryDelayMillis?: number;
+  };
 }
 
 /** Handed to the job's function: the running attempt. */

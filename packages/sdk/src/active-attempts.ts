@@ -1,0 +1,129 @@
+import type { AttemptDescriptor } from './interfaces.js';
+
+/** The last checkpoint an attempt passed, as recorded on its span. */
+export type CheckpointRecord = {
+  readonly name: string;
+  /** JSON text, already bounded. */
+  readonly data?: string;
+  readonly atMs: number;
+};
+
+/** One running attempt, as the SDK's timers, snapshots, dumps and watchdog see it. */
+export type ActiveAttempt = {
+  readonly descriptor: AttemptDescriptor;
+  readonly traceId: string;
+  readonly spanId: string;
+  /** Unix ms. */
+  readonly startedAtMs: number;
+  /** Unix ms of the last step start or end, event or checkpoint. */
+  readonly lastActivityMs: number;
+  /** Open steps, outermost first. */
+  readonly steps: readonly string[];
+  readonly lastCheckpoint?: CheckpointRecord;
+};
+
+/** Read-only view of the registry, handed to features. */
+export type ActiveAttemptsView = {
+  list(): readonly ActiveAttempt[];
+  /** Age in seconds of the oldest running attempt; 0 when none. */
+  oldestAgeSeconds(nowMs: number): number;
+  /** The attempt silent for the longest time, with its silence in seconds; undefined when none run. */
+  mostSilent(nowMs: number): { attempt: ActiveAttempt; silenceSeconds: number } | undefined;
+};
+
+type MutableAttempt = {
+  descriptor: AttemptDescriptor;
+  traceId: string;
+  spanId: string;
+  startedAtMs: number;
+  lastActivityMs: number;
+  steps: string[];
+  lastCheckpoint?: CheckpointRecord;
+};
+
+/** The innermost open step of an attempt, if any. */
+export function currentStepOf(attempt: ActiveAttempt): string | undefined {
+  return attempt.steps.length > 0 ? attempt.steps[attempt.steps.length - 1] : undefined;
+}
+
+/** Seconds since the attempt's last activity, never negative. */
+export function silenceSecondsOf(attempt: ActiveAttempt, nowMs: number): number {
+  return Math.max(0, nowMs - attempt.lastActivityMs) / 1000;
+}
+
+/**
+ * Registry of the attempts running in this process, keyed by attempt span id. Attempts may run
+ * concurrently, so the step stack is per attempt rather than global.
+ */
+export class ActiveAttempts implements ActiveAttemptsView {
+  readonly #attempts = new Map<string, MutableAttempt>();
+
+  add(init: {
+    descriptor: AttemptDescriptor;
+    traceId: string;
+    spanId: string;
+    startedAtMs: number;
+  }): ActiveAttempt {
+    const attempt: MutableAttempt = { ...init, lastActivityMs: init.startedAtMs, steps: [] };
+    this.#attempts.set(init.spanId, attempt);
+    return attempt;
+  }
+
+  remove(spanId: string): void {
+    this.#attempts.delete(spanId);
+  }
+
+  get(spanId: string): ActiveAttempt | undefined {
+    return this.#attempts.get(spanId);
+  }
+
+  touch(spanId: string, nowMs: number): void {
+    const attempt = this.#attempts.get(spanId);
+    if (attempt) attempt.lastActivityMs = nowMs;
+  }
+
+  enterStep(spanId: string, step: string, nowMs: number): void {
+    const attempt = this.#attempts.get(spanId);
+    if (!attempt) return;
+    attempt.steps.push(step);
+    attempt.lastActivityMs = nowMs;
+  }
+
+  /** Removes the innermost occurrence of `step`: concurrent steps of one attempt may end out of order. */
+  leaveStep(spanId: string, step: string, nowMs: number): void {
+    const attempt = this.#attempts.get(spanId);
+    if (!attempt) return;
+    const index = attempt.steps.lastIndexOf(step);
+    if (index >= 0) attempt.steps.splice(index, 1);
+    attempt.lastActivityMs = nowMs;
+  }
+
+  recordCheckpoint(spanId: string, checkpoint: CheckpointRecord): void {
+    const attempt = this.#attempts.get(spanId);
+    if (!attempt) return;
+    attempt.lastCheckpoint = checkpoint;
+    attempt.lastActivityMs = checkpoint.atMs;
+  }
+
+  get size(): number {
+    return this.#attempts.size;
+  }
+
+  list(): readonly ActiveAttempt[] {
+    return [...this.#attempts.values()];
+  }
+
+  oldestAgeSeconds(nowMs: number): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const attempt of this.#attempts.values()) oldest = Math.min(oldest, attempt.startedAtMs);
+    return oldest === Number.POSITIVE_INFINITY ? 0 : Math.max(0, nowMs - oldest) / 1000;
+  }
+
+  mostSilent(nowMs: number): { attempt: ActiveAttempt; silenceSeconds: number } | undefined {
+    let best: MutableAttempt | undefined;
+    for (const attempt of this.#attempts.values()) {
+      if (!best || attempt.lastActivityMs < best.lastActivityMs) best = attempt;
+    }
+    return best ? { attempt: best, silenceSeconds: silenceSecondsOf(best, nowMs) } : undefined;
+  }
+}
