@@ -1,0 +1,42 @@
+/** Detector thresholds by finding type, then option name, e.g. `{ mystery_gap: { gapThresholdSeconds: 2 } }`. */
+export type DetectorOverrides = Record<string, Record<string, number | string | boolean>>;
+
+/** The analyzer's settings, all resolved. Every field has a default, so `{}` is a valid input. */
+export interface AnalyzerConfig {
+  /** Interface both servers bind to. Default `127.0.0.1`: nothing is exposed unless asked. */
+  host: string;
+  /** OTLP/HTTP port (`/v1/traces`, `/v1/metrics`, `/v1/logs`). Default 4318; 0 picks a free port. */
+  otlpPort: number;
+  /** API, findings page, `/metrics`, `/ping` port. Default 4320; 0 picks a free port. */
+  port: number;
+  /** Directory of the SQLite file `joblens.db`. Default `./.joblens`; `:memory:` keeps nothing on disk. */
+  dataDir: string;
+  /** Bearer token required on ingest, `/api/*`, the page and `/metrics` when set. Default: none. */
+  token?: string;
+  /** Jaeger UI base URL for trace links on the page (e.g. `http://localhost:16686`). Default: none. */
+  jaegerUrl?: string;
+  /** Slack-compatible webhook that receives every finding transition. Default: none. */
+  alertWebhookUrl?: string;
+  /** How often detectors run. Default 1000. */
+  evaluationIntervalMillis: number;
+  /** Largest OTLP request body, before and after gzip. Default 8 MiB. */
+  maxBodyBytes: number;
+  /** Detector threshold overrides, checked against each detector's defaults. Default: none. */
+  detectors: DetectorOverrides;
+  /** Heartbeat monitor definitions, passed to the monitors code which checks their shape. Default `[]`. */
+  monitors: unknown;
+}
+
+export const DEFAULT_CONFIG: Readonly<AnalyzerConfig> = {
+  host: '127.0.0.1',
+  otlpPort: 4318,
+  port: 4320,
+  dataDir: './.joblens',
+  evaluationIntervalMillis: 1000,
+  maxBodyBytes: 8 * 1024 * 1024,
+  detectors: {},
+  monitors: [],
+};
+
+/** `dataDir` value that keeps the database in memory (tests, throwaway runs). */
+export const IN_MEMORY_DATA_DIR = ':memory:';

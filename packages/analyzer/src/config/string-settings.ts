@@ -1,0 +1,63 @@
+import type { AnalyzerConfig } from './analyzer-config.js';
+import { ConfigError } from './config-error.js';
+
+/** Settings that environment variables and command-line flags can give, as text. */
+export const STRING_SETTINGS = {
+  host: { env: 'JOBLENS_HOST', flag: 'host', kind: 'string' },
+  otlpPort: { env: 'JOBLENS_OTLP_PORT', flag: 'otlp-port', kind: 'number' },
+  port: { env: 'JOBLENS_PORT', flag: 'port', kind: 'number' },
+  dataDir: { env: 'JOBLENS_DATA_DIR', flag: 'data-dir', kind: 'string' },
+  token: { env: 'JOBLENS_TOKEN', flag: 'token', kind: 'string' },
+  jaegerUrl: { env: 'JOBLENS_JAEGER_URL', flag: 'jaeger-url', kind: 'string' },
+  alertWebhookUrl: { env: 'JOBLENS_ALERT_WEBHOOK_URL', flag: 'alert-webhook-url', kind: 'string' },
+  evaluationIntervalMillis: {
+    env: 'JOBLENS_EVALUATION_INTERVAL_MILLIS',
+    flag: 'evaluation-interval-millis',
+    kind: 'number',
+  },
+  maxBodyBytes: { env: 'JOBLENS_MAX_BODY_BYTES', flag: 'max-body-bytes', kind: 'number' },
+} as const satisfies Partial<
+  Record<keyof AnalyzerConfig, { env: string; flag: string; kind: 'string' | 'number' }>
+>;
+
+export type StringSettingName = keyof typeof STRING_SETTINGS;
+
+/** Environment variable naming the configuration file, when `--config` is not given. */
+export const CONFIG_FILE_ENV = 'JOBLENS_CONFIG';
+
+/** Reads the `JOBLENS_*` variables that are set; numbers are parsed, and bad ones named by their variable. */
+export function readEnvConfig(env: Record<string, string | undefined>): Partial<AnalyzerConfig> {
+  return readStrings(
+    (name) => env[STRING_SETTINGS[name].env],
+    (name) => STRING_SETTINGS[name].env,
+  );
+}
+
+/** Reads flags by their config field names (as `parseArgs` results keyed by flag name). */
+export function readFlagConfig(flags: Record<string, string | undefined>): Partial<AnalyzerConfig> {
+  return readStrings(
+    (name) => flags[STRING_SETTINGS[name].flag],
+    (name) => `--${STRING_SETTINGS[name].flag}`,
+  );
+}
+
+function readStrings(
+  read: (name: StringSettingName) => string | undefined,
+  source: (name: StringSettingName) => string,
+): Partial<AnalyzerConfig> {
+  const result: Record<string, string | number> = {};
+  for (const name of Object.keys(STRING_SETTINGS) as StringSettingName[]) {
+    const text = read(name);
+    if (text === undefined || text === '') continue;
+    if (STRING_SETTINGS[name].kind === 'string') {
+      result[name] = text;
+      continue;
+    }
+    const number = Number(text);
+    if (text.trim() === '' || !Number.isFinite(number)) {
+      throw new ConfigError(`${name} (${source(name)}) must be a number, got ${JSON.stringify(text)}`);
+    }
+    result[name] = number;
+  }
+  return result as Partial<AnalyzerConfig>;
+}

@@ -1,0 +1,141 @@
+import { type AnalyzerConfig, DEFAULT_CONFIG, type DetectorOverrides } from './analyzer-config.js';
+import { ConfigError, describeValue } from './config-error.js';
+
+/** Each detector's default options by finding type; the names overrides are checked against. */
+export type DetectorDefaults = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+type FieldCheck = (value: unknown, field: string) => unknown;
+
+const FIELDS: Record<keyof AnalyzerConfig, FieldCheck> = {
+  host: nonEmptyString,
+  otlpPort: port,
+  port: port,
+  dataDir: nonEmptyString,
+  token: nonEmptyString,
+  jaegerUrl: httpUrl,
+  alertWebhookUrl: httpUrl,
+  evaluationIntervalMillis: positiveInteger,
+  maxBodyBytes: positiveInteger,
+  detectors: () => undefined, // checked against the detectors' defaults below
+  monitors: monitorsSection,
+};
+
+/**
+ * Checks a merged configuration (file, environment and flags already layered) and fills in defaults.
+ * Unknown fields are errors rather than ignored: a misspelt threshold silently left at its default
+ * is how a detector ends up "not working".
+ */
+export function validateConfig(input: unknown, detectorDefaults: DetectorDefaults): AnalyzerConfig {
+  const raw = input ?? {};
+  if (!isPlainObject(raw))
+    throw new ConfigError(`the configuration must be an object, got ${describeValue(raw)}`);
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const [field, value] of Object.entries(raw)) {
+    const check = FIELDS[field as keyof AnalyzerConfig];
+    if (!check) {
+      throw new ConfigError(`unknown field "${field}" (known: ${Object.keys(FIELDS).join(', ')})`);
+    }
+    if (value === undefined || value === null) continue;
+    check(value, field);
+    config[field] = value;
+  }
+  config.detectors = validateDetectors(raw.detectors, detectorDefaults);
+  return config as unknown as AnalyzerConfig;
+}
+
+function validateDetectors(input: unknown, defaults: DetectorDefaults): DetectorOverrides {
+  if (input === undefined || input === null) return {};
+  if (!isPlainObject(input)) {
+    throw new ConfigError(
+      `detectors must be an object of detector type to options, got ${describeValue(input)}`,
+    );
+  }
+  const result: DetectorOverrides = {};
+  for (const [type, options] of Object.entries(input)) {
+    const known = defaults[type];
+    if (!known) {
+      throw new ConfigError(
+        `detectors.${type} is not a detector (known: ${Object.keys(defaults).join(', ')})`,
+      );
+    }
+    if (!isPlainObject(options)) {
+      throw new ConfigError(
+        `detectors.${type} must be an object of option values, got ${describeValue(options)}`,
+      );
+    }
+    result[type] = {};
+    for (const [name, value] of Object.entries(options)) {
+      const field = `detectors.${type}.${name}`;
+      if (!(name in known)) {
+        throw new ConfigError(
+          `${field} is not an option of ${type} (known: ${Object.keys(known).join(', ')})`,
+        );
+      }
+      result[type][name] = checkLike(known[name], value, field);
+    }
+  }
+  return result;
+}
+
+/** Overrides take the type of the default: numbers stay numbers, and a positive default wants a positive value. */
+function checkLike(defaultValue: unknown, value: unknown, field: string): number | string | boolean {
+  if (typeof defaultValue === 'number') {
+    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    const positive = defaultValue > 0;
+    if (typeof number !== 'number' || !Number.isFinite(number) || (positive ? number <= 0 : number < 0)) {
+      throw new ConfigError(
+        `${field} must be a ${positive ? 'positive' : 'non-negative'} number, got ${describeValue(value)}`,
+      );
+    }
+    return number;
+  }
+  if (typeof defaultValue === 'boolean') {
+    if (typeof value !== 'boolean')
+      throw new ConfigError(`${field} must be true or false, got ${describeValue(value)}`);
+    return value;
+  }
+  if (typeof value !== 'string')
+    throw new ConfigError(`${field} must be a string, got ${describeValue(value)}`);
+  return value;
+}
+
+function nonEmptyString(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(`${field} must be a non-empty string, got ${describeValue(value)}`);
+  }
+}
+
+function port(value: unknown, field: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError(`${field} must be a port number from 0 to 65535, got ${describeValue(value)}`);
+  }
+}
+
+function positiveInteger(value: unknown, field: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(`${field} must be a positive integer, got ${describeValue(value)}`);
+  }
+}
+
+function httpUrl(value: unknown, field: string): void {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(`${field} must be an http(s) URL, got ${describeValue(value)}`);
+  }
+}
+
+/** The monitors code checks each definition; here only the outer shape (a list, or an object with options). */
+function monitorsSection(value: unknown, field: string): void {
+  if (!Array.isArray(value) && !isPlainObject(value)) {
+    throw new ConfigError(`${field} must be a list of monitor definitions, got ${describeValue(value)}`);
+  }
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
