@@ -22,8 +22,17 @@ export type ActiveAttempt = {
   readonly lastCheckpoint?: CheckpointRecord;
 };
 
+/**
+ * Called synchronously after an attempt is added or removed, or enters, leaves or marks progress.
+ * The watchdog needs this: when a job blocks the event loop right after entering a step, no timer
+ * gets to run on the main thread, so the step must be published at the moment it changes.
+ */
+export type AttemptChangeListener = (attempt: ActiveAttempt, removed: boolean) => void;
+
 /** Read-only view of the registry, handed to features. */
 export type ActiveAttemptsView = {
+  /** Subscribes to changes; returns the function that unsubscribes. Listeners must be cheap and never throw. */
+  onChange(listener: AttemptChangeListener): () => void;
   list(): readonly ActiveAttempt[];
   /** Age in seconds of the oldest running attempt; 0 when none. */
   oldestAgeSeconds(nowMs: number): number;
@@ -57,6 +66,25 @@ export function silenceSecondsOf(attempt: ActiveAttempt, nowMs: number): number 
  */
 export class ActiveAttempts implements ActiveAttemptsView {
   readonly #attempts = new Map<string, MutableAttempt>();
+  readonly #listeners = new Set<AttemptChangeListener>();
+
+  onChange(listener: AttemptChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  #notify(attempt: MutableAttempt, removed: boolean): void {
+    if (this.#listeners.size === 0) return;
+    for (const listener of this.#listeners) {
+      try {
+        listener(attempt, removed);
+      } catch {
+        // A listener's failure must never reach the job that caused the change.
+      }
+    }
+  }
 
   add(init: {
     descriptor: AttemptDescriptor;
@@ -66,11 +94,15 @@ export class ActiveAttempts implements ActiveAttemptsView {
   }): ActiveAttempt {
     const attempt: MutableAttempt = { ...init, lastActivityMs: init.startedAtMs, steps: [] };
     this.#attempts.set(init.spanId, attempt);
+    this.#notify(attempt, false);
     return attempt;
   }
 
   remove(spanId: string): void {
+    const attempt = this.#attempts.get(spanId);
+    if (!attempt) return;
     this.#attempts.delete(spanId);
+    this.#notify(attempt, true);
   }
 
   get(spanId: string): ActiveAttempt | undefined {
@@ -79,7 +111,9 @@ export class ActiveAttempts implements ActiveAttemptsView {
 
   touch(spanId: string, nowMs: number): void {
     const attempt = this.#attempts.get(spanId);
-    if (attempt) attempt.lastActivityMs = nowMs;
+    if (!attempt) return;
+    attempt.lastActivityMs = nowMs;
+    this.#notify(attempt, false);
   }
 
   enterStep(spanId: string, step: string, nowMs: number): void {
@@ -87,6 +121,7 @@ export class ActiveAttempts implements ActiveAttemptsView {
     if (!attempt) return;
     attempt.steps.push(step);
     attempt.lastActivityMs = nowMs;
+    this.#notify(attempt, false);
   }
 
   /** Removes the innermost occurrence of `step`: concurrent steps of one attempt may end out of order. */
@@ -96,6 +131,7 @@ export class ActiveAttempts implements ActiveAttemptsView {
     const index = attempt.steps.lastIndexOf(step);
     if (index >= 0) attempt.steps.splice(index, 1);
     attempt.lastActivityMs = nowMs;
+    this.#notify(attempt, false);
   }
 
   recordCheckpoint(spanId: string, checkpoint: CheckpointRecord): void {
@@ -103,6 +139,7 @@ export class ActiveAttempts implements ActiveAttemptsView {
     if (!attempt) return;
     attempt.lastCheckpoint = checkpoint;
     attempt.lastActivityMs = checkpoint.atMs;
+    this.#notify(attempt, false);
   }
 
   get size(): number {
