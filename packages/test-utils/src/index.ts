@@ -1,1 +1,24 @@
 export { ensureRedis, isPortOpen, REDIS_URL } from './ensure-redis.js';
+export type {
+  AttemptSpanInit,
+  EventLoopBlockedInit,
+  JobLogInit,
+  JobLogKindName,
+  ResourceInit,
+  StepSpanInit,
+} from './telemetry-factories.js';
+export {
+  makeActiveJobsPoint,
+  makeAttemptSpan,
+  makeCheckpointEvent,
+  makeEventLoopBlockedLog,
+  makeHeartbeatPoint,
+  makeJobLog,
+  makeLastSuccessPoint,
+  makeOldestReadyAgePoint,
+  makeQueueDepthPoint,
+  makeResource,
+  makeSpanId,
+  makeStepSpan,
+  makeTraceId,
+} from './telemetry-factories.js';
