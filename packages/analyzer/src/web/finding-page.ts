@@ -1,0 +1,54 @@
+import type { Finding, FindingTransition } from '../findings/finding.js';
+import type { FindingSources } from './finding-sources.js';
+import { describeSubject } from './findings-page.js';
+import { formatAge, formatTime } from './format.js';
+import { html, type SafeHtml, safeHref } from './html.js';
+import { renderLayout } from './layout.js';
+import { renderTimelineSvg } from './timeline-svg.js';
+
+export function renderFindingPage(sources: FindingSources, finding: Finding): string {
+  const now = sources.now();
+  const transitions = sources.store.transitions(finding.id);
+  const timeline = sources.timelineFor(finding);
+  const body = html`
+<p><a href="/">← all findings</a></p>
+<h1><code>${finding.type}</code> <span class="sev-${finding.severity}">${finding.severity}</span> <span class="status-${finding.status}">${finding.status}</span></h1>
+<p id="summary">${finding.summary}</p>
+<p><strong>Next step:</strong> ${finding.nextStep}</p>
+<section><h2>Subject</h2><p>${describeSubject(finding)}</p>
+<p class="muted">first seen ${formatTime(finding.firstSeen)} · last seen ${formatAge(finding.lastSeen, now)}${finding.resolvedAt ? html` · resolved ${formatTime(finding.resolvedAt)}` : ''} · id <code>${finding.id}</code> · <a href="/api/findings/${encodeURIComponent(finding.id)}/context">explain (Markdown)</a></p></section>
+<section><h2>Evidence</h2>${renderFigures(finding)}${renderTraces(finding, sources.jaegerUrl)}</section>
+<section id="timeline"><h2>Job timeline</h2>${timeline ? renderTimelineSvg(timeline, now) : html`<p class="muted">No job timeline for this finding.</p>`}</section>
+<section><h2>Transitions</h2>${renderTransitions(transitions)}</section>`;
+  return renderLayout(`${finding.type} ${finding.id}`, 'findings', body);
+}
+
+function renderFigures(finding: Finding): SafeHtml {
+  const entries = Object.entries(finding.evidence.figures);
+  if (entries.length === 0) return html``;
+  return html`<table class="figures"><tbody>${entries.map(
+    ([k, v]) =>
+      html`<tr><th>${k}</th><td>${typeof v === 'number' ? Number(v.toFixed(3)) : String(v)}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+function renderTraces(finding: Finding, jaegerUrl: string | undefined): SafeHtml {
+  const traces = finding.evidence.traces;
+  if (traces.length === 0) return html``;
+  return html`<h3>Traces</h3><ul class="traces">${traces.map((t) => {
+    const ids = html`<code>${t.traceId}</code>${t.spanId ? html` span <code>${t.spanId}</code>` : ''}`;
+    if (!jaegerUrl) return html`<li>${t.label}: ${ids}</li>`;
+    const href = safeHref(
+      `${jaegerUrl.replace(/\/$/, '')}/trace/${encodeURIComponent(t.traceId)}${t.spanId ? `?uiFind=${encodeURIComponent(t.spanId)}` : ''}`,
+    );
+    return html`<li>${t.label}: <a href="${href}" target="_blank" rel="noopener">${ids} in Jaeger</a></li>`;
+  })}</ul>`;
+}
+
+function renderTransitions(transitions: FindingTransition[]): SafeHtml {
+  if (transitions.length === 0) return html`<p class="muted">None recorded.</p>`;
+  return html`<table><thead><tr><th>at</th><th>from</th><th>to</th><th>summary</th></tr></thead><tbody>${transitions.map(
+    (t) =>
+      html`<tr><td>${formatTime(t.at)}</td><td>${t.from ?? '–'}</td><td class="status-${t.to}">${t.to}</td><td>${t.summary}</td></tr>`,
+  )}</tbody></table>`;
+}

@@ -1,0 +1,67 @@
+import { type Request, type Response, Router } from 'express';
+import { renderFindingPage } from './finding-page.js';
+import type { FindingSources } from './finding-sources.js';
+import { readFilters, renderFindingsPage } from './findings-page.js';
+import { html } from './html.js';
+import { renderLayout } from './layout.js';
+import { renderMonitorsPage } from './monitors-page.js';
+import { renderWorkersPage } from './workers-page.js';
+
+/** The findings page, server-rendered: `/`, `/findings/:id`, `/workers`, `/monitors`. */
+export function createWebRouter(sources: FindingSources): Router {
+  const router = Router();
+  const send = (res: Response, status: number, page: string) => {
+    res.status(status).type('html').set('Cache-Control', 'no-store').send(page);
+  };
+  // A page that fails to render answers a plain 500 page: never a stack trace, never a crash.
+  const page = (render: (req: Request, res: Response) => void) => (req: Request, res: Response) => {
+    try {
+      render(req, res);
+    } catch (error) {
+      console.error('joblens: rendering', req.path, 'failed:', error);
+      send(
+        res,
+        500,
+        renderLayout(
+          'Error',
+          'findings',
+          html`<h1>This page failed to render</h1><p>The analyzer logged why.</p>`,
+        ),
+      );
+    }
+  };
+  router.get(
+    '/',
+    page((req, res) =>
+      send(res, 200, renderFindingsPage(sources, readFilters(req.query as Record<string, unknown>))),
+    ),
+  );
+  router.get(
+    '/findings/:id',
+    page((req, res) => {
+      const finding = sources.store.get(String(req.params.id));
+      if (!finding) {
+        send(
+          res,
+          404,
+          renderLayout(
+            'Not found',
+            'findings',
+            html`<h1>No finding ${req.params.id}</h1><p><a href="/">All findings</a></p>`,
+          ),
+        );
+        return;
+      }
+      send(res, 200, renderFindingPage(sources, finding));
+    }),
+  );
+  router.get(
+    '/workers',
+    page((_req, res) => send(res, 200, renderWorkersPage(sources))),
+  );
+  router.get(
+    '/monitors',
+    page((_req, res) => send(res, 200, renderMonitorsPage(sources))),
+  );
+  return router;
+}
