@@ -1,7 +1,10 @@
 import type { Command } from '../command.js';
+import { dumpCommand } from './dump.js';
 
 /**
  * The subcommands, by name. Each lives in its own file (`serve.ts`, `demo.ts`, `run.ts`, `findings.ts`,
  * `explain.ts`, `dump.ts`) and is added here when it exists.
  */
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  dump: dumpCommand,
+};
