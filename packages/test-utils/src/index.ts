@@ -1,3 +1,4 @@
+export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './ensure-chromium.js';
 export { ensureRedis, isPortOpen, REDIS_URL } from './ensure-redis.js';
 export type {
   AttemptSpanInit,
