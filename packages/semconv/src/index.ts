@@ -184,3 +184,11 @@ export const FINDING_TYPES = [
   'runaway_job',
 ] as const;
 export type FindingType = (typeof FINDING_TYPES)[number];
+
+// ---- Appended by the SDK extras (watchdog) --------------------------------------------------------
+/**
+ * Emitted by the main thread once its event loop turns again after a block the watchdog reported;
+ * `joblens.event_loop.blocked_duration` is then the block's total length. The watchdog thread's
+ * {@link LOG_EVENT_LOOP_BLOCKED} record is the one sent while the block lasts.
+ */
+export const LOG_EVENT_LOOP_RECOVERED = 'joblens.event_loop.recovered';
