@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { redactText, redactValue } from '../../src/explain/redact.js';
+
+describe('redaction', () => {
+  it('drops the values of attributes whose names say they are secrets', () => {
+    const out = redactValue({
+      'http.request.header.authorization': 'Bearer abc',
+      db_password: 'hunter2',
+      'api-key': 'k',
+      'joblens.job.id': '42',
+    });
+    expect(out).toEqual({
+      'http.request.header.authorization': '[REDACTED]',
+      db_password: '[REDACTED]',
+      'api-key': '[REDACTED]',
+      'joblens.job.id': '42',
+    });
+  });
+
+  it('masks credentials inside free text', () => {
+    expect(redactText('connect postgres://app:s3cret@db:5432/x failed')).toBe(
+      'connect postgres://[REDACTED]@db:5432/x failed',
+    );
+    expect(redactText('sent Authorization: Bearer abcdefghijklmnop')).toContain('Bearer [REDACTED]');
+    expect(redactText('url?token=abc123&x=1')).toBe('url?token=[REDACTED]&x=1');
+    expect(redactText('jwt eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl')).toBe('jwt [REDACTED]');
+  });
+
+  it('redacts nested values and survives hostile nesting', () => {
+    let deep: Record<string, unknown> = { secret: 'x' };
+    for (let i = 0; i < 1000; i++) deep = { next: deep };
+    expect(() => redactValue(deep)).not.toThrow();
+    expect(redactValue({ a: [{ token: 't' }] })).toEqual({ a: [{ token: '[REDACTED]' }] });
+  });
+});
