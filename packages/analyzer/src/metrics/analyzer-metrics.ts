@@ -1,0 +1,258 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type {
+  DetectorRunStats,
+  FinishedAttemptRow,
+  OpenFindings,
+  QueueMetricsRow,
+  ReceiverTotals,
+  WorkerMetricsRow,
+} from './metric-inputs.js';
+
+const SIGNALS = ['traces', 'metrics', 'logs'] as const;
+/** Attempt durations: from sub-second jobs to hour-long batch work. */
+const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+/** Silent intervals: the default gap threshold (5 s) sits on a bucket bound so alert rules can use `le="5"`. */
+const GAP_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900];
+
+/**
+ * The analyzer's Prometheus metrics, on a registry of its own (two analyzers in one test process must not
+ * share series). Names and labels are the contract the dashboards and alert rules are written against.
+ * Gauges describing current state are rebuilt on each evaluation, so series of gone workers, queues and
+ * findings disappear instead of freezing at their last value.
+ */
+export class AnalyzerMetrics {
+  readonly registry = new Registry();
+  private readonly findingsOpen = this.gauge('joblens_findings_open', 'Open findings by type and subject.', [
+    'type',
+    'severity',
+    'service',
+    'queue',
+    'worker',
+  ]);
+  private readonly findingsOpened = this.counter(
+    'joblens_findings_opened_total',
+    'Findings opened since start.',
+    ['type'],
+  );
+  private readonly heartbeatAge = this.gauge(
+    'joblens_worker_heartbeat_age_seconds',
+    "Seconds since the worker's last heartbeat metric.",
+    ['service', 'worker', 'host'],
+  );
+  private readonly activeJobs = this.gauge('joblens_worker_active_jobs', 'Jobs the worker is running now.', [
+    'service',
+    'worker',
+    'host',
+  ]);
+  private readonly jobShare = this.gauge(
+    'joblens_worker_job_share',
+    "The worker's share (0..1) of the queue's attempts in the imbalance window.",
+    ['service', 'queue', 'worker', 'host'],
+  );
+  private readonly imbalance = this.gauge(
+    'joblens_queue_imbalance_ratio',
+    "The hottest worker's share divided by the fair share (1 / number of workers).",
+    ['service', 'queue'],
+  );
+  private readonly queueDepth = this.gauge(
+    'joblens_queue_depth',
+    'Jobs in the queue by state, as its adapter last reported.',
+    ['service', 'queue', 'state'],
+  );
+  private readonly oldestReady = this.gauge(
+    'joblens_queue_oldest_ready_age_seconds',
+    'Age of the oldest ready job, as the queue adapter last reported.',
+    ['service', 'queue'],
+  );
+  private readonly attempts = this.counter(
+    'joblens_job_attempts_total',
+    'Finished job attempts by outcome.',
+    ['service', 'queue', 'job_name', 'outcome'],
+  );
+  private readonly retries = this.counter(
+    'joblens_job_retries_total',
+    'Attempts after the first (retries run).',
+    ['service', 'queue', 'job_name'],
+  );
+  private readonly duration = new Histogram({
+    name: 'joblens_job_duration_seconds',
+    help: 'Attempt durations.',
+    labelNames: ['service', 'queue', 'job_name'],
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly gap = new Histogram({
+    name: 'joblens_job_gap_seconds',
+    help: 'Longest silent interval (no step, event or checkpoint) of each finished attempt.',
+    labelNames: ['service', 'queue', 'job_name'],
+    buckets: GAP_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly received = this.counter('joblens_analyzer_received_items_total', 'OTLP items received.', [
+    'signal',
+  ]);
+  private readonly rejected = this.counter('joblens_analyzer_rejected_items_total', 'OTLP items rejected.', [
+    'signal',
+  ]);
+  private readonly decodeErrors = this.counter(
+    'joblens_analyzer_decode_errors_total',
+    'OTLP requests that did not decode.',
+    ['signal'],
+  );
+  private readonly detectorErrors = this.counter(
+    'joblens_analyzer_detector_errors_total',
+    'Detector evaluations that threw.',
+    ['detector'],
+  );
+  private readonly detectorSeconds = new Histogram({
+    name: 'joblens_analyzer_detector_evaluation_seconds',
+    help: 'Time one detector took for one evaluation.',
+    labelNames: ['detector'],
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  private readonly windowItems = this.gauge(
+    'joblens_analyzer_window_items',
+    'Items held in each model window.',
+    ['window'],
+  );
+  private readonly storeSeconds = new Histogram({
+    name: 'joblens_analyzer_store_operation_seconds',
+    help: 'Time of finding store operations.',
+    labelNames: ['operation'],
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+    registers: [this.registry],
+  });
+  private readonly alerts = this.counter('joblens_analyzer_alerts_total', 'Alert deliveries by result.', [
+    'result',
+  ]);
+  private readonly lastReceiverTotals: ReceiverTotals = emptyTotals();
+
+  constructor() {
+    // Pre-create signal series so rate() works from the first scrape, before any traffic.
+    for (const signal of SIGNALS) {
+      this.received.inc({ signal }, 0);
+      this.rejected.inc({ signal }, 0);
+      this.decodeErrors.inc({ signal }, 0);
+    }
+  }
+
+  refreshFindings(open: OpenFindings): void {
+    this.findingsOpen.reset();
+    for (const f of open) {
+      this.findingsOpen.inc({
+        type: f.type,
+        severity: f.severity,
+        service: f.subject.service ?? '',
+        queue: f.subject.queue ?? '',
+        worker: f.subject.worker ?? '',
+      });
+    }
+  }
+
+  countOpened(type: string): void {
+    this.findingsOpened.inc({ type });
+  }
+
+  refreshWorkers(workers: readonly WorkerMetricsRow[]): void {
+    this.heartbeatAge.reset();
+    this.activeJobs.reset();
+    this.jobShare.reset();
+    this.imbalance.reset();
+    const sharesByQueue = new Map<string, { service: string; queue: string; shares: number[] }>();
+    for (const w of workers) {
+      const labels = { service: w.service, worker: w.worker, host: w.host };
+      if (w.heartbeatAgeSeconds !== undefined)
+        this.heartbeatAge.set(labels, Math.max(0, w.heartbeatAgeSeconds));
+      this.activeJobs.set(labels, w.activeJobs);
+      for (const [queue, share] of Object.entries(w.shareByQueue)) {
+        this.jobShare.set({ service: w.service, queue, worker: w.worker, host: w.host }, share);
+        const key = `${w.service}\u0000${queue}`;
+        const entry = sharesByQueue.get(key) ?? { service: w.service, queue, shares: [] };
+        entry.shares.push(share);
+        sharesByQueue.set(key, entry);
+      }
+    }
+    for (const { service, queue, shares } of sharesByQueue.values()) {
+      if (shares.length === 0) continue;
+      this.imbalance.set({ service, queue }, Math.max(...shares) * shares.length);
+    }
+  }
+
+  refreshQueues(queues: readonly QueueMetricsRow[]): void {
+    this.queueDepth.reset();
+    this.oldestReady.reset();
+    for (const q of queues) {
+      for (const [state, depth] of Object.entries(q.depthByState)) {
+        this.queueDepth.set({ service: q.service, queue: q.queue, state }, depth);
+      }
+      if (q.oldestReadyAgeSeconds !== undefined) {
+        this.oldestReady.set({ service: q.service, queue: q.queue }, q.oldestReadyAgeSeconds);
+      }
+    }
+  }
+
+  countAttempt(a: FinishedAttemptRow): void {
+    const labels = { service: a.service, queue: a.queue, job_name: a.jobName };
+    this.attempts.inc({ ...labels, outcome: a.outcome });
+    if (a.attempt > 1) this.retries.inc(labels);
+    if (Number.isFinite(a.durationSeconds) && a.durationSeconds >= 0)
+      this.duration.observe(labels, a.durationSeconds);
+    if (a.longestGapSeconds !== undefined && Number.isFinite(a.longestGapSeconds)) {
+      this.gap.observe(labels, a.longestGapSeconds);
+    }
+  }
+
+  /** Receiver totals only grow; counters advance by the difference since the last call. */
+  updateReceiverTotals(totals: ReceiverTotals): void {
+    for (const signal of SIGNALS) {
+      const now = totals[signal];
+      const last = this.lastReceiverTotals[signal];
+      if (!now) continue;
+      advance(this.received, signal, now.receivedItems - last.receivedItems);
+      advance(this.rejected, signal, now.rejectedItems - last.rejectedItems);
+      advance(this.decodeErrors, signal, now.decodeErrors - last.decodeErrors);
+      this.lastReceiverTotals[signal] = { ...now };
+    }
+  }
+
+  recordDetectorRuns(runs: readonly DetectorRunStats[]): void {
+    for (const run of runs) {
+      this.detectorSeconds.observe({ detector: run.detector }, run.seconds);
+      this.detectorErrors.inc({ detector: run.detector }, run.failed ? 1 : 0);
+    }
+  }
+
+  refreshWindowSizes(sizes: Record<string, number>): void {
+    this.windowItems.reset();
+    for (const [window, items] of Object.entries(sizes)) this.windowItems.set({ window }, items);
+  }
+
+  observeStoreOperation(operation: string, seconds: number): void {
+    this.storeSeconds.observe({ operation }, seconds);
+  }
+
+  countAlert(result: string): void {
+    this.alerts.inc({ result });
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: L[]): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+}
+
+function advance(counter: Counter<'signal'>, signal: string, delta: number): void {
+  if (delta > 0) counter.inc({ signal }, delta);
+}
+
+function emptyTotals(): ReceiverTotals {
+  return {
+    traces: { receivedItems: 0, rejectedItems: 0, decodeErrors: 0 },
+    metrics: { receivedItems: 0, rejectedItems: 0, decodeErrors: 0 },
+    logs: { receivedItems: 0, rejectedItems: 0, decodeErrors: 0 },
+  };
+}
