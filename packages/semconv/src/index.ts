@@ -192,3 +192,11 @@ export type FindingType = (typeof FINDING_TYPES)[number];
  * {@link LOG_EVENT_LOOP_BLOCKED} record is the one sent while the block lasts.
  */
 export const LOG_EVENT_LOOP_RECOVERED = 'joblens.event_loop.recovered';
+
+// ---- Diagnostic mode: per-step events on the attempt span (SDK core) -----------------------------
+/** Diagnostic mode only: a step began (attribute `joblens.step.name`). */
+export const EVENT_STEP_STARTED = 'joblens.step.started';
+/** Diagnostic mode only: a step ended (`joblens.step.name`, `joblens.step.duration`, `error.type` if it threw). */
+export const EVENT_STEP_ENDED = 'joblens.step.ended';
+/** Seconds a step took, on {@link EVENT_STEP_ENDED}. */
+export const ATTR_STEP_DURATION = 'joblens.step.duration';
