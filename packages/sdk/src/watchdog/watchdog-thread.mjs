@@ -1,0 +1,124 @@
+// The event-loop watchdog's thread. Plain JavaScript on purpose: worker threads do not reliably
+// inherit the TypeScript loader, and this file must run wherever the SDK runs. Every telemetry
+// name arrives in workerData from @joblens/semconv, so none is spelled here.
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { buffer, layout, baseMs, thresholdMillis, checkIntervalMillis, logs, names, resource } = workerData;
+const cells = new Int32Array(buffer, 0, layout.textOffset / 4);
+const text = new Uint8Array(buffer, layout.textOffset, layout.textCapacity);
+const decoder = new TextDecoder();
+
+/** Heartbeat value of the block already reported: one report per block, not per check. */
+let reportedBeat = -1;
+
+function readAttempt() {
+  for (let tries = 0; tries < 5; tries++) {
+    const before = Atomics.load(cells, layout.sequence);
+    if (before % 2 === 1) continue;
+    if (cells[layout.hasAttempt] !== 1) return undefined;
+    const length = Math.min(cells[layout.textLength], layout.textCapacity);
+    const [jobId, jobName, queue, system, step, traceId, spanId] = decoder
+      .decode(text.slice(0, length))
+      .split('\0');
+    const attempt = {
+      jobId,
+      jobName,
+      queue,
+      system,
+      step,
+      traceId,
+      spanId,
+      attempt: cells[layout.attempt],
+      maxAttempts: cells[layout.maxAttempts],
+      startedAtMs: baseMs + cells[layout.startedAt],
+      lastActivityMs: baseMs + cells[layout.lastActivity],
+    };
+    if (Atomics.load(cells, layout.sequence) === before) return attempt;
+  }
+  return undefined;
+}
+
+function stringAttr(key, value) {
+  return { key, value: { stringValue: String(value) } };
+}
+function intAttr(key, value) {
+  return { key, value: { intValue: String(Math.trunc(value)) } };
+}
+function doubleAttr(key, value) {
+  return { key, value: { doubleValue: value } };
+}
+
+function logRecord(nowMs, blockedMillis, attempt) {
+  const attributes = [
+    stringAttr(names.attrEventName, names.event),
+    doubleAttr(names.attrBlockedDuration, blockedMillis / 1000),
+  ];
+  const record = {
+    timeUnixNano: `${nowMs}000000`,
+    observedTimeUnixNano: `${nowMs}000000`,
+    severityNumber: 13,
+    severityText: 'WARN',
+    eventName: names.event,
+    body: { stringValue: names.body },
+    attributes,
+  };
+  if (attempt) {
+    attributes.push(
+      stringAttr(names.attrJobId, attempt.jobId),
+      stringAttr(names.attrJobName, attempt.jobName),
+      stringAttr(names.attrQueue, attempt.queue),
+      intAttr(names.attrAttempt, attempt.attempt),
+      doubleAttr(names.attrElapsed, Math.max(0, nowMs - attempt.startedAtMs) / 1000),
+      doubleAttr(names.attrSilence, Math.max(0, nowMs - attempt.lastActivityMs) / 1000),
+    );
+    if (attempt.system) attributes.push(stringAttr(names.attrSystem, attempt.system));
+    if (attempt.maxAttempts > 0) attributes.push(intAttr(names.attrMaxAttempts, attempt.maxAttempts));
+    if (attempt.step) attributes.push(stringAttr(names.attrCurrentStep, attempt.step));
+    if (attempt.traceId) record.traceId = attempt.traceId;
+    if (attempt.spanId) record.spanId = attempt.spanId;
+  }
+  return {
+    resourceLogs: [
+      {
+        resource: { attributes: resource },
+        scopeLogs: [{ scope: { name: names.scope }, logRecords: [record] }],
+      },
+    ],
+  };
+}
+
+async function report(beat, nowMs, blockedMillis) {
+  const attempt = readAttempt();
+  let delivered = false;
+  let error;
+  if (logs) {
+    try {
+      const response = await fetch(logs.url, {
+        method: 'POST',
+        headers: { ...logs.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(logRecord(nowMs, blockedMillis, attempt)),
+        signal: AbortSignal.timeout(logs.timeoutMillis),
+      });
+      // The body is read so the connection can be reused; what it says does not matter.
+      await response.arrayBuffer().catch(() => {});
+      delivered = response.ok;
+      if (!response.ok) error = `the logs endpoint answered ${response.status}`;
+    } catch (cause) {
+      error = cause instanceof Error ? cause.message : String(cause);
+    }
+  }
+  parentPort.postMessage({ type: 'blocked', beat, blockedMillis, delivered, error, jobId: attempt?.jobId });
+}
+
+function check() {
+  const beat = Atomics.load(cells, layout.heartbeat);
+  const nowMs = Date.now();
+  const blockedMillis = nowMs - (baseMs + beat);
+  if (blockedMillis >= thresholdMillis && beat !== reportedBeat) {
+    reportedBeat = beat;
+    void report(beat, nowMs, blockedMillis);
+  }
+}
+
+setInterval(check, checkIntervalMillis);
+parentPort.postMessage({ type: 'ready' });
