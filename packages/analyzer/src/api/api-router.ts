@@ -1,0 +1,72 @@
+import { type Request, type Response, Router } from 'express';
+import type { FindingStore } from '../findings/finding-store.js';
+import { BadQueryError, readFindingFilter } from './read-finding-filter.js';
+
+/** A worker as `GET /api/workers` returns it. */
+export interface ApiWorker {
+  worker: string;
+  service: string;
+  host: string;
+  lastHeartbeatMs?: number;
+  heartbeatAgeSeconds?: number;
+  activeJobs: number;
+  /** This worker's share (0..1) of each of its queues' attempts in the model's window. */
+  shareOfWork: Record<string, number>;
+  completedInWindow?: number;
+  oldestActiveJob?: {
+    jobId: string;
+    jobName: string;
+    queue: string;
+    ageSeconds: number;
+    currentStep?: string;
+  };
+}
+
+export interface ApiSources {
+  store: FindingStore;
+  workers(): ApiWorker[];
+}
+
+/** `GET /api/findings`, `GET /api/findings/:id`, `GET /api/workers`. Errors are JSON `{error}`. */
+export function createApiRouter(sources: ApiSources): Router {
+  const router = Router();
+  router.get(
+    '/api/findings',
+    answer((req) => ({
+      findings: sources.store.list(readFindingFilter(req.query as Record<string, unknown>)),
+    })),
+  );
+  router.get(
+    '/api/findings/:id',
+    answer((req, res) => {
+      const id = String(req.params.id);
+      const finding = sources.store.get(id);
+      if (!finding) {
+        res.status(404);
+        return { error: `no finding with id ${id}` };
+      }
+      return { finding, transitions: sources.store.transitions(id) };
+    }),
+  );
+  router.get(
+    '/api/workers',
+    answer(() => ({ workers: sources.workers() })),
+  );
+  return router;
+}
+
+/** Runs a handler and sends its result as JSON; bad queries become 400, anything else a 500 without a stack. */
+function answer(handle: (req: Request, res: Response) => unknown) {
+  return (req: Request, res: Response): void => {
+    try {
+      res.set('Cache-Control', 'no-store').json(handle(req, res));
+    } catch (error) {
+      if (error instanceof BadQueryError) {
+        res.status(400).json({ error: error.message });
+        return;
+      }
+      console.error(`joblens: ${req.method} ${req.path} failed:`, error);
+      res.status(500).json({ error: 'the analyzer could not answer; it logged why' });
+    }
+  };
+}
