@@ -1,0 +1,159 @@
+import {
+  ATTR_CHECKPOINT_NAME,
+  EVENT_CHECKPOINT,
+  EVENT_FAILURE_SNAPSHOT,
+  EVENT_JOB_COMPLETED,
+  EVENT_JOB_FAILED,
+  EVENT_JOB_FETCHED,
+  EVENT_JOB_RETRY_SCHEDULED,
+  EVENT_JOB_STARTED,
+} from '@joblens/semconv';
+import type { SpanEventRecord } from '../telemetry/records.js';
+import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.js';
+import { readString } from './attribute-readers.js';
+import { computeGaps } from './compute-gaps.js';
+import type { AttemptFacts } from './facts.js';
+
+/** Lifecycle events say when, not what: they do not break a silence. */
+const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set([
+  EVENT_JOB_FETCHED,
+  EVENT_JOB_STARTED,
+  EVENT_JOB_COMPLETED,
+  EVENT_JOB_FAILED,
+  EVENT_JOB_RETRY_SCHEDULED,
+  EVENT_FAILURE_SNAPSHOT,
+  'job completed',
+  'job failed',
+]);
+
+export interface AttemptRecord extends AttemptView {
+  steps: StepView[];
+  marks: MarkView[];
+  /** Cached; cleared when a late child arrives. */
+  gaps?: GapView[];
+}
+
+interface PendingChildren {
+  receivedMs: number;
+  steps: StepView[];
+}
+
+export function toMarks(events: readonly SpanEventRecord[], limit: number): MarkView[] {
+  const marks: MarkView[] = [];
+  for (const event of events) {
+    if (marks.length >= limit) break;
+    const checkpoint = event.name === EVENT_CHECKPOINT;
+    marks.push({
+      kind: checkpoint ? 'checkpoint' : 'event',
+      name: checkpoint ? (readString(event.attributes, ATTR_CHECKPOINT_NAME) ?? event.name) : event.name,
+      timeMs: event.timeMs,
+      attributes: event.attributes,
+    });
+  }
+  marks.sort((a, b) => a.timeMs - b.timeMs);
+  return marks;
+}
+
+function addStep(steps: StepView[], step: StepView, limit: number): boolean {
+  if (steps.length >= limit) return false;
+  for (const existing of steps) if (existing.spanId === step.spanId) return false;
+  let index = steps.length;
+  while (index > 0 && steps[index - 1].startMs > step.startMs) index--;
+  steps.splice(index, 0, step);
+  return true;
+}
+
+/**
+ * Finished attempts by trace + span id, with their children; children whose attempt has not arrived yet
+ * wait in a bounded pending area. Insertion order is arrival order, which is what eviction follows.
+ */
+export class AttemptStore {
+  readonly byKey = new Map<string, AttemptRecord>();
+  private readonly pending = new Map<string, PendingChildren>();
+  private pendingCount = 0;
+
+  constructor(
+    private readonly maxAttempts: number,
+    private readonly maxPendingChildren: number,
+    private readonly maxStepsPerAttempt: number,
+  ) {}
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  get(key: string): AttemptRecord | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Returns false for a duplicate (OTLP retries deliver twice). */
+  addAttempt(key: string, facts: AttemptFacts, events: readonly SpanEventRecord[]): boolean {
+    if (this.byKey.has(key)) return false;
+    const record: AttemptRecord = { facts, steps: [], marks: toMarks(events, this.maxStepsPerAttempt) };
+    const waiting = this.pending.get(key);
+    if (waiting !== undefined) {
+      this.pending.delete(key);
+      this.pendingCount -= waiting.steps.length;
+      for (const step of waiting.steps) addStep(record.steps, step, this.maxStepsPerAttempt);
+    }
+    this.byKey.set(key, record);
+    while (this.byKey.size > this.maxAttempts) this.byKey.delete(this.byKey.keys().next().value as string);
+    return true;
+  }
+
+  /** Attaches a child to its attempt, or parks it until the attempt arrives. */
+  addChild(parentKey: string, step: StepView, receivedMs: number): void {
+    const attempt = this.byKey.get(parentKey);
+    if (attempt !== undefined) {
+      if (addStep(attempt.steps, step, this.maxStepsPerAttempt)) attempt.gaps = undefined;
+      return;
+    }
+    let waiting = this.pending.get(parentKey);
+    if (waiting === undefined) {
+      waiting = { receivedMs, steps: [] };
+      this.pending.set(parentKey, waiting);
+    }
+    if (addStep(waiting.steps, step, this.maxStepsPerAttempt)) this.pendingCount += 1;
+    while (this.pendingCount > this.maxPendingChildren) this.dropOldestPending();
+  }
+
+  /** Children already received for an attempt still running. */
+  pendingSteps(parentKey: string): readonly StepView[] {
+    return this.pending.get(parentKey)?.steps ?? [];
+  }
+
+  private dropOldestPending(): void {
+    const first = this.pending.entries().next().value;
+    if (first === undefined) return;
+    this.pending.delete(first[0]);
+    this.pendingCount -= first[1].steps.length;
+  }
+
+  gaps(record: AttemptView): readonly GapView[] {
+    const cached = (record as AttemptRecord).gaps;
+    if (cached !== undefined) return cached;
+    const activity = record.marks.filter(
+      (mark) => mark.kind === 'checkpoint' || !LIFECYCLE_EVENTS.has(mark.name),
+    );
+    const gaps = computeGaps(record.facts.startMs, record.facts.endMs, record.steps, activity);
+    if (this.byKey.get(record.facts.traceId + record.facts.spanId) === record)
+      (record as AttemptRecord).gaps = gaps;
+    return gaps;
+  }
+
+  prune(attemptCutoffMs: number, pendingCutoffMs: number): void {
+    for (const [key, record] of this.byKey) {
+      if (record.facts.endMs >= attemptCutoffMs) break;
+      this.byKey.delete(key);
+    }
+    for (const [key, waiting] of this.pending) {
+      if (waiting.receivedMs >= pendingCutoffMs) break;
+      this.pending.delete(key);
+      this.pendingCount -= waiting.steps.length;
+    }
+  }
+
+  get pendingChildren(): number {
+    return this.pendingCount;
+  }
+}

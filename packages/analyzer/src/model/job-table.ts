@@ -1,0 +1,91 @@
+import type { JobOutcome } from '@joblens/semconv';
+import type { JobView } from './analyzer-view.js';
+
+export interface JobEntry extends JobView {
+  errorTypes: Map<string, number>;
+  /** Keys (trace + span id) of the attempts seen, oldest first; bounded. */
+  attemptKeys: string[];
+}
+
+const MAX_ATTEMPT_KEYS_PER_JOB = 100;
+
+export function jobKey(service: string, queue: string, jobId: string): string {
+  return `${service}\u0000${queue}\u0000${jobId}`;
+}
+
+export interface JobSighting {
+  service: string;
+  queue: string;
+  jobName: string;
+  jobId: string;
+  attempt: number;
+  maxAttempts?: number;
+  traceId: string;
+  spanId: string;
+  timeMs: number;
+  /** Set when the sighting is an attempt's end. */
+  outcome?: JobOutcome;
+  errorType?: string;
+  /** False for a second sighting of an attempt already counted (its log, then its span). */
+  newAttempt: boolean;
+}
+
+/** Jobs across their attempts, ordered by last sighting so the stalest are evicted first. */
+export class JobTable {
+  readonly byKey = new Map<string, JobEntry>();
+
+  constructor(private readonly maxJobs: number) {}
+
+  record(sighting: JobSighting): void {
+    const key = jobKey(sighting.service, sighting.queue, sighting.jobId);
+    let entry = this.byKey.get(key);
+    if (entry === undefined) {
+      entry = {
+        service: sighting.service,
+        queue: sighting.queue,
+        jobName: sighting.jobName,
+        jobId: sighting.jobId,
+        attemptsSeen: 0,
+        maxAttempt: 0,
+        firstSeenMs: sighting.timeMs,
+        lastSeenMs: sighting.timeMs,
+        errorTypes: new Map(),
+        latestTraceId: sighting.traceId,
+        latestSpanId: sighting.spanId,
+        attemptKeys: [],
+      };
+    } else {
+      this.byKey.delete(key);
+    }
+    this.byKey.set(key, entry);
+    if (sighting.newAttempt) {
+      entry.attemptsSeen += 1;
+      entry.attemptKeys.push(sighting.traceId + sighting.spanId);
+      if (entry.attemptKeys.length > MAX_ATTEMPT_KEYS_PER_JOB) entry.attemptKeys.shift();
+    }
+    if (sighting.attempt >= entry.maxAttempt) {
+      entry.maxAttempt = sighting.attempt;
+      entry.latestTraceId = sighting.traceId;
+      entry.latestSpanId = sighting.spanId;
+      if (sighting.outcome !== undefined) entry.lastOutcome = sighting.outcome;
+    }
+    if (sighting.maxAttempts !== undefined) entry.maxAttempts = sighting.maxAttempts;
+    if (
+      sighting.errorType !== undefined &&
+      sighting.outcome !== undefined &&
+      sighting.outcome !== 'completed'
+    ) {
+      entry.errorTypes.set(sighting.errorType, (entry.errorTypes.get(sighting.errorType) ?? 0) + 1);
+    }
+    entry.firstSeenMs = Math.min(entry.firstSeenMs, sighting.timeMs);
+    entry.lastSeenMs = Math.max(entry.lastSeenMs, sighting.timeMs);
+    while (this.byKey.size > this.maxJobs) this.byKey.delete(this.byKey.keys().next().value as string);
+  }
+
+  prune(cutoffMs: number): void {
+    for (const [key, entry] of this.byKey) {
+      if (entry.lastSeenMs >= cutoffMs) break;
+      this.byKey.delete(key);
+    }
+  }
+}

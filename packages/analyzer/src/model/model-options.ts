@@ -1,0 +1,82 @@
+/**
+ * Bounds of the model's rolling windows. Every window is bounded both in time and in count, so memory
+ * stays bounded whatever the job-id cardinality; the oldest entries go first.
+ */
+export interface TelemetryModelOptions {
+  /** Finished attempts are kept this long after they end. Default 900. */
+  finishedAttemptRetentionSeconds?: number;
+  /** At most this many finished attempts (with their steps and marks). Default 100000. */
+  maxFinishedAttempts?: number;
+  /** At most this many live jobs; the one heard from least recently is evicted first. Default 200000. */
+  maxLiveJobs?: number;
+  /** A live job with no record for this long is dropped (its worker is long gone). Default 3600. */
+  liveJobRetentionSeconds?: number;
+  /** Jobs (across attempts) are kept this long after their last record. Default 3600. */
+  jobRetentionSeconds?: number;
+  /** At most this many jobs. Default 200000. */
+  maxJobs?: number;
+  /** Child spans whose parent has not arrived wait this long. Default 120. */
+  pendingChildRetentionSeconds?: number;
+  /** At most this many waiting child spans. Default 50000. */
+  maxPendingChildren?: number;
+  /** Keys of ended attempts remembered so late records do not revive them. Default 200000. */
+  maxEndedAttemptKeys?: number;
+  /** Steps and marks kept per attempt. Default 500. */
+  maxStepsPerAttempt?: number;
+  /** Width of a worker-statistics bucket. Default 10. */
+  workerStatsBucketSeconds?: number;
+  /** Worker statistics cover this much time. Default 900. */
+  workerStatsWindowSeconds?: number;
+  /** A worker with no record for this long is forgotten. Default 3600. */
+  workerRetentionSeconds?: number;
+  /** Event-loop block reports are kept this long. Default 3600. */
+  eventLoopBlockRetentionSeconds?: number;
+  /** At most this many event-loop block reports. Default 10000. */
+  maxEventLoopBlocks?: number;
+  /** At most this many failure snapshots (log records), newest kept. Default 10000. */
+  maxSnapshots?: number;
+  /** Dumps kept per worker. Default 10. */
+  maxDumpsPerWorker?: number;
+  /** Current time in Unix ms. Default `Date.now`. */
+  clock?: () => number;
+}
+
+export type ResolvedModelOptions = Required<TelemetryModelOptions>;
+
+export const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = {
+  finishedAttemptRetentionSeconds: 900,
+  maxFinishedAttempts: 100_000,
+  maxLiveJobs: 200_000,
+  liveJobRetentionSeconds: 3600,
+  jobRetentionSeconds: 3600,
+  maxJobs: 200_000,
+  pendingChildRetentionSeconds: 120,
+  maxPendingChildren: 50_000,
+  maxEndedAttemptKeys: 200_000,
+  maxStepsPerAttempt: 500,
+  workerStatsBucketSeconds: 10,
+  workerStatsWindowSeconds: 900,
+  workerRetentionSeconds: 3600,
+  eventLoopBlockRetentionSeconds: 3600,
+  maxEventLoopBlocks: 10_000,
+  maxSnapshots: 10_000,
+  maxDumpsPerWorker: 10,
+  clock: Date.now,
+};
+
+/** Applies defaults and rejects bad values, naming the option, the expected and the actual value. */
+export function resolveModelOptions(options: TelemetryModelOptions = {}): ResolvedModelOptions {
+  const resolved = { ...MODEL_DEFAULTS };
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (!(name in MODEL_DEFAULTS)) throw new Error(`model option ${name}: unknown option`);
+    if (name === 'clock') {
+      if (typeof value !== 'function')
+        throw new Error(`model option clock: expected a function, got ${typeof value}`);
+    } else if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new Error(`model option ${name}: expected a positive number, got ${String(value)}`);
+    }
+    (resolved as Record<string, unknown>)[name] = value;
+  }
+  return resolved;
+}
