@@ -1,0 +1,300 @@
+import type {
+  Attributes,
+  ResourceRecord,
+  SpanEventRecord,
+  SpanLinkRecord,
+  SpanRecord,
+} from '../telemetry/records.js';
+import { atField, DecodeError, locate } from './decode-error.js';
+import { type DecodeResult, emptyResult, reject } from './decode-result.js';
+import { readAttribute, readResourceAttributes, readScopeName } from './proto-attributes.js';
+import { expectWire, ProtoReader, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './proto-reader.js';
+import { completeResource, emptyResource } from './resource-record.js';
+import { normalizeParentId, spanRejectReason } from './span-validity.js';
+
+// Field names by number (opentelemetry-proto v1), for error paths; `[]` marks repeated fields.
+const RESOURCE_SPANS_FIELDS = { 1: 'resource', 2: 'scope_spans[]', 3: 'schema_url' };
+const SCOPE_SPANS_FIELDS = { 1: 'scope', 2: 'spans[]', 3: 'schema_url' };
+const SPAN_FIELDS = {
+  1: 'trace_id',
+  2: 'span_id',
+  3: 'trace_state',
+  4: 'parent_span_id',
+  5: 'name',
+  6: 'kind',
+  7: 'start_time_unix_nano',
+  8: 'end_time_unix_nano',
+  9: 'attributes[]',
+  11: 'events[]',
+  13: 'links[]',
+  15: 'status',
+};
+const EVENT_FIELDS = { 1: 'time_unix_nano', 2: 'name', 3: 'attributes[]' };
+const LINK_FIELDS = { 1: 'trace_id', 2: 'span_id', 4: 'attributes[]' };
+const STATUS_FIELDS = { 2: 'message', 3: 'code' };
+
+/** Decodes an ExportTraceServiceRequest; throws only DecodeError. */
+export function decodeTracesProto(bytes: Uint8Array): DecodeResult<SpanRecord> {
+  const result = emptyResult<SpanRecord>();
+  const r = new ProtoReader(bytes);
+  const end = r.length;
+  let index = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag >>> 3 === 1) {
+      try {
+        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
+        readResourceSpans(r, r.delimited(end), result);
+      } catch (err) {
+        throw locate(err, 'resource_spans', index);
+      }
+      index++;
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  return result;
+}
+
+function readResourceSpans(r: ProtoReader, end: number, result: DecodeResult<SpanRecord>): void {
+  const resource = emptyResource();
+  let field = 0;
+  let index = 0;
+  try {
+    while (r.pos < end) {
+      field = 0;
+      const tag = r.uint32();
+      field = tag >>> 3;
+      if (field === 1) {
+        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
+        completeResource(resource, readResourceAttributes(r, r.delimited(end)));
+      } else if (field === 2) {
+        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
+        readScopeSpans(r, r.delimited(end), resource, result);
+        index++;
+      } else {
+        r.skip(tag & 7, end);
+      }
+    }
+    if (r.pos !== end) throw new DecodeError('truncated');
+  } catch (err) {
+    throw atField(err, RESOURCE_SPANS_FIELDS, field, index);
+  }
+}
+
+function readScopeSpans(
+  r: ProtoReader,
+  end: number,
+  resource: ResourceRecord,
+  result: DecodeResult<SpanRecord>,
+): void {
+  const first = result.records.length;
+  let scopeName = '';
+  let field = 0;
+  let index = 0;
+  try {
+    while (r.pos < end) {
+      field = 0;
+      const tag = r.uint32();
+      field = tag >>> 3;
+      if (field === 2) {
+        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
+        const span = readSpan(r, r.delimited(end), resource, scopeName);
+        const reason = spanRejectReason(span);
+        if (reason === undefined) result.records.push(span);
+        else reject(result, reason);
+        index++;
+      } else if (field === 1) {
+        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
+        scopeName = readScopeName(r, r.delimited(end));
+        // Any field order is valid protobuf: spans read before their scope get its name now.
+        for (let i = first; i < result.records.length; i++) result.records[i].scopeName = scopeName;
+      } else {
+        r.skip(tag & 7, end);
+      }
+    }
+    if (r.pos !== end) throw new DecodeError('truncated');
+  } catch (err) {
+    throw atField(err, SCOPE_SPANS_FIELDS, field, index);
+  }
+}
+
+function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeName: string): SpanRecord {
+  let traceId = '';
+  let spanId = '';
+  let parentSpanId = '';
+  let name = '';
+  let kind = 0;
+  let startMs = 0;
+  let endMs = 0;
+  let statusCode = 0;
+  let statusMessage = '';
+  const attributes: Attributes = {};
+  const events: SpanEventRecord[] = [];
+  const links: SpanLinkRecord[] = [];
+  let attributeCount = 0;
+  let field = 0;
+  let index = 0;
+  try {
+    while (r.pos < end) {
+      field = 0;
+      const tag = r.uint32();
+      field = tag >>> 3;
+      const wire = tag & 7;
+      switch (field) {
+        case 1:
+          expectWire(wire, WIRE_LENGTH_DELIMITED);
+          traceId = r.hex(r.delimited(end));
+          break;
+        case 2:
+          expectWire(wire, WIRE_LENGTH_DELIMITED);
+          spanId = r.hex(r.delimited(end));
+          break;
+        case 4:
+          expectWire(wire, WIRE_LENGTH_DELIMITED);
+          parentSpanId = normalizeParentId(r.hex(r.delimited(end)));
+          break;
+        case 5:
+          expectWire(wire, WIRE_LENGTH_DELIMITED);
+          name = r.string(r.delimited(end));
+          break;
+        case 6:
+          expectWire(wire, WIRE_VARINT);
+          kind = r.uint32();
+          break;
+        case 7:
+          expectWire(wire, WIRE_FIXED64);
+          startMs = r.nanosAsMs();
+          break;
+        case 8:
+          expectWire(wire, WIRE_FIXED64);
+          endMs = r.nanosAsMs();
+          break;
+        case 9:
+          index = attributeCount++;
+          readAttribute(r, wire, end, attributes);
+          break;
+        case 11:
+          expectWire(wire, WIRE_LENGTH_DELIMITED);
+          index = events.length;
+          events.push(readEvent(r, r.delimited(end)));
+          break;
+        case 13:
+          expectWire(wire, WIRE_LENGTH_DELIMITED);
+          index = links.length;
+          links.push(readLink(r, r.delimited(end)));
+          break;
+        case 15: {
+          expectWire(wire, WIRE_LENGTH_DELIMITED);
+          const stop = r.delimited(end);
+          let statusField = 0;
+          try {
+            while (r.pos < stop) {
+              statusField = 0;
+              const statusTag = r.uint32();
+              statusField = statusTag >>> 3;
+              if (statusField === 3) {
+                expectWire(statusTag & 7, WIRE_VARINT);
+                statusCode = r.uint32();
+              } else if (statusField === 2) {
+                expectWire(statusTag & 7, WIRE_LENGTH_DELIMITED);
+                statusMessage = r.string(r.delimited(stop));
+              } else {
+                r.skip(statusTag & 7, stop);
+              }
+            }
+            if (r.pos !== stop) throw new DecodeError('truncated');
+          } catch (err) {
+            throw atField(err, STATUS_FIELDS, statusField, 0);
+          }
+          break;
+        }
+        default:
+          r.skip(wire, end);
+      }
+    }
+    if (r.pos !== end) throw new DecodeError('truncated');
+  } catch (err) {
+    throw atField(err, SPAN_FIELDS, field, index);
+  }
+  return {
+    resource,
+    scopeName,
+    traceId,
+    spanId,
+    parentSpanId,
+    name,
+    kind,
+    startMs,
+    endMs,
+    statusCode,
+    statusMessage,
+    attributes,
+    events,
+    links,
+  };
+}
+
+function readEvent(r: ProtoReader, end: number): SpanEventRecord {
+  let timeMs = 0;
+  let name = '';
+  const attributes: Attributes = {};
+  let field = 0;
+  let index = 0;
+  try {
+    while (r.pos < end) {
+      field = 0;
+      const tag = r.uint32();
+      field = tag >>> 3;
+      const wire = tag & 7;
+      if (field === 1) {
+        expectWire(wire, WIRE_FIXED64);
+        timeMs = r.nanosAsMs();
+      } else if (field === 2) {
+        expectWire(wire, WIRE_LENGTH_DELIMITED);
+        name = r.string(r.delimited(end));
+      } else if (field === 3) {
+        readAttribute(r, wire, end, attributes);
+        index++;
+      } else {
+        r.skip(wire, end);
+      }
+    }
+    if (r.pos !== end) throw new DecodeError('truncated');
+  } catch (err) {
+    throw atField(err, EVENT_FIELDS, field, index);
+  }
+  return { name, timeMs, attributes };
+}
+
+function readLink(r: ProtoReader, end: number): SpanLinkRecord {
+  let traceId = '';
+  let spanId = '';
+  const attributes: Attributes = {};
+  let field = 0;
+  let index = 0;
+  try {
+    while (r.pos < end) {
+      field = 0;
+      const tag = r.uint32();
+      field = tag >>> 3;
+      const wire = tag & 7;
+      if (field === 1) {
+        expectWire(wire, WIRE_LENGTH_DELIMITED);
+        traceId = r.hex(r.delimited(end));
+      } else if (field === 2) {
+        expectWire(wire, WIRE_LENGTH_DELIMITED);
+        spanId = r.hex(r.delimited(end));
+      } else if (field === 4) {
+        readAttribute(r, wire, end, attributes);
+        index++;
+      } else {
+        r.skip(wire, end);
+      }
+    }
+    if (r.pos !== end) throw new DecodeError('truncated');
+  } catch (err) {
+    throw atField(err, LINK_FIELDS, field, index);
+  }
+  return { traceId, spanId, attributes };
+}
