@@ -9,7 +9,7 @@ export interface MonitorTransition {
   atMs: number;
   from: MonitorState;
   to: MonitorState;
-  /** The event type (`start`, `success`, `failure`, `pause`, `resume`) or deadline (`grace`, `missed`, `runtime`). */
+  /** The event type (`start`, `success`, `failure`, `retry`, `pause`, `resume`) or deadline (`grace`, `missed`, `runtime`). */
   reason: string;
   runId?: string;
   exitCode?: number;
@@ -210,6 +210,7 @@ function applyEvent(
     return;
   }
   closeRun(cursor, runId);
+  if (event.type === 'retry') return;
   if (event.type === 'success') {
     cursor.lastCheckInMs = atMs;
     cursor.lastSuccessMs = atMs;

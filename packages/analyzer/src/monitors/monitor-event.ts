@@ -11,7 +11,9 @@ export type MonitorEvent =
     }
   | { type: 'success'; atMs: number; runId?: string }
   | { type: 'failure'; atMs: number; runId?: string; exitCode?: number }
+  /** An attempt ended and a retry is scheduled: its run closes with no verdict on the scheduled work. */
+  | { type: 'retry'; atMs: number; runId?: string }
   | { type: 'pause'; atMs: number }
   | { type: 'resume'; atMs: number };
 
-export type MonitorSignalType = 'start' | 'success' | 'failure';
+export type MonitorSignalType = 'start' | 'success' | 'failure' | 'retry';

@@ -1,0 +1,84 @@
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { MonitorService } from './monitor-service.js';
+import { monitorView, pingView, transitionView } from './monitor-view.js';
+import { MonitorDefinitionError, parseMonitorDefinition } from './parse-monitor-definition.js';
+
+function refuse(res: Response, status: number, error: string): void {
+  res.status(status).json({ error });
+}
+
+/**
+ * `GET/POST /api/monitors`, `GET/PUT/DELETE /api/monitors/:slug`, `POST /api/monitors/:slug/pause|resume`.
+ * Definitions are the JSON the config file takes (see parse-monitor-definition.ts); errors are JSON
+ * `{ error }` naming the field. The analyzer mounts it behind its API token, like the rest of /api.
+ */
+export function createMonitorsApiRouter(service: MonitorService): Router {
+  const router = Router();
+  router.use('/api/monitors', express.json({ limit: '100kb' }));
+
+  router.get('/api/monitors', (_req, res) => {
+    res.json({ monitors: service.list().map(monitorView) });
+  });
+
+  router.post('/api/monitors', (req, res) => {
+    const definition = parseMonitorDefinition(req.body, 'body');
+    if (service.has(definition.slug))
+      return refuse(
+        res,
+        409,
+        `a monitor with the slug "${definition.slug}" exists; PUT /api/monitors/${definition.slug} replaces it`,
+      );
+    res.status(201).json({ monitor: monitorView(service.put(definition, 'api')) });
+  });
+
+  router.get('/api/monitors/:slug', (req, res) => {
+    const slug = String(req.params.slug);
+    const status = service.status(slug);
+    if (!status) return refuse(res, 404, `no monitor has the slug ${JSON.stringify(slug)}`);
+    const limit = Math.min(Math.max(Number(req.query.limit) || 50, 1), 1000);
+    res.json({
+      monitor: monitorView(status),
+      transitions: service.transitions(slug, limit).map(transitionView),
+      pings: service.pings(slug, limit).map(pingView),
+    });
+  });
+
+  router.put('/api/monitors/:slug', (req, res) => {
+    const slug = String(req.params.slug);
+    const body =
+      req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? { slug, ...req.body } : req.body;
+    const definition = parseMonitorDefinition(body, 'body');
+    if (definition.slug !== slug)
+      return refuse(res, 400, `body.slug must be the slug in the path ("${slug}"), got "${definition.slug}"`);
+    const existed = service.has(slug);
+    res.status(existed ? 200 : 201).json({ monitor: monitorView(service.put(definition, 'api')) });
+  });
+
+  router.delete('/api/monitors/:slug', (req, res) => {
+    const slug = String(req.params.slug);
+    if (!service.delete(slug)) return refuse(res, 404, `no monitor has the slug ${JSON.stringify(slug)}`);
+    res.status(204).end();
+  });
+
+  for (const action of ['pause', 'resume'] as const) {
+    router.post(`/api/monitors/:slug/${action}`, (req, res) => {
+      const slug = String(req.params.slug);
+      const result = action === 'pause' ? service.pause(slug) : service.resume(slug);
+      if (!result.ok) return refuse(res, 404, `no monitor has the slug ${JSON.stringify(slug)}`);
+      res.json({
+        monitor: monitorView(service.status(slug) as NonNullable<ReturnType<MonitorService['status']>>),
+      });
+    });
+  }
+
+  router.use('/api/monitors', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof MonitorDefinitionError) return refuse(res, 400, error.message);
+    const status = (error as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500)
+      return refuse(res, status, `the body must be JSON of at most 100 KB (${(error as Error).message})`);
+    process.emitWarning(new Error('serving /api/monitors', { cause: error }));
+    refuse(res, 503, 'the monitors could not be read or written; try again');
+  });
+  return router;
+}
