@@ -1,0 +1,59 @@
+import { MESSAGING_SYSTEM_BULLMQ } from '@joblens/semconv';
+import { Job, type Worker } from 'bullmq';
+import { createDefaultOnError } from '../../default-on-error.js';
+import type { Joblens } from '../../interfaces.js';
+
+/** The error a stalled attempt is recorded with (BullMQ found its lock expired: the worker died or blocked). */
+export class JobStalledError extends Error {
+  constructor(jobId: string, queue: string) {
+    super(`job ${jobId} of queue ${queue} stalled: its lock expired before it finished`);
+    this.name = 'JobStalledError';
+  }
+}
+
+/**
+ * Listens to a BullMQ worker's events that the processor never sees: each `stalled` job becomes
+ * an attempt record with outcome `stalled` (BullMQ moves it back to wait or fails it). Returns the
+ * function that stops listening.
+ */
+export function observeWorker(
+  joblens: Joblens,
+  worker: Worker,
+  options: { onError?: (error: Error) => void } = {},
+): () => void {
+  const onError = options.onError ?? createDefaultOnError();
+  const onStalled = (jobId: string) => {
+    recordStall(joblens, worker, jobId).catch((cause) =>
+      onError(new Error(`recording the stall of job ${jobId}`, { cause })),
+    );
+  };
+  worker.on('stalled', onStalled);
+  return () => {
+    worker.off('stalled', onStalled);
+  };
+}
+
+async function recordStall(joblens: Joblens, worker: Worker, jobId: string): Promise<void> {
+  // The worker serves as the queue here, as it does for the jobs it fetches itself.
+  const job = await Job.fromId(worker as never, jobId);
+  const stalled = new JobStalledError(jobId, worker.name);
+  await joblens
+    .runAttempt(
+      {
+        queue: worker.name,
+        jobName: job?.name ?? 'unknown',
+        jobId,
+        // BullMQ does not count a stalled run as made; it was started, though.
+        attempt: Math.max(1, job?.attemptsStarted ?? (job?.attemptsMade ?? 0) + 1),
+        maxAttempts: job?.opts.attempts ?? 1,
+        system: MESSAGING_SYSTEM_BULLMQ,
+        classifyFailure: () => ({ outcome: 'stalled' }),
+      },
+      () => {
+        throw stalled;
+      },
+    )
+    .catch((error: unknown) => {
+      if (error !== stalled) throw error;
+    });
+}
