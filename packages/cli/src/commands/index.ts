@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { demoCommand } from './demo.js';
 import { dumpCommand } from './dump.js';
 
 /**
@@ -6,5 +7,6 @@ import { dumpCommand } from './dump.js';
  * `explain.ts`, `dump.ts`) and is added here when it exists.
  */
 export const commands: Record<string, Command> = {
+  demo: demoCommand,
   dump: dumpCommand,
 };

@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_DURATION_SECONDS, DEFAULT_OTLP_PORT, DEFAULT_PORT } from '@joblens/demo/options';
+import { CliError } from '../cli-error.js';
+import type { Command } from '../command.js';
+
+const USAGE = `usage: joblens demo [options]
+
+Starts the analyzer on an embedded SQLite file and a simulated fleet of worker processes with
+injected faults, prints each finding as it is detected and a summary of faults against findings.
+
+options:
+  --duration <s>     end by itself after <s> seconds (default: stay up until Ctrl-C at a terminal,
+                     ${DEFAULT_DURATION_SECONDS} s otherwise or with CI set; ends early once every fault is found)
+  --port <n>         API and findings page port (default ${DEFAULT_PORT}; a free port when taken)
+  --otlp-port <n>    OTLP/HTTP port the workers send to (default ${DEFAULT_OTLP_PORT}; a free port when taken)
+  --data-dir <dir>   keep the analyzer's SQLite file here (default: a temporary directory, removed)
+  --no-redis         use the generic adapter and an in-process queue even when Redis is reachable
+
+Exit status: 0 when every injected fault was found and no false finding appeared.`;
+
+export const demoCommand: Command = {
+  summary: 'run a simulated worker fleet with injected faults and watch joblens find them',
+  async run(argv) {
+    let values: ReturnType<typeof parse>['values'];
+    try {
+      values = parse(argv).values;
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}\n${USAGE}`, 2);
+    }
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const options = {
+      durationSeconds: readNumber('--duration', values.duration, 1),
+      port: readNumber('--port', values.port, 0),
+      otlpPort: readNumber('--otlp-port', values['otlp-port'], 0),
+      dataDir: values['data-dir'],
+      redis: !values['no-redis'],
+    };
+    // Loaded on use: the fleet brings BullMQ and the analyzer, which other commands need not pay for.
+    const { runDemo } = await import('@joblens/demo');
+    return runDemo(options);
+  },
+};
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      duration: { type: 'string' },
+      port: { type: 'string' },
+      'otlp-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'no-redis': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function readNumber(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min) {
+    throw new CliError(`${flag} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`, 2);
+  }
+  return value;
+}

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobContext } from '@joblens/sdk';
+import { JOB_NAMES } from './scenario.js';
+
+/** What a job's code gets besides its data: the attempt and the services it talks to. */
+export interface JobEnvironment {
+  ctx: JobContext;
+  data: Record<string, unknown>;
+  jobId: string;
+  attempt: number;
+  upstreamUrl: string;
+}
+
+export class TransientSmtpError extends Error {
+  override name = 'TransientSmtpError';
+}
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+}
+export class UpstreamUnavailableError extends Error {
+  override name = 'UpstreamUnavailableError';
+}
+
+type Handler = (env: JobEnvironment) => Promise<unknown>;
+
+/**
+ * The demo's job code, by job name. Waits stand in for I/O (a database, SMTP, a storage bucket) and
+ * hashing for CPU; faults come from real behaviour — a silent HTTP call, a promise that never settles, a
+ * payload that never validates, an upstream answering 503, a synchronous loop — never from telemetry
+ * made up to look like one.
+ */
+const HANDLERS: Record<string, Handler> = {
+  [JOB_NAMES.sendEmail]: async ({ ctx, data, jobId, attempt }) => {
+    await ctx.step('render-template', () => work(jobId, 2, 6));
+    await ctx.step('smtp-send', async () => {
+      await sleep(jitter(jobId, 60, 140));
+      // A rare greylisting reply: the second attempt goes through, as mail servers intend.
+      if (data.flaky === true && attempt === 1)
+        throw new TransientSmtpError('450 greylisted, try again later');
+    });
+  },
+  [JOB_NAMES.resizeImage]: async ({ ctx, jobId }) => {
+    await ctx.step('download', () => sleep(jitter(jobId, 40, 120)));
+    await ctx.step('resize', () => work(jobId, 5, 15));
+    await ctx.step('upload', () => sleep(jitter(jobId, 40, 120)));
+  },
+  [JOB_NAMES.renderInvoice]: async ({ ctx, jobId }) => {
+    await ctx.step('load-order', () => sleep(jitter(jobId, 120, 180)));
+    await ctx.step('render', async () => {
+      await work(jobId, 5, 10);
+      await sleep(jitter(jobId, 350, 450));
+    });
+    await ctx.step('store', () => sleep(jitter(jobId, 120, 180)));
+  },
+  [JOB_NAMES.exportReport]: async ({ ctx, jobId, upstreamUrl }) => {
+    const rows = await ctx.step('query-rows', async () => {
+      await sleep(jitter(jobId, 150, 250));
+      return 1200;
+    });
+    // The fault: a call to a legacy archive service that nothing instruments, so the attempt shows
+    // a silent stretch between query-rows and upload.
+    await fetchText(`${upstreamUrl}/archive?delayMillis=3000&rows=${rows}`);
+    await ctx.step('upload', () => sleep(jitter(jobId, 150, 250)));
+  },
+  [JOB_NAMES.generateExport]: async ({ ctx, jobId }) => {
+    await ctx.step('query', () => sleep(jitter(jobId, 80, 120)));
+    await ctx.step('stream-rows', async () => {
+      ctx.checkpoint('cursor-opened', { rowsExpected: 50_000 });
+      // The fault: waiting on a stream whose 'end' never comes, as with a dropped connection and no timeout.
+      await new Promise<never>(() => {});
+    });
+  },
+  [JOB_NAMES.syncCrmContact]: async ({ ctx, data, jobId }) => {
+    await ctx.step('validate', async () => {
+      await sleep(jitter(jobId, 20, 40));
+      if (typeof data.email !== 'string')
+        throw new ValidationError(`contact ${String(data.contactId)} has no email`);
+    });
+    await ctx.step('push', () => sleep(jitter(jobId, 50, 100)));
+  },
+  [JOB_NAMES.capturePayment]: async ({ ctx, jobId, upstreamUrl }) => {
+    await ctx.step('charge', async () => {
+      const response = await fetch(`${upstreamUrl}/charge?job=${encodeURIComponent(jobId)}`);
+      await response.text();
+      if (response.status >= 500) {
+        throw new UpstreamUnavailableError(`payment provider answered ${response.status}`);
+      }
+    });
+    await ctx.step('record', () => sleep(jitter(jobId, 20, 40)));
+  },
+  [JOB_NAMES.syncContacts]: async ({ ctx, jobId }) => {
+    await ctx.step('fetch-page', () => sleep(jitter(jobId, 60, 120)));
+    await ctx.step('upsert', () => work(jobId, 2, 6));
+  },
+  [JOB_NAMES.renderPdf]: async ({ ctx, data, jobId }) => {
+    await ctx.step('layout', async () => {
+      // The fault: a huge document laid out synchronously; nothing else on this process runs meanwhile.
+      if (data.huge === true) busyLoop(2000);
+      else await sleep(jitter(jobId, 60, 120));
+    });
+    await ctx.step('rasterize', () => sleep(jitter(jobId, 60, 120)));
+  },
+  [JOB_NAMES.nightlyCleanup]: async ({ ctx, jobId }) => {
+    await ctx.step('vacuum', () => sleep(jitter(jobId, 50, 100)));
+  },
+};
+
+export function handlerFor(jobName: string): Handler {
+  const handler = HANDLERS[jobName];
+  if (!handler) throw new Error(`no demo handler for job name '${jobName}'`);
+  return handler;
+}
+
+/** A stable pseudo-random duration in [min, max) per job, so runs are alike without being uniform. */
+function jitter(jobId: string, min: number, max: number): number {
+  const digest = createHash('sha1').update(jobId).digest();
+  return min + (digest.readUInt16BE(0) / 65536) * (max - min);
+}
+
+/** Hashing in slices of ~5 ms with a turn of the event loop between them: CPU work that stays polite. */
+async function work(jobId: string, minMillis: number, maxMillis: number): Promise<void> {
+  const until = Date.now() + jitter(jobId, minMillis, maxMillis);
+  let digest = Buffer.from(jobId);
+  while (Date.now() < until) {
+    const sliceEnd = Math.min(until, Date.now() + 5);
+    while (Date.now() < sliceEnd) digest = createHash('sha256').update(digest).digest();
+    await sleep(0);
+  }
+}
+
+function busyLoop(millis: number): void {
+  const until = Date.now() + millis;
+  let digest = Buffer.from('layout');
+  while (Date.now() < until) digest = createHash('sha256').update(digest).digest();
+}
+
+async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url);
+  return response.text();
+}

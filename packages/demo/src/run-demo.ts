@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { choosePort } from './choose-port.js';
+import { chooseTransport } from './choose-transport.js';
+import { CleanupStack } from './cleanup-stack.js';
+import { type DemoOptions, type ResolvedDemoOptions, resolveDemoOptions } from './demo-options.js';
+import { FaultInjector } from './fault-injector.js';
+import { FaultLedger } from './fault-ledger.js';
+import { Fleet } from './fleet.js';
+import { formatFinding } from './format-finding.js';
+import { formatSummary } from './format-summary.js';
+import { type InterruptSignal, listenForInterrupt } from './interrupt-signal.js';
+import { redisUrlFromEnv } from './probe-redis.js';
+import { buildScenario, type Scenario } from './scenario.js';
+import { DEMO_SDK_SETTINGS, startDemoAnalyzer } from './start-demo-analyzer.js';
+import { TerminalOutput } from './terminal-output.js';
+import { TrafficDriver } from './traffic-driver.js';
+import { startUpstreamServer } from './upstream-server.js';
+import { watchFindings } from './watch-findings.js';
+
+/** Seconds the fleet gets to start: eight Node processes loading the SDK on a busy two-core machine. */
+const FLEET_READY_TIMEOUT_SECONDS = 90;
+
+/**
+ * `joblens demo`: the analyzer on an embedded SQLite file, a fleet of worker processes with injected
+ * faults beside healthy traffic, each finding printed as it appears and a summary of faults against
+ * findings. Resolves with the exit status: 0 only when every fault was found and nothing else was.
+ */
+export async function runDemo(input: DemoOptions = {}): Promise<number> {
+  const options = resolveDemoOptions(input);
+  const out = new TerminalOutput(options.stdout, options.isTty);
+  const interrupt = listenForInterrupt();
+  const cleanup = new CleanupStack();
+  try {
+    return await runScenario(options, out, interrupt, cleanup);
+  } finally {
+    out.endProgress();
+    await cleanup.run();
+    for (const failure of cleanup.failures) out.line(`cleanup: ${failure}`);
+    interrupt.dispose();
+  }
+}
+
+async function runScenario(
+  options: ResolvedDemoOptions,
+  out: TerminalOutput,
+  interrupt: InterruptSignal,
+  cleanup: CleanupStack,
+): Promise<number> {
+  const startedAtMs = Date.now();
+  const runId = randomBytes(3).toString('hex');
+  const scenario = buildScenario(runId);
+  const problems: string[] = [];
+  let fleet: Fleet | undefined;
+
+  out.line(
+    `joblens demo (run ${runId}): a simulated worker fleet with injected faults, watched by the analyzer`,
+  );
+  const transport = await chooseTransport(options.redis, redisUrlFromEnv(options.env), runId, (id, message) =>
+    fleet?.send(id, message),
+  );
+  out.line(transport.description);
+  cleanup.push('removing the demo queues', () => transport.producer.close());
+
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'joblens-demo-')));
+  if (!options.dataDir)
+    cleanup.push('removing the data directory', () => rm(dataDir, { recursive: true, force: true }));
+  const analyzer = await startDemoAnalyzer({
+    port: await announcePort(out, 'API port', options.port),
+    otlpPort: await announcePort(out, 'OTLP port', options.otlpPort),
+    dataDir,
+  });
+  cleanup.push('stopping the analyzer', () => analyzer.stop());
+  out.line(`analyzer: findings page ${analyzer.apiUrl}/ , OTLP ${analyzer.otlpUrl} , SQLite in ${dataDir}`);
+
+  const upstream = await startUpstreamServer();
+  cleanup.push('stopping the fake upstream', () => upstream.close());
+
+  fleet = new Fleet({
+    hosts: scenario.hosts,
+    base: {
+      serviceName: scenario.serviceName,
+      otlpEndpoint: analyzer.otlpUrl,
+      upstreamUrl: upstream.url,
+      transport: transport.config,
+      sdk: DEMO_SDK_SETTINGS,
+    },
+    onMessage: (id, message) => transport.localQueue?.handle(id, message),
+    onUnexpectedExit: (host, reason, stderrTail) => {
+      problems.push(`worker ${host} ended (${reason})`);
+      out.line(`worker ${host} ended unexpectedly (${reason})${stderrTail ? `:\n${stderrTail.trim()}` : ''}`);
+    },
+  });
+  const startedFleet = fleet;
+  cleanup.push('stopping the workers', () => startedFleet.stop());
+  out.line(
+    `starting ${scenario.hosts.length} worker processes: ${scenario.hosts.map((host) => host.host).join(', ')}`,
+  );
+  const ready = await Promise.race([
+    startedFleet.waitReady(FLEET_READY_TIMEOUT_SECONDS * 1000).then(() => true),
+    interrupt.promise.then(() => false),
+  ]);
+  if (!ready) return 130;
+
+  const fleetReadyAtMs = Date.now();
+  out.line(
+    `fleet ready after ${((fleetReadyAtMs - startedAtMs) / 1000).toFixed(1)} s; healthy traffic starts now`,
+  );
+  printTimeline(out, scenario);
+  const ledger = new FaultLedger(scenario.faults);
+  const traffic = new TrafficDriver(transport.producer);
+  traffic.start();
+  cleanup.push('stopping traffic', () => traffic.stop());
+  const injector = new FaultInjector({
+    scenario,
+    producer: transport.producer,
+    upstream,
+    command: (id, command) => startedFleet.send(id, { type: 'command', command }),
+  });
+  cleanup.push('stopping fault injection', () => injector.stop());
+  const injections = scenario.faults.map((fault) =>
+    setTimeout(() => {
+      ledger.markInjected(fault.id, Date.now());
+      injector
+        .inject(fault.id)
+        .catch((error: Error) => problems.push(`injecting ${fault.id}: ${error.message}`));
+    }, fault.atSeconds * 1000),
+  );
+  cleanup.push('cancelling pending faults', () => injections.forEach(clearTimeout));
+
+  const ended = await watchFindings({
+    apiUrl: analyzer.apiUrl,
+    ledger,
+    interrupt,
+    deadlineMs: startedAtMs + options.durationSeconds * 1000,
+    quietMillis: options.quietSeconds * 1000,
+    onFinding: (entry) => {
+      for (const line of formatFinding(entry, (Date.now() - startedAtMs) / 1000)) out.line(line);
+    },
+    onTick: (found, falseCount, pollError) => {
+      const elapsed = ((Date.now() - startedAtMs) / 1000).toFixed(0);
+      const errors = traffic.enqueueErrors > 0 ? `, ${traffic.enqueueErrors} enqueue errors` : '';
+      const polling = pollError ? `, analyzer API: ${pollError}` : '';
+      out.progress(
+        `${elapsed}s elapsed | ${startedFleet.processedTotal()} jobs processed | ` +
+          `${found}/${scenario.faults.length} faults found | ${falseCount} false findings${errors}${polling}`,
+      );
+    },
+  });
+  out.endProgress();
+  if (ended === 'interrupted') {
+    out.line('interrupted: cleaning up');
+    return 130;
+  }
+
+  out.line('');
+  for (const line of formatSummary(ledger)) out.line(line);
+  const exitCode = verdict(out, ledger, problems);
+  if (options.interactive) {
+    traffic.stop();
+    out.line('');
+    out.line(`The analyzer keeps running: open ${analyzer.apiUrl}/ for the findings page. Ctrl-C to stop.`);
+    await interrupt.promise;
+    out.line('stopping: workers, queues and the analyzer');
+  }
+  return exitCode;
+}
+
+async function announcePort(out: TerminalOutput, label: string, wanted: number): Promise<number> {
+  const choice = await choosePort(wanted);
+  if (choice.fellBack) out.line(`${label} ${wanted} is taken: using a free port instead`);
+  return choice.port;
+}
+
+function printTimeline(out: TerminalOutput, scenario: Scenario): void {
+  out.line('faults, each on its own queue or worker (seconds after the fleet is ready):');
+  for (const fault of scenario.faults) {
+    out.line(
+      `  +${String(fault.atSeconds).padStart(2)} s  ${fault.id.padEnd(16)} ${fault.title} (expect ${fault.findingType})`,
+    );
+  }
+  out.line('');
+}
+
+function verdict(out: TerminalOutput, ledger: FaultLedger, problems: string[]): number {
+  const missed = ledger.rows().filter((row) => !row.detection);
+  const falseFindings = ledger.falseFindings();
+  if (missed.length === 0 && falseFindings.length === 0 && problems.length === 0) {
+    out.line('demo passed: every injected fault was found and nothing else was reported');
+    return 0;
+  }
+  out.line('demo failed:');
+  for (const row of missed) out.line(`  missed: ${row.fault.id} (expected ${row.fault.findingType})`);
+  for (const finding of falseFindings)
+    out.line(`  false finding: ${finding.type} ${finding.id}: ${finding.summary}`);
+  for (const problem of problems) out.line(`  problem: ${problem}`);
+  return 1;
+}
