@@ -149,6 +149,8 @@ export interface Joblens {
   dump(trigger?: string): Promise<string | undefined>;
   setDiagnosticMode(enabled: boolean): void;
   readonly diagnosticMode: boolean;
+  /** Hands an adapter's instrumentation error to `onError`; never throws. */
+  reportError(error: unknown): void;
   /** Exports what is buffered now. */
   forceFlush(): Promise<void>;
   /** Stops timers, the watchdog and the admin endpoint, flushes and shuts OpenTelemetry down. Idempotent. */

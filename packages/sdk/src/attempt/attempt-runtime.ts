@@ -1,0 +1,29 @@
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+import type { Logger } from '@opentelemetry/api-logs';
+import type { ActiveAttempts } from '../active-attempts.js';
+import type { WorkerMetrics } from '../metrics/worker-metrics.js';
+import type { ResolvedOptions } from '../options.js';
+import type { NormalizedDescriptor } from './normalize-descriptor.js';
+import type { StillRunningSchedule } from './still-running-schedule.js';
+
+/** What one SDK instance lends to each attempt it runs. */
+export type AttemptRuntime = {
+  readonly options: ResolvedOptions;
+  readonly tracer: Tracer;
+  readonly logger: Logger;
+  readonly activeAttempts: ActiveAttempts;
+  readonly metrics: WorkerMetrics;
+  readonly stillRunning: StillRunningSchedule;
+  isDiagnostic(): boolean;
+  isShutDown(): boolean;
+  onError(error: unknown): void;
+  /** Attributes of a failure snapshot for the attempt whose span id is given. */
+  failureSnapshot(
+    descriptor: NormalizedDescriptor,
+    spanId: string,
+    failedStep: string | undefined,
+  ): Attributes;
+};
+
+/** The attempt span and what the handle needs to end it. */
+export type AttemptSpanInfo = { span: Span; startedAtMs: number };

@@ -1,0 +1,251 @@
+import {
+  ATTR_DIAGNOSTIC_MODE,
+  ATTR_ERROR_TYPE,
+  ATTR_JOB_ATTEMPT,
+  ATTR_JOB_CURRENT_STEP,
+  ATTR_JOB_ELAPSED,
+  ATTR_JOB_ID,
+  ATTR_JOB_MAX_ATTEMPTS,
+  ATTR_JOB_NAME,
+  ATTR_JOB_OUTCOME,
+  ATTR_JOB_QUEUE_WAIT,
+  ATTR_JOB_RETRY_DELAY,
+  ATTR_JOB_SILENCE,
+  ATTR_LINK_TYPE,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_MONITOR_SLUG,
+  ATTR_WORKER_ID,
+  attemptSpanName,
+  EVENT_FAILURE_SNAPSHOT,
+  EVENT_JOB_COMPLETED,
+  EVENT_JOB_FAILED,
+  EVENT_JOB_FETCHED,
+  EVENT_JOB_RETRY_SCHEDULED,
+  EVENT_JOB_STARTED,
+  type JobOutcome,
+  LINK_TYPE_PREVIOUS_ATTEMPT,
+  LINK_TYPE_PRODUCER,
+  LOG_FAILURE_SNAPSHOT,
+  LOG_JOB_ENDED,
+  LOG_JOB_STARTED,
+  LOG_JOB_STILL_RUNNING,
+  MESSAGING_OPERATION_PROCESS,
+  MESSAGING_SYSTEM_GENERIC,
+} from '@joblens/semconv';
+import {
+  type Attributes,
+  type Context,
+  context,
+  defaultTextMapGetter,
+  INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
+  type Link,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { currentStepOf, silenceSecondsOf } from '../active-attempts.js';
+import type { AttemptDescriptor, JobContext } from '../interfaces.js';
+import { AttemptHandle } from './attempt-handle.js';
+import type { AttemptRuntime } from './attempt-runtime.js';
+import { attemptStorage } from './attempt-storage.js';
+import { classifyFailure } from './classify-failure.js';
+import { errorMessageOf, errorTypeOf } from './error-type.js';
+import { emitSpanLog, jobLogAttributes } from './job-log-records.js';
+import { type NormalizedDescriptor, normalizeDescriptor } from './normalize-descriptor.js';
+
+const propagator = new W3CTraceContextPropagator();
+
+/** Handed to the job when instrumentation could not start: the job still runs, untraced. */
+const UNTRACED_JOB: JobContext = {
+  span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT),
+  traceId: INVALID_SPAN_CONTEXT.traceId,
+  spanId: INVALID_SPAN_CONTEXT.spanId,
+  step: async (_name, fn) => fn(),
+  checkpoint: () => {},
+};
+
+function parentAndLinks(descriptor: NormalizedDescriptor): { parent: Context; links: Link[] } {
+  const links: Link[] = [];
+  let parent = ROOT_CONTEXT;
+  if (descriptor.producerCarrier && typeof descriptor.producerCarrier === 'object') {
+    const extracted = propagator.extract(ROOT_CONTEXT, descriptor.producerCarrier, defaultTextMapGetter);
+    const producer = trace.getSpanContext(extracted);
+    if (producer && isSpanContextValid(producer)) {
+      parent = extracted;
+      links.push({ context: producer, attributes: { [ATTR_LINK_TYPE]: LINK_TYPE_PRODUCER } });
+    }
+  }
+  const previous = descriptor.previousAttempt;
+  if (previous) {
+    const previousContext = {
+      traceId: previous.traceId,
+      spanId: previous.spanId,
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    };
+    if (isSpanContextValid(previousContext)) {
+      links.push({ context: previousContext, attributes: { [ATTR_LINK_TYPE]: LINK_TYPE_PREVIOUS_ATTEMPT } });
+    }
+  }
+  return { parent, links };
+}
+
+function spanAttributes(runtime: AttemptRuntime, d: NormalizedDescriptor, startedAtMs: number): Attributes {
+  const attributes: Attributes = {
+    [ATTR_WORKER_ID]: runtime.options.serviceInstanceId,
+    ...(d.attributes ?? {}),
+    [ATTR_MESSAGING_SYSTEM]: d.system,
+    [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_PROCESS,
+    [ATTR_MESSAGING_OPERATION_NAME]: MESSAGING_OPERATION_PROCESS,
+    [ATTR_MESSAGING_DESTINATION_NAME]: d.queue,
+    [ATTR_MESSAGING_MESSAGE_ID]: d.jobId,
+    [ATTR_JOB_ID]: d.jobId,
+    [ATTR_JOB_NAME]: d.jobName,
+    [ATTR_JOB_ATTEMPT]: d.attempt,
+  };
+  if (d.maxAttempts !== undefined) attributes[ATTR_JOB_MAX_ATTEMPTS] = d.maxAttempts;
+  if (typeof d.readyAtMs === 'number' && Number.isFinite(d.readyAtMs)) {
+    attributes[ATTR_JOB_QUEUE_WAIT] = Math.max(0, startedAtMs - d.readyAtMs) / 1000;
+  }
+  if (d.monitorSlug) attributes[ATTR_MONITOR_SLUG] = d.monitorSlug;
+  if (runtime.isDiagnostic()) attributes[ATTR_DIAGNOSTIC_MODE] = true;
+  return attributes;
+}
+
+function beginAttempt(runtime: AttemptRuntime, descriptor: AttemptDescriptor): AttemptHandle {
+  const d = normalizeDescriptor(descriptor, MESSAGING_SYSTEM_GENERIC);
+  const startedAtMs = Date.now();
+  const { parent, links } = parentAndLinks(d);
+  const span = runtime.tracer.startSpan(
+    attemptSpanName(d.queue),
+    { kind: SpanKind.CONSUMER, attributes: spanAttributes(runtime, d, startedAtMs), links },
+    parent,
+  );
+  const handle = new AttemptHandle(runtime, d, span, trace.setSpan(parent, span), startedAtMs);
+  const fetchedAt =
+    typeof d.fetchedAtMs === 'number' && d.fetchedAtMs <= startedAtMs ? new Date(d.fetchedAtMs) : undefined;
+  span.addEvent(EVENT_JOB_FETCHED, undefined, fetchedAt);
+  span.addEvent(EVENT_JOB_STARTED);
+  runtime.activeAttempts.add({ descriptor: d, traceId: handle.traceId, spanId: handle.spanId, startedAtMs });
+  runtime.metrics.attemptStarted(d);
+  const workerId = runtime.options.serviceInstanceId;
+  emitSpanLog(runtime.logger, span, LOG_JOB_STARTED, 'job started', jobLogAttributes(d, workerId));
+  runtime.stillRunning.add(handle.spanId, startedAtMs, () => emitStillRunning(runtime, handle));
+  return handle;
+}
+
+function emitStillRunning(runtime: AttemptRuntime, handle: AttemptHandle): void {
+  const active = runtime.activeAttempts.get(handle.spanId);
+  if (!active) return;
+  const now = Date.now();
+  const attributes = jobLogAttributes(handle.descriptor, runtime.options.serviceInstanceId);
+  const step = currentStepOf(active);
+  if (step !== undefined) attributes[ATTR_JOB_CURRENT_STEP] = step;
+  attributes[ATTR_JOB_SILENCE] = silenceSecondsOf(active, now);
+  attributes[ATTR_JOB_ELAPSED] = Math.max(0, now - active.startedAtMs) / 1000;
+  emitSpanLog(runtime.logger, handle.span, LOG_JOB_STILL_RUNNING, 'still running', attributes);
+}
+
+function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: boolean, error: unknown): void {
+  const { span, descriptor: d } = handle;
+  try {
+    const durationSeconds = Math.max(0, Date.now() - handle.startedAtMs) / 1000;
+    const logAttributes = jobLogAttributes(d, runtime.options.serviceInstanceId);
+    let outcome: JobOutcome = 'completed';
+    let errorType: string | undefined;
+    if (!failed) {
+      span.setAttribute(ATTR_JOB_OUTCOME, outcome);
+      span.addEvent(EVENT_JOB_COMPLETED);
+      span.setStatus({ code: SpanStatusCode.OK });
+    } else {
+      const failure = classifyFailure(d, error, runtime.onError);
+      outcome = failure.outcome;
+      errorType = errorTypeOf(error);
+      const message = errorMessageOf(error);
+      const snapshot = runtime.failureSnapshot(d, handle.spanId, handle.failedStep);
+      span.addEvent(EVENT_FAILURE_SNAPSHOT, snapshot);
+      emitSpanLog(
+        runtime.logger,
+        span,
+        LOG_FAILURE_SNAPSHOT,
+        'failure snapshot',
+        { ...logAttributes, ...snapshot },
+        SeverityNumber.WARN,
+      );
+      span.recordException(error instanceof Error ? error : message);
+      span.setAttributes({ [ATTR_ERROR_TYPE]: errorType, [ATTR_JOB_OUTCOME]: outcome });
+      span.addEvent(EVENT_JOB_FAILED, { [ATTR_ERROR_TYPE]: errorType, [ATTR_JOB_OUTCOME]: outcome });
+      if (outcome === 'retry_scheduled') {
+        const retry: Attributes = {};
+        if (failure.retryDelayMillis !== undefined) {
+          retry[ATTR_JOB_RETRY_DELAY] = failure.retryDelayMillis / 1000;
+          span.setAttribute(ATTR_JOB_RETRY_DELAY, failure.retryDelayMillis / 1000);
+        }
+        span.addEvent(EVENT_JOB_RETRY_SCHEDULED, retry);
+      }
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
+    }
+    runtime.metrics.attemptEnded(d, outcome, durationSeconds, errorType);
+    const ended: Attributes = { ...logAttributes, [ATTR_JOB_OUTCOME]: outcome };
+    if (errorType !== undefined) ended[ATTR_ERROR_TYPE] = errorType;
+    emitSpanLog(
+      runtime.logger,
+      span,
+      LOG_JOB_ENDED,
+      'job ended',
+      ended,
+      failed ? SeverityNumber.WARN : SeverityNumber.INFO,
+    );
+  } catch (instrumentationError) {
+    runtime.onError(new Error('ending an attempt', { cause: instrumentationError }));
+  } finally {
+    runtime.stillRunning.remove(handle.spanId);
+    runtime.activeAttempts.remove(handle.spanId);
+    try {
+      span.end();
+    } catch (endError) {
+      runtime.onError(new Error('ending an attempt span', { cause: endError }));
+    }
+  }
+}
+
+/**
+ * Runs one attempt under instrumentation. `fn`'s result or error passes through untouched; errors of
+ * the instrumentation itself go to onError and the job runs anyway.
+ */
+export async function runAttempt<T>(
+  runtime: AttemptRuntime,
+  descriptor: AttemptDescriptor,
+  fn: (ctx: JobContext) => Promise<T> | T,
+): Promise<T> {
+  let handle: AttemptHandle | undefined;
+  if (!runtime.isShutDown()) {
+    try {
+      handle = beginAttempt(runtime, descriptor);
+    } catch (error) {
+      runtime.onError(new Error('starting attempt instrumentation', { cause: error }));
+    }
+  }
+  if (!handle) return fn(UNTRACED_JOB);
+  const job = handle;
+  let result: T;
+  try {
+    result = await attemptStorage.run({ job, span: job.span, context: job.attemptContext }, () =>
+      context.with(job.attemptContext, () => fn(job)),
+    );
+  } catch (error) {
+    endAttempt(runtime, job, true, error);
+    throw error;
+  }
+  endAttempt(runtime, job, false, undefined);
+  return result;
+}

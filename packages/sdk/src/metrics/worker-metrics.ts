@@ -1,0 +1,206 @@
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_JOB_NAME,
+  ATTR_JOB_OUTCOME,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_QUEUE_STATE,
+  type JobOutcome,
+  MESSAGING_OPERATION_PROCESS,
+  METRIC_ACTIVE_JOBS,
+  METRIC_CONSUMED_MESSAGES,
+  METRIC_EVENT_LOOP_DELAY_MAX,
+  METRIC_EVENT_LOOP_DELAY_P99,
+  METRIC_EVENT_LOOP_UTILIZATION,
+  METRIC_JOB_OUTCOMES,
+  METRIC_LAST_SUCCESS_TIME,
+  METRIC_MAX_SILENCE,
+  METRIC_OLDEST_ACTIVE_AGE,
+  METRIC_PROCESS_DURATION,
+  METRIC_QUEUE_DEPTH,
+  METRIC_QUEUE_OLDEST_READY_AGE,
+  METRIC_WORKER_HEARTBEATS,
+  QUEUE_STATES,
+} from '@joblens/semconv';
+import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { ActiveAttempts } from '../active-attempts.js';
+import type { NormalizedDescriptor } from '../attempt/normalize-descriptor.js';
+import type { EventLoopSampler } from './event-loop-sampler.js';
+import type { QueueWatch } from './queue-watch.js';
+
+/** Jobs run from milliseconds to hours; the semconv default buckets stop at 10 s. */
+const DURATION_BUCKETS_SECONDS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600,
+];
+
+export type WorkerMetrics = {
+  attemptStarted(descriptor: NormalizedDescriptor): void;
+  attemptEnded(
+    descriptor: NormalizedDescriptor,
+    outcome: JobOutcome,
+    durationSeconds: number,
+    errorType: string | undefined,
+  ): void;
+};
+
+/**
+ * The worker's heartbeat and job metrics. Every attribute is low-cardinality: queue, job name,
+ * outcome, error type, queue state; never a job id.
+ */
+export function createWorkerMetrics(options: {
+  meter: Meter;
+  activeAttempts: ActiveAttempts;
+  queueWatch: QueueWatch;
+  eventLoop: EventLoopSampler;
+  heartbeatIntervalMillis: number;
+  onError: (error: unknown) => void;
+}): WorkerMetrics {
+  const { meter, activeAttempts, queueWatch, eventLoop } = options;
+  const startedAtMs = Date.now();
+  const lastSuccess = new Map<string, number>();
+  const seenQueues = new Set<string>();
+
+  const duration: Histogram = meter.createHistogram(METRIC_PROCESS_DURATION, {
+    unit: 's',
+    description: 'Duration of job attempts.',
+    advice: { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS },
+  });
+  const consumed: Counter = meter.createCounter(METRIC_CONSUMED_MESSAGES, {
+    unit: '{message}',
+    description: 'Jobs taken for processing.',
+  });
+  const outcomes: Counter = meter.createCounter(METRIC_JOB_OUTCOMES, {
+    unit: '{job}',
+    description: 'Attempts ended, by outcome.',
+  });
+
+  // Derived from the clock rather than counted per collection, so a Prometheus scrape and the OTLP
+  // export each see +1 per interval instead of inflating each other.
+  meter
+    .createObservableCounter(METRIC_WORKER_HEARTBEATS, {
+      unit: '{heartbeat}',
+      description: 'One per heartbeat interval while the worker lives.',
+    })
+    .addCallback((result) =>
+      result.observe(Math.floor((Date.now() - startedAtMs) / options.heartbeatIntervalMillis) + 1),
+    );
+  meter
+    .createObservableGauge(METRIC_LAST_SUCCESS_TIME, {
+      unit: 's',
+      description: 'Unix time of the last completed job, per queue.',
+    })
+    .addCallback((result) => {
+      for (const [queue, atMs] of lastSuccess)
+        result.observe(atMs / 1000, { [ATTR_MESSAGING_DESTINATION_NAME]: queue });
+    });
+  meter
+    .createObservableGauge(METRIC_ACTIVE_JOBS, { unit: '{job}', description: 'Attempts running now.' })
+    .addCallback((result) => {
+      const byQueue = new Map<string, number>();
+      for (const attempt of activeAttempts.list())
+        byQueue.set(attempt.descriptor.queue, (byQueue.get(attempt.descriptor.queue) ?? 0) + 1);
+      // Queues seen before report 0 rather than vanishing, so "nothing running" is visible.
+      for (const queue of seenQueues) if (!byQueue.has(queue)) byQueue.set(queue, 0);
+      for (const [queue, count] of byQueue)
+        result.observe(count, { [ATTR_MESSAGING_DESTINATION_NAME]: queue });
+    });
+  meter
+    .createObservableGauge(METRIC_OLDEST_ACTIVE_AGE, {
+      unit: 's',
+      description: 'Age of the oldest running attempt.',
+    })
+    .addCallback((result) => result.observe(activeAttempts.oldestAgeSeconds(Date.now())));
+  meter
+    .createObservableGauge(METRIC_MAX_SILENCE, {
+      unit: 's',
+      description: 'Silence of the most silent running attempt.',
+    })
+    .addCallback((result) => result.observe(activeAttempts.mostSilent(Date.now())?.silenceSeconds ?? 0));
+
+  const depth = meter.createObservableGauge(METRIC_QUEUE_DEPTH, {
+    unit: '{job}',
+    description: 'Jobs in the queue by state.',
+  });
+  const oldestReady = meter.createObservableGauge(METRIC_QUEUE_OLDEST_READY_AGE, {
+    unit: 's',
+    description: 'Age of the oldest ready job.',
+  });
+  meter.addBatchObservableCallback(
+    async (result) => {
+      for (const { source, stats } of await queueWatch.sampleAll()) {
+        const base = {
+          [ATTR_MESSAGING_DESTINATION_NAME]: source.queue,
+          [ATTR_MESSAGING_SYSTEM]: source.system,
+        };
+        for (const state of QUEUE_STATES) {
+          const count = stats.counts[state];
+          if (typeof count === 'number' && Number.isFinite(count))
+            result.observe(depth, count, { ...base, [ATTR_QUEUE_STATE]: state });
+        }
+        if (Number.isFinite(stats.oldestReadyAgeSeconds))
+          result.observe(oldestReady, Math.max(0, stats.oldestReadyAgeSeconds), base);
+      }
+    },
+    [depth, oldestReady],
+  );
+
+  const delayP99 = meter.createObservableGauge(METRIC_EVENT_LOOP_DELAY_P99, {
+    unit: 's',
+    description: 'Event-loop delay, 99th percentile.',
+  });
+  const delayMax = meter.createObservableGauge(METRIC_EVENT_LOOP_DELAY_MAX, {
+    unit: 's',
+    description: 'Event-loop delay, maximum.',
+  });
+  const utilization = meter.createObservableGauge(METRIC_EVENT_LOOP_UTILIZATION, {
+    unit: '1',
+    description: 'Event-loop utilization.',
+  });
+  meter.addBatchObservableCallback(
+    (result) => {
+      const sample = eventLoop.sample();
+      result.observe(delayP99, sample.delayP99Seconds);
+      result.observe(delayMax, sample.delayMaxSeconds);
+      result.observe(utilization, sample.utilization);
+    },
+    [delayP99, delayMax, utilization],
+  );
+
+  const safely = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      options.onError(new Error(`recording ${what} metrics`, { cause: error }));
+    }
+  };
+
+  return {
+    attemptStarted: (d) =>
+      safely('start', () => {
+        if (seenQueues.size < 1000) seenQueues.add(d.queue);
+        consumed.add(1, {
+          [ATTR_MESSAGING_SYSTEM]: d.system,
+          [ATTR_MESSAGING_DESTINATION_NAME]: d.queue,
+          [ATTR_MESSAGING_OPERATION_NAME]: MESSAGING_OPERATION_PROCESS,
+        });
+      }),
+    attemptEnded: (d, outcome, durationSeconds, errorType) =>
+      safely('end', () => {
+        const durationAttributes: Attributes = {
+          [ATTR_MESSAGING_SYSTEM]: d.system,
+          [ATTR_MESSAGING_DESTINATION_NAME]: d.queue,
+          [ATTR_MESSAGING_OPERATION_NAME]: MESSAGING_OPERATION_PROCESS,
+          [ATTR_JOB_NAME]: d.jobName,
+        };
+        if (errorType !== undefined) durationAttributes[ATTR_ERROR_TYPE] = errorType;
+        duration.record(durationSeconds, durationAttributes);
+        outcomes.add(1, {
+          [ATTR_MESSAGING_DESTINATION_NAME]: d.queue,
+          [ATTR_JOB_NAME]: d.jobName,
+          [ATTR_JOB_OUTCOME]: outcome,
+        });
+        if (outcome === 'completed') lastSuccess.set(d.queue, Date.now());
+      }),
+  };
+}

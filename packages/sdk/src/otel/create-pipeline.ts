@@ -1,0 +1,107 @@
+import { INSTRUMENTATION_SCOPE } from '@joblens/semconv';
+import type { Meter, Tracer } from '@opentelemetry/api';
+import type { Logger } from '@opentelemetry/api-logs';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { type IMetricReader, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ResolvedOptions } from '../options.js';
+import { AttemptSamplingProcessor } from '../sampling/attempt-sampling-processor.js';
+import { SDK_VERSION } from '../version.js';
+import { settleWithin } from './bounded.js';
+import { createLogExporter, createMetricExporter, createSpanExporter } from './create-exporters.js';
+import { createResource } from './create-resource.js';
+
+export type Pipeline = {
+  readonly tracer: Tracer;
+  readonly logger: Logger;
+  readonly meter: Meter;
+  readonly sampling: AttemptSamplingProcessor;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+};
+
+/** Spans go out within about a second, so a hung job's last steps are visible while it hangs. */
+const SCHEDULED_DELAY_MILLIS = 1000;
+
+/**
+ * This instance's own providers, never the global ones, so that two instances (or the host's own
+ * OpenTelemetry setup) do not interfere.
+ */
+export function createPipeline(options: ResolvedOptions, isDiagnostic: () => boolean): Pipeline {
+  const resource = createResource(options);
+  const timeout = options.exportTimeoutMillis;
+  const buffer = {
+    maxQueueSize: options.maxQueueSize,
+    maxExportBatchSize: Math.min(512, options.maxQueueSize),
+    scheduledDelayMillis: SCHEDULED_DELAY_MILLIS,
+    exportTimeoutMillis: timeout,
+  };
+
+  const sampling = new AttemptSamplingProcessor({
+    next: new BatchSpanProcessor(options.spanExporter ?? createSpanExporter(options.traces, timeout), buffer),
+    policy: options.sampling,
+    maxSpansPerAttempt: options.sampling.maxSpansPerAttempt,
+    isDiagnostic,
+    onError: options.onError,
+  });
+  const tracerProvider = new BasicTracerProvider({
+    resource,
+    spanProcessors: [sampling],
+    spanLimits: { eventCountLimit: 512 },
+  });
+
+  const loggerProvider = new LoggerProvider({
+    resource,
+    processors: [
+      new BatchLogRecordProcessor({
+        exporter: options.logRecordExporter ?? createLogExporter(options.logs, timeout),
+        ...buffer,
+      }),
+    ],
+  });
+
+  const readers: IMetricReader[] = [
+    options.metricReader ??
+      new PeriodicExportingMetricReader({
+        exporter: createMetricExporter(options.metrics, timeout),
+        exportIntervalMillis: options.metricExportIntervalMillis,
+        exportTimeoutMillis: Math.min(timeout, options.metricExportIntervalMillis),
+      }),
+  ];
+  if (options.prometheusPort !== undefined) {
+    readers.push(
+      new PrometheusExporter({ port: options.prometheusPort }, (error) => {
+        if (error)
+          options.onError(
+            new Error(`starting the Prometheus endpoint on port ${options.prometheusPort}`, { cause: error }),
+          );
+      }),
+    );
+  }
+  const meterProvider = new MeterProvider({ resource, readers });
+
+  const providers = [tracerProvider, loggerProvider, meterProvider];
+  // Bounded so that a dead collector cannot hold a worker's shutdown hostage.
+  const bound = timeout + 1000;
+  return {
+    tracer: tracerProvider.getTracer(INSTRUMENTATION_SCOPE, SDK_VERSION),
+    logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, SDK_VERSION),
+    meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, SDK_VERSION),
+    sampling,
+    forceFlush: () =>
+      settleWithin(
+        Promise.allSettled(providers.map((p) => p.forceFlush())),
+        bound,
+        options.onError,
+        'flushing telemetry',
+      ),
+    shutdown: () =>
+      settleWithin(
+        Promise.allSettled(providers.map((p) => p.shutdown())),
+        bound,
+        options.onError,
+        'shutting down telemetry',
+      ),
+  };
+}

@@ -1,0 +1,186 @@
+import { ATTR_JOB_ATTEMPT, ATTR_JOB_ID, ATTR_JOB_OUTCOME, ATTR_JOB_SAMPLED_REASON } from '@joblens/semconv';
+import { type Context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { longestSilenceMillis } from './longest-silence.js';
+import { createSamplingDecider, type SamplingPolicy } from './sampling-decision.js';
+
+type AttemptBuffer = {
+  attempt: Span;
+  ended: ReadableSpan[];
+  open: Set<Span>;
+  dropped: number;
+};
+
+const MAX_REMEMBERED_DECISIONS = 1000;
+
+function keyOf(traceId: string, spanId: string): string {
+  return `${traceId}:${spanId}`;
+}
+
+function isAttemptSpan(span: Span): boolean {
+  return (
+    span.kind === SpanKind.CONSUMER &&
+    span.attributes[ATTR_JOB_ID] !== undefined &&
+    span.attributes[ATTR_JOB_ATTEMPT] !== undefined
+  );
+}
+
+/**
+ * Tail sampling per attempt: holds an attempt's spans (the attempt and its descendants) until the
+ * attempt ends, then passes all of them to `next` or drops all of them. Spans outside any attempt
+ * pass straight through. Buffers are bounded per attempt; the excess is counted and dropped.
+ */
+export class AttemptSamplingProcessor implements SpanProcessor {
+  readonly #next: SpanProcessor;
+  readonly #maxSpansPerAttempt: number;
+  readonly #decide: ReturnType<typeof createSamplingDecider>;
+  readonly #isDiagnostic: () => boolean;
+  readonly #onError: (error: Error) => void;
+  readonly #buffers = new Map<string, AttemptBuffer>();
+  /** Span key → key of the attempt it belongs to, for spans still open. */
+  readonly #owners = new Map<string, string>();
+  /** Attempt key → kept?, for descendants that end after their attempt. */
+  readonly #decisions = new Map<string, boolean>();
+  #droppedSpans = 0;
+
+  constructor(options: {
+    next: SpanProcessor;
+    policy: SamplingPolicy;
+    maxSpansPerAttempt: number;
+    isDiagnostic: () => boolean;
+    onError: (error: Error) => void;
+  }) {
+    this.#next = options.next;
+    this.#maxSpansPerAttempt = options.maxSpansPerAttempt;
+    this.#decide = createSamplingDecider(options.policy);
+    this.#isDiagnostic = options.isDiagnostic;
+    this.#onError = options.onError;
+  }
+
+  /** Spans dropped because an attempt's buffer was full. */
+  get droppedSpans(): number {
+    return this.#droppedSpans;
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    try {
+      const { traceId, spanId } = span.spanContext();
+      const key = keyOf(traceId, spanId);
+      if (isAttemptSpan(span)) {
+        this.#buffers.set(key, { attempt: span, ended: [], open: new Set(), dropped: 0 });
+        this.#owners.set(key, key);
+      } else {
+        const parent = span.parentSpanContext;
+        const owner = parent ? this.#owners.get(keyOf(parent.traceId, parent.spanId)) : undefined;
+        if (owner !== undefined) {
+          this.#owners.set(key, owner);
+          this.#buffers.get(owner)?.open.add(span);
+        }
+      }
+    } catch (error) {
+      this.#onError(new Error('sampling: tracking a started span', { cause: error }));
+    }
+    this.#next.onStart(span, parentContext);
+  }
+
+  onEnding(span: Span): void {
+    try {
+      const { traceId, spanId } = span.spanContext();
+      const buffer = this.#buffers.get(keyOf(traceId, spanId));
+      if (!buffer || buffer.attempt !== span) return;
+      const reason = this.#decide(this.#factsOf(buffer));
+      this.#decisions.set(keyOf(traceId, spanId), reason !== undefined);
+      if (reason !== undefined) span.setAttribute(ATTR_JOB_SAMPLED_REASON, reason);
+    } catch (error) {
+      this.#onError(new Error('sampling: deciding on an attempt', { cause: error }));
+    }
+  }
+
+  onEnd(span: ReadableSpan): void {
+    let forward = true;
+    try {
+      const { traceId, spanId } = span.spanContext();
+      const key = keyOf(traceId, spanId);
+      const owner = this.#owners.get(key);
+      this.#owners.delete(key);
+      if (owner === undefined) {
+        forward = true;
+      } else if (owner === key) {
+        forward = false;
+        this.#finishAttempt(key, span);
+      } else {
+        const buffer = this.#buffers.get(owner);
+        if (buffer) {
+          forward = false;
+          buffer.open.delete(span as Span);
+          if (buffer.ended.length < this.#maxSpansPerAttempt) buffer.ended.push(span);
+          else {
+            buffer.dropped++;
+            this.#droppedSpans++;
+          }
+        } else {
+          forward = this.#decisions.get(owner) ?? true;
+        }
+      }
+    } catch (error) {
+      this.#onError(new Error('sampling: buffering an ended span', { cause: error }));
+    }
+    if (forward) this.#next.onEnd(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#next.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    this.#buffers.clear();
+    this.#owners.clear();
+    return this.#next.shutdown();
+  }
+
+  #finishAttempt(key: string, span: ReadableSpan): void {
+    const buffer = this.#buffers.get(key);
+    this.#buffers.delete(key);
+    const kept = this.#decisions.get(key) ?? true;
+    this.#remember(key, kept);
+    if (!buffer || !kept) return;
+    // Open descendants stay owned by this attempt so that they follow its decision when they end.
+    for (const child of buffer.ended) this.#next.onEnd(child);
+    this.#next.onEnd(span);
+  }
+
+  #remember(key: string, kept: boolean): void {
+    this.#decisions.delete(key);
+    this.#decisions.set(key, kept);
+    if (this.#decisions.size > MAX_REMEMBERED_DECISIONS) {
+      const oldest = this.#decisions.keys().next().value;
+      if (oldest !== undefined) this.#decisions.delete(oldest);
+    }
+  }
+
+  #factsOf(buffer: AttemptBuffer) {
+    const attempt = buffer.attempt;
+    const startMs = hrTimeToMilliseconds(attempt.startTime);
+    const endMs = hrTimeToMilliseconds(attempt.endTime);
+    const instants: number[] = attempt.events.map((e) => hrTimeToMilliseconds(e.time));
+    for (const child of buffer.ended) {
+      instants.push(hrTimeToMilliseconds(child.startTime), hrTimeToMilliseconds(child.endTime));
+      for (const event of child.events) instants.push(hrTimeToMilliseconds(event.time));
+    }
+    for (const child of buffer.open) {
+      instants.push(hrTimeToMilliseconds(child.startTime));
+      for (const event of child.events) instants.push(hrTimeToMilliseconds(event.time));
+    }
+    const outcome = attempt.attributes[ATTR_JOB_OUTCOME];
+    const attemptNumber = attempt.attributes[ATTR_JOB_ATTEMPT];
+    return {
+      failed:
+        attempt.status.code === SpanStatusCode.ERROR || (outcome !== undefined && outcome !== 'completed'),
+      attempt: typeof attemptNumber === 'number' ? attemptNumber : 1,
+      durationMillis: endMs - startMs,
+      longestSilenceMillis: longestSilenceMillis(startMs, endMs, instants),
+      diagnostic: this.#isDiagnostic(),
+    };
+  }
+}

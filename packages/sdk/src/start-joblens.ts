@@ -1,0 +1,164 @@
+import { ATTR_DIAGNOSTIC_MODE, LOG_DIAGNOSTIC_MODE } from '@joblens/semconv';
+import { ActiveAttempts } from './active-attempts.js';
+import type { AttemptRuntime } from './attempt/attempt-runtime.js';
+import { emitSpanLog } from './attempt/job-log-records.js';
+import { runAttempt } from './attempt/run-attempt.js';
+import { StillRunningSchedule } from './attempt/still-running-schedule.js';
+import { DiagnosticMode } from './diagnostic-mode.js';
+import { writeDump } from './dump/write-dump.js';
+import { FEATURES } from './features.js';
+import type { Joblens, JoblensOptions } from './interfaces.js';
+import { EventLoopSampler } from './metrics/event-loop-sampler.js';
+import { QueueWatch } from './metrics/queue-watch.js';
+import { createWorkerMetrics } from './metrics/worker-metrics.js';
+import { resolveOptions } from './options.js';
+import { createPipeline } from './otel/create-pipeline.js';
+import { routeOtelErrors } from './otel/route-otel-errors.js';
+import type { FeatureContext, FeatureHandle } from './sdk-feature.js';
+import { flushOnSignals } from './signal-flush.js';
+import { CpuSinceLast } from './snapshot/cpu-since-last.js';
+import { failureSnapshotAttributes } from './snapshot/failure-snapshot.js';
+
+/** Queue samples run inside a metric collection; a slow source must not eat the export's time. */
+const MAX_QUEUE_SAMPLE_MILLIS = 2000;
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Starts instrumentation for one worker process: its own OpenTelemetry providers and exporters,
+ * heartbeat metrics, the hung-job timer and the optional features. Throws only for bad options.
+ */
+export function startJoblens(input: JoblensOptions = {}): Joblens {
+  const resolved = resolveOptions(input);
+  const userOnError = resolved.onError;
+  const onError = (error: unknown): void => {
+    try {
+      userOnError(asError(error));
+    } catch {
+      // An onError that throws has nowhere further to report to.
+    }
+  };
+  const options = { ...resolved, onError };
+
+  let diagnostic: DiagnosticMode | undefined;
+  const isDiagnostic = () => diagnostic?.on ?? options.diagnostic.enabled;
+  const pipeline = createPipeline(options, isDiagnostic);
+  const unrouteErrors = routeOtelErrors(onError);
+  const activeAttempts = new ActiveAttempts();
+  const eventLoop = new EventLoopSampler();
+  const queueWatch = new QueueWatch(Math.min(MAX_QUEUE_SAMPLE_MILLIS, options.exportTimeoutMillis), onError);
+  const metrics = createWorkerMetrics({
+    meter: pipeline.meter,
+    activeAttempts,
+    queueWatch,
+    eventLoop,
+    heartbeatIntervalMillis: options.metricExportIntervalMillis,
+    onError,
+  });
+  const stillRunning = new StillRunningSchedule(options.stillRunningIntervalMillis, onError);
+  const cpu = new CpuSinceLast();
+  diagnostic = new DiagnosticMode(options.diagnostic.enabled, (on) => {
+    try {
+      emitSpanLog(pipeline.logger, undefined, LOG_DIAGNOSTIC_MODE, `diagnostic mode ${on ? 'on' : 'off'}`, {
+        [ATTR_DIAGNOSTIC_MODE]: on,
+      });
+    } catch (error) {
+      onError(new Error('reporting a diagnostic mode change', { cause: error }));
+    }
+  });
+  const mode = diagnostic;
+  let shutDown = false;
+
+  const runtime: AttemptRuntime = {
+    options,
+    tracer: pipeline.tracer,
+    logger: pipeline.logger,
+    activeAttempts,
+    metrics,
+    stillRunning,
+    isDiagnostic: () => mode.on,
+    isShutDown: () => shutDown,
+    onError,
+    failureSnapshot: (descriptor, spanId, failedStep) =>
+      failureSnapshotAttributes({
+        jobId: descriptor.jobId,
+        attempt: descriptor.attempt,
+        active: activeAttempts.get(spanId),
+        failedStep,
+        queueStats: queueWatch.lastSamples().get(descriptor.queue),
+        activeJobs: activeAttempts.size,
+        cpuSecondsSinceLast: cpu.takeSeconds(),
+        eventLoopDelaySeconds: eventLoop.currentDelaySeconds(),
+        memory: process.memoryUsage(),
+      }),
+  };
+
+  const dump = async (trigger: string): Promise<string | undefined> => {
+    try {
+      return await writeDump(featureContext, trigger);
+    } catch (error) {
+      onError(new Error('writing a dump', { cause: error }));
+      return undefined;
+    }
+  };
+
+  const featureContext: FeatureContext = {
+    options,
+    activeAttempts,
+    logger: pipeline.logger,
+    meter: pipeline.meter,
+    onError,
+    isDiagnostic: () => mode.on,
+    setDiagnosticMode: (on) => mode.set(on),
+    dump,
+    lastQueueSamples: () => queueWatch.lastSamples(),
+    eventLoopDelaySeconds: () => eventLoop.currentDelaySeconds(),
+  };
+
+  const features: { name: string; handle: FeatureHandle }[] = [];
+  for (const feature of FEATURES) {
+    try {
+      features.push({ name: feature.name, handle: feature.start(featureContext) });
+    } catch (error) {
+      onError(new Error(`starting ${feature.name}`, { cause: error }));
+    }
+  }
+
+  let shutdownPromise: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      shutDown = true;
+      stopSignals();
+      for (const { name, handle } of [...features].reverse()) {
+        try {
+          await handle.stop();
+        } catch (error) {
+          onError(new Error(`stopping ${name}`, { cause: error }));
+        }
+      }
+      stillRunning.stop();
+      eventLoop.stop();
+      await pipeline.shutdown();
+      unrouteErrors();
+    })();
+    return shutdownPromise;
+  };
+
+  const joblens: Joblens = {
+    serviceInstanceId: options.serviceInstanceId,
+    runAttempt: (descriptor, fn) => runAttempt(runtime, descriptor, fn),
+    watchQueue: (source) => queueWatch.add(source),
+    dump: (trigger = 'api') => dump(trigger),
+    setDiagnosticMode: (enabled) => mode.set(enabled),
+    get diagnosticMode() {
+      return mode.on;
+    },
+    reportError: onError,
+    forceFlush: () => (shutDown ? Promise.resolve() : pipeline.forceFlush()),
+    shutdown,
+  };
+  const stopSignals = options.flushOnSignals ? flushOnSignals(joblens) : () => {};
+  return joblens;
+}
