@@ -1,0 +1,101 @@
+import type { FindingDraft } from '../findings/finding.js';
+import type { AnalyzerView, EventLoopBlockView } from '../model/analyzer-view.js';
+import type { Detector } from './detector.js';
+import { formatSeconds } from './format-seconds.js';
+
+export interface EventLoopBlockedOptions {
+  /** The finding holds this long after the worker's last reported block. Default 300. */
+  holdSeconds: number;
+  /** Blocks shorter than this are ignored (the watchdog already has its own threshold). Default 0. */
+  minBlockedSeconds: number;
+  /** The longest block at least this long makes the finding critical. Default 10. */
+  criticalBlockedSeconds: number;
+}
+
+interface WorkerBlocks {
+  blocks: number;
+  totalSeconds: number;
+  worst: EventLoopBlockView;
+  latest: EventLoopBlockView;
+  first: EventLoopBlockView;
+}
+
+function jobPhrase(block: EventLoopBlockView): string {
+  if (block.jobId === undefined && block.jobName === undefined) return '';
+  const step = block.currentStep === undefined ? '' : `, step "${block.currentStep}"`;
+  return ` during ${block.jobName ?? 'job'}${block.jobId === undefined ? '' : ` #${block.jobId}`}${step}`;
+}
+
+/** `event_loop_blocked`: the worker's watchdog saw its event loop stuck; one finding per worker. */
+export const eventLoopBlockedDetector: Detector<EventLoopBlockedOptions> = {
+  type: 'event_loop_blocked',
+  defaults: { holdSeconds: 300, minBlockedSeconds: 0, criticalBlockedSeconds: 10 },
+  evaluate(view: AnalyzerView, now: number, options: Readonly<EventLoopBlockedOptions>): FindingDraft[] {
+    const byWorker = new Map<string, WorkerBlocks>();
+    for (const block of view.eventLoopBlocks(now - options.holdSeconds * 1000)) {
+      if (block.blockedSeconds < options.minBlockedSeconds || block.timeMs > now) continue;
+      const entry = byWorker.get(block.worker);
+      if (entry === undefined) {
+        byWorker.set(block.worker, {
+          blocks: 1,
+          totalSeconds: block.blockedSeconds,
+          worst: block,
+          latest: block,
+          first: block,
+        });
+        continue;
+      }
+      entry.blocks += 1;
+      entry.totalSeconds += block.blockedSeconds;
+      if (block.blockedSeconds > entry.worst.blockedSeconds) entry.worst = block;
+      if (block.timeMs >= entry.latest.timeMs) entry.latest = block;
+      if (block.timeMs < entry.first.timeMs) entry.first = block;
+    }
+    const drafts: FindingDraft[] = [];
+    for (const [worker, entry] of byWorker) {
+      const worst = entry.worst;
+      const traces = [entry.worst, entry.latest]
+        .filter(
+          (block, index, all) =>
+            block.traceId !== '' && all.findIndex((b) => b.traceId === block.traceId) === index,
+        )
+        .map((block) => ({
+          traceId: block.traceId,
+          spanId: block.spanId || undefined,
+          label: `${block === worst ? 'longest' : 'latest'} block: ${formatSeconds(block.blockedSeconds)}s`,
+        }));
+      drafts.push({
+        type: 'event_loop_blocked',
+        key: worker,
+        severity: worst.blockedSeconds >= options.criticalBlockedSeconds ? 'critical' : 'warning',
+        subject: {
+          service: worst.service,
+          worker,
+          host: worst.host || undefined,
+          queue: worst.queue,
+          jobName: worst.jobName,
+          jobId: worst.jobId,
+        },
+        summary:
+          `Event loop of worker ${worker} (${worst.service}) blocked ${entry.blocks} time(s), up to ` +
+          `${formatSeconds(worst.blockedSeconds)}s${jobPhrase(worst)}`,
+        nextStep:
+          `Look for synchronous work in ${worst.currentStep === undefined ? 'the job' : `step "${worst.currentStep}"`} ` +
+          '(big JSON.parse/stringify, sync fs or crypto, catastrophic regex, tight loops); move it to a worker thread ' +
+          'or chunk it, and profile with --cpu-prof to confirm.',
+        evidence: {
+          figures: {
+            blocks: entry.blocks,
+            longestBlockedSeconds: formatSeconds(worst.blockedSeconds),
+            totalBlockedSeconds: formatSeconds(entry.totalSeconds),
+            lastBlockAgeSeconds: formatSeconds((now - entry.latest.timeMs) / 1000),
+            step: worst.currentStep ?? '',
+          },
+          traces,
+        },
+        since: entry.first.timeMs,
+      });
+    }
+    return drafts;
+  },
+};

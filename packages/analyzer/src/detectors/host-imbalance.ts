@@ -1,0 +1,263 @@
+import type { FindingDraft } from '../findings/finding.js';
+import type { AnalyzerView, AttemptView, QueueView, WorkerView } from '../model/analyzer-view.js';
+import type { Detector } from './detector.js';
+import { formatSeconds } from './format-seconds.js';
+import { median } from './median.js';
+import { oldestReadyAgeSeconds, readyJobs } from './ready-jobs.js';
+import { workerLastSign } from './worker-last-sign.js';
+
+export interface HostImbalanceOptions {
+  /** Work shares and durations are measured over this window. Default 300. */
+  windowSeconds: number;
+  /** Shares are compared only among at least this many live workers (or hosts) of a queue. Default 3. */
+  minWorkers: number;
+  /** ...and only once the queue saw at least this many attempts in the window. Default 30. */
+  minAttempts: number;
+  /** A worker taking at least this many times its fair share (1 / workers) is hot. Default 2. */
+  hotShareFactor: number;
+  /** A worker taking at most this fraction of its fair share is starved. Default 0.25. */
+  starvedShareFactor: number;
+  /** Work counts as waiting when the oldest ready job is at least this old... Default 5. */
+  waitingAgeSeconds: number;
+  /** ...or when at least this many jobs are ready (used when no age gauge comes)... Default 10. */
+  minReadyJobs: number;
+  /** ...or when the median queue wait of the window's attempts is at least this. Default 5. */
+  queueWaitSeconds: number;
+  /** Queue gauges older than this are ignored. Default 120. */
+  staleMetricSeconds: number;
+  /** A host whose median duration of a job name is this many times its peers' is slow. Default 2. */
+  slowFactor: number;
+  /** ...with at least this many completed attempts on the host and on its peers. Default 10. */
+  minSamplesPerHost: number;
+  /** At most this many findings. Default 50. */
+  maxFindings: number;
+}
+
+interface Unit {
+  id: string;
+  host: string;
+  attempts: number;
+  busySeconds: number;
+}
+
+function shareList(units: Unit[], total: number, pick: (unit: Unit) => number): string {
+  return units
+    .filter((unit) => pick(unit) > 0 || total === 0)
+    .map((unit) => `${unit.id} ${Math.round((pick(unit) / Math.max(total, 1e-9)) * 100)}%`)
+    .join(', ');
+}
+
+function shareFinding(
+  service: string,
+  queue: string,
+  level: 'worker' | 'host',
+  units: Unit[],
+  waitingWhy: string,
+  options: Readonly<HostImbalanceOptions>,
+  sinceMs: number,
+): FindingDraft | undefined {
+  const totalAttempts = units.reduce((sum, unit) => sum + unit.attempts, 0);
+  const totalBusy = units.reduce((sum, unit) => sum + unit.busySeconds, 0);
+  if (totalAttempts < options.minAttempts) return undefined;
+  const fair = 1 / units.length;
+  const share = (unit: Unit) =>
+    Math.max(unit.attempts / totalAttempts, totalBusy > 0 ? unit.busySeconds / totalBusy : 0);
+  const hot = units.filter((unit) => share(unit) >= options.hotShareFactor * fair);
+  if (hot.length === 0) return undefined;
+  const starved = units.filter((unit) => unit.attempts / totalAttempts <= options.starvedShareFactor * fair);
+  hot.sort((a, b) => share(b) - share(a));
+  const top = hot[0];
+  const topShare = share(top);
+  return {
+    type: 'host_imbalance',
+    key: `share|${level}|${service}|${queue}`,
+    severity: topShare >= 0.9 ? 'critical' : 'warning',
+    subject: { service, queue, worker: level === 'worker' ? top.id : undefined, host: top.host || undefined },
+    summary:
+      `${level} ${top.id} takes ${Math.round(topShare * 100)}% of ${queue} (${service}) work among ${units.length} ` +
+      `${level}s while ${waitingWhy}` +
+      (starved.length > 0 ? `; starved: ${starved.map((unit) => unit.id).join(', ')}` : ''),
+    nextStep:
+      `Compare the ${level}s' concurrency and their connection to the broker: a starved ${level} usually has a ` +
+      'lower concurrency, a paused or misconfigured consumer, or a slow link; the hot one may be prefetching.',
+    evidence: {
+      figures: {
+        topShare: Math.round(topShare * 1000) / 1000,
+        fairShare: Math.round(fair * 1000) / 1000,
+        units: units.length,
+        attempts: totalAttempts,
+        busySeconds: formatSeconds(totalBusy),
+        windowSeconds: options.windowSeconds,
+      },
+      traces: [],
+      detail: {
+        level,
+        hot: hot.map((unit) => unit.id),
+        starved: starved.map((unit) => unit.id),
+        attemptShares: shareList(units, totalAttempts, (unit) => unit.attempts),
+        busyShares: shareList(units, totalBusy, (unit) => unit.busySeconds),
+      },
+    },
+    since: sinceMs,
+  };
+}
+
+function slowHostFindings(
+  attempts: AttemptView[],
+  options: Readonly<HostImbalanceOptions>,
+  sinceMs: number,
+): FindingDraft[] {
+  const byName = new Map<string, Map<string, AttemptView[]>>();
+  for (const attempt of attempts) {
+    const facts = attempt.facts;
+    if (facts.outcome !== 'completed' || facts.host === '') continue;
+    const nameKey = `${facts.service}|${facts.queue}|${facts.jobName}`;
+    let hosts = byName.get(nameKey);
+    if (hosts === undefined) {
+      hosts = new Map();
+      byName.set(nameKey, hosts);
+    }
+    const list = hosts.get(facts.host);
+    if (list === undefined) hosts.set(facts.host, [attempt]);
+    else list.push(attempt);
+  }
+  const drafts: FindingDraft[] = [];
+  for (const [nameKey, hosts] of byName) {
+    const eligible = [...hosts].filter(([, list]) => list.length >= options.minSamplesPerHost);
+    if (eligible.length < 2) continue;
+    for (const [host, list] of eligible) {
+      const peers = eligible.filter(([other]) => other !== host).flatMap(([, other]) => other);
+      const hostMedian = median(list.map((a) => (a.facts.endMs - a.facts.startMs) / 1000));
+      const peerMedian = median(peers.map((a) => (a.facts.endMs - a.facts.startMs) / 1000));
+      if (!(peerMedian > 0) || hostMedian < options.slowFactor * peerMedian) continue;
+      const example = list.reduce((a, b) =>
+        b.facts.endMs - b.facts.startMs > a.facts.endMs - a.facts.startMs ? b : a,
+      );
+      const { service, queue, jobName } = example.facts;
+      drafts.push({
+        type: 'host_imbalance',
+        key: `slow|${nameKey}|${host}`,
+        severity: 'warning',
+        subject: { service, queue, jobName, host },
+        summary:
+          `${jobName} on ${queue} (${service}) takes ${formatSeconds(hostMedian)}s (median) on host ${host}, ` +
+          `${Math.round((hostMedian / peerMedian) * 10) / 10}× its peers' ${formatSeconds(peerMedian)}s`,
+        nextStep:
+          `Compare host ${host} with its peers: CPU steal or saturation, memory pressure, network path to the ` +
+          "job's dependencies, or a different version deployed there.",
+        evidence: {
+          figures: {
+            hostMedianSeconds: formatSeconds(hostMedian),
+            peerMedianSeconds: formatSeconds(peerMedian),
+            ratio: Math.round((hostMedian / peerMedian) * 100) / 100,
+            hostSamples: list.length,
+            peerSamples: peers.length,
+          },
+          traces: [
+            { traceId: example.facts.traceId, spanId: example.facts.spanId, label: `slowest on ${host}` },
+          ],
+        },
+        since: sinceMs,
+      });
+    }
+  }
+  return drafts;
+}
+
+/**
+ * `host_imbalance`: while work waits, one worker (or host) takes far more than its fair share of a queue's
+ * attempts or busy time, and who is starved; or one host runs a job name markedly slower than its peers.
+ */
+export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
+  type: 'host_imbalance',
+  defaults: {
+    windowSeconds: 300,
+    minWorkers: 3,
+    minAttempts: 30,
+    hotShareFactor: 2,
+    starvedShareFactor: 0.25,
+    waitingAgeSeconds: 5,
+    minReadyJobs: 10,
+    queueWaitSeconds: 5,
+    staleMetricSeconds: 120,
+    slowFactor: 2,
+    minSamplesPerHost: 10,
+    maxFindings: 50,
+  },
+  evaluate(view: AnalyzerView, now: number, options: Readonly<HostImbalanceOptions>): FindingDraft[] {
+    const sinceMs = now - options.windowSeconds * 1000;
+    const freshSinceMs = now - options.staleMetricSeconds * 1000;
+    const attempts = [...view.finishedAttempts(sinceMs)];
+    const queueWaits = new Map<string, number[]>();
+    for (const attempt of attempts) {
+      const { service, queue, queueWaitSeconds } = attempt.facts;
+      if (queueWaitSeconds === undefined) continue;
+      const key = `${service}\u0000${queue}`;
+      const list = queueWaits.get(key);
+      if (list === undefined) queueWaits.set(key, [queueWaitSeconds]);
+      else list.push(queueWaitSeconds);
+    }
+    const workersByQueue = new Map<string, WorkerView[]>();
+    for (const worker of view.workerStates()) {
+      if (workerLastSign(worker) < sinceMs) continue;
+      for (const queue of worker.queues) {
+        const key = `${worker.service}\u0000${queue}`;
+        const list = workersByQueue.get(key);
+        if (list === undefined) workersByQueue.set(key, [worker]);
+        else list.push(worker);
+      }
+    }
+    const queueViews = new Map<string, QueueView>();
+    for (const queue of view.queueStates()) queueViews.set(`${queue.service}\u0000${queue.queue}`, queue);
+    const drafts: FindingDraft[] = [];
+    for (const [key, workers] of workersByQueue) {
+      if (workers.length < options.minWorkers) continue;
+      const [service, queue] = key.split('\u0000');
+      const queueView = queueViews.get(key);
+      const age = queueView ? oldestReadyAgeSeconds(queueView, freshSinceMs) : undefined;
+      const ready = queueView ? readyJobs(queueView, freshSinceMs) : undefined;
+      const waits = queueWaits.get(key);
+      const medianWait = waits === undefined ? undefined : median(waits);
+      let waitingWhy: string | undefined;
+      if (age !== undefined && age >= options.waitingAgeSeconds)
+        waitingWhy = `the oldest ready job waits ${formatSeconds(age)}s`;
+      else if (age === undefined && ready !== undefined && ready >= options.minReadyJobs)
+        waitingWhy = `${ready} jobs wait`;
+      else if (medianWait !== undefined && medianWait >= options.queueWaitSeconds)
+        waitingWhy = `jobs wait ${formatSeconds(medianWait)}s (median) to start`;
+      if (waitingWhy === undefined) continue;
+      const units: Unit[] = workers.map((worker) => {
+        const stats = view.workerQueueStats(worker.worker, queue, sinceMs);
+        return {
+          id: worker.worker,
+          host: worker.host,
+          attempts: stats.attemptsStarted,
+          busySeconds: stats.busySeconds,
+        };
+      });
+      const byWorker = shareFinding(service, queue, 'worker', units, waitingWhy, options, sinceMs);
+      if (byWorker !== undefined) drafts.push(byWorker);
+      const hosts = new Map<string, Unit>();
+      for (const unit of units) {
+        const host = hosts.get(unit.host) ?? { id: unit.host, host: unit.host, attempts: 0, busySeconds: 0 };
+        host.attempts += unit.attempts;
+        host.busySeconds += unit.busySeconds;
+        hosts.set(unit.host, host);
+      }
+      if (hosts.size >= options.minWorkers && hosts.size < units.length && !hosts.has('')) {
+        const byHost = shareFinding(
+          service,
+          queue,
+          'host',
+          [...hosts.values()],
+          waitingWhy,
+          options,
+          sinceMs,
+        );
+        if (byHost !== undefined) drafts.push(byHost);
+      }
+    }
+    drafts.push(...slowHostFindings(attempts, options, sinceMs));
+    return drafts.slice(0, options.maxFindings);
+  },
+};

@@ -1,0 +1,164 @@
+import type { FindingDraft } from '../findings/finding.js';
+import type { AnalyzerView, QueueView, WorkerView } from '../model/analyzer-view.js';
+import type { Detector } from './detector.js';
+import { formatSeconds } from './format-seconds.js';
+import { oldestReadyAgeSeconds, readyJobs } from './ready-jobs.js';
+import { workerLastSign } from './worker-last-sign.js';
+
+export interface SilentWorkerOptions {
+  /** A worker is gone after this many of its typical heartbeat intervals without a sign of life... Default 3. */
+  goneAfterIntervals: number;
+  /** ...but never sooner than this. Default 30. */
+  minGoneAfterSeconds: number;
+  /** A gone worker stops being reported after this long (it was scaled down or replaced). Default 900. */
+  forgetAfterSeconds: number;
+  /** A live worker that completed nothing for this long while its queue has ready jobs is stuck. Default 60. */
+  stuckAfterSeconds: number;
+  /** Ready jobs needed for a worker to count as stuck. Default 1. */
+  minReadyJobs: number;
+  /** Queue gauges older than this are ignored. Default 120. */
+  staleMetricSeconds: number;
+}
+
+/** A new instance of the same service on the same host that started around the old one's end. */
+function replacement(
+  worker: WorkerView,
+  all: readonly WorkerView[],
+  lastSign: number,
+): WorkerView | undefined {
+  return all.find(
+    (other) =>
+      other !== worker &&
+      other.service === worker.service &&
+      other.host === worker.host &&
+      worker.host !== '' &&
+      other.firstSeenMs >= worker.firstSeenMs &&
+      workerLastSign(other) > lastSign,
+  );
+}
+
+function goneFinding(
+  worker: WorkerView,
+  silenceSeconds: number,
+  goneAfterSeconds: number,
+  lastSign: number,
+): FindingDraft {
+  const where = worker.host ? ` on ${worker.host}` : '';
+  return {
+    type: 'silent_worker',
+    key: `gone|${worker.worker}`,
+    severity: worker.activeJobs > 0 ? 'critical' : 'warning',
+    subject: { service: worker.service, worker: worker.worker, host: worker.host || undefined },
+    summary:
+      `Worker ${worker.worker} (${worker.service})${where} has sent no heartbeat for ${formatSeconds(silenceSeconds)}s` +
+      (worker.activeJobs > 0 ? ` with ${worker.activeJobs} job(s) running` : ''),
+    nextStep:
+      `Check whether the process on ${worker.host || 'its host'} still runs (OOM kill, crash, frozen event loop) ` +
+      'and whether its jobs were picked up again; look at its last dump and logs.',
+    evidence: {
+      figures: {
+        heartbeatAgeSeconds: formatSeconds(silenceSeconds),
+        goneAfterSeconds: formatSeconds(goneAfterSeconds),
+        heartbeatIntervalSeconds: formatSeconds((worker.heartbeatIntervalMs ?? 0) / 1000),
+        activeJobs: worker.activeJobs,
+      },
+      traces: [],
+      detail: { state: 'gone', lastSignMs: lastSign },
+    },
+    since: lastSign,
+  };
+}
+
+function stuckFinding(
+  worker: WorkerView,
+  queue: QueueView,
+  ready: number | undefined,
+  idleSeconds: number,
+  sinceMs: number,
+): FindingDraft {
+  const where = worker.host ? ` on ${worker.host}` : '';
+  return {
+    type: 'silent_worker',
+    key: `stuck|${worker.worker}`,
+    severity: 'critical',
+    subject: {
+      service: worker.service,
+      queue: queue.queue,
+      worker: worker.worker,
+      host: worker.host || undefined,
+    },
+    summary:
+      `Worker ${worker.worker} (${worker.service})${where} is alive but completed nothing for ` +
+      `${formatSeconds(idleSeconds)}s while ${queue.queue} has ${ready === undefined ? '' : `${ready} `}ready jobs`,
+    nextStep:
+      `Run \`joblens dump\` (or send SIGUSR2) to ${worker.worker} to see what its ${worker.activeJobs} active job(s) wait ` +
+      'on; if it holds none, its consumer stopped fetching (lost broker connection, paused worker).',
+    evidence: {
+      figures: {
+        secondsSinceLastCompletion: formatSeconds(idleSeconds),
+        readyJobs: ready ?? -1,
+        activeJobs: worker.activeJobs,
+        heartbeatIntervalSeconds: formatSeconds((worker.heartbeatIntervalMs ?? 0) / 1000),
+      },
+      traces: [],
+      detail: { state: 'stuck', lastCompletionMs: worker.lastCompletionMs },
+    },
+    since: sinceMs,
+  };
+}
+
+/**
+ * `silent_worker`: a worker whose heartbeats stopped (gone), or whose heartbeats go on while it completes
+ * nothing although its queue has ready jobs (stuck). Only workers that send heartbeats are judged.
+ */
+export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
+  type: 'silent_worker',
+  defaults: {
+    goneAfterIntervals: 3,
+    minGoneAfterSeconds: 30,
+    forgetAfterSeconds: 900,
+    stuckAfterSeconds: 60,
+    minReadyJobs: 1,
+    staleMetricSeconds: 120,
+  },
+  evaluate(view: AnalyzerView, now: number, options: Readonly<SilentWorkerOptions>): FindingDraft[] {
+    const workers = [...view.workerStates()];
+    const queues = new Map<string, QueueView>();
+    for (const queue of view.queueStates()) queues.set(`${queue.service}\u0000${queue.queue}`, queue);
+    const freshSinceMs = now - options.staleMetricSeconds * 1000;
+    const drafts: FindingDraft[] = [];
+    for (const worker of workers) {
+      if (worker.lastHeartbeatMs === undefined) continue;
+      const lastSign = workerLastSign(worker);
+      const silenceSeconds = (now - lastSign) / 1000;
+      const goneAfterSeconds = Math.max(
+        options.minGoneAfterSeconds,
+        (options.goneAfterIntervals * (worker.heartbeatIntervalMs ?? 0)) / 1000,
+      );
+      if (silenceSeconds >= goneAfterSeconds) {
+        if (
+          silenceSeconds < options.forgetAfterSeconds &&
+          replacement(worker, workers, lastSign) === undefined
+        ) {
+          drafts.push(goneFinding(worker, silenceSeconds, goneAfterSeconds, lastSign));
+        }
+        continue;
+      }
+      const lastProgress = worker.lastCompletionMs ?? worker.firstSeenMs;
+      const idleSeconds = (now - lastProgress) / 1000;
+      if (idleSeconds < options.stuckAfterSeconds) continue;
+      for (const queueName of worker.queues) {
+        const queue = queues.get(`${worker.service}\u0000${queueName}`);
+        if (queue === undefined) continue;
+        const ready = readyJobs(queue, freshSinceMs);
+        const age = oldestReadyAgeSeconds(queue, freshSinceMs);
+        const hasReady =
+          (ready !== undefined && ready >= options.minReadyJobs) || (ready === undefined && (age ?? 0) > 0);
+        if (!hasReady) continue;
+        drafts.push(stuckFinding(worker, queue, ready, idleSeconds, lastProgress));
+        break;
+      }
+    }
+    return drafts;
+  },
+};
