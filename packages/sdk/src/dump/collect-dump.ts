@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { type ActiveAttempt, currentStepOf, silenceSecondsOf } from '../active-attempts.js';
-import { redactEnvironment } from './redact-environment.js';
+import { redactArgument, redactEnvironment } from './redact-environment.js';
 
 /** One running attempt as a dump file shows it. */
 export type DumpedAttempt = {
@@ -57,6 +57,26 @@ function summarizeResources(): DumpDocument['activeResources'] {
   return { total: types.length, byType };
 }
 
+/** Secrets hide in the environment (also in each worker thread's copy) and in `--name=value` arguments. */
+function redactReport(report: Record<string, unknown>): Record<string, unknown> {
+  const env = report.environmentVariables;
+  if (env && typeof env === 'object') {
+    report.environmentVariables = redactEnvironment(env as Record<string, unknown>);
+  }
+  const header = report.header as { commandLine?: unknown } | undefined;
+  if (header && Array.isArray(header.commandLine)) {
+    header.commandLine = header.commandLine.map((arg: unknown) =>
+      typeof arg === 'string' ? redactArgument(arg) : arg,
+    );
+  }
+  if (Array.isArray(report.workers)) {
+    report.workers = report.workers.map((worker: unknown) =>
+      worker && typeof worker === 'object' ? redactReport(worker as Record<string, unknown>) : worker,
+    );
+  }
+  return report;
+}
+
 /**
  * Node's diagnostic report without network lookups (a dump must not wait on DNS), with secrets
  * taken out of the environment section before anything is written to disk.
@@ -68,12 +88,7 @@ function diagnosticReport(onError: (error: unknown) => void): Record<string, unk
   const previousExcludeNetwork = report.excludeNetwork;
   try {
     report.excludeNetwork = true;
-    const full = report.getReport() as unknown as Record<string, unknown>;
-    const env = full.environmentVariables;
-    if (env && typeof env === 'object') {
-      full.environmentVariables = redactEnvironment(env as Record<string, unknown>);
-    }
-    return full;
+    return redactReport(report.getReport() as unknown as Record<string, unknown>);
   } catch (cause) {
     onError(new Error('producing the diagnostic report for a dump', { cause }));
     return null;

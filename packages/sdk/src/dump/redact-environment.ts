@@ -11,3 +11,12 @@ export function redactEnvironment(env: Readonly<Record<string, unknown>>): Recor
   }
   return redacted;
 }
+
+/** `--db-password=x` becomes `--db-password=[redacted]`; other arguments are kept as they are. */
+export function redactArgument(argument: string): string {
+  const at = argument.indexOf('=');
+  if (at <= 0) return argument;
+  return SECRET_NAME_PATTERN.test(argument.slice(0, at))
+    ? `${argument.slice(0, at + 1)}${REDACTED}`
+    : argument;
+}
