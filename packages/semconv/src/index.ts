@@ -200,3 +200,12 @@ export const EVENT_STEP_STARTED = 'joblens.step.started';
 export const EVENT_STEP_ENDED = 'joblens.step.ended';
 /** Seconds a step took, on {@link EVENT_STEP_ENDED}. */
 export const ATTR_STEP_DURATION = 'joblens.step.duration';
+
+// ---- `joblens run` (a command run under a heartbeat monitor) -------------------------------------
+/** OpenTelemetry's `process.exit.code` (Development): the wrapped command's exit code, 128 + N for signal N. */
+export const ATTR_PROCESS_EXIT_CODE = 'process.exit.code';
+/** OpenTelemetry's `process.command_line` (Development), on the attempt span `joblens run` records. */
+export const ATTR_PROCESS_COMMAND_LINE = 'process.command_line';
+/** The last part (at most {@link MAX_RUN_OUTPUT_TAIL_BYTES}) of the wrapped command's stdout and stderr, interleaved as written. */
+export const ATTR_RUN_OUTPUT_TAIL = 'joblens.run.output_tail';
+export const MAX_RUN_OUTPUT_TAIL_BYTES = 10 * 1024;
