@@ -6,22 +6,26 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Job, JobsOptions, Queue } from 'bullmq';
+import { injectJobContext as callerCarrier } from '../generic/inject-job-context.js';
 
 // Our own propagator rather than the global one: the SDK does not require a global registration.
 const propagator = new W3CTraceContextPropagator();
 
 /**
- * `opts` with the active trace context stored where BullMQ's own telemetry keeps it
+ * `opts` with the caller's trace context stored where BullMQ's own telemetry keeps it
  * (`opts.telemetry.metadata`, JSON of the W3C carrier), so the worker's attempts join the
- * producer's trace. Existing metadata is kept.
+ * producer's trace. The context is `context` when given, else the running attempt's (or step's),
+ * else OpenTelemetry's active one. Existing metadata is kept; never throws.
  */
-export function injectJobContext(
-  opts: JobsOptions = {},
-  context: Context = otelContext.active(),
-): JobsOptions {
+export function injectJobContext(opts: JobsOptions = {}, context?: Context): JobsOptions {
   if (opts.telemetry?.metadata) return opts;
-  const carrier: Record<string, string> = {};
-  propagator.inject(context, carrier, defaultTextMapSetter);
+  let carrier: Record<string, string> = {};
+  try {
+    if (context) propagator.inject(context, carrier, defaultTextMapSetter);
+    else carrier = callerCarrier();
+  } catch {
+    // Producing a job must never fail because of tracing.
+  }
   if (!carrier.traceparent) return opts;
   return { ...opts, telemetry: { ...opts.telemetry, metadata: JSON.stringify(carrier) } };
 }
