@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Joblens } from '@joblens/sdk';
-import { MESSAGING_SYSTEM_BULLMQ } from '@joblens/semconv';
-import { type Job, Worker } from 'bullmq';
+import { createBullmqQueueStatsSource, observeWorker, withJoblens } from '@joblens/sdk/bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { handlerFor } from './job-handlers.js';
 import type { WorkerConsumers } from './worker-consumers.js';
@@ -16,25 +16,37 @@ export function startBullmqConsumers(
 ): WorkerConsumers {
   const connection = new Redis(transport.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', () => {});
+  const queues: Queue[] = [];
+  const unwatch: (() => void)[] = [];
   const workers = config.consumers.map((consumer) => {
-    const processor = async (job: Job) => {
-      try {
-        return await runBullmqAttempt(joblens, job, config.upstreamUrl);
-      } finally {
-        onProcessed();
-        // Throttled hosts pause outside the attempt, holding their slot: they take fewer jobs, not slower ones.
-        if (consumer.throttleMillis) await sleep(consumer.throttleMillis);
-      }
-    };
-    const worker = new Worker(consumer.queue, processor, {
-      connection,
-      prefix: transport.prefix,
-      concurrency: consumer.concurrency,
-      // The hung job never settles; keep BullMQ from moving it back to wait and running it twice.
-      stalledInterval: 300_000,
-      autorun: true,
-    });
+    const instrumented = withJoblens(joblens, (job, _token, _signal, ctx) =>
+      handlerFor(job.name)({
+        ctx,
+        data: (job.data ?? {}) as Record<string, unknown>,
+        jobId: String(job.id),
+        attempt: job.attemptsMade + 1,
+        upstreamUrl: config.upstreamUrl,
+      }),
+    );
+    const worker = new Worker(
+      consumer.queue,
+      async (job, token, signal) => {
+        try {
+          return await instrumented(job, token, signal);
+        } finally {
+          onProcessed();
+          // Throttled hosts pause outside the attempt, holding their slot: they take fewer jobs, not slower ones.
+          if (consumer.throttleMillis) await sleep(consumer.throttleMillis);
+        }
+      },
+      { connection, prefix: transport.prefix, concurrency: consumer.concurrency, autorun: true },
+    );
     worker.on('error', () => {});
+    unwatch.push(observeWorker(joblens, worker));
+    const queue = new Queue(consumer.queue, { connection, prefix: transport.prefix });
+    queue.on('error', () => {});
+    queues.push(queue);
+    unwatch.push(joblens.watchQueue(createBullmqQueueStatsSource(queue)));
     return worker;
   });
   return {
@@ -44,26 +56,10 @@ export function startBullmqConsumers(
     },
     receive() {},
     async close() {
+      for (const stop of unwatch) stop();
       await Promise.all(workers.map((worker) => worker.close(true).catch(() => {})));
+      await Promise.all(queues.map((queue) => queue.close().catch(() => {})));
       connection.disconnect();
     },
   };
-}
-
-function runBullmqAttempt(joblens: Joblens, job: Job, upstreamUrl: string): Promise<unknown> {
-  const attempt = job.attemptsMade + 1;
-  const maxAttempts = job.opts.attempts ?? 1;
-  return joblens.runAttempt(
-    {
-      queue: job.queueName,
-      jobName: job.name,
-      jobId: job.id ?? '',
-      attempt,
-      maxAttempts,
-      system: MESSAGING_SYSTEM_BULLMQ,
-      readyAtMs: job.timestamp + (job.delay ?? 0),
-      fetchedAtMs: job.processedOn,
-    },
-    (ctx) => handlerFor(job.name)({ ctx, data: job.data ?? {}, jobId: job.id ?? '', attempt, upstreamUrl }),
-  );
 }

@@ -1,4 +1,4 @@
-import type { Joblens } from '@joblens/sdk';
+import { type Joblens, runScheduledJob } from '@joblens/sdk';
 import { handlerFor } from './job-handlers.js';
 import type { CronConfig } from './worker-protocol.js';
 
@@ -14,13 +14,15 @@ export function startCron(joblens: Joblens, cron: CronConfig): CronHandle {
   let runs = 0;
   const runOnce = () => {
     runs++;
-    const jobId = `${cron.jobName}-${runs}`;
-    joblens
-      .runAttempt(
-        { queue: 'cron', jobName: cron.jobName, jobId, monitorSlug: cron.monitorSlug, maxAttempts: 1 },
-        (ctx) => handlerFor(cron.jobName)({ ctx, data: {}, jobId, attempt: 1, upstreamUrl: '' }),
-      )
-      .catch(() => {});
+    runScheduledJob(joblens, { jobName: cron.jobName, monitorSlug: cron.monitorSlug }, (ctx) =>
+      handlerFor(cron.jobName)({
+        ctx,
+        data: {},
+        jobId: `${cron.jobName}-${runs}`,
+        attempt: 1,
+        upstreamUrl: '',
+      }),
+    ).catch(() => {});
   };
   runOnce();
   const timer = setInterval(runOnce, cron.everyMillis);

@@ -50,13 +50,7 @@ export class Fleet {
       };
       const child = fork(WORKER_ENTRY, [], {
         execArgv: ['--import', tsxLoader],
-        env: {
-          ...process.env,
-          [WORKER_CONFIG_ENV]: JSON.stringify(config),
-          // Short export delays: the analyzer should see a span within a second of its end, not five.
-          OTEL_BSP_SCHEDULE_DELAY: '500',
-          OTEL_BLRP_SCHEDULE_DELAY: '500',
-        },
+        env: { ...process.env, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         serialization: 'json',
       });

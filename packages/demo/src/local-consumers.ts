@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Joblens, QueueStats, QueueStatsSource } from '@joblens/sdk';
+import {
+  currentAttempt,
+  instrumentHandler,
+  type Joblens,
+  type QueueStats,
+  type QueueStatsSource,
+} from '@joblens/sdk';
 import { MESSAGING_SYSTEM_GENERIC, type QueueState } from '@joblens/semconv';
 import { handlerFor } from './job-handlers.js';
 import type { WorkerConsumers } from './worker-consumers.js';
@@ -24,6 +30,12 @@ export function startLocalConsumers(
     joblens.watchQueue(localStatsSource(consumer.queue, stats)),
   );
 
+  const handlers = new Map(
+    config.consumers.map((consumer) => [
+      consumer.queue,
+      instrumentedHandler(joblens, consumer.queue, config.upstreamUrl),
+    ]),
+  );
   const pull = (queue: string) => {
     if (consuming) send({ type: 'pull', queue });
   };
@@ -32,7 +44,7 @@ export function startLocalConsumers(
     let ok = true;
     let error: string | undefined;
     try {
-      await runLocalAttempt(joblens, job, config.upstreamUrl);
+      await handlers.get(job.queue)?.(job);
     } catch (cause) {
       ok = false;
       error = cause instanceof Error ? cause.message : String(cause);
@@ -81,22 +93,34 @@ function localStatsSource(queue: string, stats: Map<string, QueueStats>): QueueS
   };
 }
 
-function runLocalAttempt(joblens: Joblens, job: LocalJob, upstreamUrl: string): Promise<unknown> {
-  return joblens.runAttempt(
+/** The consumer callback of one queue, wrapped by the SDK's generic adapter: one attempt per call. */
+function instrumentedHandler(
+  joblens: Joblens,
+  queue: string,
+  upstreamUrl: string,
+): (job: LocalJob) => Promise<unknown> {
+  return instrumentHandler(
+    joblens,
     {
-      queue: job.queue,
-      jobName: job.name,
-      jobId: job.id,
-      attempt: job.attempt,
-      maxAttempts: job.maxAttempts,
+      queue,
       system: MESSAGING_SYSTEM_GENERIC,
-      readyAtMs: job.readyAtMs,
-      fetchedAtMs: job.fetchedAtMs,
-      classifyFailure: () =>
-        job.attempt < job.maxAttempts
-          ? { outcome: 'retry_scheduled', retryDelayMillis: job.backoffMillis }
-          : { outcome: 'exhausted' },
+      describe: (job: LocalJob) => ({
+        jobId: job.id,
+        jobName: job.name,
+        attempt: job.attempt,
+        maxAttempts: job.maxAttempts,
+        readyAtMs: job.readyAtMs,
+        fetchedAtMs: job.fetchedAtMs,
+        classifyFailure: () =>
+          job.attempt < job.maxAttempts
+            ? { outcome: 'retry_scheduled', retryDelayMillis: job.backoffMillis }
+            : { outcome: 'exhausted' },
+      }),
     },
-    (ctx) => handlerFor(job.name)({ ctx, data: job.data, jobId: job.id, attempt: job.attempt, upstreamUrl }),
+    async (job: LocalJob) => {
+      const ctx = currentAttempt();
+      if (!ctx) throw new Error(`job ${job.id} of ${queue} runs outside an attempt`);
+      return handlerFor(job.name)({ ctx, data: job.data, jobId: job.id, attempt: job.attempt, upstreamUrl });
+    },
   );
 }

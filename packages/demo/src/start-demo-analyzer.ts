@@ -1,5 +1,5 @@
 import { createAnalyzer } from '@joblens/analyzer';
-import { MONITOR_SLUG } from './scenario.js';
+import { JOB_NAMES, MONITOR_SLUG } from './scenario.js';
 
 /** SDK intervals for the demo's workers: seconds, so faults show within the run. */
 export const DEMO_SDK_SETTINGS = {
@@ -9,14 +9,29 @@ export const DEMO_SDK_SETTINGS = {
 };
 
 /**
- * Detector thresholds in seconds, sized against the demo's faults with margins for a loaded machine:
- * the silent call lasts 3 s (gap threshold 1.5 s) while healthy steps follow each other at once; the
- * hung job is silent for ever (threshold 5 s) while healthy jobs end within a second.
+ * Detector thresholds in seconds, sized against the demo's faults with margins for a loaded machine.
+ * Each number is read against what the healthy traffic does, since any finding about it fails the demo.
  */
-export const DEMO_DETECTOR_OPTIONS: Record<string, Record<string, number>> = {};
+export const DEMO_DETECTOR_OPTIONS: Record<string, Record<string, number>> = {
+  // The silent call lasts 3 s; healthy steps follow each other at once.
+  mystery_gap: { gapThresholdSeconds: 2, settleSeconds: 1 },
+  // The hung job is silent for ever; the silent call looks silent for 3 s plus up to 2 s of export delay.
+  silent_job: { silenceThresholdSeconds: 8 },
+  // The poison job gets there in about 5 s (1 s backoff); a payment of the outage retries at most 3 times.
+  runaway_retries: { maxAttemptsThreshold: 5 },
+  // The outage fails 24 payments at once; healthy traffic fails about 3 emails a minute.
+  retry_storm: { burstWindowSeconds: 30, minDistinctJobs: 10 },
+  // The invoice backlog keeps its oldest job waiting 1-3 s; only the invoice queue has three workers.
+  host_imbalance: { windowSeconds: 60, minAttempts: 30, waitingAgeSeconds: 1 },
+  // Every healthy worker completes a job at least every 3 s; heartbeats come every second.
+  silent_worker: { stuckAfterSeconds: 12, minGoneAfterSeconds: 20 },
+  queue_starvation: { oldestReadyThresholdSeconds: 15, idleSeconds: 10, aliveWithinSeconds: 30 },
+};
 
-/** The cron job runs every 2 s: a check-in missing for 4 s plus 4 s of grace takes the monitor down. */
-export const DEMO_MONITORS = [{ slug: MONITOR_SLUG, periodSeconds: 4, graceSeconds: 4 }];
+/** The cron job runs every 2 s: no check-in for 4 s plus 4 s of grace takes the monitor down. */
+export const DEMO_MONITORS = [
+  { slug: MONITOR_SLUG, jobName: JOB_NAMES.nightlyCleanup, periodSeconds: 4, graceSeconds: 4 },
+];
 
 export interface DemoAnalyzer {
   apiUrl: string;
