@@ -9,6 +9,8 @@ type AttemptBuffer = {
   attempt: Span;
   ended: ReadableSpan[];
   open: Set<Span>;
+  /** Activity instants (ms) of ended descendants, kept even when the spans themselves went on. */
+  instants: number[];
   dropped: number;
 };
 
@@ -29,13 +31,16 @@ function isAttemptSpan(span: Span): boolean {
 /**
  * Tail sampling per attempt: holds an attempt's spans (the attempt and its descendants) until the
  * attempt ends, then passes all of them to `next` or drops all of them. Spans outside any attempt
- * pass straight through. Buffers are bounded per attempt; the excess is counted and dropped.
+ * pass straight through, and so do descendants when every attempt is kept anyway. Buffers are
+ * bounded per attempt; the excess is counted and dropped.
  */
 export class AttemptSamplingProcessor implements SpanProcessor {
   readonly #next: SpanProcessor;
   readonly #maxSpansPerAttempt: number;
   readonly #decide: ReturnType<typeof createSamplingDecider>;
   readonly #isDiagnostic: () => boolean;
+  /** Every attempt is kept (keepOneInHealthy = 1): descendants need not wait for the decision. */
+  readonly #passThrough: boolean;
   readonly #onError: (error: Error) => void;
   readonly #buffers = new Map<string, AttemptBuffer>();
   /** Span key → key of the attempt it belongs to, for spans still open. */
@@ -55,6 +60,7 @@ export class AttemptSamplingProcessor implements SpanProcessor {
     this.#maxSpansPerAttempt = options.maxSpansPerAttempt;
     this.#decide = createSamplingDecider(options.policy);
     this.#isDiagnostic = options.isDiagnostic;
+    this.#passThrough = options.policy.keepOneInHealthy === 1;
     this.#onError = options.onError;
   }
 
@@ -68,7 +74,7 @@ export class AttemptSamplingProcessor implements SpanProcessor {
       const { traceId, spanId } = span.spanContext();
       const key = keyOf(traceId, spanId);
       if (isAttemptSpan(span)) {
-        this.#buffers.set(key, { attempt: span, ended: [], open: new Set(), dropped: 0 });
+        this.#buffers.set(key, { attempt: span, ended: [], open: new Set(), instants: [], dropped: 0 });
         this.#owners.set(key, key);
       } else {
         const parent = span.parentSpanContext;
@@ -112,10 +118,15 @@ export class AttemptSamplingProcessor implements SpanProcessor {
       } else {
         const buffer = this.#buffers.get(owner);
         if (buffer) {
-          forward = false;
           buffer.open.delete(span as Span);
-          if (buffer.ended.length < this.#maxSpansPerAttempt) buffer.ended.push(span);
-          else {
+          if (buffer.instants.length < this.#maxSpansPerAttempt * 4) {
+            buffer.instants.push(hrTimeToMilliseconds(span.startTime), hrTimeToMilliseconds(span.endTime));
+            for (const event of span.events) buffer.instants.push(hrTimeToMilliseconds(event.time));
+          }
+          // Kept anyway: export now, so a hung attempt's finished steps are visible while it hangs.
+          forward = this.#passThrough;
+          if (!forward && buffer.ended.length < this.#maxSpansPerAttempt) buffer.ended.push(span);
+          else if (!forward) {
             buffer.dropped++;
             this.#droppedSpans++;
           }
@@ -163,11 +174,10 @@ export class AttemptSamplingProcessor implements SpanProcessor {
     const attempt = buffer.attempt;
     const startMs = hrTimeToMilliseconds(attempt.startTime);
     const endMs = hrTimeToMilliseconds(attempt.endTime);
-    const instants: number[] = attempt.events.map((e) => hrTimeToMilliseconds(e.time));
-    for (const child of buffer.ended) {
-      instants.push(hrTimeToMilliseconds(child.startTime), hrTimeToMilliseconds(child.endTime));
-      for (const event of child.events) instants.push(hrTimeToMilliseconds(event.time));
-    }
+    const instants: number[] = [
+      ...buffer.instants,
+      ...attempt.events.map((e) => hrTimeToMilliseconds(e.time)),
+    ];
     for (const child of buffer.open) {
       instants.push(hrTimeToMilliseconds(child.startTime));
       for (const event of child.events) instants.push(hrTimeToMilliseconds(event.time));
