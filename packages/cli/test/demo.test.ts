@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildScenario } from '@joblens/demo';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/joblens.js', import.meta.url));
+
+interface DemoRun {
+  code: number | null;
+  output: string;
+}
+
+/** Runs `joblens demo` as a person's CI would: a child process, no TTY, CI set. Ports are ephemeral here. */
+function runDemo(args: string[]): Promise<DemoRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'demo', '--port', '0', '--otlp-port', '0', ...args], {
+      env: { ...process.env, CI: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+function expectEveryFaultFound(run: DemoRun): void {
+  expect(run.code, run.output).toBe(0);
+  for (const fault of buildScenario('any').faults) {
+    expect(run.output, run.output).toMatch(
+      new RegExp(`^${fault.id}\\s+${fault.findingType}\\s+FOUND\\s+\\d+\\.\\d s`, 'm'),
+    );
+  }
+  expect(run.output).toMatch(/no false findings/);
+}
+
+describe('joblens demo', () => {
+  it('finds every injected fault on a BullMQ fleet, with no false finding, and exits 0', async () => {
+    const run = await runDemo(['--duration', '90']);
+    expect(run.output).toMatch(/jobs flow through BullMQ on Redis/);
+    expectEveryFaultFound(run);
+  }, 150_000);
+
+  it('finds every injected fault through the generic adapter when told not to use Redis', async () => {
+    const run = await runDemo(['--duration', '90', '--no-redis']);
+    expect(run.output).toMatch(/jobs flow through the generic adapter/);
+    expectEveryFaultFound(run);
+  }, 150_000);
+});
