@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
 import { dumpCommand } from './dump.js';
+import { runCommand } from './run.js';
 
 /**
  * The subcommands, by name. Each lives in its own file (`serve.ts`, `demo.ts`, `run.ts`, `findings.ts`,
@@ -9,4 +10,5 @@ import { dumpCommand } from './dump.js';
 export const commands: Record<string, Command> = {
   demo: demoCommand,
   dump: dumpCommand,
+  run: runCommand,
 };
