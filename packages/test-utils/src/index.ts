@@ -1,4 +1,6 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './ensure-chromium.js';
+export type { PrometheusBinaries } from './ensure-prometheus.js';
+export { ensurePrometheus } from './ensure-prometheus.js';
 export { ensureRedis, isPortOpen, REDIS_URL } from './ensure-redis.js';
 export type {
   AttemptSpanInit,
