@@ -9,6 +9,8 @@ export interface ApiWorker {
   host: string;
   lastHeartbeatMs?: number;
   heartbeatAgeSeconds?: number;
+  /** Newest record of any kind from the worker. */
+  lastSeenMs?: number;
   activeJobs: number;
   /** This worker's share (0..1) of each of its queues' attempts in the model's window. */
   shareOfWork: Record<string, number>;
@@ -18,6 +20,7 @@ export interface ApiWorker {
     jobName: string;
     queue: string;
     ageSeconds: number;
+    traceId?: string;
     currentStep?: string;
   };
 }

@@ -7,12 +7,17 @@ export type SqliteDatabase = Database.Database;
 /** The analyzer's database file inside its data directory. */
 export const DATABASE_FILE_NAME = 'joblens.db';
 
+/** `dataDir` value for a database that lives in memory only (tests, throwaway runs). */
+export const IN_MEMORY = ':memory:';
+
 /**
- * Opens (creating when needed) `<dataDir>/joblens.db`, shared by findings and monitors.
+ * Opens (creating when needed) `<dataDir>/joblens.db`, shared by findings and monitors; `:memory:`
+ * opens a private in-memory database instead.
  * WAL lets readers (the API) go on while the evaluation loop writes; synchronous=FULL makes every
  * committed transaction durable before `save()` returns, so a kill -9 loses nothing acknowledged.
  */
 export function openDatabase(dataDir: string): SqliteDatabase {
+  if (dataDir === IN_MEMORY) return new Database(IN_MEMORY);
   const path = join(dataDir, DATABASE_FILE_NAME);
   try {
     mkdirSync(dataDir, { recursive: true });

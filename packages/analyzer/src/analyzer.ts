@@ -1,0 +1,396 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type Router } from 'express';
+import type { Registry } from 'prom-client';
+import { type AlertMessage, alertForTransition } from './alerts/alert-message.js';
+import { WebhookAlertSender } from './alerts/webhook-alert-sender.js';
+import { createApiRouter } from './api/api-router.js';
+import { apiWorkers } from './api/api-workers.js';
+import { findingSourcesFromView } from './api/finding-sources-from-view.js';
+import { createHealthRouter, type Health } from './api/health-router.js';
+import { errorsAsJson, notFoundJson } from './api/json-errors.js';
+import { requireToken } from './api/require-token.js';
+import type { AnalyzerConfig } from './config/analyzer-config.js';
+import { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
+import { validateConfig } from './config/validate-config.js';
+import type { Detector } from './detectors/detector.js';
+import type { DetectorOverrides } from './detectors/detector-options.js';
+import { type AnyDetector, allDetectors } from './detectors/index.js';
+import { createExplainRouter } from './explain/explain-router.js';
+import { DetectorRunner } from './findings/detector-runner.js';
+import type { Finding, FindingTransition } from './findings/finding.js';
+import type { FindingStore } from './findings/finding-store.js';
+import { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
+import { AttemptCounter } from './metrics/attempt-counter.js';
+import { refreshMetricsFromView } from './metrics/refresh-from-view.js';
+import type { AnalyzerView } from './model/analyzer-view.js';
+import type { TelemetryModelOptions } from './model/model-options.js';
+import { TelemetryModel } from './model/telemetry-model.js';
+import { alertForMonitorTransition } from './monitors/monitor-alert.js';
+import { createMonitorDetectors } from './monitors/monitor-findings.js';
+import { registerMonitorMetrics } from './monitors/monitor-metrics.js';
+import { MonitorService } from './monitors/monitor-service.js';
+import { monitorRows as monitorRowsOf } from './monitors/monitor-view.js';
+import { createMonitorsApiRouter } from './monitors/monitors-api-router.js';
+import { createPingRouter } from './monitors/ping-router.js';
+import { createOtlpApp } from './otlp/otlp-app.js';
+import { ReceiverStats } from './otlp/receiver-stats.js';
+import { openDatabase, type SqliteDatabase } from './store/open-database.js';
+import { SqliteFindingStore } from './store/sqlite-finding-store.js';
+import { TimedFindingStore } from './store/timed-finding-store.js';
+import type { TelemetrySink } from './telemetry/records.js';
+import type { MonitorRow } from './web/finding-sources.js';
+import { createWebRouter } from './web/web-router.js';
+
+/** Things tests and embedders may supply instead of the defaults the config implies. */
+export interface AnalyzerDependencies {
+  /** Findings go here instead of SQLite in `dataDir` (monitors still use the database). */
+  store?: FindingStore;
+  /** Current time in Unix ms. Default `Date.now`. */
+  clock?: () => number;
+  /** Bounds of the job model's windows (defaults in model-options.ts). */
+  model?: TelemetryModelOptions;
+}
+
+export interface AnalyzerUrls {
+  /** Base URL for OTLP/HTTP exporters (`/v1/traces` etc. below it). */
+  otlpUrl: string;
+  /** Base URL of the page, API, `/metrics` and `/ping`. */
+  apiUrl: string;
+}
+
+/** A running (or ready to run) analyzer, and what the other parts of it need to reach. */
+export interface AnalyzerHandle {
+  readonly config: AnalyzerConfig;
+  readonly store: FindingStore;
+  /** The SQLite database (in memory with `dataDir: ':memory:'`), shared with monitors. */
+  readonly db: SqliteDatabase;
+  readonly view: AnalyzerView;
+  readonly model: TelemetryModel;
+  /** The analyzer's own Prometheus registry, served at `/metrics`. */
+  readonly registry: Registry;
+  readonly metrics: AnalyzerMetrics;
+  readonly receiverStats: ReceiverStats;
+  /** Queues an alert for the webhook (no-op without `alertWebhookUrl`); never blocks. */
+  sendAlert(message: AlertMessage): void;
+  /** Listens on both ports; resolves with the bound URLs (ports may be 0 in the config). */
+  start(): Promise<AnalyzerUrls>;
+  /** Runs the detectors now (tests; the loop does it every `evaluationIntervalMillis`). */
+  evaluateNow(): void;
+  /** Closes the servers, evaluates once more, flushes alerts briefly and closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Seconds a sender is asked to wait while the store fails or the model cannot keep up. */
+const OVERLOAD_RETRY_AFTER_SECONDS = 5;
+/** How long `stop()` waits for queued alerts before giving up on them. */
+const ALERT_FLUSH_MILLIS = 2000;
+/**
+ * After a restart the model starts empty, so every finding open before it would look gone. Findings
+ * inherited from the store are not resolved during this first minute, while telemetry refills the model.
+ */
+const RESTART_WARMUP_MILLIS = 60_000;
+
+/**
+ * Builds the analyzer: an OTLP app feeding the job model, an evaluation loop running the detectors and
+ * saving findings, and an API app (page, JSON API, /metrics, monitors). Nothing listens until `start()`.
+ * `input` is validated like a config file (so `{ port: 0, otlpPort: 0, dataDir: ':memory:' }` is enough).
+ */
+export function createAnalyzer(
+  input: Partial<AnalyzerConfig> = {},
+  dependencies: AnalyzerDependencies = {},
+): AnalyzerHandle {
+  const config = validateConfig(input, DETECTOR_DEFAULTS);
+  const clock = dependencies.clock ?? Date.now;
+  const startedAt = clock();
+  const metrics = new AnalyzerMetrics();
+  const receiverStats = new ReceiverStats();
+  const model = new TelemetryModel({ ...dependencies.model, clock });
+  const db = openDatabase(config.dataDir);
+  const store = new TimedFindingStore(
+    dependencies.store ?? new SqliteFindingStore(db),
+    (operation, seconds) => metrics.observeStoreOperation(operation, seconds),
+  );
+  const alerts = config.alertWebhookUrl
+    ? new WebhookAlertSender({
+        url: config.alertWebhookUrl,
+        onResult: (result) => metrics.countAlert(result),
+      })
+    : undefined;
+  const sendAlert = (message: AlertMessage) => alerts?.send(message);
+
+  // Extension points, filled by the wiring sections below (monitors today).
+  const sinks: TelemetrySink[] = [];
+  const openRouters: Router[] = [];
+  const protectedRouters: Router[] = [];
+  // Monitors' findings come from detector-like functions; their options are their own, not config's.
+  const extraDetectors: Detector<object>[] = [];
+  const stopHooks: Array<() => unknown> = [];
+  let monitorRows: () => MonitorRow[] = () => [];
+
+  // ---- monitors wiring (monitors engineer) ------------------------------------------------------
+  // Heartbeat monitors: their own tables in `db`, telemetry from the sink, pings before the token
+  // check (cron jobs should not need the API token), findings through the detector runner, and
+  // down/recovered transitions straight to the webhook.
+  const monitorService = new MonitorService({
+    db,
+    config: config.monitors,
+    now: clock,
+    onTransition: (monitor, transition) => {
+      const alert = alertForMonitorTransition(monitor, transition);
+      if (alert) sendAlert(alert);
+    },
+  });
+  sinks.push({
+    acceptSpans: (spans) => monitorService.acceptSpans(spans),
+    acceptLogs: (logs) => monitorService.acceptLogs(logs),
+    acceptMetrics: () => {},
+  });
+  openRouters.push(createPingRouter(monitorService));
+  protectedRouters.push(createMonitorsApiRouter(monitorService));
+  extraDetectors.push(...createMonitorDetectors(monitorService));
+  registerMonitorMetrics(metrics.registry, monitorService);
+  monitorRows = () => monitorRowsOf(monitorService);
+  monitorService.start();
+  stopHooks.push(() => monitorService.stop());
+  // ---- end of monitors wiring -------------------------------------------------------------------
+
+  const runner = new DetectorRunner({
+    detectors: [...allDetectors, ...(extraDetectors as unknown as AnyDetector[])],
+    overrides: config.detectors as DetectorOverrides,
+    log: (message) => console.error(`joblens: ${message}`),
+  });
+  const openFindings = new Map<string, Finding>(store.open().map((f) => [f.id, f]));
+  const inherited = new Set(openFindings.keys());
+  const attemptCounter = new AttemptCounter(model, metrics);
+  let storeError: Error | undefined;
+
+  function evaluateNow(): void {
+    const now = clock();
+    try {
+      const run = runner.run(model, [...openFindings.values()], now);
+      const failed = new Set<string>(run.failedTypes);
+      metrics.recordDetectorRuns(
+        runner
+          .stats()
+          .map((s) => ({ detector: s.type, seconds: s.lastEvaluationSeconds, failed: failed.has(s.type) })),
+      );
+      const result = now - startedAt < RESTART_WARMUP_MILLIS ? keepInheritedOpen(run, inherited) : run;
+      if (!persist(result.findings, result.transitions)) return;
+      for (const finding of result.findings) {
+        if (finding.status === 'open') openFindings.set(finding.id, finding);
+        else openFindings.delete(finding.id);
+      }
+      announce(result.findings, result.transitions);
+    } catch (error) {
+      console.error('joblens: evaluation failed:', error);
+    }
+    try {
+      metrics.refreshFindings([...openFindings.values()]);
+      refreshMetricsFromView(metrics, model, now);
+      metrics.updateReceiverTotals(receiverTotals(receiverStats));
+      attemptCounter.countNew();
+    } catch (error) {
+      console.error('joblens: refreshing metrics failed:', error);
+    }
+  }
+
+  /** Saves; a failing store is remembered (back pressure, /healthz) and retried by the next evaluation. */
+  function persist(findings: Finding[], transitions: FindingTransition[]): boolean {
+    try {
+      store.save(findings, transitions);
+      if (storeError) console.error('joblens: the finding store works again');
+      storeError = undefined;
+      return true;
+    } catch (error) {
+      if (!storeError)
+        console.error('joblens: saving findings failed; refusing telemetry until it works:', error);
+      storeError = error as Error;
+      return false;
+    }
+  }
+
+  function announce(findings: Finding[], transitions: FindingTransition[]): void {
+    const byId = new Map(findings.map((f) => [f.id, f]));
+    for (const transition of transitions) {
+      const finding = byId.get(transition.findingId);
+      if (!finding) continue;
+      if (transition.to === 'open' && transition.from === null) metrics.countOpened(finding.type);
+      sendAlert(alertForTransition(finding, transition));
+    }
+  }
+
+  const sink: TelemetrySink = {
+    acceptSpans(spans) {
+      model.ingestSpans(spans);
+      for (const extra of sinks) extra.acceptSpans(spans);
+    },
+    acceptLogs(logs) {
+      model.ingestLogs(logs);
+      for (const extra of sinks) extra.acceptLogs(logs);
+    },
+    acceptMetrics(points) {
+      model.ingestMetrics(points);
+      for (const extra of sinks) extra.acceptMetrics(points);
+    },
+    overloadedRetryAfterSeconds() {
+      return storeError ? OVERLOAD_RETRY_AFTER_SECONDS : undefined;
+    },
+  };
+
+  const health = (): Health => ({
+    ok: !storeError,
+    uptimeSeconds: (clock() - startedAt) / 1000,
+    counts: { openFindings: openFindings.size, ...model.windowSizes() },
+    store: storeError ? { ok: false, error: storeError.message } : { ok: true },
+  });
+
+  const sources = findingSourcesFromView({
+    store,
+    view: model,
+    now: clock,
+    monitors: () => monitorRows(),
+    jaegerUrl: config.jaegerUrl,
+  });
+  const otlpApp = createOtlpApp({
+    sink,
+    maxBodyBytes: config.maxBodyBytes,
+    token: config.token,
+    stats: receiverStats,
+  });
+  const apiApp = createApiApp({
+    health,
+    token: config.token,
+    openRouters,
+    protectedRouters: [
+      createApiRouter({ store, workers: () => apiWorkers(model, clock()) }),
+      ...protectedRouters,
+      createExplainRouter(sources),
+      createWebRouter(sources),
+    ],
+    registry: metrics.registry,
+  });
+
+  let servers: Server[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  return {
+    config,
+    store,
+    db,
+    view: model,
+    model,
+    registry: metrics.registry,
+    metrics,
+    receiverStats,
+    sendAlert,
+    evaluateNow,
+    async start() {
+      if (servers.length) throw new Error('the analyzer is already started');
+      const otlpServer = await listen(otlpApp, config.otlpPort, config.host);
+      const apiServer = await listen(apiApp, config.port, config.host).catch(async (error) => {
+        await close(otlpServer);
+        throw error;
+      });
+      servers = [otlpServer, apiServer];
+      timer = setInterval(evaluateNow, config.evaluationIntervalMillis);
+      // The loop must not keep a process alive on its own; the servers do that while they listen.
+      timer.unref();
+      return { otlpUrl: urlOf(otlpServer, config.host), apiUrl: urlOf(apiServer, config.host) };
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      await Promise.all(servers.map(close));
+      evaluateNow();
+      for (const hook of stopHooks.reverse()) {
+        try {
+          await hook();
+        } catch (error) {
+          console.error('joblens: stopping a component failed:', error);
+        }
+      }
+      await alerts?.stop(ALERT_FLUSH_MILLIS);
+      store.close();
+      if (db.open) db.close();
+    },
+  };
+}
+
+/** Drops resolutions of findings that were open when the analyzer started (see RESTART_WARMUP_MILLIS). */
+function keepInheritedOpen(
+  run: { findings: Finding[]; transitions: FindingTransition[] },
+  inherited: ReadonlySet<string>,
+): { findings: Finding[]; transitions: FindingTransition[] } {
+  const held = (id: string, to: string) => to === 'resolved' && inherited.has(id);
+  return {
+    findings: run.findings.filter((f) => !held(f.id, f.status)),
+    transitions: run.transitions.filter((t) => !held(t.findingId, t.to)),
+  };
+}
+
+interface ApiAppParts {
+  health: () => Health;
+  token?: string;
+  openRouters: Router[];
+  protectedRouters: Router[];
+  registry: Registry;
+}
+
+/**
+ * The API port's app. /healthz and the open routers (pings) come before the token check: health checks
+ * and cron jobs pinging should not need the API token. /metrics is behind it when a token is set
+ * (Prometheus sends one with `authorization: { credentials: ... }`).
+ */
+function createApiApp(parts: ApiAppParts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(createHealthRouter(parts.health));
+  for (const router of parts.openRouters) app.use(router);
+  if (parts.token) app.use(requireToken(parts.token));
+  app.get('/metrics', async (_req, res) => {
+    try {
+      res.type(parts.registry.contentType).send(await parts.registry.metrics());
+    } catch (error) {
+      console.error('joblens: collecting /metrics failed:', error);
+      res.status(500).json({ error: 'collecting metrics failed; the analyzer logged why' });
+    }
+  });
+  for (const router of parts.protectedRouters) app.use(router);
+  app.use(notFoundJson);
+  app.use(errorsAsJson);
+  return app;
+}
+
+function receiverTotals(stats: ReceiverStats) {
+  const of = (signal: 'traces' | 'metrics' | 'logs') => ({
+    receivedItems: stats.itemsReceived[signal],
+    rejectedItems: stats.itemsRejected[signal],
+    decodeErrors: stats.decodeErrors[signal],
+  });
+  return { traces: of('traces'), metrics: of('metrics'), logs: of('logs') };
+}
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(app);
+    server.once('error', (error) => reject(new Error(`listening on ${host}:${port}`, { cause: error })));
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections (exporters, browsers) would hold close() open indefinitely.
+    server.closeAllConnections();
+  });
+}
+
+function urlOf(server: Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}

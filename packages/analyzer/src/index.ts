@@ -1,0 +1,39 @@
+export { type AlertMessage, alertForTransition } from './alerts/alert-message.js';
+export {
+  type AlertResult,
+  WebhookAlertSender,
+  type WebhookAlertSenderOptions,
+} from './alerts/webhook-alert-sender.js';
+export {
+  type AnalyzerDependencies,
+  type AnalyzerHandle,
+  type AnalyzerUrls,
+  createAnalyzer,
+} from './analyzer.js';
+export type { ApiWorker } from './api/api-router.js';
+export {
+  type AnalyzerConfig,
+  DEFAULT_CONFIG,
+  type DetectorOverrides,
+  IN_MEMORY_DATA_DIR,
+} from './config/analyzer-config.js';
+export { ConfigError } from './config/config-error.js';
+export { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
+export { type LoadConfigInput, loadConfig } from './config/load-config.js';
+export { type DetectorDefaults, validateConfig } from './config/validate-config.js';
+export type {
+  Finding,
+  FindingEvidence,
+  FindingFilter,
+  FindingStatus,
+  FindingSubject,
+  FindingTransition,
+  Severity,
+  TraceReference,
+} from './findings/finding.js';
+export type { FindingStore } from './findings/finding-store.js';
+export { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
+export { MemoryFindingStore } from './store/memory-finding-store.js';
+export { type Migration, migrate } from './store/migrate.js';
+export { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from './store/open-database.js';
+export { SqliteFindingStore } from './store/sqlite-finding-store.js';

@@ -1,0 +1,260 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ATTR_EVENT_NAME,
+  ATTR_HOST_NAME,
+  ATTR_JOB_ATTEMPT,
+  ATTR_JOB_ID,
+  ATTR_JOB_NAME,
+  ATTR_JOB_OUTCOME,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_SERVICE_INSTANCE_ID,
+  ATTR_SERVICE_NAME,
+  ATTR_STEP_NAME,
+  attemptSpanName,
+  LOG_JOB_STARTED,
+  MESSAGING_OPERATION_PROCESS,
+  MESSAGING_SYSTEM_GENERIC,
+} from '@joblens/semconv';
+import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AnalyzerHandle, type AnalyzerUrls, createAnalyzer } from '../src/analyzer.js';
+import type { Finding, FindingTransition } from '../src/findings/finding.js';
+
+const TOKEN = 'analyzer-test-token';
+const resource = resourceFromAttributes({
+  [ATTR_SERVICE_NAME]: 'billing',
+  [ATTR_SERVICE_INSTANCE_ID]: 'worker-1',
+  [ATTR_HOST_NAME]: 'host-a',
+});
+
+let dataDir: string;
+let analyzer: AnalyzerHandle;
+let urls: AnalyzerUrls;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'joblens-analyzer-'));
+  analyzer = createAnalyzer({
+    port: 0,
+    otlpPort: 0,
+    dataDir,
+    token: TOKEN,
+    evaluationIntervalMillis: 100,
+    detectors: {
+      mystery_gap: { gapThresholdSeconds: 1, settleSeconds: 0.05 },
+      silent_job: { silenceThresholdSeconds: 2 },
+    },
+  });
+  urls = await analyzer.start();
+});
+
+afterAll(async () => {
+  await analyzer?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const api = (path: string, token: string | null = TOKEN) =>
+  fetch(`${urls.apiUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+async function findingsOf(query: string): Promise<Finding[]> {
+  return ((await (await api(`/api/findings?${query}`)).json()) as { findings: Finding[] }).findings;
+}
+
+async function eventually<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Sends one finished attempt of `render` with 3 s of silence between its fetch and upload steps. */
+async function sendAttemptWithGap(): Promise<void> {
+  const exporter = new OTLPTraceExporter({
+    url: `${urls.otlpUrl}/v1/traces`,
+    headers: { authorization: `Bearer ${TOKEN}` },
+    compression: 'gzip' as never,
+  });
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('analyzer-test');
+  const t0 = Date.now() - 10_000;
+  const attempt = tracer.startSpan(attemptSpanName('invoices'), {
+    kind: SpanKind.CONSUMER,
+    startTime: t0,
+    attributes: {
+      [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_GENERIC,
+      [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_PROCESS,
+      [ATTR_MESSAGING_DESTINATION_NAME]: 'invoices',
+      [ATTR_JOB_ID]: 'job-42',
+      [ATTR_JOB_NAME]: 'render',
+      [ATTR_JOB_ATTEMPT]: 1,
+      [ATTR_JOB_OUTCOME]: 'completed',
+    },
+  });
+  const inAttempt = trace.setSpan(ROOT_CONTEXT, attempt);
+  for (const [name, start, end] of [
+    ['fetch', 0, 200],
+    ['upload', 3200, 3400],
+  ] as const) {
+    tracer
+      .startSpan(name, { startTime: t0 + start, attributes: { [ATTR_STEP_NAME]: name } }, inAttempt)
+      .end(t0 + end);
+  }
+  attempt.end(t0 + 3500);
+  await provider.forceFlush();
+  await provider.shutdown();
+}
+
+/** Sends a `job started` log record 20 s old for a job that never says anything again. */
+async function sendSilentJobStart(): Promise<void> {
+  const exporter = new OTLPLogExporter({
+    url: `${urls.otlpUrl}/v1/logs`,
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  const provider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter })] });
+  const context = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: 'c'.repeat(32),
+    spanId: 'd'.repeat(16),
+    traceFlags: 1,
+  });
+  provider.getLogger('analyzer-test').emit({
+    timestamp: Date.now() - 20_000,
+    body: 'job started',
+    context,
+    attributes: {
+      [ATTR_EVENT_NAME]: LOG_JOB_STARTED,
+      [ATTR_MESSAGING_DESTINATION_NAME]: 'invoices',
+      [ATTR_JOB_ID]: 'job-hangs',
+      [ATTR_JOB_NAME]: 'render',
+      [ATTR_JOB_ATTEMPT]: 1,
+    },
+  });
+  await provider.forceFlush();
+  await provider.shutdown();
+}
+
+describe('the analyzer, end to end', () => {
+  it('turns an attempt with a silent stretch, sent by the official exporter, into a mystery_gap finding', async () => {
+    await sendAttemptWithGap();
+    const [gap] = await eventually(async () => {
+      const found = await findingsOf('type=mystery_gap');
+      return found.length ? found : undefined;
+    }, 'a mystery_gap finding');
+    expect(gap).toMatchObject({
+      type: 'mystery_gap',
+      status: 'open',
+      subject: { service: 'billing', queue: 'invoices', jobName: 'render' },
+    });
+    expect(gap.evidence.traces.length).toBeGreaterThan(0);
+
+    expect((await findingsOf('service=billing&status=open')).map((f) => f.id)).toContain(gap.id);
+    expect(await findingsOf('service=somebody-else')).toEqual([]);
+    expect(await findingsOf('status=resolved')).toEqual([]);
+
+    const detail = (await (await api(`/api/findings/${gap.id}`)).json()) as {
+      finding: Finding;
+      transitions: FindingTransition[];
+    };
+    expect(detail.finding.id).toBe(gap.id);
+    expect(detail.transitions).toMatchObject([{ findingId: gap.id, from: null, to: 'open' }]);
+  });
+
+  it('finds a job that went silent from its log records alone, before it ends', async () => {
+    await sendSilentJobStart();
+    const [silent] = await eventually(async () => {
+      const found = await findingsOf('type=silent_job');
+      return found.length ? found : undefined;
+    }, 'a silent_job finding');
+    expect(silent.subject).toMatchObject({ service: 'billing', queue: 'invoices', jobId: 'job-hangs' });
+  });
+
+  it('lists the worker it heard from', async () => {
+    const { workers } = (await (await api('/api/workers')).json()) as {
+      workers: Array<{ worker: string; host: string }>;
+    };
+    expect(workers).toContainEqual(
+      expect.objectContaining({ worker: 'worker-1', host: 'host-a', service: 'billing' }),
+    );
+  });
+
+  it('serves every name of the metrics contract on /metrics', async () => {
+    const text = await (await api('/metrics')).text();
+    for (const name of [
+      'joblens_findings_open',
+      'joblens_findings_opened_total',
+      'joblens_worker_heartbeat_age_seconds',
+      'joblens_worker_active_jobs',
+      'joblens_worker_job_share',
+      'joblens_queue_imbalance_ratio',
+      'joblens_queue_depth',
+      'joblens_queue_oldest_ready_age_seconds',
+      'joblens_job_attempts_total',
+      'joblens_job_retries_total',
+      'joblens_job_duration_seconds',
+      'joblens_job_gap_seconds',
+      'joblens_analyzer_received_items_total',
+      'joblens_analyzer_rejected_items_total',
+      'joblens_analyzer_decode_errors_total',
+      'joblens_analyzer_detector_errors_total',
+      'joblens_analyzer_detector_evaluation_seconds',
+      'joblens_analyzer_window_items',
+      'joblens_analyzer_store_operation_seconds',
+      'joblens_analyzer_alerts_total',
+    ]) {
+      expect(text, name).toContain(`# TYPE ${name} `);
+    }
+    expect(text).toMatch(
+      /joblens_findings_open\{type="mystery_gap",severity="\w+",service="billing",queue="invoices",worker="[^"]*"\} 1/,
+    );
+    expect(text).toContain('joblens_findings_opened_total{type="mystery_gap"} 1');
+    expect(text).toContain(
+      'joblens_job_attempts_total{service="billing",queue="invoices",job_name="render",outcome="completed"} 1',
+    );
+    expect(text).toMatch(/joblens_analyzer_received_items_total\{signal="traces"\} 3/);
+    expect(text).toMatch(/joblens_analyzer_received_items_total\{signal="logs"\} 1/);
+  });
+
+  it('refuses ingest, the API, the page and /metrics without the token, and keeps /healthz open', async () => {
+    const ingest = await fetch(`${urls.otlpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(ingest.status).toBe(401);
+    for (const path of ['/api/findings', '/api/workers', '/metrics', '/']) {
+      const response = await api(path, null);
+      expect(response.status, path).toBe(401);
+      expect(await response.json(), path).toHaveProperty('error');
+    }
+    expect((await api('/api/findings', 'not-the-token')).status).toBe(401);
+    const health = await api('/healthz', null);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, store: { ok: true }, counts: { openFindings: 2 } });
+  });
+
+  it('answers unknown finding ids with a JSON 404', async () => {
+    const response = await api('/api/findings/does-not-exist');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'no finding with id does-not-exist' });
+  });
+});
+
+describe('createAnalyzer configuration', () => {
+  it('names the field, the expectation and the value of a bad detector threshold', () => {
+    expect(() =>
+      createAnalyzer({ dataDir: ':memory:', detectors: { mystery_gap: { gapThresholdSeconds: 'abc' } } }),
+    ).toThrow('config: detectors.mystery_gap.gapThresholdSeconds must be a positive number, got "abc"');
+    expect(() => createAnalyzer({ dataDir: ':memory:', detectors: { mystery: {} } })).toThrow(
+      /config: detectors\.mystery is not a detector/,
+    );
+  });
+});
