@@ -15,7 +15,7 @@ export interface HostImbalanceOptions {
   minAttempts: number;
   /** A worker taking at least this many times its fair share (1 / workers) is hot. Default 2. */
   hotShareFactor: number;
-  /** A worker taking at most this fraction of its fair share is starved. Default 0.25. */
+  /** A worker taking at most this fraction of its fair share is starved. Default 0.5. */
   starvedShareFactor: number;
   /** Work counts as waiting when the oldest ready job is at least this old... Default 5. */
   waitingAgeSeconds: number;
@@ -175,7 +175,7 @@ export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
     minWorkers: 3,
     minAttempts: 30,
     hotShareFactor: 2,
-    starvedShareFactor: 0.25,
+    starvedShareFactor: 0.5,
     waitingAgeSeconds: 5,
     minReadyJobs: 10,
     queueWaitSeconds: 5,

@@ -1,0 +1,217 @@
+import {
+  makeAttemptSpan,
+  makeEventLoopBlockedLog,
+  makeHeartbeatPoint,
+  makeJobLog,
+  makeLastSuccessPoint,
+  makeOldestReadyAgePoint,
+  makeQueueDepthPoint,
+  makeResource,
+} from '@joblens/test-utils';
+import { describe, expect, it } from 'vitest';
+import { eventLoopBlockedDetector } from '../../src/detectors/event-loop-blocked.js';
+import { hostImbalanceDetector } from '../../src/detectors/host-imbalance.js';
+import { queueStarvationDetector } from '../../src/detectors/queue-starvation.js';
+import { silentWorkerDetector } from '../../src/detectors/silent-worker.js';
+import { TelemetryModel } from '../../src/model/telemetry-model.js';
+import type { ResourceRecord } from '../../src/telemetry/records.js';
+
+const T0 = 1_700_000_000_000;
+
+function modelAt(nowMs: number): TelemetryModel {
+  return new TelemetryModel({ clock: () => nowMs });
+}
+
+function heartbeats(
+  model: TelemetryModel,
+  resource: ResourceRecord,
+  fromMs: number,
+  toMs: number,
+  everyMs = 10_000,
+) {
+  let count = 0;
+  for (let t = fromMs; t <= toMs; t += everyMs)
+    model.ingestMetrics([makeHeartbeatPoint({ resource, timeMs: t, count: ++count })]);
+}
+
+function backlog(
+  model: TelemetryModel,
+  resource: ResourceRecord,
+  timeMs: number,
+  waiting: number,
+  ageSeconds: number,
+) {
+  model.ingestMetrics([
+    makeQueueDepthPoint({ resource, timeMs, state: 'waiting', depth: waiting }),
+    makeOldestReadyAgePoint({ resource, timeMs, ageSeconds }),
+  ]);
+}
+
+describe('host_imbalance', () => {
+  it('names the hot worker and the starved ones while work waits', () => {
+    const now = T0 + 200_000;
+    const model = modelAt(now);
+    const fleet = ['w1', 'w2', 'w3', 'w4'].map((worker, n) => makeResource({ worker, host: `h${n + 1}` }));
+    const counts = [40, 3, 4, 0];
+    fleet.forEach((resource, n) => {
+      heartbeats(model, resource, T0, now);
+      for (let k = 0; k < counts[n]; k++)
+        model.ingestSpans([makeAttemptSpan({ resource, startMs: T0 + 100_000 + k * 1_000 })]);
+    });
+    // w4 processed nothing in the window but reports the queue, so it is one of its workers.
+    backlog(model, fleet[3], now - 5_000, 300, 40);
+    const drafts = hostImbalanceDetector.evaluate(model, now, hostImbalanceDetector.defaults);
+    expect(drafts).toHaveLength(1);
+    const [draft] = drafts;
+    expect(draft.key).toBe('share|worker|svc|emails');
+    expect(draft.subject).toMatchObject({ worker: 'w1', host: 'h1', queue: 'emails' });
+    expect(draft.evidence.detail).toMatchObject({ hot: ['w1'], starved: ['w2', 'w3', 'w4'] });
+    expect(draft.summary).toContain('the oldest ready job waits 40s');
+  });
+
+  it('says nothing of an uneven split while nothing waits', () => {
+    const now = T0 + 200_000;
+    const model = modelAt(now);
+    const fleet = ['w1', 'w2', 'w3'].map((worker) => makeResource({ worker }));
+    const counts = [40, 3, 3];
+    fleet.forEach((resource, n) => {
+      heartbeats(model, resource, T0, now);
+      for (let k = 0; k < counts[n]; k++)
+        model.ingestSpans([makeAttemptSpan({ resource, startMs: T0 + 100_000 + k * 1_000 })]);
+    });
+    backlog(model, fleet[0], now - 5_000, 0, 0);
+    expect(hostImbalanceDetector.evaluate(model, now, hostImbalanceDetector.defaults)).toEqual([]);
+  });
+
+  it('reports a host that runs a job name twice as slowly as its peers', () => {
+    const now = T0 + 250_000;
+    const model = modelAt(now);
+    const hosts = ['fast-1', 'fast-2', 'slow-1'].map((host) => makeResource({ worker: `w-${host}`, host }));
+    hosts.forEach((resource, n) => {
+      const durationMs = n === 2 ? 5_000 : 2_000;
+      for (let k = 0; k < 12; k++) {
+        model.ingestSpans([
+          makeAttemptSpan({
+            resource,
+            jobName: 'resize',
+            startMs: T0 + k * 10_000,
+            durationMs: durationMs + k * 10,
+          }),
+        ]);
+      }
+    });
+    const drafts = hostImbalanceDetector.evaluate(model, now, hostImbalanceDetector.defaults);
+    expect(drafts.map((draft) => draft.key)).toEqual(['slow|svc|emails|resize|slow-1']);
+    expect(drafts[0].subject).toMatchObject({ host: 'slow-1', jobName: 'resize' });
+    expect(Number(drafts[0].evidence.figures.ratio)).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('silent_worker', () => {
+  it('reports a worker whose heartbeats stopped, with the job it held', () => {
+    const now = T0 + 120_000;
+    const model = modelAt(now);
+    const gone = makeResource({ worker: 'w-gone', host: 'h-gone' });
+    const alive = makeResource({ worker: 'w-alive', host: 'h-alive' });
+    heartbeats(model, gone, T0, T0 + 50_000);
+    heartbeats(model, alive, T0, now);
+    model.ingestLogs([
+      makeJobLog({ kind: 'started', attempt: makeAttemptSpan({ resource: gone }), timeMs: T0 + 45_000 }),
+    ]);
+    model.ingestMetrics([makeLastSuccessPoint({ resource: alive, timeMs: now, lastSuccessMs: now - 1_000 })]);
+    const drafts = silentWorkerDetector.evaluate(model, now, silentWorkerDetector.defaults);
+    expect(drafts.map((draft) => draft.key)).toEqual(['gone|w-gone']);
+    expect(drafts[0]).toMatchObject({ severity: 'critical', subject: { worker: 'w-gone', host: 'h-gone' } });
+    expect(drafts[0].evidence.figures).toMatchObject({
+      heartbeatAgeSeconds: 70,
+      goneAfterSeconds: 30,
+      activeJobs: 1,
+    });
+  });
+
+  it('does not report a worker replaced by a new instance on the same host', () => {
+    const now = T0 + 120_000;
+    const model = modelAt(now);
+    heartbeats(model, makeResource({ worker: 'old', host: 'box' }), T0, T0 + 50_000);
+    heartbeats(model, makeResource({ worker: 'new', host: 'box' }), T0 + 55_000, now);
+    expect(silentWorkerDetector.evaluate(model, now, silentWorkerDetector.defaults)).toEqual([]);
+  });
+
+  it('reports a worker that beats but completes nothing while its queue has ready jobs', () => {
+    const now = T0 + 300_000;
+    const model = modelAt(now);
+    const stuck = makeResource({ worker: 'w-stuck' });
+    heartbeats(model, stuck, T0, now);
+    model.ingestSpans([makeAttemptSpan({ resource: stuck, startMs: T0, durationMs: 1_000 })]);
+    backlog(model, stuck, now - 2_000, 25, 90);
+    const drafts = silentWorkerDetector.evaluate(model, now, silentWorkerDetector.defaults);
+    expect(drafts.map((draft) => draft.key)).toEqual(['stuck|w-stuck']);
+    expect(drafts[0].evidence.figures).toMatchObject({ secondsSinceLastCompletion: 299, readyJobs: 25 });
+    backlog(model, stuck, now - 1_000, 0, 0);
+    expect(silentWorkerDetector.evaluate(model, now, silentWorkerDetector.defaults)).toEqual([]);
+  });
+});
+
+describe('queue_starvation', () => {
+  it('reports ready jobs waiting while the queue workers sit idle', () => {
+    const now = T0 + 300_000;
+    const model = modelAt(now);
+    const idle = ['w1', 'w2'].map((worker) => makeResource({ worker }));
+    for (const resource of idle) {
+      heartbeats(model, resource, T0, now);
+      model.ingestSpans([makeAttemptSpan({ resource, startMs: T0, durationMs: 500 })]);
+    }
+    backlog(model, idle[0], now - 3_000, 40, 75);
+    const drafts = queueStarvationDetector.evaluate(model, now, queueStarvationDetector.defaults);
+    expect(drafts.map((draft) => draft.key)).toEqual(['svc|emails']);
+    expect(drafts[0].evidence.figures).toMatchObject({
+      oldestReadyAgeSeconds: 75,
+      readyJobs: 40,
+      idleWorkers: 2,
+    });
+  });
+
+  it('stays quiet while a worker of the queue holds a job or the wait is short', () => {
+    const now = T0 + 300_000;
+    const model = modelAt(now);
+    const busy = makeResource({ worker: 'busy' });
+    heartbeats(model, busy, T0, now);
+    backlog(model, busy, now - 3_000, 40, 75);
+    model.ingestLogs([
+      makeJobLog({ kind: 'started', attempt: makeAttemptSpan({ resource: busy }), timeMs: now - 100_000 }),
+    ]);
+    expect(queueStarvationDetector.evaluate(model, now, queueStarvationDetector.defaults)).toEqual([]);
+    const other = modelAt(now);
+    heartbeats(other, busy, T0, now);
+    backlog(other, busy, now - 3_000, 40, 20);
+    expect(queueStarvationDetector.evaluate(other, now, queueStarvationDetector.defaults)).toEqual([]);
+  });
+});
+
+describe('event_loop_blocked', () => {
+  it('reports blocks per worker with the job and step they hit, and holds for a while after the last', () => {
+    const now = T0 + 60_000;
+    const model = modelAt(now);
+    const resource = makeResource({ worker: 'w-cpu', host: 'h-cpu' });
+    const attempt = makeAttemptSpan({ resource, jobName: 'parse', jobId: 'big' });
+    model.ingestLogs([
+      makeEventLoopBlockedLog({ resource, timeMs: T0 + 10_000, blockedSeconds: 1.5 }),
+      makeEventLoopBlockedLog({
+        resource,
+        timeMs: T0 + 20_000,
+        blockedSeconds: 4,
+        attempt,
+        currentStep: 'json',
+      }),
+    ]);
+    const [draft, ...rest] = eventLoopBlockedDetector.evaluate(model, now, eventLoopBlockedDetector.defaults);
+    expect(rest).toEqual([]);
+    expect(draft.key).toBe('w-cpu');
+    expect(draft.subject).toMatchObject({ worker: 'w-cpu', host: 'h-cpu', jobId: 'big' });
+    expect(draft.evidence.figures).toMatchObject({ blocks: 2, longestBlockedSeconds: 4, step: 'json' });
+    expect(draft.evidence.traces[0].traceId).toBe(attempt.traceId);
+    expect(
+      eventLoopBlockedDetector.evaluate(model, T0 + 20_000 + 301_000, eventLoopBlockedDetector.defaults),
+    ).toEqual([]);
+  });
+});
