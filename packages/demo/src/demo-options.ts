@@ -3,8 +3,9 @@ import type { OutputStream } from './terminal-output.js';
 /** `joblens demo`'s options. All optional. */
 export interface DemoOptions {
   /**
-   * Seconds until the demo ends by itself (earlier once every fault is found and a quiet period has
-   * passed). Default: none when interactive (it stays up until Ctrl-C), else 90.
+   * Seconds the fleet runs, from the moment it is ready, before the summary (earlier once every fault is
+   * found and a quiet period has passed). Default 90. Given, it also makes the demo end by itself after
+   * the summary, even at a terminal.
    */
   durationSeconds?: number;
   /** API and findings page port. Default 4320; a free port when taken. */

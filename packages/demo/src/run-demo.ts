@@ -134,7 +134,8 @@ async function runScenario(
     apiUrl: analyzer.apiUrl,
     ledger,
     interrupt,
-    deadlineMs: startedAtMs + options.durationSeconds * 1000,
+    // The duration counts from the fleet being ready: a slow start on a busy machine must not eat the faults' time.
+    deadlineMs: fleetReadyAtMs + options.durationSeconds * 1000,
     quietMillis: options.quietSeconds * 1000,
     onFinding: (entry) => {
       for (const line of formatFinding(entry, (Date.now() - startedAtMs) / 1000)) out.line(line);
@@ -159,7 +160,7 @@ async function runScenario(
   for (const line of formatSummary(ledger)) out.line(line);
   const exitCode = verdict(out, ledger, problems);
   if (options.interactive) {
-    traffic.stop();
+    // Traffic and faults go on, so the page shows a live fleet rather than a frozen one.
     out.line('');
     out.line(`The analyzer keeps running: open ${analyzer.apiUrl}/ for the findings page. Ctrl-C to stop.`);
     await interrupt.promise;

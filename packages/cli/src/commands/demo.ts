@@ -9,8 +9,9 @@ Starts the analyzer on an embedded SQLite file and a simulated fleet of worker p
 injected faults, prints each finding as it is detected and a summary of faults against findings.
 
 options:
-  --duration <s>     end by itself after <s> seconds (default: stay up until Ctrl-C at a terminal,
-                     ${DEFAULT_DURATION_SECONDS} s otherwise or with CI set; ends early once every fault is found)
+  --duration <s>     give the fleet <s> seconds, once started, to show every fault (default
+                     ${DEFAULT_DURATION_SECONDS}; earlier once all are found), then end by itself; without it
+                     a terminal session stays up after the summary until Ctrl-C
   --port <n>         API and findings page port (default ${DEFAULT_PORT}; a free port when taken)
   --otlp-port <n>    OTLP/HTTP port the workers send to (default ${DEFAULT_OTLP_PORT}; a free port when taken)
   --data-dir <dir>   keep the analyzer's SQLite file here (default: a temporary directory, removed)
