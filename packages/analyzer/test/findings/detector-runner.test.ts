@@ -1,0 +1,101 @@
+import { makeAttemptSpan, makeJobLog } from '@joblens/test-utils';
+import { describe, expect, it } from 'vitest';
+import type { Detector } from '../../src/detectors/detector.js';
+import { type AnyDetector, silentJobDetector } from '../../src/detectors/index.js';
+import { DetectorRunner } from '../../src/findings/detector-runner.js';
+import type { Finding } from '../../src/findings/finding.js';
+import { TelemetryModel } from '../../src/model/telemetry-model.js';
+
+const T0 = 1_700_000_000_000;
+
+const throwing: Detector<{ unused: number }> = {
+  type: 'retry_storm',
+  defaults: { unused: 1 },
+  evaluate() {
+    throw new Error('boom');
+  },
+};
+
+function modelWithSilentJob(now: number): TelemetryModel {
+  const model = new TelemetryModel({ clock: () => now });
+  const attempt = makeAttemptSpan({ jobId: 'hung', startMs: T0 });
+  model.ingestLogs([makeJobLog({ kind: 'started', attempt, timeMs: T0 })]);
+  return model;
+}
+
+describe('DetectorRunner', () => {
+  it('goes on with the other detectors when one throws, logging it once and counting each failure', () => {
+    const logged: string[] = [];
+    const runner = new DetectorRunner({
+      detectors: [throwing as unknown as AnyDetector, silentJobDetector as AnyDetector],
+      log: (message) => logged.push(message),
+    });
+    const now = T0 + 60_000;
+    const model = modelWithSilentJob(now);
+    const first = runner.run(model, [], now);
+    const second = runner.run(model, first.findings, now + 1_000);
+    expect(first.findings.map((finding) => finding.type)).toEqual(['silent_job']);
+    expect(first.transitions).toHaveLength(1);
+    expect(first.failedTypes).toEqual(['retry_storm']);
+    expect(second.transitions).toEqual([]);
+    expect(logged).toEqual(['detector retry_storm failed: boom']);
+    const stats = runner.stats();
+    expect(stats.find((s) => s.type === 'retry_storm')).toMatchObject({ errors: 2, evaluations: 2 });
+    expect(stats.find((s) => s.type === 'silent_job')).toMatchObject({
+      errors: 0,
+      evaluations: 2,
+      lastDrafts: 1,
+    });
+    expect(stats.every((s) => s.evaluationSeconds >= 0 && Number.isFinite(s.evaluationSeconds))).toBe(true);
+  });
+
+  it("keeps a failing detector's open findings and other sources' findings open", () => {
+    const runner = new DetectorRunner({
+      detectors: [throwing as unknown as AnyDetector, silentJobDetector as AnyDetector],
+      log: () => {},
+    });
+    const now = T0 + 60_000;
+    const stale = (type: Finding['type'], id: string): Finding => ({
+      type,
+      key: id,
+      id,
+      severity: 'warning',
+      subject: {},
+      summary: id,
+      nextStep: '',
+      evidence: { figures: {}, traces: [] },
+      since: T0,
+      status: 'open',
+      firstSeen: T0,
+      lastSeen: T0,
+    });
+    const open = [
+      stale('retry_storm', 'storm-1'),
+      stale('missed_heartbeat', 'monitor-1'),
+      stale('silent_job', 'old-job'),
+    ];
+    const result = runner.run(new TelemetryModel({ clock: () => now }), open, now);
+    expect(result.findings.map((finding) => [finding.id, finding.status])).toEqual([['old-job', 'resolved']]);
+  });
+
+  it('applies overrides by name and rejects unknown ones naming them', () => {
+    const now = T0 + 20_000;
+    const model = modelWithSilentJob(now);
+    const strict = new DetectorRunner({
+      detectors: [silentJobDetector as AnyDetector],
+      overrides: { silent_job: { silenceThresholdSeconds: 10 } },
+    });
+    expect(strict.run(model, [], now).findings).toHaveLength(1);
+    const lenient = new DetectorRunner({ detectors: [silentJobDetector as AnyDetector] });
+    expect(lenient.run(model, [], now).findings).toHaveLength(0);
+    expect(() => new DetectorRunner({ overrides: { silent_job: { silenceSeconds: 3 } as never } })).toThrow(
+      /detectors\.silent_job\.silenceSeconds: unknown option/,
+    );
+    expect(() => new DetectorRunner({ overrides: { silent_job: { silenceThresholdSeconds: -1 } } })).toThrow(
+      /detectors\.silent_job\.silenceThresholdSeconds: expected a finite number >= 0, got -1/,
+    );
+    expect(() => new DetectorRunner({ overrides: { nope: {} } as never })).toThrow(
+      /detectors\.nope: unknown detector/,
+    );
+  });
+});

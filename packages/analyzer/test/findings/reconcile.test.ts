@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding, FindingDraft } from '../../src/findings/finding.js';
+import { findingId } from '../../src/findings/finding-id.js';
+import { reconcile } from '../../src/findings/reconcile.js';
+
+const T0 = 1_700_000_000_000;
+
+function draft(key: string, overrides: Partial<FindingDraft> = {}): FindingDraft {
+  return {
+    type: 'silent_job',
+    key,
+    severity: 'warning',
+    subject: { service: 'svc', queue: 'q', jobId: key },
+    summary: `job ${key} silent`,
+    nextStep: 'dump it',
+    evidence: { figures: { silenceSeconds: 40 }, traces: [] },
+    since: T0 - 40_000,
+    ...overrides,
+  };
+}
+
+describe('reconcile', () => {
+  it('opens a finding for a new key, with a stable id and an opening transition', () => {
+    const { findings, transitions } = reconcile([], [draft('a')], T0);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ key: 'a', status: 'open', firstSeen: T0, lastSeen: T0 });
+    expect(findings[0].id).toBe(findingId('silent_job', 'a', T0));
+    expect(findings[0].id).toMatch(/^silent_job-[0-9a-f]{12}$/);
+    expect(transitions).toEqual([
+      { findingId: findings[0].id, at: T0, from: null, to: 'open', summary: 'job a silent' },
+    ]);
+  });
+
+  it('updates a finding whose key holds, without a transition', () => {
+    const [opened] = reconcile([], [draft('a')], T0).findings;
+    const later = draft('a', {
+      summary: 'job a silent for longer',
+      evidence: { figures: { silenceSeconds: 70 }, traces: [] },
+      since: T0,
+    });
+    const { findings, transitions } = reconcile([opened], [later], T0 + 30_000);
+    expect(transitions).toEqual([]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        id: opened.id,
+        status: 'open',
+        firstSeen: T0,
+        lastSeen: T0 + 30_000,
+        summary: 'job a silent for longer',
+        since: T0 - 40_000,
+        evidence: { figures: { silenceSeconds: 70 }, traces: [] },
+      }),
+    ]);
+  });
+
+  it('resolves an open finding whose key is gone', () => {
+    const [opened] = reconcile([], [draft('a')], T0).findings;
+    const { findings, transitions } = reconcile([opened], [], T0 + 10_000);
+    expect(findings).toEqual([
+      expect.objectContaining({ id: opened.id, status: 'resolved', resolvedAt: T0 + 10_000 }),
+    ]);
+    expect(transitions).toEqual([
+      { findingId: opened.id, at: T0 + 10_000, from: 'open', to: 'resolved', summary: 'job a silent' },
+    ]);
+  });
+
+  it('holds a finding open for resolveAfterSeconds before resolving it', () => {
+    const [opened] = reconcile([], [draft('a')], T0).findings;
+    expect(reconcile([opened], [], T0 + 20_000, { resolveAfterSeconds: 30 })).toEqual({
+      findings: [],
+      transitions: [],
+    });
+    expect(reconcile([opened], [], T0 + 30_000, { resolveAfterSeconds: 30 }).findings[0].status).toBe(
+      'resolved',
+    );
+  });
+
+  it('opens a new finding with a new id when a resolved problem comes back', () => {
+    const [opened] = reconcile([], [draft('a')], T0).findings;
+    const [resolved] = reconcile([opened], [], T0 + 1_000).findings;
+    const { findings, transitions } = reconcile([resolved], [draft('a')], T0 + 5_000);
+    expect(findings[0].id).not.toBe(opened.id);
+    expect(transitions[0]).toMatchObject({ from: null, to: 'open' });
+  });
+
+  it('keeps the most severe of two drafts with the same key, and tells types apart', () => {
+    const { findings } = reconcile(
+      [],
+      [draft('a'), draft('a', { severity: 'critical' }), draft('a', { type: 'mystery_gap' })],
+      T0,
+    );
+    expect(findings.map((finding) => [finding.type, finding.severity])).toEqual([
+      ['silent_job', 'critical'],
+      ['mystery_gap', 'warning'],
+    ]);
+  });
+
+  it('leaves findings already resolved alone', () => {
+    const resolved: Finding = {
+      ...draft('z'),
+      id: 'silent_job-x',
+      status: 'resolved',
+      firstSeen: T0,
+      lastSeen: T0,
+      resolvedAt: T0,
+    };
+    expect(reconcile([resolved], [], T0 + 1)).toEqual({ findings: [], transitions: [] });
+  });
+});
