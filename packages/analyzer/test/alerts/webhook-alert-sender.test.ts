@@ -103,9 +103,9 @@ describe('WebhookAlertSender', () => {
 
   it('drops the oldest alerts when the queue is full rather than growing without bound', async () => {
     const results: AlertResult[] = [];
-    // Nothing listens on port 9 of localhost: every try fails fast.
+    // fetch refuses port 1 outright (a "bad port"), so every try fails at once.
     const sender = new WebhookAlertSender({
-      url: 'http://127.0.0.1:9/',
+      url: 'http://127.0.0.1:1/',
       maxQueueLength: 2,
       initialBackoffMillis: 1000,
       onResult: (r) => results.push(r),

@@ -1,7 +1,9 @@
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
 import { dumpCommand } from './dump.js';
+import { findingsCommand } from './findings.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
 
 /**
  * The subcommands, by name. Each lives in its own file (`serve.ts`, `demo.ts`, `run.ts`, `findings.ts`,
@@ -10,5 +12,7 @@ import { runCommand } from './run.js';
 export const commands: Record<string, Command> = {
   demo: demoCommand,
   dump: dumpCommand,
+  findings: findingsCommand,
   run: runCommand,
+  serve: serveCommand,
 };

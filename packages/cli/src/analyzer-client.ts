@@ -1,0 +1,110 @@
+import { CliError } from './cli-error.js';
+
+/** Where the analyzer's API listens unless `--url` or `JOBLENS_URL` says otherwise. */
+export const DEFAULT_ANALYZER_URL = 'http://127.0.0.1:4320';
+
+export interface AnalyzerClientOptions {
+  /** `--url`; else `JOBLENS_URL`; else {@link DEFAULT_ANALYZER_URL}. */
+  url?: string;
+  /** `--token`; else `JOBLENS_TOKEN`; else none. */
+  token?: string;
+  /** Per-request timeout. Default 10000. */
+  timeoutMillis?: number;
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * A small client for the analyzer's JSON API, for CLI commands. Every failure a person can meet
+ * (nothing listening, wrong token, unknown id, a proxy answering HTML) becomes one CliError line.
+ */
+export class AnalyzerClient {
+  readonly baseUrl: string;
+  private readonly token: string | undefined;
+  private readonly timeoutMillis: number;
+
+  constructor(options: AnalyzerClientOptions = {}) {
+    const env = options.env ?? process.env;
+    const url = options.url ?? env.JOBLENS_URL ?? DEFAULT_ANALYZER_URL;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new CliError(`--url must be an http(s) URL, got ${JSON.stringify(url)}`, 2);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new CliError(`--url must be an http(s) URL, got ${JSON.stringify(url)}`, 2);
+    }
+    this.baseUrl = parsed.href.replace(/\/+$/, '');
+    this.token = options.token ?? (env.JOBLENS_TOKEN || undefined);
+    this.timeoutMillis = options.timeoutMillis ?? 10_000;
+  }
+
+  /** GETs `path` (with `query`) and returns the parsed JSON body. */
+  async getJson<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+    const response = await this.request(path, query, 'application/json');
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new CliError(`${this.baseUrl} answered something that is not JSON; is it a joblens analyzer?`);
+    }
+  }
+
+  /** GETs `path` and returns the body as text (Markdown, HTML). */
+  async getText(
+    path: string,
+    query: Record<string, string | undefined> = {},
+    accept = '*/*',
+  ): Promise<string> {
+    return (await this.request(path, query, accept)).text();
+  }
+
+  private async request(
+    path: string,
+    query: Record<string, string | undefined>,
+    accept: string,
+  ): Promise<Response> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    for (const [name, value] of Object.entries(query))
+      if (value !== undefined) url.searchParams.set(name, value);
+    const headers: Record<string, string> = { accept };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(this.timeoutMillis) });
+    } catch (error) {
+      throw new CliError(this.describeFailure(error));
+    }
+    if (response.ok) return response;
+    const reason = await errorText(response);
+    if (response.status === 401) {
+      throw new CliError(
+        `${this.baseUrl} refused the request (401): ${this.token ? 'the token is not valid' : 'it needs a token (--token or JOBLENS_TOKEN)'}`,
+      );
+    }
+    if (response.status === 404)
+      throw new CliError(reason ?? `${url.pathname} was not found on ${this.baseUrl}`);
+    throw new CliError(`${this.baseUrl} answered ${response.status}${reason ? `: ${reason}` : ''}`);
+  }
+
+  private describeFailure(error: unknown): string {
+    const cause = (error as { cause?: { code?: string } })?.cause;
+    const code = cause?.code ?? (error as { name?: string })?.name;
+    if (code === 'ECONNREFUSED') {
+      return `no analyzer at ${this.baseUrl} (connection refused); start one with 'joblens serve' or pass --url`;
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve the host of ${this.baseUrl}`;
+    if (code === 'TimeoutError') return `${this.baseUrl} did not answer within ${this.timeoutMillis} ms`;
+    const reason = (cause as Error | undefined)?.message ?? (error as Error)?.message ?? String(error);
+    return `cannot reach ${this.baseUrl}: ${reason}`;
+  }
+}
+
+async function errorText(response: Response): Promise<string | undefined> {
+  try {
+    const body = (await response.json()) as { error?: unknown };
+    return typeof body.error === 'string' ? body.error : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  ConfigError,
+  createAnalyzer,
+  DETECTOR_DEFAULTS,
+  IN_MEMORY_DATA_DIR,
+  loadConfig,
+} from '@joblens/analyzer';
+import { CliError } from '../cli-error.js';
+import type { Command } from '../command.js';
+
+const USAGE = `usage: joblens serve [options]
+
+Runs the analyzer: receives OTLP from workers, raises findings, serves the page, API and /metrics.
+Flags win over JOBLENS_* environment variables, which win over the config file.
+
+options:
+  --otlp-port <port>           OTLP/HTTP port (default 4318; JOBLENS_OTLP_PORT)
+  --port <port>                page, API, /metrics and /ping port (default 4320; JOBLENS_PORT)
+  --host <address>             interface both bind to (default 127.0.0.1; JOBLENS_HOST)
+  --data-dir <dir>             where joblens.db lives (default ./.joblens; JOBLENS_DATA_DIR)
+  --config <file>              YAML or JSON config: detectors, monitors, ... (JOBLENS_CONFIG)
+  --token <token>              bearer token for ingest, API, page and /metrics (JOBLENS_TOKEN)
+  --jaeger-url <url>           Jaeger UI for trace links (JOBLENS_JAEGER_URL)
+  --alert-webhook-url <url>    Slack-compatible webhook for finding changes (JOBLENS_ALERT_WEBHOOK_URL)
+  -h, --help                   show this help`;
+
+const OPTIONS = {
+  'otlp-port': { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+  token: { type: 'string' },
+  'jaeger-url': { type: 'string' },
+  'alert-webhook-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const serveCommand: Command = {
+  summary: 'run the analyzer (OTLP receiver, findings page, API, /metrics)',
+  async run(argv) {
+    let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'];
+    try {
+      values = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }).values;
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}; see 'joblens serve --help'`, 2);
+    }
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const { help: _help, ...flags } = values;
+    let config: ReturnType<typeof loadConfig>;
+    try {
+      config = loadConfig({ flags, env: process.env, detectorDefaults: DETECTOR_DEFAULTS });
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError(error.message, 2);
+      throw error;
+    }
+    const analyzer = createAnalyzer(config);
+    const { otlpUrl, apiUrl } = await analyzer.start();
+    const database =
+      config.dataDir === IN_MEMORY_DATA_DIR
+        ? 'in memory (nothing kept)'
+        : resolve(config.dataDir, 'joblens.db');
+    process.stdout.write(
+      [
+        'joblens analyzer running',
+        `  OTLP/HTTP  ${otlpUrl}  (point OTEL_EXPORTER_OTLP_ENDPOINT here)`,
+        `  findings   ${apiUrl}/`,
+        `  API        ${apiUrl}/api/findings`,
+        `  metrics    ${apiUrl}/metrics`,
+        `  database   ${database}`,
+        config.token ? '  token      required (Authorization: Bearer ...)' : '',
+        'Ctrl-C stops it.',
+      ]
+        .filter(Boolean)
+        .join('\n') + '\n',
+    );
+    const signal = await untilStopSignal();
+    process.stdout.write(`joblens analyzer stopping (${signal})\n`);
+    await analyzer.stop();
+    return 0;
+  },
+};
+
+/** Resolves on the first SIGINT or SIGTERM; a second one means "now", and exits at once. */
+function untilStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
