@@ -3,7 +3,7 @@ import { escapeHtml, html, type SafeHtml, trusted } from './html.js';
 import type { TimelineAttempt, TimelineData } from './timeline-data.js';
 
 const WIDTH = 960;
-const LABEL_WIDTH = 150;
+const LABEL_WIDTH = 180;
 const LANE_HEADER = 22;
 const ROW = 18;
 const AXIS = 28;
