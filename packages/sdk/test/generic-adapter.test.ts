@@ -20,7 +20,11 @@ describe('the generic adapter', () => {
     sdk = startInMemoryJoblens();
     const handler = instrumentHandler(
       sdk.joblens,
-      { queue: 'sqs-orders', jobName: 'ship-order', describe: (message: Message) => ({ jobId: message.id }) },
+      {
+        queue: 'sqs-orders',
+        jobName: 'ship-order',
+        describe: (message: Message, _receipt: string) => ({ jobId: message.id }),
+      },
       async (message: Message, receipt: string) => step('ship', () => `${message.body}/${receipt}`),
     );
     expect(await handler({ id: 'm-1', body: 'order 1' }, 'r-1')).toBe('order 1/r-1');
@@ -65,7 +69,7 @@ describe('the generic adapter', () => {
     const consume = instrumentHandler(
       sdk.joblens,
       { queue: 'children', describe: (m: Message) => ({ jobId: m.id, producerCarrier: m.trace }) },
-      () => 1,
+      (_message: Message) => 1,
     );
     await consume(payload);
     const spans = await sdk.spans();

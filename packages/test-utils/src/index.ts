@@ -3,6 +3,16 @@ export type { PrometheusBinaries } from './ensure-prometheus.js';
 export { ensurePrometheus } from './ensure-prometheus.js';
 export { ensureRedis, isPortOpen, REDIS_URL } from './ensure-redis.js';
 export type {
+  AttributeMap,
+  AttributeValue,
+  OtlpJsonReceiver,
+  ReceivedLog,
+  ReceivedMetric,
+  ReceivedMetricPoint,
+  ReceivedSpan,
+} from './otlp-json-receiver.js';
+export { startOtlpJsonReceiver } from './otlp-json-receiver.js';
+export type {
   AttemptSpanInit,
   EventLoopBlockedInit,
   JobLogInit,
