@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  ATTR_EVENT_LOOP_BLOCKED_DURATION,
+  ATTR_HOST_NAME,
+  ATTR_JOB_CURRENT_STEP,
+  ATTR_JOB_ID,
+  ATTR_JOB_NAME,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_SERVICE_INSTANCE_ID,
+  ATTR_SERVICE_NAME,
+  LOG_EVENT_LOOP_BLOCKED,
+  LOG_EVENT_LOOP_RECOVERED,
+  METRIC_EVENT_LOOP_BLOCKS,
+} from '@joblens/semconv';
+import { type OtlpJsonReceiver, startOtlpJsonReceiver } from '@joblens/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const fixture = fileURLToPath(new URL('./fixtures/blocking-worker.ts', import.meta.url));
+
+function runFixture(endpoint: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+    cwd: root,
+    env: { ...process.env, FIXTURE_ENDPOINT: endpoint, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+describe('the event-loop watchdog, when a job blocks the loop for 1.5 s', () => {
+  let rx: OtlpJsonReceiver;
+  let worker: ReturnType<typeof runFixture>;
+  let blockedRecordSeenAt: number;
+  let exitCode: number | null;
+
+  beforeAll(async () => {
+    rx = await startOtlpJsonReceiver();
+    worker = runFixture(rx.url, { FIXTURE_BLOCK_MILLIS: '1500', FIXTURE_THRESHOLD_MILLIS: '600' });
+    // Watched from this process, which the child's busy loop does not block.
+    blockedRecordSeenAt = await rx.waitFor(
+      () => rx.logs.some((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED) && Date.now(),
+      30_000,
+    );
+    exitCode = await worker.exited;
+  });
+  afterAll(async () => {
+    await rx?.close();
+  });
+
+  it('reports it with the running job and step while the loop is still blocked', async () => {
+    expect(exitCode).toBe(0);
+    const blockEndedAt = Number(/block end (\d+)/.exec(worker.stdout())?.[1]);
+    const [, blockStartedAt, traceId] = /block start (\d+) ([0-9a-f]{32})/.exec(worker.stdout()) ?? [];
+    expect(blockEndedAt).toBeGreaterThan(0);
+    expect(blockedRecordSeenAt).toBeGreaterThan(Number(blockStartedAt));
+    expect(blockedRecordSeenAt).toBeLessThan(blockEndedAt);
+
+    const blocked = rx.logs.filter((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED);
+    expect(blocked).toHaveLength(1);
+    const [record] = blocked;
+    expect(record.attributes).toMatchObject({
+      [ATTR_JOB_ID]: 'job-42',
+      [ATTR_JOB_NAME]: 'crunch-numbers',
+      [ATTR_MESSAGING_DESTINATION_NAME]: 'reports',
+      [ATTR_JOB_CURRENT_STEP]: 'busy-loop',
+    });
+    expect(record.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION]).toBeGreaterThanOrEqual(0.6);
+    expect(record.resource[ATTR_SERVICE_NAME]).toBe('watchdog-fixture');
+    expect(record.resource[ATTR_HOST_NAME]).toEqual(expect.any(String));
+
+    const attemptSpan = await rx.waitFor(() =>
+      rx.spans.find((span) => span.attributes[ATTR_JOB_ID] === 'job-42'),
+    );
+    expect(record.traceId).toBe(traceId);
+    expect(record.traceId).toBe(attemptSpan.traceId);
+    expect(record.spanId).toBe(attemptSpan.spanId);
+    expect(record.resource[ATTR_SERVICE_INSTANCE_ID]).toBe(attemptSpan.resource[ATTR_SERVICE_INSTANCE_ID]);
+  });
+
+  it('counts the block and logs its total length once the loop turns again', async () => {
+    const recovered = await rx.waitFor(() =>
+      rx.logs.find((log) => log.eventName === LOG_EVENT_LOOP_RECOVERED),
+    );
+    expect(recovered.attributes[ATTR_JOB_ID]).toBe('job-42');
+    expect(recovered.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION]).toBeGreaterThanOrEqual(1.4);
+
+    const blocks = await rx.waitFor(() =>
+      rx.metrics.find((metric) => metric.name === METRIC_EVENT_LOOP_BLOCKS),
+    );
+    expect(blocks.points.map((point) => point.value)).toEqual([1]);
+  });
+});
+
+describe('the event-loop watchdog, when no turn of the loop is slow', () => {
+  it('stays quiet', async () => {
+    const rx = await startOtlpJsonReceiver();
+    try {
+      const worker = runFixture(rx.url, { FIXTURE_BLOCK_MILLIS: '100', FIXTURE_THRESHOLD_MILLIS: '1000' });
+      expect(await worker.exited).toBe(0);
+      await rx.waitFor(() => rx.spans.find((span) => span.attributes[ATTR_JOB_ID] === 'job-42'));
+      expect(rx.logs.filter((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED)).toEqual([]);
+      expect(rx.logs.filter((log) => log.eventName === LOG_EVENT_LOOP_RECOVERED)).toEqual([]);
+      expect(worker.stderr()).not.toContain('watchdog');
+    } finally {
+      await rx.close();
+    }
+  });
+});
