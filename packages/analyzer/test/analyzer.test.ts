@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +13,7 @@ import {
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
+  ATTR_QUEUE_STATE,
   ATTR_SERVICE_INSTANCE_ID,
   ATTR_SERVICE_NAME,
   ATTR_STEP_NAME,
@@ -18,16 +21,22 @@ import {
   LOG_JOB_STARTED,
   MESSAGING_OPERATION_PROCESS,
   MESSAGING_SYSTEM_GENERIC,
+  METRIC_QUEUE_DEPTH,
+  METRIC_WORKER_HEARTBEATS,
 } from '@joblens/semconv';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalyzerHandle, type AnalyzerUrls, createAnalyzer } from '../src/analyzer.js';
 import type { Finding, FindingTransition } from '../src/findings/finding.js';
+import { openDatabase } from '../src/store/open-database.js';
+import { SqliteFindingStore } from '../src/store/sqlite-finding-store.js';
 
 const TOKEN = 'analyzer-test-token';
 const resource = resourceFromAttributes({
@@ -39,6 +48,29 @@ const resource = resourceFromAttributes({
 let dataDir: string;
 let analyzer: AnalyzerHandle;
 let urls: AnalyzerUrls;
+let webhook: Server;
+/** Bodies the webhook accepted; it answers 503 to the first two requests, as a flaky receiver would. */
+const alertsReceived: Array<{ text: string; joblens: { finding: Finding; transition: FindingTransition } }> =
+  [];
+
+async function startFlakyWebhook(): Promise<string> {
+  let requests = 0;
+  webhook = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      requests++;
+      if (requests <= 2) {
+        res.writeHead(503).end();
+        return;
+      }
+      alertsReceived.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
+}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'joblens-analyzer-'));
@@ -47,6 +79,7 @@ beforeAll(async () => {
     otlpPort: 0,
     dataDir,
     token: TOKEN,
+    alertWebhookUrl: await startFlakyWebhook(),
     evaluationIntervalMillis: 100,
     detectors: {
       mystery_gap: { gapThresholdSeconds: 1, settleSeconds: 0.05 },
@@ -58,6 +91,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await analyzer?.stop();
+  await new Promise((r) => webhook?.close(r));
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -142,6 +176,25 @@ async function sendSilentJobStart(): Promise<void> {
   await provider.shutdown();
 }
 
+/** Sends one heartbeat and a queue depth reading through the official metrics exporter. */
+async function sendWorkerMetrics(): Promise<void> {
+  const exporter = new OTLPMetricExporter({
+    url: `${urls.otlpUrl}/v1/metrics`,
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
+  const provider = new MeterProvider({ resource, readers: [reader] });
+  const meter = provider.getMeter('analyzer-test');
+  meter.createCounter(METRIC_WORKER_HEARTBEATS).add(1);
+  meter
+    .createObservableGauge(METRIC_QUEUE_DEPTH)
+    .addCallback((result) =>
+      result.observe(7, { [ATTR_MESSAGING_DESTINATION_NAME]: 'invoices', [ATTR_QUEUE_STATE]: 'waiting' }),
+    );
+  await provider.forceFlush();
+  await provider.shutdown();
+}
+
 describe('the analyzer, end to end', () => {
   it('turns an attempt with a silent stretch, sent by the official exporter, into a mystery_gap finding', async () => {
     await sendAttemptWithGap();
@@ -175,6 +228,30 @@ describe('the analyzer, end to end', () => {
       return found.length ? found : undefined;
     }, 'a silent_job finding');
     expect(silent.subject).toMatchObject({ service: 'billing', queue: 'invoices', jobId: 'job-hangs' });
+  });
+
+  it('posts the opening to the alert webhook, retrying while it fails', async () => {
+    const alert = await eventually(
+      async () => alertsReceived.find((a) => a.joblens.finding.type === 'mystery_gap'),
+      'the alert',
+    );
+    expect(alert.text).toMatch(/^\[(INFO|WARNING|CRITICAL)\] mystery_gap opened \(billing\/invoices/);
+    expect(alert.joblens.transition).toMatchObject({ from: null, to: 'open' });
+    const text = await (await api('/metrics')).text();
+    expect(text).toMatch(/joblens_analyzer_alerts_total\{result="retried"\} 2/);
+    expect(text).toMatch(/joblens_analyzer_alerts_total\{result="sent"\} [1-9]/);
+  });
+
+  it('shows worker heartbeats and queue depth from the metrics exporter on /metrics', async () => {
+    await sendWorkerMetrics();
+    const text = await eventually(async () => {
+      const body = await (await api('/metrics')).text();
+      return body.includes('joblens_queue_depth{') ? body : undefined;
+    }, 'queue depth on /metrics');
+    expect(text).toContain('joblens_queue_depth{service="billing",queue="invoices",state="waiting"} 7');
+    expect(text).toMatch(
+      /joblens_worker_heartbeat_age_seconds\{service="billing",worker="worker-1",host="host-a"\} \d/,
+    );
   });
 
   it('lists the worker it heard from', async () => {
@@ -258,3 +335,71 @@ describe('createAnalyzer configuration', () => {
     );
   });
 });
+
+describe('back pressure', () => {
+  it('refuses telemetry with 503 and Retry-After while the store cannot save, and says so on /healthz', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'joblens-failing-store-'));
+    const db = openDatabase(dir);
+    const failing = createAnalyzer(
+      {
+        port: 0,
+        otlpPort: 0,
+        dataDir: ':memory:',
+        evaluationIntervalMillis: 50,
+        detectors: { silent_job: { silenceThresholdSeconds: 1 } },
+      },
+      { store: new SqliteFindingStore(db) },
+    );
+    try {
+      const { otlpUrl, apiUrl } = await failing.start();
+      db.close(); // the disk is gone: every save now throws
+      const post = (body: unknown) =>
+        fetch(`${otlpUrl}/v1/logs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await post(startedLogRequest())).status).toBe(200);
+      const refused = await eventually(async () => {
+        const response = await post({});
+        return response.status === 503 ? response : undefined;
+      }, 'a 503');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      const health = await fetch(`${apiUrl}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ ok: false, store: { ok: false } });
+    } finally {
+      await failing.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** OTLP/JSON logs request with one `job started` record 10 s old. */
+function startedLogRequest(): unknown {
+  const kv = (key: string, value: string) => ({ key, value: { stringValue: value } });
+  return {
+    resourceLogs: [
+      {
+        resource: { attributes: [kv(ATTR_SERVICE_NAME, 'mail'), kv(ATTR_SERVICE_INSTANCE_ID, 'w-9')] },
+        scopeLogs: [
+          {
+            logRecords: [
+              {
+                timeUnixNano: `${Date.now() - 10_000}000000`,
+                traceId: 'e'.repeat(32),
+                spanId: 'f'.repeat(16),
+                attributes: [
+                  kv(ATTR_EVENT_NAME, LOG_JOB_STARTED),
+                  kv(ATTR_MESSAGING_DESTINATION_NAME, 'outbox'),
+                  kv(ATTR_JOB_ID, 'job-1'),
+                  kv(ATTR_JOB_NAME, 'send'),
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
