@@ -105,9 +105,9 @@ async function ping(
     if (!res.ok)
       warn(`the analyzer refused the ping ${url}: ${res.status} ${(await res.text()).slice(0, 200)}`);
   } catch (error) {
-    warn(
-      `cannot reach the analyzer at ${options.endpoint} (${(error as Error).cause ?? (error as Error).message})`,
-    );
+    const cause = (error as Error).cause;
+    const why = cause instanceof Error ? cause.message : (error as Error).message;
+    warn(`cannot reach the analyzer at ${options.endpoint} (${why})`);
   }
 }
 
