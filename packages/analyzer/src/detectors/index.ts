@@ -33,12 +33,15 @@ export const detectorDefaults: Readonly<DetectorOptions> = Object.fromEntries(
 ) as unknown as DetectorOptions;
 
 /**
- * Defaults with overrides applied; rejects an unknown detector, an unknown option or a value that is not a
+ * Defaults of `detectors` (default: all) with overrides applied; rejects an unknown detector, an unknown option or a value that is not a
  * finite number >= 0, naming the option, the expected and the actual value.
  */
-export function resolveDetectorOptions(overrides: DetectorOverrides = {}): DetectorOptions {
+export function resolveDetectorOptions(
+  overrides: DetectorOverrides = {},
+  detectors: readonly { type: string; defaults: object }[] = allDetectors,
+): DetectorOptions {
   const resolved = Object.fromEntries(
-    allDetectors.map((detector) => [detector.type, { ...detector.defaults }]),
+    detectors.map((detector) => [detector.type, { ...detector.defaults }]),
   ) as unknown as Record<string, Record<string, number>>;
   for (const [type, options] of Object.entries(overrides)) {
     const target = resolved[type];

@@ -53,7 +53,7 @@ export class DetectorRunner {
 
   constructor(options: DetectorRunnerOptions = {}) {
     this.detectors = options.detectors ?? allDetectors;
-    this.options = resolveDetectorOptions(options.overrides);
+    this.options = resolveDetectorOptions(options.overrides, this.detectors);
     const resolveAfter = options.resolveAfterSeconds ?? 0;
     if (!Number.isFinite(resolveAfter) || resolveAfter < 0) {
       throw new Error(`resolveAfterSeconds: expected a finite number >= 0, got ${String(resolveAfter)}`);
@@ -74,7 +74,7 @@ export class DetectorRunner {
 
   /** Replaces the overrides (configuration reload); throws, keeping the old ones, when they are invalid. */
   setOverrides(overrides: DetectorOverrides): void {
-    this.options = resolveDetectorOptions(overrides);
+    this.options = resolveDetectorOptions(overrides, this.detectors);
   }
 
   /** The types this runner's detectors produce: pass only open findings of these to `run`. */
@@ -89,7 +89,7 @@ export class DetectorRunner {
       const stats = this.statsByType.get(detector.type)!;
       const started = performance.now();
       try {
-        const options = (this.options as Record<string, object>)[detector.type];
+        const options = (this.options as Record<string, object>)[detector.type] ?? detector.defaults;
         const result = (detector.evaluate as (v: AnalyzerView, n: number, o: object) => FindingDraft[])(
           view,
           now,
