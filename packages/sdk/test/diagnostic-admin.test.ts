@@ -46,7 +46,7 @@ describe('the diagnostic admin endpoint', () => {
     const { base, sdk } = await startWithAdmin();
     const anonymous = await call(`${base}/diagnostic`, { method: 'POST', body: '{"enabled":true}' });
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).error).toMatch(/bearer token/);
+    expect(((await anonymous.json()) as { error: string }).error).toMatch(/bearer token/);
     const wrong = await call(`${base}/diagnostic`, {
       method: 'POST',
       token: `${TOKEN}x`,
@@ -84,14 +84,16 @@ describe('the diagnostic admin endpoint', () => {
     const { base, sdk } = await startWithAdmin();
     const notJson = await call(`${base}/diagnostic`, { method: 'POST', token: TOKEN, body: 'on please' });
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).error).toMatch(/JSON/);
+    expect(((await notJson.json()) as { error: string }).error).toMatch(/JSON/);
     const notBoolean = await call(`${base}/diagnostic`, {
       method: 'POST',
       token: TOKEN,
       body: '{"enabled":"yes"}',
     });
     expect(notBoolean.status).toBe(400);
-    expect((await notBoolean.json()).error).toMatch(/"enabled" must be true or false, got "yes"/);
+    expect(((await notBoolean.json()) as { error: string }).error).toMatch(
+      /"enabled" must be true or false, got "yes"/,
+    );
     const missing = await call(`${base}/metrics`, { token: TOKEN });
     expect(missing.status).toBe(404);
     expect(sdk.joblens.diagnosticMode).toBe(false);
