@@ -1,3 +1,4 @@
+import { parseMonitorsConfig } from '../monitors/parse-monitors-config.js';
 import { type AnalyzerConfig, DEFAULT_CONFIG, type DetectorOverrides } from './analyzer-config.js';
 import { ConfigError, describeValue } from './config-error.js';
 
@@ -129,10 +130,15 @@ function httpUrl(value: unknown, field: string): void {
   }
 }
 
-/** The monitors code checks each definition; here only the outer shape (a list, or an object with options). */
+/** The monitors code owns the definition's shape; its errors are reported here as config errors. */
 function monitorsSection(value: unknown, field: string): void {
   if (!Array.isArray(value) && !isPlainObject(value)) {
     throw new ConfigError(`${field} must be a list of monitor definitions, got ${describeValue(value)}`);
+  }
+  try {
+    parseMonitorsConfig(value, field);
+  } catch (cause) {
+    throw new ConfigError((cause as Error).message, { cause });
   }
 }
 

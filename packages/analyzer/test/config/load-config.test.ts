@@ -124,4 +124,10 @@ describe('validateConfig', () => {
     );
     expect(fails(['port'])).toThrow(/the configuration must be an object/);
   });
+
+  it('reports a bad monitor definition as a config error naming the monitor field', () => {
+    expect(fails({ monitors: [{ slug: 'Nightly Backup!', periodSeconds: 60 }] })).toThrow(
+      /^config: monitors\[0\]\.slug /,
+    );
+  });
 });
