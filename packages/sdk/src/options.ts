@@ -119,6 +119,8 @@ function signalOrFalse(
   if (typeof value !== 'string' || !/^SIG[A-Z0-9]+$/.test(value))
     fail(name, 'a signal name such as "SIGUSR2" or false', value);
   if (value === 'SIGKILL' || value === 'SIGSTOP') fail(name, 'a signal that can be caught', value);
+  // Node starts the inspector on SIGUSR1; taking it over would break debugging in production.
+  if (value === 'SIGUSR1') fail(name, 'a signal other than SIGUSR1 (Node uses it for the inspector)', value);
   return value as NodeJS.Signals;
 }
 
