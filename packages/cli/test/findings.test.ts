@@ -1,6 +1,6 @@
 import { createAnalyzer, type Finding } from '@joblens/analyzer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, runJoblens } from './run-joblens.js';
+import { closedPort, runJoblens, runJoblensInProcess } from './run-joblens.js';
 
 const TOKEN = 'findings-cli-token';
 const analyzer = createAnalyzer({ port: 0, otlpPort: 0, dataDir: ':memory:', token: TOKEN });
@@ -57,7 +57,7 @@ describe('joblens findings', () => {
   });
 
   it('says in one line that a bad token was refused', async () => {
-    const result = await runJoblens(['findings', '--url', apiUrl, '--token', 'wrong']);
+    const result = await runJoblensInProcess(['findings', '--url', apiUrl, '--token', 'wrong']);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `joblens findings: ${apiUrl} refused the request (401): the token is not valid\n`,
@@ -66,7 +66,7 @@ describe('joblens findings', () => {
 
   it('says in one line that nothing listens at the URL', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const result = await runJoblens(['findings', '--url', url], { JOBLENS_TOKEN: '' });
+    const result = await runJoblensInProcess(['findings', '--url', url]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `joblens findings: no analyzer at ${url} (connection refused); start one with 'joblens serve' or pass --url\n`,
@@ -74,10 +74,26 @@ describe('joblens findings', () => {
   });
 
   it("passes the analyzer's complaint about a bad filter on, in one line", async () => {
-    const result = await runJoblens(['findings', '--url', apiUrl, '--token', TOKEN, '--status', 'maybe']);
+    const result = await runJoblensInProcess([
+      'findings',
+      '--url',
+      apiUrl,
+      '--token',
+      TOKEN,
+      '--status',
+      'maybe',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `joblens findings: ${apiUrl} answered 400: status must be open or resolved, got "maybe"\n`,
+    );
+  });
+
+  it('refuses an unknown flag with exit code 2', async () => {
+    const result = await runJoblensInProcess(['findings', '--colour']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^joblens findings: Unknown option '--colour'.*see 'joblens findings --help'\n$/,
     );
   });
 });

@@ -72,3 +72,31 @@ export function closedPort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Runs `joblens <args>` inside this process, capturing what it writes. Spawning costs seconds of tsx
+ * start-up per run, so argument and error handling is tested here, and whole processes only where the
+ * process itself matters (signals, kill -9, the real binary).
+ */
+export async function runJoblensInProcess(args: string[]): Promise<CliResult> {
+  const { runCli } = await import('../src/run-cli.js');
+  let stdout = '';
+  let stderr = '';
+  const writeOut = process.stdout.write;
+  const writeErr = process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    const code = await runCli(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = writeOut;
+    process.stderr.write = writeErr;
+  }
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attemptWithGapRequest } from './otlp-json-attempt.js';
-import { runJoblens, type ServeProcess, startServe } from './run-joblens.js';
+import { runJoblens, runJoblensInProcess, type ServeProcess, startServe } from './run-joblens.js';
 
 const TOKEN = 'restart-test-token';
 const dataDir = mkdtempSync(join(tmpdir(), 'joblens-serve-'));
@@ -108,17 +108,17 @@ describe('joblens serve', () => {
   });
 
   it('prints its usage on --help and refuses unknown flags in one line', async () => {
-    const help = await runJoblens(['serve', '--help']);
+    const help = await runJoblensInProcess(['serve', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('usage: joblens serve');
-    const bad = await runJoblens(['serve', '--prot', '1']);
+    const bad = await runJoblensInProcess(['serve', '--prot', '1']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toContain("Unknown option '--prot'");
   });
 
   it('refuses a bad config value naming the field', async () => {
-    const result = await runJoblens(['serve', '--data-dir', dataDir, '--port', 'eighty']);
+    const result = await runJoblensInProcess(['serve', '--data-dir', dataDir, '--port', 'eighty']);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe('joblens serve: config: port (--port) must be a number, got "eighty"');
   });
