@@ -76,14 +76,15 @@ export function createWorkerMetrics(options: {
   });
 
   // Derived from the clock rather than counted per collection, so a Prometheus scrape and the OTLP
-  // export each see +1 per interval instead of inflating each other.
+  // export each see +1 per interval instead of inflating each other. Rounded, because periodic
+  // exports fire a little after each whole interval and must still count one each.
   meter
     .createObservableCounter(METRIC_WORKER_HEARTBEATS, {
       unit: '{heartbeat}',
       description: 'One per heartbeat interval while the worker lives.',
     })
     .addCallback((result) =>
-      result.observe(Math.floor((Date.now() - startedAtMs) / options.heartbeatIntervalMillis) + 1),
+      result.observe(Math.round((Date.now() - startedAtMs) / options.heartbeatIntervalMillis) + 1),
     );
   meter
     .createObservableGauge(METRIC_LAST_SUCCESS_TIME, {
