@@ -81,7 +81,7 @@ function describe<DataType>(
     previousAttempt: previous ? { traceId: previous.traceId, spanId: previous.spanId } : undefined,
     monitorSlug,
     attributes: attributes && safely(() => attributes(job), onError, 'computing attributes'),
-    classifyFailure: (error) => classifyBullmqFailure(job, error),
+    classifyFailure: classifyBullmqFailure.bind(null, job),
   };
 }
 
@@ -104,39 +104,67 @@ export function withJoblens<DataType = unknown, ResultType = unknown, NameType e
   }
   validate(options as WithJoblensOptions<never>);
   const onError = options.onError ?? createDefaultOnError();
-  const report = (message: string) => (cause: unknown) => {
-    onError(new Error(message, { cause }));
-    return undefined;
-  };
   const previousAttempts = new PreviousAttempts();
 
   return async (job, token, signal) => {
     let previous: PreviousAttempt | undefined;
     // Only a job that ran before has a previous attempt: first attempts cost no round trip.
     if (job.attemptsMade > 0 || (job.attemptsStarted ?? 0) > 1) {
-      previous = await previousAttempts
-        .read(job)
-        .catch(report(`reading the previous attempt of job ${job.id}`));
+      try {
+        previous = await previousAttempts.read(job);
+      } catch (cause) {
+        onError(new Error(`reading the previous attempt of job ${job.id}`, { cause }));
+      }
     }
     const descriptor = describe(job as Job<DataType>, previous, options, onError);
-    return joblens.runAttempt(descriptor, async (ctx) => {
-      try {
-        return await processor(job, token, signal, ctx);
-      } catch (error) {
-        const verdict = classifyBullmqFailure(job, error);
-        if (verdict.outcome === 'retry_scheduled') {
-          // Awaited before BullMQ hears of the failure, so the retry (on any worker) finds it.
-          await previousAttempts
-            .write(job, {
-              traceId: ctx.traceId,
-              spanId: ctx.spanId,
-              endedAtMs: Date.now(),
-              retryDelayMillis: verdict.retryDelayMillis,
-            })
-            .catch(report(`remembering the failed attempt of job ${job.id}`));
-        }
-        throw error;
-      }
-    });
+    const run: ProcessorRun<DataType, ResultType, NameType> = {
+      processor,
+      job,
+      token,
+      signal,
+      previousAttempts,
+      onError,
+    };
+    // `bind` rather than a closure: tsx keeps function names by redefining `name` on every closure
+    // it creates, which costs more than the rest of this wrapper on a job's hot path.
+    return joblens.runAttempt(
+      descriptor,
+      runProcessor.bind(null, run) as (ctx: JobContext) => Promise<ResultType>,
+    );
   };
+}
+
+type ProcessorRun<DataType, ResultType, NameType extends string> = {
+  processor: InstrumentedProcessor<DataType, ResultType, NameType>;
+  job: Job<DataType, ResultType, NameType>;
+  token: string | undefined;
+  signal: AbortSignal | undefined;
+  previousAttempts: PreviousAttempts;
+  onError: (error: Error) => void;
+};
+
+async function runProcessor<DataType, ResultType, NameType extends string>(
+  run: ProcessorRun<DataType, ResultType, NameType>,
+  ctx: JobContext,
+): Promise<ResultType> {
+  const { job } = run;
+  try {
+    return await run.processor(job, run.token, run.signal, ctx);
+  } catch (error) {
+    const verdict = classifyBullmqFailure(job, error);
+    if (verdict.outcome === 'retry_scheduled') {
+      // Awaited before BullMQ hears of the failure, so the retry (on any worker) finds it.
+      try {
+        await run.previousAttempts.write(job, {
+          traceId: ctx.traceId,
+          spanId: ctx.spanId,
+          endedAtMs: Date.now(),
+          retryDelayMillis: verdict.retryDelayMillis,
+        });
+      } catch (cause) {
+        run.onError(new Error(`remembering the failed attempt of job ${job.id}`, { cause }));
+      }
+    }
+    throw error;
+  }
 }
