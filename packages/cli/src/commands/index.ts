@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
 import { dumpCommand } from './dump.js';
+import { explainCommand } from './explain.js';
 import { findingsCommand } from './findings.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
@@ -12,6 +13,7 @@ import { serveCommand } from './serve.js';
 export const commands: Record<string, Command> = {
   demo: demoCommand,
   dump: dumpCommand,
+  explain: explainCommand,
   findings: findingsCommand,
   run: runCommand,
   serve: serveCommand,
