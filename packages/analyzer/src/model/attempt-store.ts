@@ -12,6 +12,7 @@ import type { SpanEventRecord } from '../telemetry/records.js';
 import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.js';
 import { readString } from './attribute-readers.js';
 import { computeGaps } from './compute-gaps.js';
+import { evictOldest } from './evict-oldest.js';
 import type { AttemptFacts } from './facts.js';
 
 /** Lifecycle events say when, not what: they do not break a silence. */
@@ -97,7 +98,7 @@ export class AttemptStore {
       for (const step of waiting.steps) addStep(record.steps, step, this.maxStepsPerAttempt);
     }
     this.byKey.set(key, record);
-    while (this.byKey.size > this.maxAttempts) this.byKey.delete(this.byKey.keys().next().value as string);
+    evictOldest(this.byKey, this.maxAttempts);
     return true;
   }
 
@@ -114,7 +115,7 @@ export class AttemptStore {
       this.pending.set(parentKey, waiting);
     }
     if (addStep(waiting.steps, step, this.maxStepsPerAttempt)) this.pendingCount += 1;
-    while (this.pendingCount > this.maxPendingChildren) this.dropOldestPending();
+    if (this.pendingCount > this.maxPendingChildren) this.dropOldestPending();
   }
 
   /** Children already received for an attempt still running. */
@@ -122,11 +123,14 @@ export class AttemptStore {
     return this.pending.get(parentKey)?.steps ?? [];
   }
 
+  /** Drops the oldest waiting children, with the same slack as `evictOldest`. */
   private dropOldestPending(): void {
-    const first = this.pending.entries().next().value;
-    if (first === undefined) return;
-    this.pending.delete(first[0]);
-    this.pendingCount -= first[1].steps.length;
+    const target = this.maxPendingChildren - Math.floor(this.maxPendingChildren / 64);
+    for (const [key, waiting] of this.pending) {
+      if (this.pendingCount <= target) break;
+      this.pending.delete(key);
+      this.pendingCount -= waiting.steps.length;
+    }
   }
 
   gaps(record: AttemptView): readonly GapView[] {

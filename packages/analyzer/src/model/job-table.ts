@@ -1,13 +1,16 @@
 import type { JobOutcome } from '@joblens/semconv';
 import type { JobView } from './analyzer-view.js';
+import { evictOldest } from './evict-oldest.js';
 
 export interface JobEntry extends JobView {
+  /** Shared empty map until the first failure: most jobs never fail, and a Map each is heavy. */
   errorTypes: Map<string, number>;
   /** Keys (trace + span id) of the attempts seen, oldest first; bounded. */
   attemptKeys: string[];
 }
 
 const MAX_ATTEMPT_KEYS_PER_JOB = 100;
+const NO_ERRORS: Map<string, number> = new Map();
 
 export function jobKey(service: string, queue: string, jobId: string): string {
   return `${service}\u0000${queue}\u0000${jobId}`;
@@ -30,7 +33,10 @@ export interface JobSighting {
   newAttempt: boolean;
 }
 
-/** Jobs across their attempts, ordered by last sighting so the stalest are evicted first. */
+/**
+ * Jobs across their attempts, in order of first sighting: the count bound evicts the oldest-seen job
+ * first. Entries are not moved on update (Map delete + set per span costs more than a periodic scan).
+ */
 export class JobTable {
   readonly byKey = new Map<string, JobEntry>();
 
@@ -49,15 +55,13 @@ export class JobTable {
         maxAttempt: 0,
         firstSeenMs: sighting.timeMs,
         lastSeenMs: sighting.timeMs,
-        errorTypes: new Map(),
+        errorTypes: NO_ERRORS,
         latestTraceId: sighting.traceId,
         latestSpanId: sighting.spanId,
         attemptKeys: [],
       };
-    } else {
-      this.byKey.delete(key);
+      this.byKey.set(key, entry);
     }
-    this.byKey.set(key, entry);
     if (sighting.newAttempt) {
       entry.attemptsSeen += 1;
       entry.attemptKeys.push(sighting.traceId + sighting.spanId);
@@ -79,13 +83,13 @@ export class JobTable {
     }
     entry.firstSeenMs = Math.min(entry.firstSeenMs, sighting.timeMs);
     entry.lastSeenMs = Math.max(entry.lastSeenMs, sighting.timeMs);
-    while (this.byKey.size > this.maxJobs) this.byKey.delete(this.byKey.keys().next().value as string);
+    evictOldest(this.byKey, this.maxJobs);
   }
 
+  /** Drops jobs with no sighting since `cutoffMs` (a full scan: callers run it about once a second). */
   prune(cutoffMs: number): void {
     for (const [key, entry] of this.byKey) {
-      if (entry.lastSeenMs >= cutoffMs) break;
-      this.byKey.delete(key);
+      if (entry.lastSeenMs < cutoffMs) this.byKey.delete(key);
     }
   }
 }

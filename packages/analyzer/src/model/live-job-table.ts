@@ -5,7 +5,7 @@ import type { LiveJobView } from './analyzer-view.js';
  * holds 100k of them): no attributes, strings shared with the decoded records.
  */
 export class LiveJobTable {
-  /** Ordered by last record: each update moves the job to the end, so eviction takes the stalest. */
+  /** In order of first sighting: the count bound evicts the job seen first. */
   readonly byKey = new Map<string, LiveJobView>();
 
   constructor(
@@ -19,16 +19,13 @@ export class LiveJobTable {
 
   add(key: string, job: LiveJobView): void {
     this.byKey.set(key, job);
-    while (this.byKey.size > this.maxLiveJobs) {
-      const oldest = this.byKey.keys().next().value as string;
-      this.remove(oldest);
+    if (this.byKey.size > this.maxLiveJobs) {
+      const target = this.maxLiveJobs - Math.floor(this.maxLiveJobs / 64);
+      for (const oldest of this.byKey.keys()) {
+        if (this.byKey.size <= target) break;
+        this.remove(oldest);
+      }
     }
-  }
-
-  /** Moves the job to the newest end of the eviction order. */
-  refresh(key: string, job: LiveJobView): void {
-    this.byKey.delete(key);
-    this.byKey.set(key, job);
   }
 
   remove(key: string): LiveJobView | undefined {
@@ -39,11 +36,10 @@ export class LiveJobTable {
     return job;
   }
 
-  /** Drops jobs with no record since `cutoffMs`. */
+  /** Drops jobs with no record since `cutoffMs` (a full scan: callers run it about once a second). */
   prune(cutoffMs: number): void {
     for (const [key, job] of this.byKey) {
-      if (job.lastRecordMs >= cutoffMs) break;
-      this.remove(key);
+      if (job.lastRecordMs < cutoffMs) this.remove(key);
     }
   }
 }

@@ -7,7 +7,7 @@ export interface TelemetryModelOptions {
   finishedAttemptRetentionSeconds?: number;
   /** At most this many finished attempts (with their steps and marks). Default 100000. */
   maxFinishedAttempts?: number;
-  /** At most this many live jobs; the one heard from least recently is evicted first. Default 200000. */
+  /** At most this many live jobs; the one seen first is evicted first. Default 200000. */
   maxLiveJobs?: number;
   /** A live job with no record for this long is dropped (its worker is long gone). Default 3600. */
   liveJobRetentionSeconds?: number;

@@ -32,6 +32,7 @@ import type {
 import { buildAttemptContext } from './attempt-context.js';
 import { AttemptStore } from './attempt-store.js';
 import { readNumber, readString } from './attribute-readers.js';
+import { evictOldest } from './evict-oldest.js';
 import type { AttemptFacts, JobLogFacts } from './facts.js';
 import { JobTable } from './job-table.js';
 import { buildJobTimeline } from './job-timeline.js';
@@ -125,9 +126,7 @@ export class TelemetryModel implements AnalyzerView {
 
   private markEnded(key: string): void {
     this.endedKeys.add(key);
-    if (this.endedKeys.size > this.options.maxEndedAttemptKeys) {
-      this.endedKeys.delete(this.endedKeys.values().next().value as string);
-    }
+    evictOldest(this.endedKeys, this.options.maxEndedAttemptKeys);
   }
 
   private ingestAttempt(facts: AttemptFacts, span: SpanRecord): void {
@@ -195,9 +194,7 @@ export class TelemetryModel implements AnalyzerView {
       case 'failure_snapshot':
         if (facts.traceId === '') return;
         this.snapshots.set(facts.traceId + facts.spanId, facts);
-        if (this.snapshots.size > this.options.maxSnapshots) {
-          this.snapshots.delete(this.snapshots.keys().next().value as string);
-        }
+        evictOldest(this.snapshots, this.options.maxSnapshots);
         return;
       case 'worker_dump':
         this.workerTable.recordDump(worker, facts);
@@ -257,7 +254,6 @@ export class TelemetryModel implements AnalyzerView {
       existing.lastRecordMs = facts.timeMs;
       if (facts.currentStep !== undefined || facts.kind === 'still_running')
         existing.currentStep = facts.currentStep;
-      this.live.refresh(key, existing);
     }
     if (facts.kind === 'started' && facts.timeMs < existing.startedMs) existing.startedMs = facts.timeMs;
     if (silenceMs !== undefined || facts.kind === 'started') {

@@ -148,7 +148,7 @@ describe('TelemetryModel', () => {
     });
   });
 
-  it('evicts the least recently heard live job beyond the count bound', () => {
+  it('evicts the oldest live job beyond the count bound', () => {
     const { model } = modelAt(T0 + 10_000, { maxLiveJobs: 3 });
     const attempts = [1, 2, 3, 4].map((n) => makeAttemptSpan({ jobId: `j${n}`, startMs: T0 + n }));
     for (const [index, attempt] of attempts.entries()) {
@@ -183,7 +183,7 @@ describe('TelemetryModel', () => {
     expect(model.windowSizes().pendingChildren).toBeLessThanOrEqual(10);
   });
 
-  it('keeps at most maxJobs jobs, dropping the stalest', () => {
+  it('keeps at most maxJobs jobs, dropping the oldest', () => {
     const { model } = modelAt(T0 + 100_000, { maxJobs: 4 });
     model.ingestSpans(
       Array.from({ length: 10 }, (_, n) => makeAttemptSpan({ jobId: `j${n}`, startMs: T0 + n })),
