@@ -79,6 +79,7 @@ export class JobTable {
       sighting.outcome !== undefined &&
       sighting.outcome !== 'completed'
     ) {
+      if (entry.errorTypes === NO_ERRORS) entry.errorTypes = new Map();
       entry.errorTypes.set(sighting.errorType, (entry.errorTypes.get(sighting.errorType) ?? 0) + 1);
     }
     entry.firstSeenMs = Math.min(entry.firstSeenMs, sighting.timeMs);
