@@ -191,6 +191,19 @@ describe('TelemetryModel', () => {
     expect([...model.jobs(0)].map((job) => job.jobId)).toEqual(['j6', 'j7', 'j8', 'j9']);
   });
 
+  it('keeps error types per job, and none for jobs that never failed', () => {
+    const { model } = modelAt(T0 + 60_000);
+    model.ingestSpans([
+      makeAttemptSpan({ jobId: 'a', outcome: 'failed', errorType: 'Alpha', startMs: T0 }),
+      makeAttemptSpan({ jobId: 'b', outcome: 'failed', errorType: 'Beta', startMs: T0 }),
+      makeAttemptSpan({ jobId: 'c', startMs: T0 }),
+    ]);
+    const errors = Object.fromEntries(
+      [...model.jobs(0)].map((job) => [job.jobId, Object.fromEntries(job.errorTypes)]),
+    );
+    expect(errors).toEqual({ a: { Alpha: 1 }, b: { Beta: 1 }, c: {} });
+  });
+
   it('reads heartbeats, queue gauges and active-job gauges per worker', () => {
     const { model } = modelAt(T0 + 40_000);
     const resource = makeResource({ worker: 'w-a', host: 'h-a' });
