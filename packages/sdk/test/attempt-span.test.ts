@@ -14,6 +14,7 @@ import {
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
   ATTR_SERVICE_INSTANCE_ID,
+  ATTR_SERVICE_NAME,
   ATTR_WORKER_ID,
   attemptSpanName,
   EVENT_EXCEPTION,
@@ -186,5 +187,36 @@ describe('the attempt span', () => {
     const [span] = await sdk.spans();
     expect(span.attributes[ATTR_JOB_OUTCOME]).toBe('retry_scheduled');
     expect(sdk.errors).toHaveLength(1);
+  });
+
+  it('keeps two instances in one process apart', async () => {
+    sdk = startInMemoryJoblens({ serviceName: 'first' });
+    const second = startInMemoryJoblens({ serviceName: 'second' });
+    try {
+      await sdk.joblens.runAttempt(aJob({ jobId: 'one' }), (job) => job.step('a', () => 1));
+      await second.joblens.runAttempt(aJob({ jobId: 'two' }), (job) => job.step('b', () => 2));
+      expect((await sdk.spans()).map((s) => s.name).sort()).toEqual(['a', 'process emails']);
+      expect((await second.spans()).map((s) => s.name).sort()).toEqual(['b', 'process emails']);
+      expect((await second.spans())[0].resource.attributes[ATTR_SERVICE_NAME]).toBe('second');
+    } finally {
+      await second.shutdown();
+    }
+  });
+
+  it('survives a null descriptor and an onError that throws', async () => {
+    sdk = startInMemoryJoblens({
+      onError: () => {
+        throw new Error('bad onError');
+      },
+    });
+    expect(await sdk.joblens.runAttempt(null as never, () => 'still ran')).toBe('still ran');
+  });
+
+  it('runs jobs untraced after shutdown', async () => {
+    sdk = startInMemoryJoblens();
+    await sdk.joblens.shutdown();
+    expect(await sdk.joblens.runAttempt(aJob(), (job) => job.step('s', () => 'after shutdown'))).toBe(
+      'after shutdown',
+    );
   });
 });

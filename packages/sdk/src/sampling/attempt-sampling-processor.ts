@@ -15,6 +15,8 @@ type AttemptBuffer = {
 };
 
 const MAX_REMEMBERED_DECISIONS = 1000;
+/** Spans a job leaks (starts and never ends) must not grow the bookkeeping without bound. */
+const MAX_TRACKED_SPANS = 100_000;
 
 function keyOf(traceId: string, spanId: string): string {
   return `${traceId}:${spanId}`;
@@ -79,7 +81,7 @@ export class AttemptSamplingProcessor implements SpanProcessor {
       } else {
         const parent = span.parentSpanContext;
         const owner = parent ? this.#owners.get(keyOf(parent.traceId, parent.spanId)) : undefined;
-        if (owner !== undefined) {
+        if (owner !== undefined && this.#owners.size < MAX_TRACKED_SPANS) {
           this.#owners.set(key, owner);
           this.#buffers.get(owner)?.open.add(span);
         }
