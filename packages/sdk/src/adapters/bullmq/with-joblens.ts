@@ -117,7 +117,7 @@ export function withJoblens<DataType = unknown, ResultType = unknown, NameType e
       }
     }
     const descriptor = describe(job as Job<DataType>, previous, options, onError);
-    const run: ProcessorRun<DataType, ResultType, NameType> = {
+    const state: ProcessorRun<DataType, ResultType, NameType> = {
       processor,
       job,
       token,
@@ -127,10 +127,8 @@ export function withJoblens<DataType = unknown, ResultType = unknown, NameType e
     };
     // `bind` rather than a closure: tsx keeps function names by redefining `name` on every closure
     // it creates, which costs more than the rest of this wrapper on a job's hot path.
-    return joblens.runAttempt(
-      descriptor,
-      runProcessor.bind(null, run) as (ctx: JobContext) => Promise<ResultType>,
-    );
+    const runThisJob: (run: typeof state, ctx: JobContext) => Promise<ResultType> = runProcessor;
+    return joblens.runAttempt(descriptor, runThisJob.bind(null, state));
   };
 }
 
