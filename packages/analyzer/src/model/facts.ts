@@ -38,6 +38,7 @@ export type JobLogKind =
   | 'failure_snapshot'
   | 'worker_dump'
   | 'event_loop_blocked'
+  | 'event_loop_recovered'
   | 'diagnostic_mode';
 
 /** A joblens SDK log record, normalized. */

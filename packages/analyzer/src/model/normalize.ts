@@ -30,6 +30,7 @@ import {
   LEGACY_MESSAGING_ALIASES,
   LOG_DIAGNOSTIC_MODE,
   LOG_EVENT_LOOP_BLOCKED,
+  LOG_EVENT_LOOP_RECOVERED,
   LOG_FAILURE_SNAPSHOT,
   LOG_JOB_ENDED,
   LOG_JOB_STARTED,
@@ -70,6 +71,7 @@ const LOG_KINDS: ReadonlyMap<string, JobLogKind> = new Map([
   [LOG_FAILURE_SNAPSHOT, 'failure_snapshot'],
   [LOG_WORKER_DUMP, 'worker_dump'],
   [LOG_EVENT_LOOP_BLOCKED, 'event_loop_blocked'],
+  [LOG_EVENT_LOOP_RECOVERED, 'event_loop_recovered'],
   [LOG_DIAGNOSTIC_MODE, 'diagnostic_mode'],
 ]);
 

@@ -52,6 +52,8 @@ import { WorkerTable } from './worker-table.js';
 const OUTCOMES: ReadonlySet<string> = new Set(JOB_OUTCOMES);
 /** Pruning walks maps; doing it once a second keeps ingest cost per record flat. */
 const PRUNE_INTERVAL_MS = 1000;
+/** Clock skew and export delay allowed between a block's report and its recovery record. */
+const RECOVERY_SLACK_MS = 2000;
 
 /**
  * Rebuilds jobs, attempts, live jobs, workers and queues from decoded telemetry, in bounded rolling
@@ -202,6 +204,9 @@ export class TelemetryModel implements AnalyzerView {
       case 'event_loop_blocked':
         this.ingestBlock(facts);
         return;
+      case 'event_loop_recovered':
+        this.ingestRecovery(facts);
+        return;
       default:
         return;
     }
@@ -321,6 +326,24 @@ export class TelemetryModel implements AnalyzerView {
       currentStep: facts.currentStep,
     });
     while (this.blocks.length > this.options.maxEventLoopBlocks) this.dropOldestBlock();
+  }
+
+  /**
+   * The main thread's record once the loop turns again carries the block's total length: it lengthens
+   * the block the watchdog thread reported (the same block, not a second one), or stands for it when
+   * that record was lost.
+   */
+  private ingestRecovery(facts: JobLogFacts): void {
+    const blockedSeconds = readNumber(facts.attributes, ATTR_EVENT_LOOP_BLOCKED_DURATION) ?? 0;
+    const blockStartMs = facts.timeMs - blockedSeconds * 1000 - RECOVERY_SLACK_MS;
+    for (let index = this.blocks.length - 1; index >= 0; index--) {
+      const block = this.blocks[index];
+      if (block.worker !== facts.worker || block.timeMs > facts.timeMs) continue;
+      if (block.timeMs < blockStartMs) break;
+      if (blockedSeconds > block.blockedSeconds) block.blockedSeconds = blockedSeconds;
+      return;
+    }
+    this.ingestBlock(facts);
   }
 
   private dropOldestBlock(): void {

@@ -1,4 +1,4 @@
-import { EVENT_FAILURE_SNAPSHOT } from '@joblens/semconv';
+import { EVENT_FAILURE_SNAPSHOT, LOG_EVENT_LOOP_RECOVERED } from '@joblens/semconv';
 import {
   makeActiveJobsPoint,
   makeAttemptSpan,
@@ -329,6 +329,24 @@ describe('TelemetryModel', () => {
         traceId: attempt.traceId,
       }),
     ]);
+  });
+
+  it("takes a block's recovery record as its total length, not as a second block", () => {
+    const { model } = modelAt(T0 + 60_000);
+    const resource = makeResource({ worker: 'w-loop' });
+    const during = makeEventLoopBlockedLog({ resource, timeMs: T0 + 1_000, blockedSeconds: 1 });
+    const recovered = {
+      ...makeEventLoopBlockedLog({ resource, timeMs: T0 + 6_000, blockedSeconds: 6 }),
+      eventName: LOG_EVENT_LOOP_RECOVERED,
+    };
+    model.ingestLogs([during, recovered]);
+    expect([...model.eventLoopBlocks(0)].map((block) => block.blockedSeconds)).toEqual([6]);
+    const lone = {
+      ...makeEventLoopBlockedLog({ resource, timeMs: T0 + 30_000, blockedSeconds: 2 }),
+      eventName: LOG_EVENT_LOOP_RECOVERED,
+    };
+    model.ingestLogs([lone]);
+    expect([...model.eventLoopBlocks(0)].map((block) => block.blockedSeconds)).toEqual([6, 2]);
   });
 
   it('skips records it cannot read without throwing', () => {
