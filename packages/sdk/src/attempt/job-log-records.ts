@@ -1,4 +1,5 @@
 import {
+  ATTR_EVENT_NAME,
   ATTR_JOB_ATTEMPT,
   ATTR_JOB_ID,
   ATTR_JOB_MAX_ATTEMPTS,
@@ -35,7 +36,8 @@ const SEVERITY_TEXT: Partial<Record<SeverityNumber, string>> = {
 
 /**
  * Emits a record in the span's context, so it carries the attempt's trace and span ids even while
- * the span is still open (which is the point for hung jobs).
+ * the span is still open (which is the point for hung jobs). The kind goes in `eventName` and, for
+ * pipelines older than OTLP's event_name field, in an `event.name` attribute too.
  */
 export function emitSpanLog(
   logger: Logger,
@@ -48,7 +50,7 @@ export function emitSpanLog(
   logger.emit({
     eventName,
     body,
-    attributes,
+    attributes: { ...attributes, [ATTR_EVENT_NAME]: eventName },
     severityNumber,
     severityText: SEVERITY_TEXT[severityNumber],
     context: span ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT,
