@@ -54,10 +54,11 @@ function mostRecentlyActive(attempts: readonly ActiveAttempt[]): ActiveAttempt |
 
 function otlpResourceAttributes(ctx: FeatureContext): { key: string; value: Record<string, unknown> }[] {
   const attributes: Record<string, string | number | boolean> = {
+    // As in the SDK's own resource: a host.name given in resourceAttributes wins over the machine's.
+    [ATTR_HOST_NAME]: hostname(),
     ...ctx.options.resourceAttributes,
     [ATTR_SERVICE_NAME]: ctx.options.serviceName,
     [ATTR_SERVICE_INSTANCE_ID]: ctx.options.serviceInstanceId,
-    [ATTR_HOST_NAME]: hostname(),
     [ATTR_PROCESS_PID]: process.pid,
   };
   return Object.entries(attributes).map(([key, value]) => ({
