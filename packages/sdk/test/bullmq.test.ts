@@ -221,7 +221,12 @@ describe('withJoblens on a real BullMQ worker', () => {
 
   it('records a stalled job as an attempt with outcome stalled, then its completed retry', async () => {
     const { name, queue } = freshQueue();
-    const job = await queue.add('export-report', {});
+    const producer = trace.getSpanContext(producerContext())!;
+    const job = await queue.add(
+      'export-report',
+      {},
+      injectJobContext({}, trace.setSpanContext(ROOT_CONTEXT, producer)),
+    );
     // A worker that takes the job and then never renews its lock: as good as dead.
     const dead = startWorker(
       new Worker(name, () => new Promise(() => {}), {
@@ -251,6 +256,7 @@ describe('withJoblens on a real BullMQ worker', () => {
     expect(outcomes).toContain('completed');
     const stalled = spans.find((span) => span.attributes[ATTR_JOB_OUTCOME] === 'stalled')!;
     expect(stalled.attributes[ATTR_JOB_NAME]).toBe('export-report');
+    expect(spans.map((span) => span.traceId)).toEqual([producer.traceId, producer.traceId]);
   });
 });
 

@@ -2,6 +2,7 @@ import { MESSAGING_SYSTEM_BULLMQ } from '@joblens/semconv';
 import { Job, type Worker } from 'bullmq';
 import { createDefaultOnError } from '../../default-on-error.js';
 import type { Joblens } from '../../interfaces.js';
+import { producerCarrierOf } from './trace-context.js';
 
 /** The error a stalled attempt is recorded with (BullMQ found its lock expired: the worker died or blocked). */
 export class JobStalledError extends Error {
@@ -47,6 +48,8 @@ async function recordStall(joblens: Joblens, worker: Worker, jobId: string): Pro
         attempt: Math.max(1, job?.attemptsStarted ?? (job?.attemptsMade ?? 0) + 1),
         maxAttempts: job?.opts.attempts ?? 1,
         system: MESSAGING_SYSTEM_BULLMQ,
+        // In the producer's trace, beside the attempts of the same job.
+        producerCarrier: job ? producerCarrierOf(job) : undefined,
         classifyFailure: () => ({ outcome: 'stalled' }),
       },
       () => {
