@@ -37,7 +37,7 @@ function runFixture(endpoint: string, env: Record<string, string>) {
   return { exited, stdout: () => stdout, stderr: () => stderr };
 }
 
-describe('the event-loop watchdog, when a job blocks the loop for 1.5 s', () => {
+describe('the event-loop watchdog, when a job blocks the loop for 2 s', () => {
   let rx: OtlpJsonReceiver;
   let worker: ReturnType<typeof runFixture>;
   let blockedRecordSeenAt: number;
@@ -45,7 +45,7 @@ describe('the event-loop watchdog, when a job blocks the loop for 1.5 s', () => 
 
   beforeAll(async () => {
     rx = await startOtlpJsonReceiver();
-    worker = runFixture(rx.url, { FIXTURE_BLOCK_MILLIS: '1500', FIXTURE_THRESHOLD_MILLIS: '600' });
+    worker = runFixture(rx.url, { FIXTURE_BLOCK_MILLIS: '2000', FIXTURE_THRESHOLD_MILLIS: '600' });
     // Watched from this process, which the child's busy loop does not block.
     blockedRecordSeenAt = await rx.waitFor(
       () => rx.logs.some((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED) && Date.now(),
@@ -92,7 +92,7 @@ describe('the event-loop watchdog, when a job blocks the loop for 1.5 s', () => 
       rx.logs.find((log) => log.eventName === LOG_EVENT_LOOP_RECOVERED),
     );
     expect(recovered.attributes[ATTR_JOB_ID]).toBe('job-42');
-    expect(recovered.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION]).toBeGreaterThanOrEqual(1.4);
+    expect(recovered.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION]).toBeGreaterThanOrEqual(1.9);
 
     const blocks = await rx.waitFor(() =>
       rx.metrics.find((metric) => metric.name === METRIC_EVENT_LOOP_BLOCKS),
