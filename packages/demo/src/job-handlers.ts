@@ -96,7 +96,7 @@ const HANDLERS: Record<string, Handler> = {
   [JOB_NAMES.renderPdf]: async ({ ctx, data, jobId }) => {
     await ctx.step('layout', async () => {
       // The fault: a huge document laid out synchronously; nothing else on this process runs meanwhile.
-      if (data.huge === true) busyLoop(2000);
+      if (data.huge === true) busyLoop(3000);
       else await sleep(jitter(jobId, 60, 120));
     });
     await ctx.step('rasterize', () => sleep(jitter(jobId, 60, 120)));

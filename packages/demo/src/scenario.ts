@@ -150,7 +150,7 @@ export function buildScenario(runId: string): Scenario {
     },
     {
       id: 'blocked-loop',
-      title: 'render-pdf lays out a huge document in a 2 s synchronous loop on pdf-1',
+      title: 'render-pdf lays out a huge document in a 3 s synchronous loop on pdf-1',
       findingType: 'event_loop_blocked',
       relatedTypes: [],
       atSeconds: 10,

@@ -24,6 +24,10 @@ export async function startUpstreamServer(): Promise<UpstreamServer> {
       response.end(down ? '{"error":"service unavailable"}' : '{"status":"captured"}');
       return;
     }
+    if (url.pathname === '/health') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
     if (url.pathname === '/archive') {
       const delay = Math.min(
         MAX_ARCHIVE_DELAY_MILLIS,

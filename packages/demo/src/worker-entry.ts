@@ -62,4 +62,17 @@ process.on('message', (message: ParentMessage) => {
 process.on('disconnect', () => void stop(0));
 
 await consumers.ready;
+await warmUp();
 send({ type: 'ready', instanceId: config.instanceId });
+
+/**
+ * Loads what the first job and the first export would otherwise load lazily (fetch's HTTP client, the
+ * OTLP serializers): on a busy machine that first load can hold the event loop long enough for the
+ * watchdog to report a block nobody injected.
+ */
+async function warmUp(): Promise<void> {
+  await fetch(`${config.upstreamUrl}/health`)
+    .then((response) => response.text())
+    .catch(() => {});
+  await joblens.forceFlush().catch(() => {});
+}
