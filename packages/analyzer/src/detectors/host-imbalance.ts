@@ -55,6 +55,7 @@ function shareFinding(
   waitingWhy: string,
   options: Readonly<HostImbalanceOptions>,
   sinceMs: number,
+  latestAttemptOf: (unitId: string) => AttemptView | undefined,
 ): FindingDraft | undefined {
   const totalAttempts = units.reduce((sum, unit) => sum + unit.attempts, 0);
   const totalBusy = units.reduce((sum, unit) => sum + unit.busySeconds, 0);
@@ -89,7 +90,18 @@ function shareFinding(
         busySeconds: formatSeconds(totalBusy),
         windowSeconds: options.windowSeconds,
       },
-      traces: [],
+      traces: hot.flatMap((unit) => {
+        const attempt = latestAttemptOf(unit.id);
+        return attempt === undefined
+          ? []
+          : [
+              {
+                traceId: attempt.facts.traceId,
+                spanId: attempt.facts.spanId,
+                label: `latest attempt on ${unit.id}`,
+              },
+            ];
+      }),
       detail: {
         level,
         hot: hot.map((unit) => unit.id),
@@ -189,8 +201,16 @@ export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
     const freshSinceMs = now - options.staleMetricSeconds * 1000;
     const attempts = [...view.finishedAttempts(sinceMs)];
     const queueWaits = new Map<string, number[]>();
+    // Newest attempt per worker and per host of each queue, to point at from a finding.
+    const latest = new Map<string, AttemptView>();
     for (const attempt of attempts) {
-      const { service, queue, queueWaitSeconds } = attempt.facts;
+      const { worker, host, service, queue, endMs } = attempt.facts;
+      for (const unit of [`worker\u0000${worker}`, `host\u0000${host}`]) {
+        const key = `${unit}\u0000${service}\u0000${queue}`;
+        const current = latest.get(key);
+        if (current === undefined || endMs > current.facts.endMs) latest.set(key, attempt);
+      }
+      const { queueWaitSeconds } = attempt.facts;
       if (queueWaitSeconds === undefined) continue;
       const key = `${service}\u0000${queue}`;
       const list = queueWaits.get(key);
@@ -235,7 +255,17 @@ export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
           busySeconds: stats.busySeconds,
         };
       });
-      const byWorker = shareFinding(service, queue, 'worker', units, waitingWhy, options, sinceMs);
+      const latestOf = (level: string) => (id: string) => latest.get(`${level}\u0000${id}\u0000${key}`);
+      const byWorker = shareFinding(
+        service,
+        queue,
+        'worker',
+        units,
+        waitingWhy,
+        options,
+        sinceMs,
+        latestOf('worker'),
+      );
       if (byWorker !== undefined) drafts.push(byWorker);
       const hosts = new Map<string, Unit>();
       for (const unit of units) {
@@ -253,6 +283,7 @@ export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
           waitingWhy,
           options,
           sinceMs,
+          latestOf('host'),
         );
         if (byHost !== undefined) drafts.push(byHost);
       }

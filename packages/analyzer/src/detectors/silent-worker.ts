@@ -1,5 +1,5 @@
-import type { FindingDraft } from '../findings/finding.js';
-import type { AnalyzerView, QueueView, WorkerView } from '../model/analyzer-view.js';
+import type { FindingDraft, TraceReference } from '../findings/finding.js';
+import type { AnalyzerView, LiveJobView, QueueView, WorkerView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
 import { formatSeconds } from './format-seconds.js';
 import { oldestReadyAgeSeconds, readyJobs } from './ready-jobs.js';
@@ -37,11 +37,19 @@ function replacement(
   );
 }
 
+function heldJobTraces(job: LiveJobView | undefined): TraceReference[] {
+  if (job === undefined) return [];
+  return [
+    { traceId: job.traceId, spanId: job.spanId, label: `${job.jobName} #${job.jobId}, held by the worker` },
+  ];
+}
+
 function goneFinding(
   worker: WorkerView,
   silenceSeconds: number,
   goneAfterSeconds: number,
   lastSign: number,
+  held: LiveJobView | undefined,
 ): FindingDraft {
   const where = worker.host ? ` on ${worker.host}` : '';
   return {
@@ -62,7 +70,7 @@ function goneFinding(
         heartbeatIntervalSeconds: formatSeconds((worker.heartbeatIntervalMs ?? 0) / 1000),
         activeJobs: worker.activeJobs,
       },
-      traces: [],
+      traces: heldJobTraces(held),
       detail: { state: 'gone', lastSignMs: lastSign },
     },
     since: lastSign,
@@ -75,6 +83,7 @@ function stuckFinding(
   ready: number | undefined,
   idleSeconds: number,
   sinceMs: number,
+  held: LiveJobView | undefined,
 ): FindingDraft {
   const where = worker.host ? ` on ${worker.host}` : '';
   return {
@@ -100,7 +109,7 @@ function stuckFinding(
         activeJobs: worker.activeJobs,
         heartbeatIntervalSeconds: formatSeconds((worker.heartbeatIntervalMs ?? 0) / 1000),
       },
-      traces: [],
+      traces: heldJobTraces(held),
       detail: { state: 'stuck', lastCompletionMs: worker.lastCompletionMs },
     },
     since: sinceMs,
@@ -126,6 +135,11 @@ export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
     const queues = new Map<string, QueueView>();
     for (const queue of view.queueStates()) queues.set(`${queue.service}\u0000${queue.queue}`, queue);
     const freshSinceMs = now - options.staleMetricSeconds * 1000;
+    const oldestHeld = new Map<string, LiveJobView>();
+    for (const job of view.liveJobs()) {
+      const current = oldestHeld.get(job.worker);
+      if (current === undefined || job.startedMs < current.startedMs) oldestHeld.set(job.worker, job);
+    }
     const drafts: FindingDraft[] = [];
     for (const worker of workers) {
       if (worker.lastHeartbeatMs === undefined) continue;
@@ -140,7 +154,9 @@ export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
           silenceSeconds < options.forgetAfterSeconds &&
           replacement(worker, workers, lastSign) === undefined
         ) {
-          drafts.push(goneFinding(worker, silenceSeconds, goneAfterSeconds, lastSign));
+          drafts.push(
+            goneFinding(worker, silenceSeconds, goneAfterSeconds, lastSign, oldestHeld.get(worker.worker)),
+          );
         }
         continue;
       }
@@ -155,7 +171,9 @@ export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
         const hasReady =
           (ready !== undefined && ready >= options.minReadyJobs) || (ready === undefined && (age ?? 0) > 0);
         if (!hasReady) continue;
-        drafts.push(stuckFinding(worker, queue, ready, idleSeconds, lastProgress));
+        drafts.push(
+          stuckFinding(worker, queue, ready, idleSeconds, lastProgress, oldestHeld.get(worker.worker)),
+        );
         break;
       }
     }
