@@ -67,6 +67,10 @@ describe('host_imbalance', () => {
     expect(draft.subject).toMatchObject({ worker: 'w1', host: 'h1', queue: 'emails' });
     expect(draft.evidence.detail).toMatchObject({ hot: ['w1'], starved: ['w2', 'w3', 'w4'] });
     expect(draft.summary).toContain('the oldest ready job waits 40s');
+    const newestOnW1 = [...model.finishedAttempts(0)].filter((a) => a.facts.worker === 'w1').at(-1);
+    expect(draft.evidence.traces).toEqual([
+      { traceId: newestOnW1?.facts.traceId, spanId: newestOnW1?.facts.spanId, label: 'latest attempt on w1' },
+    ]);
   });
 
   it('says nothing of an uneven split while nothing waits', () => {
@@ -115,9 +119,8 @@ describe('silent_worker', () => {
     const alive = makeResource({ worker: 'w-alive', host: 'h-alive' });
     heartbeats(model, gone, T0, T0 + 50_000);
     heartbeats(model, alive, T0, now);
-    model.ingestLogs([
-      makeJobLog({ kind: 'started', attempt: makeAttemptSpan({ resource: gone }), timeMs: T0 + 45_000 }),
-    ]);
+    const held = makeAttemptSpan({ resource: gone });
+    model.ingestLogs([makeJobLog({ kind: 'started', attempt: held, timeMs: T0 + 45_000 })]);
     model.ingestMetrics([makeLastSuccessPoint({ resource: alive, timeMs: now, lastSuccessMs: now - 1_000 })]);
     const drafts = silentWorkerDetector.evaluate(model, now, silentWorkerDetector.defaults);
     expect(drafts.map((draft) => draft.key)).toEqual(['gone|w-gone']);
@@ -127,6 +130,9 @@ describe('silent_worker', () => {
       goneAfterSeconds: 30,
       activeJobs: 1,
     });
+    expect(drafts[0].evidence.traces).toEqual([
+      expect.objectContaining({ traceId: held.traceId, spanId: held.spanId }),
+    ]);
   });
 
   it('does not report a worker replaced by a new instance on the same host', () => {
