@@ -48,16 +48,28 @@ function joblensRun(
   });
 }
 
-async function monitor(slug: string): Promise<Record<string, any>> {
-  return (await (await fetch(`${urls.apiUrl}/api/monitors/${slug}`)).json()) as Record<string, any>;
+interface Ping {
+  type: string;
+  runId?: string;
+  source: string;
+  body: string | null;
+}
+
+interface MonitorDetail {
+  monitor: { state: string; down: { reason: string; exitCode?: number } | null };
+  pings: Ping[];
+}
+
+async function monitor(slug: string): Promise<MonitorDetail> {
+  return (await (await fetch(`${urls.apiUrl}/api/monitors/${slug}`)).json()) as MonitorDetail;
 }
 
 /** Waits until the attempt span `joblens run` recorded has reached the analyzer (it checks in as telemetry). */
-async function telemetryPing(slug: string): Promise<Record<string, any>> {
+async function telemetryPing(slug: string): Promise<Ping | undefined> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     // The `job started` log record arrives as telemetry too; the span is the one that ends the run.
-    const ping = (await monitor(slug)).pings.find((p: any) => p.source === 'telemetry' && p.type !== 'start');
+    const ping = (await monitor(slug)).pings.find((p) => p.source === 'telemetry' && p.type !== 'start');
     if (ping || Date.now() > deadline) return ping;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -109,12 +121,12 @@ describe('joblens run against a live analyzer', () => {
     expect(ok.stderr).toBe('');
     const okMonitor = await monitor('ok-job');
     expect(okMonitor.monitor.state).toBe('up');
-    const [start, success] = okMonitor.pings.filter((p: any) => p.source === 'http');
+    const [start, success] = okMonitor.pings.filter((p) => p.source === 'http');
     expect([start.type, success.type]).toEqual(['start', 'success']);
     expect(start.runId).toMatch(/^[0-9a-f]{16}$/);
     expect(success.runId).toBe(start.runId);
     // The span's id is the run id, so the span ends the same run rather than counting a second check-in.
-    expect((await telemetryPing('ok-job')).runId).toBe(start.runId);
+    expect((await telemetryPing('ok-job'))?.runId).toBe(start.runId);
 
     expect(failing.code).toBe(3);
     expect(failing.stdout.toString()).toBe('step 1 done\n');
@@ -122,7 +134,7 @@ describe('joblens run against a live analyzer', () => {
     const failed = await monitor('failing-job');
     expect(failed.monitor.state).toBe('down');
     expect(failed.monitor.down).toMatchObject({ reason: 'failed', exitCode: 3 });
-    const failure = failed.pings.find((p: any) => p.type === 'failure');
+    const failure = failed.pings.find((p) => p.type === 'failure') as Ping;
     expect(failure.body).toContain('step 1 done\n');
     expect(failure.body).toContain('disk full\n');
     const failedSpan = await telemetryPing('failing-job');

@@ -117,7 +117,7 @@ export class MonitorService {
     };
     this.store.put(record);
     this.monitors.set(definition.slug, record);
-    this.apply(definition.slug, [], undefined);
+    this.apply(definition.slug, []);
     return this.status(definition.slug) as MonitorStatus;
   }
 
@@ -148,7 +148,7 @@ export class MonitorService {
       this.put(this.autoDefinition(slug), 'auto');
       created = true;
     }
-    this.apply(slug, [event], origin);
+    this.apply(slug, [{ event, origin }]);
     return { ok: true, created };
   }
 
@@ -197,16 +197,19 @@ export class MonitorService {
   private acceptSignals(read: () => TelemetrySignal[]): void {
     try {
       if (this.monitors.size === 0) return;
+      // One transaction per monitor per batch: an export of many matching spans costs one fsync, not one each.
+      const bySlug = new Map<string, Array<{ event: MonitorEvent; origin: SignalOrigin }>>();
       for (const signal of read()) {
         for (const record of this.monitors.values()) {
-          if (signalMatches(record.definition, signal)) {
-            this.apply(record.definition.slug, [signal.event], {
-              source: 'telemetry',
-              detail: signal.detail,
-            });
-          }
+          if (!signalMatches(record.definition, signal)) continue;
+          const slug = record.definition.slug;
+          const entries = bySlug.get(slug) ?? [];
+          entries.push({ event: signal.event, origin: { source: 'telemetry', detail: signal.detail } });
+          bySlug.set(slug, entries);
         }
       }
+      for (const [slug, entries] of bySlug) this.apply(slug, entries, false);
+      if (bySlug.size > 0) this.schedule();
     } catch (error) {
       // A bad record must not stop ingest; the span still reaches the model through the sink.
       process.emitWarning(new Error('applying telemetry to monitors', { cause: error }));
@@ -215,15 +218,15 @@ export class MonitorService {
 
   private apply(
     slug: string,
-    events: MonitorEvent[],
-    origin: SignalOrigin | undefined,
+    entries: Array<{ event: MonitorEvent; origin: SignalOrigin }>,
     reschedule = true,
   ): void {
     const record = this.monitors.get(slug);
     if (!record) return;
+    const events = entries.map((entry) => entry.event);
     const evaluation = this.store.transaction(() => {
-      for (const event of events)
-        this.store.addPing(slug, event, origin?.source ?? 'api', origin?.body, origin?.detail ?? {});
+      for (const { event, origin } of entries)
+        this.store.addPing(slug, event, origin.source, origin.body, origin.detail ?? {});
       const result = evaluateMonitor(record.definition, { cursor: record.cursor, events }, this.now());
       this.store.addTransitions(slug, result.transitions);
       this.store.saveCursor(slug, result.cursor);
@@ -246,7 +249,7 @@ export class MonitorService {
     if (this.stopped) return;
     for (const slug of [...this.monitors.keys()]) {
       try {
-        this.apply(slug, [], undefined, false);
+        this.apply(slug, [], false);
       } catch (error) {
         process.emitWarning(new Error(`evaluating monitor ${slug}`, { cause: error }));
       }

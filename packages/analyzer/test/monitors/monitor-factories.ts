@@ -17,3 +17,34 @@ export function makeDefinition(overrides: Partial<MonitorDefinition> = {}): Moni
 export function at(time: string, date = '2026-06-01'): number {
   return Date.parse(`${date}T${time}Z`);
 }
+
+/** `GET /api/monitors/:slug`, as the tests read it. */
+export interface MonitorDetailBody {
+  monitor: {
+    slug: string;
+    state: string;
+    stateSinceMs: number;
+    lastCheckInMs: number | null;
+    nextExpectedMs: number | null;
+    nextDeadlineMs: number | null;
+    down: { reason: string; sinceMs: number; exitCode?: number; runId?: string } | null;
+    origin: string;
+    schedule: string;
+  };
+  transitions: Array<{
+    atMs: number;
+    from: string;
+    to: string;
+    reason: string;
+    runId: string | null;
+    exitCode: number | null;
+  }>;
+  pings: Array<{
+    type: string;
+    atMs: number;
+    runId?: string;
+    exitCode?: number;
+    source: string;
+    body: string | null;
+  }>;
+}

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type Joblens, startJoblens } from '@joblens/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalyzerHandle, type AnalyzerUrls, createAnalyzer } from '../../src/analyzer.js';
+import type { MonitorDetailBody } from './monitor-factories.js';
 
 // The issue's done-criterion: a 2-second monitor fed by real pings and a real instrumented job goes
 // down and back up on time against a live analyzer.
@@ -17,14 +18,7 @@ let joblens: Joblens;
 let webhook: Server;
 const alerts: Array<{ text: string }> = [];
 
-interface Transition {
-  atMs: number;
-  from: string;
-  to: string;
-  reason: string;
-}
-
-async function monitor(): Promise<{ monitor: Record<string, any>; transitions: Transition[] }> {
+async function monitor(): Promise<MonitorDetailBody> {
   return (await (await fetch(`${urls.apiUrl}/api/monitors/heartbeat`)).json()) as never;
 }
 
@@ -100,14 +94,14 @@ describe('a 2-second heartbeat monitor on a live analyzer', () => {
     });
     await joblens.forceFlush();
     await waitForState('up', 5000);
-    const up = (await monitor()).transitions.at(-1) as Transition;
+    const up = (await monitor()).transitions.at(-1);
     expect(up).toMatchObject({ from: 'down', to: 'up', reason: 'success' });
     const { monitor: afterJob } = await monitor();
-    expect(afterJob.nextDeadlineMs).toBe(afterJob.lastCheckInMs + PERIOD_MS + GRACE_MS);
+    expect(afterJob.nextDeadlineMs).toBe((afterJob.lastCheckInMs as number) + PERIOD_MS + GRACE_MS);
 
     // Silence again: down once more, on time.
     const noticedSecondDown = await waitForState('down', PERIOD_MS + GRACE_MS + 3000);
-    expect(noticedSecondDown - afterJob.nextDeadlineMs).toBeLessThan(NOTICE_TOLERANCE_MS);
+    expect(noticedSecondDown - (afterJob.nextDeadlineMs as number)).toBeLessThan(NOTICE_TOLERANCE_MS);
     expect((await monitor()).transitions.at(-1)).toMatchObject({ to: 'down', atMs: afterJob.nextDeadlineMs });
 
     const metrics = await (await fetch(`${urls.apiUrl}/metrics`)).text();
@@ -116,9 +110,12 @@ describe('a 2-second heartbeat monitor on a live analyzer', () => {
 
     // The detectors' runner turned the monitor's state into a finding.
     analyzer.evaluateNow();
-    const findings = (await (await fetch(`${urls.apiUrl}/api/findings?type=missed_heartbeat`)).json()) as any;
+    type Listed = Array<{ subject: { monitor?: string }; status: string }>;
+    const findings = (await (await fetch(`${urls.apiUrl}/api/findings?type=missed_heartbeat`)).json()) as
+      | Listed
+      | { findings: Listed };
     const list = Array.isArray(findings) ? findings : findings.findings;
-    expect(list.map((f: any) => [f.subject.monitor, f.status])).toContainEqual(['heartbeat', 'open']);
+    expect(list.map((f) => [f.subject.monitor, f.status])).toContainEqual(['heartbeat', 'open']);
 
     // Down, up and down again went to the webhook.
     const deadline = Date.now() + 3000;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AnalyzerHandle, createAnalyzer } from '../../src/analyzer.js';
+import type { MonitorDetailBody } from './monitor-factories.js';
 
 let dataDir: string;
 let running: AnalyzerHandle[];
@@ -37,14 +38,14 @@ describe('monitors across an analyzer restart', () => {
     // The analyzer was down from 12:00 to 12:30; the 12:05 check-in never came (down at 12:06:00).
     now = Date.parse('2026-06-01T12:30:00Z');
     const second = await startAnalyzer(() => now);
-    const body = (await (await fetch(`${second.apiUrl}/api/monitors/nightly`)).json()) as any;
+    const body = (await (await fetch(`${second.apiUrl}/api/monitors/nightly`)).json()) as MonitorDetailBody;
     expect(body.monitor.state).toBe('down');
     expect(new Date(body.monitor.stateSinceMs).toISOString()).toBe('2026-06-01T12:06:00.000Z');
-    expect(body.transitions.map((t: any) => [t.to, new Date(t.atMs).toISOString()])).toEqual([
+    expect(body.transitions.map((t) => [t.to, new Date(t.atMs).toISOString()])).toEqual([
       ['up', '2026-06-01T12:00:00.000Z'],
       ['grace', '2026-06-01T12:05:00.000Z'],
       ['down', '2026-06-01T12:06:00.000Z'],
     ]);
-    expect(body.pings.map((p: any) => [p.type, p.source])).toEqual([['success', 'http']]);
+    expect(body.pings.map((p) => [p.type, p.source])).toEqual([['success', 'http']]);
   });
 });

@@ -10,6 +10,7 @@ import { createMonitorsApiRouter } from '../../src/monitors/monitors-api-router.
 import { createPingRouter } from '../../src/monitors/ping-router.js';
 import { MAX_PING_BODY_BYTES } from '../../src/monitors/read-ping-body.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/open-database.js';
+import type { MonitorDetailBody } from './monitor-factories.js';
 
 let dataDir: string;
 let db: SqliteDatabase;
@@ -47,7 +48,8 @@ const json = (method: string, body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 const detail = async (slug: string) =>
-  (await (await api(`/api/monitors/${slug}`)).json()) as Record<string, any>;
+  (await (await api(`/api/monitors/${slug}`)).json()) as MonitorDetailBody;
+const monitorOf = async (res: Response) => ((await res.json()) as Pick<MonitorDetailBody, 'monitor'>).monitor;
 
 describe('the ping endpoints', () => {
   beforeEach(() => serve([{ slug: 'backup', periodSeconds: 3600, graceSeconds: 60 }]));
@@ -67,7 +69,7 @@ describe('the ping endpoints', () => {
     expect((await api(`/ping/backup/0?rid=${rid}`, { method: 'POST', body: 'all done\n' })).status).toBe(200);
     const after = await detail('backup');
     expect(after.monitor.state).toBe('up');
-    expect(after.pings.map((p: any) => [p.type, p.runId, p.body])).toEqual([
+    expect(after.pings.map((p) => [p.type, p.runId, p.body])).toEqual([
       ['start', rid, null],
       ['success', rid, 'all done\n'],
     ]);
@@ -81,7 +83,7 @@ describe('the ping endpoints', () => {
     await api('/ping/backup/42');
     const after = await detail('backup');
     expect(after.monitor.down).toMatchObject({ reason: 'failed', exitCode: 42 });
-    expect(after.transitions.map((t: any) => t.to)).toEqual(['up', 'down', 'up', 'down']);
+    expect(after.transitions.map((t) => t.to)).toEqual(['up', 'down', 'up', 'down']);
   });
 
   it('keeps the first 100 KB of a large body as the run log', async () => {
@@ -144,14 +146,10 @@ describe('the monitors API', () => {
 
     const replaced = await api('/api/monitors/etl', json('PUT', { periodSeconds: 120, graceSeconds: 30 }));
     expect(replaced.status).toBe(200);
-    expect(((await replaced.json()) as any).monitor.schedule).toBe('every 120 s');
+    expect((await monitorOf(replaced)).schedule).toBe('every 120 s');
 
-    expect(
-      ((await (await api('/api/monitors/etl/pause', { method: 'POST' })).json()) as any).monitor.state,
-    ).toBe('paused');
-    expect(
-      ((await (await api('/api/monitors/etl/resume', { method: 'POST' })).json()) as any).monitor.state,
-    ).toBe('new');
+    expect((await monitorOf(await api('/api/monitors/etl/pause', { method: 'POST' }))).state).toBe('paused');
+    expect((await monitorOf(await api('/api/monitors/etl/resume', { method: 'POST' }))).state).toBe('new');
     expect((await api('/api/monitors/etl', { method: 'DELETE' })).status).toBe(204);
     expect((await api('/api/monitors/etl')).status).toBe(404);
   });
