@@ -193,6 +193,24 @@ describe('withJoblens on a real BullMQ worker', () => {
     ]);
   });
 
+  it('joins a producer trace carried in the job data, as generic producers send it', async () => {
+    const { name, queue } = freshQueue();
+    const producer = trace.getSpanContext(producerContext())!;
+    const traceparent = `00-${producer.traceId}-${producer.spanId}-01`;
+    const job = await queue.add('ship-order', { orderId: 7, trace: { traceparent } });
+    const worker = startWorker(
+      new Worker(
+        name,
+        withJoblens(joblens, async () => 'shipped'),
+        { connection },
+      ),
+    );
+    await finished(worker, job, 'completed');
+    const [span] = await waitForSpans(job, 1);
+    expect(span.traceId).toBe(producer.traceId);
+    expect(span.parentSpanId).toBe(producer.spanId);
+  });
+
   it('marks the last allowed attempt and an UnrecoverableError as exhausted', async () => {
     const { name, queue } = freshQueue();
     const flaky = await queue.add('sync-account', {}, { attempts: 2 });

@@ -1,6 +1,5 @@
 import { MESSAGING_SYSTEM_BULLMQ } from '@joblens/semconv';
 import { Job, type Worker } from 'bullmq';
-import { createDefaultOnError } from '../../default-on-error.js';
 import type { Joblens } from '../../interfaces.js';
 import { producerCarrierOf } from './trace-context.js';
 
@@ -22,7 +21,7 @@ export function observeWorker(
   worker: Worker,
   options: { onError?: (error: Error) => void } = {},
 ): () => void {
-  const onError = options.onError ?? createDefaultOnError();
+  const onError = options.onError ?? ((error: Error) => joblens.reportError(error));
   const onStalled = (jobId: string) => {
     recordStall(joblens, worker, jobId).catch((cause) =>
       onError(new Error(`recording the stall of job ${jobId}`, { cause })),

@@ -58,8 +58,8 @@ function carrierFrom(value: unknown): Record<string, string> | undefined {
 
 /**
  * The producer's W3C carrier: from `opts.telemetry.metadata` (BullMQ's telemetry, or
- * {@link injectJobContext}), else a `traceparent` in the job data itself or in its `traceContext`
- * or `_traceContext` field (payload-carried context, as generic producers write it).
+ * {@link injectJobContext}), else a `traceparent` in the job data itself or in its `trace`,
+ * `traceContext` or `_traceContext` field (payload-carried context, as generic producers write it).
  */
 export function producerCarrierOf(job: Pick<Job, 'opts' | 'data'>): Record<string, string> | undefined {
   const metadata = job.opts?.telemetry?.metadata;
@@ -73,5 +73,10 @@ export function producerCarrierOf(job: Pick<Job, 'opts' | 'data'>): Record<strin
   }
   const data = job.data as Record<string, unknown> | null | undefined;
   if (!data || typeof data !== 'object') return undefined;
-  return carrierFrom(data) ?? carrierFrom(data.traceContext) ?? carrierFrom(data._traceContext);
+  return (
+    carrierFrom(data) ??
+    carrierFrom(data.trace) ??
+    carrierFrom(data.traceContext) ??
+    carrierFrom(data._traceContext)
+  );
 }

@@ -1,6 +1,5 @@
 import { MESSAGING_SYSTEM_BULLMQ } from '@joblens/semconv';
 import type { Job, Processor } from 'bullmq';
-import { createDefaultOnError } from '../../default-on-error.js';
 import type { AttemptDescriptor, JobContext, Joblens } from '../../interfaces.js';
 import { classifyBullmqFailure } from './classify-bullmq-failure.js';
 import { type PreviousAttempt, PreviousAttempts } from './previous-attempts.js';
@@ -24,7 +23,7 @@ export type WithJoblensOptions<DataType = unknown> = {
   monitorSlug?: string | ((job: Job<DataType>) => string | undefined);
   /** Extra low-cardinality span attributes per job. Default none. */
   attributes?: (job: Job<DataType>) => Record<string, string | number | boolean>;
-  /** Receives the adapter's own errors (Redis trouble remembering attempts). Default: one stderr line per kind. */
+  /** Receives the adapter's own errors (Redis trouble remembering attempts). Default: the SDK's `onError`. */
   onError?: (error: Error) => void;
 };
 
@@ -103,7 +102,7 @@ export function withJoblens<DataType = unknown, ResultType = unknown, NameType e
     throw new Error(`joblens: withJoblens needs a processor function, got ${typeof processor}`);
   }
   validate(options as WithJoblensOptions<never>);
-  const onError = options.onError ?? createDefaultOnError();
+  const onError = options.onError ?? ((error: Error) => joblens.reportError(error));
   const previousAttempts = new PreviousAttempts();
 
   return async (job, token, signal) => {
