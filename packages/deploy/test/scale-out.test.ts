@@ -174,8 +174,10 @@ function split(
   const shards = new Map(
     backends.map((backend) => [backend, { spans: [], logs: [], metrics: telemetry.metrics } as Telemetry]),
   );
-  telemetry.spans.forEach((span, index) => shards.get(route(span.traceId, index))?.spans.push(span));
-  telemetry.logs.forEach((log, index) => shards.get(route(log.traceId ?? '', index))?.logs.push(log));
+  for (const [index, span] of telemetry.spans.entries())
+    shards.get(route(span.traceId, index))?.spans.push(span);
+  for (const [index, log] of telemetry.logs.entries())
+    shards.get(route(log.traceId ?? '', index))?.logs.push(log);
   return shards;
 }
 
