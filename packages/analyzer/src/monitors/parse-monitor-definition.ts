@@ -5,7 +5,7 @@ import {
   type MonitorSchedule,
   SLUG_PATTERN,
 } from './monitor-definition.js';
-import { cronFor } from './next-schedule-time.js';
+import { cronFor, nextCronTime } from './next-schedule-time.js';
 
 /** A definition that does not hold; the message names the field, what was expected and what was given. */
 export class MonitorDefinitionError extends Error {
@@ -88,6 +88,10 @@ function checkCron(cron: unknown, timeZone: unknown, field: string): { cron: str
         cause,
       },
     );
+  }
+  // A pattern that never fires (30 February) would leave the monitor waiting for ever, silently.
+  if (nextCronTime(cron.trim(), zone, Date.now()) === undefined) {
+    fail(`${field}.cron`, 'a cron expression that fires again', cron);
   }
   return { cron: cron.trim(), timeZone: zone };
 }

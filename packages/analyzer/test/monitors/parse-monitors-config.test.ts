@@ -59,6 +59,7 @@ describe('parseMonitorsConfig', () => {
         [{ slug: 'a', periodSeconds: 60, failureThreshold: 1.5 }],
         'monitors[0].failureThreshold must be a positive integer, got 1.5',
       ],
+      [[{ slug: 'a', cron: '0 0 30 2 *' }], 'monitors[0].cron must be a cron expression that fires again'],
       [{ autoCreate: 'yes' }, 'monitors.autoCreate must be true or false, got "yes"'],
       [
         { definitions: [{ slug: 'a', periodSeconds: 1, maintenanceWindows: [{ startsAt: 'x' }] }] },

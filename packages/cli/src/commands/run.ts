@@ -28,7 +28,7 @@ options:
 /** A ping must never hold the job up: the analyzer answers in milliseconds or is treated as away. */
 const PING_TIMEOUT_MILLIS = 3000;
 /** Bound on sending the span at the end, so an unreachable collector adds seconds, not minutes. */
-const TELEMETRY_FLUSH_MILLIS = 3000;
+const TELEMETRY_FLUSH_MILLIS = 5000;
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:4320';
 
 interface RunOptions {
