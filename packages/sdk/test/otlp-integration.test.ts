@@ -7,9 +7,11 @@ import {
   ATTR_JOB_ATTEMPT,
   ATTR_JOB_CURRENT_STEP,
   ATTR_JOB_ID,
+  ATTR_JOB_NAME,
   ATTR_JOB_OUTCOME,
   ATTR_JOB_SILENCE,
   ATTR_LINK_TYPE,
+  ATTR_MONITOR_SLUG,
   ATTR_PROCESS_PID,
   ATTR_SERVICE_INSTANCE_ID,
   ATTR_SERVICE_NAME,
@@ -263,6 +265,32 @@ describe('flushing on SIGTERM', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(143);
       expect(receiver.spans.map((s) => s.attributes[ATTR_JOB_ID])).toContain('sig-1');
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('a cron script', () => {
+  it('exports its run and then lets the process end by itself, even without shutdown()', async () => {
+    const receiver = await startOtlpJsonReceiver();
+    try {
+      const script = fileURLToPath(new URL('./support/cron-script.ts', import.meta.url));
+      const child = spawn(process.execPath, ['--import', 'tsx', script, receiver.url], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolve) =>
+        child.once('exit', (exitCode) => resolve(exitCode)),
+      );
+      expect(code).toBe(0);
+      expect(stdout).toContain('deleted 17');
+      const run = receiver.spans.find((s) => s.attributes[ATTR_JOB_NAME] === 'nightly-cleanup');
+      expect(run?.attributes[ATTR_MONITOR_SLUG]).toBe('nightly-cleanup');
+      expect(receiver.spans.some((s) => s.name === 'delete-old-rows')).toBe(true);
     } finally {
       await receiver.close();
     }

@@ -10,7 +10,8 @@ let installed = false;
 
 function toError(args: unknown[]): Error {
   const [first, ...rest] = args;
-  if (first instanceof Error) return first;
+  // OpenTelemetry's own messages can be as terse as "Timeout": say where they come from.
+  if (first instanceof Error) return new Error(`opentelemetry: ${first.message}`, { cause: first });
   const detail = rest
     .map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : ''))
     .filter(Boolean);
