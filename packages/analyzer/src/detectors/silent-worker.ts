@@ -50,12 +50,16 @@ function goneFinding(
   goneAfterSeconds: number,
   lastSign: number,
   held: LiveJobView | undefined,
+  peersAlive: number,
 ): FindingDraft {
   const where = worker.host ? ` on ${worker.host}` : '';
+  // Holding jobs, it took them down with it; with no job and live peers, it was most likely scaled
+  // down or replaced (a new pod name), which is worth a note, not a page.
+  const severity = worker.activeJobs > 0 ? 'critical' : peersAlive > 0 ? 'info' : 'warning';
   return {
     type: 'silent_worker',
     key: `gone|${worker.worker}`,
-    severity: worker.activeJobs > 0 ? 'critical' : 'warning',
+    severity,
     subject: { service: worker.service, worker: worker.worker, host: worker.host || undefined },
     summary:
       `Worker ${worker.worker} (${worker.service})${where} has sent no heartbeat for ${formatSeconds(silenceSeconds)}s` +
@@ -69,6 +73,7 @@ function goneFinding(
         goneAfterSeconds: formatSeconds(goneAfterSeconds),
         heartbeatIntervalSeconds: formatSeconds((worker.heartbeatIntervalMs ?? 0) / 1000),
         activeJobs: worker.activeJobs,
+        peersAlive,
       },
       traces: heldJobTraces(held),
       detail: { state: 'gone', lastSignMs: lastSign },
@@ -154,8 +159,19 @@ export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
           silenceSeconds < options.forgetAfterSeconds &&
           replacement(worker, workers, lastSign) === undefined
         ) {
+          const peersAlive = workers.filter(
+            (other) =>
+              other.service === worker.service && (now - workerLastSign(other)) / 1000 < goneAfterSeconds,
+          ).length;
           drafts.push(
-            goneFinding(worker, silenceSeconds, goneAfterSeconds, lastSign, oldestHeld.get(worker.worker)),
+            goneFinding(
+              worker,
+              silenceSeconds,
+              goneAfterSeconds,
+              lastSign,
+              oldestHeld.get(worker.worker),
+              peersAlive,
+            ),
           );
         }
         continue;

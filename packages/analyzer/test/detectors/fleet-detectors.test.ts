@@ -135,6 +135,20 @@ describe('silent_worker', () => {
     ]);
   });
 
+  it('only notes a worker that left holding no job while its peers go on', () => {
+    const now = T0 + 120_000;
+    const model = modelAt(now);
+    heartbeats(model, makeResource({ worker: 'scaled-down', host: 'pod-a' }), T0, T0 + 50_000);
+    heartbeats(model, makeResource({ worker: 'peer', host: 'pod-b' }), T0, now);
+    const drafts = silentWorkerDetector.evaluate(model, now, silentWorkerDetector.defaults);
+    expect(drafts.map((draft) => [draft.key, draft.severity])).toEqual([['gone|scaled-down', 'info']]);
+    const alone = modelAt(now);
+    heartbeats(alone, makeResource({ worker: 'last-one', host: 'pod-c' }), T0, T0 + 50_000);
+    expect(silentWorkerDetector.evaluate(alone, now, silentWorkerDetector.defaults)[0].severity).toBe(
+      'warning',
+    );
+  });
+
   it('does not report a worker replaced by a new instance on the same host', () => {
     const now = T0 + 120_000;
     const model = modelAt(now);
