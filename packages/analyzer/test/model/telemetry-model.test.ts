@@ -159,6 +159,30 @@ describe('TelemetryModel', () => {
     expect(model.workers(T0 + 10_000)[0].activeJobs).toBe(3);
   });
 
+  it('stays within every count bound under high job-id cardinality, keeping the newest', () => {
+    const { model } = modelAt(T0 + 100_000, {
+      maxLiveJobs: 1_000,
+      maxFinishedAttempts: 1_000,
+      maxJobs: 1_500,
+      maxEndedAttemptKeys: 1_200,
+    });
+    const resource = makeResource({ worker: 'busy' });
+    for (let n = 0; n < 5_000; n++) {
+      const running = makeAttemptSpan({ resource, jobId: `live-${n}`, startMs: T0 + n });
+      model.ingestLogs([makeJobLog({ kind: 'started', attempt: running, timeMs: T0 + n })]);
+      model.ingestSpans([makeAttemptSpan({ resource, jobId: `done-${n}`, startMs: T0 + n, durationMs: 10 })]);
+    }
+    const sizes = model.windowSizes();
+    expect(sizes.liveJobs).toBeLessThanOrEqual(1_000);
+    expect(sizes.finishedAttempts).toBeLessThanOrEqual(1_000);
+    expect(sizes.jobs).toBeLessThanOrEqual(1_500);
+    expect(sizes.endedAttemptKeys).toBeLessThanOrEqual(1_200);
+    expect([...model.liveJobs()].some((job) => job.jobId === 'live-4999')).toBe(true);
+    expect([...model.liveJobs()].some((job) => job.jobId === 'live-0')).toBe(false);
+    expect([...model.finishedAttempts(0)].at(-1)?.facts.jobId).toBe('done-4999');
+    expect(model.workers(T0 + 100_000)[0].activeJobs).toBe(sizes.liveJobs);
+  });
+
   it('keeps at most maxFinishedAttempts, dropping the oldest, and drops attempts past their retention', () => {
     const { model, clock } = modelAt(T0 + 1_000, {
       maxFinishedAttempts: 5,
