@@ -108,6 +108,10 @@ describe('a 2-second heartbeat monitor on a live analyzer', () => {
     expect(metrics).toContain('joblens_monitor_state{monitor="heartbeat",state="down"} 1');
     expect(metrics).toContain('joblens_monitor_last_checkin_timestamp_seconds{monitor="heartbeat"}');
 
+    const page = await (await fetch(`${urls.apiUrl}/monitors`)).text();
+    expect(page).toContain('<code>heartbeat</code>');
+    expect(page).toContain('state-down');
+
     // The detectors' runner turned the monitor's state into a finding.
     analyzer.evaluateNow();
     type Listed = Array<{ subject: { monitor?: string }; status: string }>;
