@@ -220,18 +220,32 @@ export function createAnalyzer(
     }
   }
 
+  /** Extra consumers (monitors) must not cost the model its data: one that throws is logged once and skipped. */
+  const failedSinks = new WeakSet<TelemetrySink>();
+  function fanOut(deliver: (extra: TelemetrySink) => void): void {
+    for (const extra of sinks) {
+      try {
+        deliver(extra);
+      } catch (error) {
+        if (failedSinks.has(extra)) continue;
+        failedSinks.add(extra);
+        console.error('joblens: a telemetry consumer failed (logged once):', error);
+      }
+    }
+  }
+
   const sink: TelemetrySink = {
     acceptSpans(spans) {
       model.ingestSpans(spans);
-      for (const extra of sinks) extra.acceptSpans(spans);
+      fanOut((extra) => extra.acceptSpans(spans));
     },
     acceptLogs(logs) {
       model.ingestLogs(logs);
-      for (const extra of sinks) extra.acceptLogs(logs);
+      fanOut((extra) => extra.acceptLogs(logs));
     },
     acceptMetrics(points) {
       model.ingestMetrics(points);
-      for (const extra of sinks) extra.acceptMetrics(points);
+      fanOut((extra) => extra.acceptMetrics(points));
     },
     overloadedRetryAfterSeconds() {
       return storeError ? OVERLOAD_RETRY_AFTER_SECONDS : undefined;

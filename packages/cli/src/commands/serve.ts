@@ -60,7 +60,15 @@ export const serveCommand: Command = {
       throw error;
     }
     const analyzer = createAnalyzer(config);
-    const { otlpUrl, apiUrl } = await analyzer.start();
+    let urls: Awaited<ReturnType<typeof analyzer.start>>;
+    try {
+      urls = await analyzer.start();
+    } catch (error) {
+      // Close the database and the monitors' timers, or the failed process would linger.
+      await analyzer.stop();
+      throw error;
+    }
+    const { otlpUrl, apiUrl } = urls;
     const database =
       config.dataDir === IN_MEMORY_DATA_DIR
         ? 'in memory (nothing kept)'
