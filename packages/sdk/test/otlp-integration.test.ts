@@ -246,25 +246,41 @@ describe('an unreachable or unresponsive collector', () => {
 });
 
 describe('flushing on SIGTERM', () => {
+  async function runSignalWorker(receiverUrl: string, mode: string): Promise<number | null> {
+    const worker = fileURLToPath(new URL('./support/signal-worker.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', worker, receiverUrl, mode], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`worker exited early with ${code}: ${stderr}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    return exited;
+  }
+
   it('exports what the worker has and exits with 128 + the signal number', async () => {
     const receiver = await startOtlpJsonReceiver();
     try {
-      const worker = fileURLToPath(new URL('./support/signal-worker.ts', import.meta.url));
-      const child = spawn(process.execPath, ['--import', 'tsx', worker, receiver.url], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-        child.once('exit', (code) => reject(new Error(`worker exited early with ${code}: ${stderr}`)));
-      });
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(143);
+      expect(await runSignalWorker(receiver.url, 'alone')).toBe(143);
       expect(receiver.spans.map((s) => s.attributes[ATTR_JOB_ID])).toContain('sig-1');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('only flushes when the worker handles the signal itself, so jobs during its close are exported too', async () => {
+    const receiver = await startOtlpJsonReceiver();
+    try {
+      expect(await runSignalWorker(receiver.url, 'own-handler')).toBe(0);
+      const ids = receiver.spans.map((s) => s.attributes[ATTR_JOB_ID]);
+      expect(ids).toContain('sig-1');
+      expect(ids).toContain('sig-2');
     } finally {
       await receiver.close();
     }
