@@ -158,6 +158,8 @@ export interface WorkerSummary {
     jobName: string;
     jobId: string;
     elapsedSeconds: number;
+    currentStep?: string;
+    silenceSeconds: number;
   };
   completedInWindow: number;
   busySecondsInWindow: number;

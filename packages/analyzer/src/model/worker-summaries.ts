@@ -63,6 +63,8 @@ export function buildWorkerSummaries(
               jobName: job.jobName,
               jobId: job.jobId,
               elapsedSeconds: Math.max(0, (now - job.startedMs) / 1000),
+              currentStep: job.currentStep,
+              silenceSeconds: Math.max(0, (now - job.quietSinceMs) / 1000),
             },
       completedInWindow: completed,
       busySecondsInWindow: busySeconds,
