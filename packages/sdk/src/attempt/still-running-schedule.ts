@@ -19,8 +19,11 @@ export class StillRunningSchedule {
 
   add(key: string, startedAtMs: number, emit: () => void): void {
     if (this.#stopped) return;
-    this.#entries.set(key, { dueMs: startedAtMs + this.#intervalMillis, emit });
-    this.#arm();
+    const dueMs = startedAtMs + this.#intervalMillis;
+    this.#entries.set(key, { dueMs, emit });
+    // The hot path: a new attempt is usually due after the armed timer, so there is nothing to do.
+    if (this.#timer && dueMs >= this.#timerDueMs) return;
+    this.#armAt(dueMs);
   }
 
   remove(key: string): void {
@@ -47,10 +50,13 @@ export class StillRunningSchedule {
       this.#disarm();
       return;
     }
-    if (this.#timer && earliest >= this.#timerDueMs) return;
+    this.#armAt(earliest);
+  }
+
+  #armAt(dueMs: number): void {
     this.#disarm();
-    this.#timerDueMs = earliest;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, earliest - Date.now()));
+    this.#timerDueMs = dueMs;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, dueMs - Date.now()));
     this.#timer.unref();
   }
 
