@@ -216,6 +216,8 @@ function applyEvent(
     cursor.lastSuccessMs = atMs;
     cursor.consecutiveFailures = 0;
     cursor.down = undefined;
+    // Overdue runs already took the monitor down once; after a success they are history, not work in flight.
+    cursor.openRuns = cursor.openRuns.filter((run) => !run.overdue);
     return;
   }
   cursor.lastFailureMs = atMs;

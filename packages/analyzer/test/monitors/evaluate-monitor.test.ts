@@ -118,6 +118,26 @@ describe('evaluateMonitor signals', () => {
     expect(evaluation.down).toMatchObject({ reason: 'runtime', runId: 'b', sinceMs: at('12:00:40') });
   });
 
+  it('forgets a run that went overdue once a later run succeeds', () => {
+    const runs = makeDefinition({
+      schedule: { kind: 'period', periodSeconds: 60 },
+      graceSeconds: 10,
+      maxRuntimeSeconds: 30,
+    });
+    const events = [
+      { type: 'start', atMs: at('12:00:00'), runId: 'hung' },
+      { type: 'start', atMs: at('12:01:00'), runId: 'next' },
+      { type: 'success', atMs: at('12:01:10'), runId: 'next' },
+    ] as MonitorEvent[];
+    const evaluation = stateAt(events, at('12:01:20'), runs);
+    expect(evaluation.transitions.map((t) => [t.to, t.atMs])).toEqual([
+      ['running', at('12:00:00')],
+      ['down', at('12:00:30')],
+      ['up', at('12:01:10')],
+    ]);
+    expect(evaluation.openRuns).toEqual([]);
+  });
+
   it('ignores a start that arrives after its run already ended', () => {
     const events = [
       { type: 'success', atMs: at('12:00:20'), runId: 'r1' },
