@@ -2,6 +2,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AnalyzerHandle, createAnalyzer, DETECTOR_DEFAULTS, loadConfig } from '@joblens/analyzer';
+import {
+  METRIC_ACTIVE_JOBS,
+  METRIC_CONSUMED_MESSAGES,
+  METRIC_EVENT_LOOP_DELAY_MAX,
+  METRIC_EVENT_LOOP_DELAY_P99,
+  METRIC_EVENT_LOOP_UTILIZATION,
+  METRIC_JOB_OUTCOMES,
+  METRIC_LAST_SUCCESS_TIME,
+  METRIC_MAX_SILENCE,
+  METRIC_OLDEST_ACTIVE_AGE,
+  METRIC_PROCESS_DURATION,
+  METRIC_QUEUE_DEPTH,
+  METRIC_QUEUE_OLDEST_READY_AGE,
+  METRIC_WORKER_HEARTBEATS,
+} from '@joblens/semconv';
 import { ensurePrometheus } from '@joblens/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -183,6 +198,47 @@ describe('the dashboards and recording rules against a live analyzer and live wo
         `count by (${label}) (${substituteVariables(selector, VARIABLES, '15s')})`,
       )) as { metric: Record<string, string> }[];
       expect(result.map((series) => series.metric[label]).filter(Boolean).length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('evaluates every recording and alert rule without an error', async () => {
+    const response = await fetch(`${prometheus!.url}/api/v1/rules`);
+    const body = (await response.json()) as {
+      data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
+    };
+    const rules = body.data.groups.flatMap((group) => group.rules);
+    expect(rules.length).toBeGreaterThan(15);
+    const failing = rules
+      .filter((rule) => rule.health !== 'ok')
+      .map((rule) => `${rule.name}: ${rule.lastError}`);
+    expect(failing).toEqual([]);
+  });
+
+  it('exposes worker metrics under the names the Collector is configured to produce', async () => {
+    // The contract of docs/deployment.md: dots become underscores, `_total` on counters, no unit suffix.
+    const expected: Record<string, string> = {
+      [METRIC_WORKER_HEARTBEATS]: 'counter',
+      [METRIC_JOB_OUTCOMES]: 'counter',
+      [METRIC_CONSUMED_MESSAGES]: 'counter',
+      [METRIC_PROCESS_DURATION]: 'histogram',
+      [METRIC_LAST_SUCCESS_TIME]: 'gauge',
+      [METRIC_ACTIVE_JOBS]: 'gauge',
+      [METRIC_OLDEST_ACTIVE_AGE]: 'gauge',
+      [METRIC_MAX_SILENCE]: 'gauge',
+      [METRIC_QUEUE_DEPTH]: 'gauge',
+      [METRIC_QUEUE_OLDEST_READY_AGE]: 'gauge',
+      [METRIC_EVENT_LOOP_DELAY_P99]: 'gauge',
+      [METRIC_EVENT_LOOP_DELAY_MAX]: 'gauge',
+      [METRIC_EVENT_LOOP_UTILIZATION]: 'gauge',
+    };
+    const exposed = new Map<string, string>();
+    for (const worker of workers) {
+      const text = await (await fetch(`http://127.0.0.1:${worker.prometheusPort}/metrics`)).text();
+      for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) exposed.set(name, type);
+    }
+    for (const [otelName, type] of Object.entries(expected)) {
+      const name = otelName.replace(/[^a-zA-Z0-9_]/g, '_') + (type === 'counter' ? '_total' : '');
+      expect(exposed.get(name), `${otelName} exposed as ${name}`).toBe(type);
     }
   });
 });
