@@ -92,4 +92,26 @@ describe('hung-job log records', () => {
     expect(records.some((r) => Number(r.attributes[ATTR_JOB_SILENCE]) >= 0.1)).toBe(true);
     expect(last.attributes[ATTR_JOB_CURRENT_STEP]).toBeUndefined();
   });
+
+  it('reports each of several running attempts with its own step, from one timer', async () => {
+    sdk = startInMemoryJoblens({ stillRunningIntervalMillis: 50 });
+    const releases: (() => void)[] = [];
+    const hang = () => new Promise<void>((resolve) => releases.push(resolve));
+    const first = sdk.joblens.runAttempt(aJob({ jobId: 'a' }), (job) => job.step('resize', hang));
+    await sleep(20);
+    const second = sdk.joblens.runAttempt(aJob({ jobId: 'b' }), (job) => job.step('upload', hang));
+    await sleep(200);
+    for (const release of releases) release();
+    await Promise.all([first, second]);
+    const records = (await sdk.logs()).filter((l) => l.eventName === LOG_JOB_STILL_RUNNING);
+    const stepsOf = (id: string) =>
+      new Set(
+        records
+          .filter((r) => r.attributes[ATTR_JOB_ID] === id)
+          .map((r) => r.attributes[ATTR_JOB_CURRENT_STEP]),
+      );
+    expect(stepsOf('a')).toEqual(new Set(['resize']));
+    expect(stepsOf('b')).toEqual(new Set(['upload']));
+    expect(records.filter((r) => r.attributes[ATTR_JOB_ID] === 'b').length).toBeGreaterThanOrEqual(2);
+  });
 });
