@@ -47,10 +47,14 @@ describe('the event-loop watchdog, when a job blocks the loop for 2 s', () => {
     rx = await startOtlpJsonReceiver();
     worker = runFixture(rx.url, { FIXTURE_BLOCK_MILLIS: '2000', FIXTURE_THRESHOLD_MILLIS: '600' });
     // Watched from this process, which the child's busy loop does not block.
-    blockedRecordSeenAt = await rx.waitFor(
-      () => rx.logs.some((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED) && Date.now(),
-      30_000,
-    );
+    try {
+      blockedRecordSeenAt = await rx.waitFor(
+        () => rx.logs.some((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED) && Date.now(),
+        30_000,
+      );
+    } catch (cause) {
+      throw new Error(`no blocked record; worker said:\n${worker.stdout()}\n${worker.stderr()}`, { cause });
+    }
     exitCode = await worker.exited;
   });
   afterAll(async () => {

@@ -1,6 +1,8 @@
 // The event-loop watchdog's thread. Plain JavaScript on purpose: worker threads do not reliably
 // inherit the TypeScript loader, and this file must run wherever the SDK runs. Every telemetry
 // name arrives in workerData from @joblens/semconv, so none is spelled here.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { buffer, layout, baseMs, thresholdMillis, checkIntervalMillis, logs, names, resource } = workerData;
@@ -87,25 +89,60 @@ function logRecord(nowMs, blockedMillis, attempt) {
   };
 }
 
+/**
+ * POSTs with node:http rather than fetch: fetch loads undici on first use, which on a busy host can
+ * take longer than the block being reported.
+ */
+function post(url, headers, body, timeoutMillis) {
+  return new Promise((resolve) => {
+    let target;
+    try {
+      target = new URL(url);
+    } catch (cause) {
+      resolve({
+        ok: false,
+        error: `bad logs endpoint ${url}: ${cause instanceof Error ? cause.message : cause}`,
+      });
+      return;
+    }
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(
+      target,
+      {
+        method: 'POST',
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+        timeout: timeoutMillis,
+      },
+      (response) => {
+        // Drained so the socket is released; what the body says does not matter.
+        response.resume();
+        const ok = response.statusCode >= 200 && response.statusCode < 300;
+        resolve(ok ? { ok } : { ok, error: `the logs endpoint answered ${response.statusCode}` });
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMillis} ms`)));
+    request.on('error', (error) => resolve({ ok: false, error: error.message }));
+    request.end(body);
+  });
+}
+
 async function report(beat, nowMs, blockedMillis) {
   const attempt = readAttempt();
   let delivered = false;
   let error;
   if (logs) {
-    try {
-      const response = await fetch(logs.url, {
-        method: 'POST',
-        headers: { ...logs.headers, 'content-type': 'application/json' },
-        body: JSON.stringify(logRecord(nowMs, blockedMillis, attempt)),
-        signal: AbortSignal.timeout(logs.timeoutMillis),
-      });
-      // The body is read so the connection can be reused; what it says does not matter.
-      await response.arrayBuffer().catch(() => {});
-      delivered = response.ok;
-      if (!response.ok) error = `the logs endpoint answered ${response.status}`;
-    } catch (cause) {
-      error = cause instanceof Error ? cause.message : String(cause);
-    }
+    const result = await post(
+      logs.url,
+      logs.headers,
+      JSON.stringify(logRecord(nowMs, blockedMillis, attempt)),
+      logs.timeoutMillis,
+    );
+    delivered = result.ok;
+    error = result.error;
   }
   parentPort.postMessage({ type: 'blocked', beat, blockedMillis, delivered, error, jobId: attempt?.jobId });
 }
