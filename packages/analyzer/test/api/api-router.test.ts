@@ -103,6 +103,18 @@ describe('the JSON API', () => {
     expect((await get('/healthz', null)).status).toBe(200);
   });
 
+  it('lets a browser in by a token in the query once, then by the cookie it set', async () => {
+    const first = await fetch(`${base}/api/workers?token=s3cret`);
+    expect(first.status).toBe(200);
+    const cookie = first.headers.get('set-cookie')?.split(';')[0];
+    expect(cookie).toBe('joblens_token=s3cret');
+    expect((await fetch(`${base}/api/workers`, { headers: { cookie: cookie! } })).status).toBe(200);
+    expect((await fetch(`${base}/api/workers`, { headers: { cookie: 'joblens_token=nope' } })).status).toBe(
+      401,
+    );
+    expect((await fetch(`${base}/api/workers?token=nope`)).status).toBe(401);
+  });
+
   it('answers unknown routes with JSON rather than an HTML page', async () => {
     const response = await get('/api/nothing-here');
     expect(response.status).toBe(404);
