@@ -296,6 +296,11 @@ describe('the analyzer, end to end', () => {
     expect(text).toContain(
       'joblens_job_attempts_total{service="billing",queue="invoices",job_name="render",outcome="completed"} 1',
     );
+    // The attempt's 3 s silence between fetch and upload lands between the 2 s and 5 s bounds.
+    const job = 'service="billing",queue="invoices",job_name="render"';
+    expect(text).toContain(`joblens_job_gap_seconds_bucket{le="2",${job}} 0`);
+    expect(text).toContain(`joblens_job_gap_seconds_bucket{le="5",${job}} 1`);
+    expect(text).toContain(`joblens_job_duration_seconds_count{${job}} 1`);
     expect(text).toMatch(/joblens_analyzer_received_items_total\{signal="traces"\} 3/);
     expect(text).toMatch(/joblens_analyzer_received_items_total\{signal="logs"\} 1/);
   });

@@ -27,8 +27,18 @@ export class AttemptCounter {
         outcome: facts.outcome,
         attempt: facts.attempt,
         durationSeconds: (facts.endMs - facts.startMs) / 1000,
-        longestGapSeconds: this.view.attemptGaps(attempt)[0]?.seconds ?? 0,
+        longestGapSeconds: isInstrumented(attempt)
+          ? (this.view.attemptGaps(attempt)[0]?.seconds ?? 0)
+          : undefined,
       });
     }
   }
+}
+
+/**
+ * An attempt with no step and no checkpoint says nothing about its inside; its whole duration would read
+ * as one long gap. Like the mystery_gap detector, the gap histogram leaves such attempts out.
+ */
+function isInstrumented(attempt: AttemptView): boolean {
+  return attempt.steps.length > 0 || attempt.marks.some((mark) => mark.kind === 'checkpoint');
 }
