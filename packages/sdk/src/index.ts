@@ -2,6 +2,7 @@ export type { ActiveAttempt, ActiveAttemptsView, CheckpointRecord } from './acti
 export type { HandlerBase, ScheduledJob } from './adapters/generic/index.js';
 export { injectJobContext, instrumentHandler, runScheduledJob } from './adapters/generic/index.js';
 export { checkpoint, currentAttempt, step } from './attempt/attempt-storage.js';
+export { defaultDumpDirectory, dumpFilePrefix } from './dump/write-dump.js';
 export type {
   AttemptDescriptor,
   JobContext,

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultDumpDirectory, dumpFilePrefix } from '@joblens/sdk';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 
@@ -45,7 +45,7 @@ export const dumpCommand: Command = {
     const signal = values.signal as NodeJS.Signals;
     if (signal === 'SIGUSR1')
       throw new CliError("SIGUSR1 starts Node's inspector in the worker; joblens dumps use SIGUSR2", 2);
-    const dir = values.dir ?? join(tmpdir(), 'joblens-dumps');
+    const dir = values.dir ?? defaultDumpDirectory();
 
     const before = new Set(await dumpsOf(dir, pid));
     try {
@@ -78,7 +78,7 @@ export const dumpCommand: Command = {
 async function dumpsOf(dir: string, pid: number): Promise<string[]> {
   try {
     return (await readdir(dir)).filter(
-      (name) => name.startsWith(`joblens-dump-${pid}-`) && name.endsWith('.json'),
+      (name) => name.startsWith(dumpFilePrefix(pid)) && name.endsWith('.json'),
     );
   } catch {
     return [];
