@@ -248,6 +248,48 @@ function pluggable<T>(name: string, value: unknown, methods: string[]): T | unde
   return value as T;
 }
 
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  '': [
+    'serviceName',
+    'serviceInstanceId',
+    'resourceAttributes',
+    'endpoint',
+    'protocol',
+    'headers',
+    'exportTimeoutMillis',
+    'stillRunningIntervalMillis',
+    'metricExportIntervalMillis',
+    'flushOnSignals',
+    'dumpSignal',
+    'dumpDirectory',
+    'watchdog',
+    'diagnostic',
+    'sampling',
+    'maxQueueSize',
+    'onError',
+    'prometheusPort',
+    'spanExporter',
+    'logRecordExporter',
+    'metricReader',
+  ],
+  watchdog: ['enabled', 'blockedThresholdMillis'],
+  diagnostic: ['enabled', 'toggleSignal', 'adminPort', 'adminToken'],
+  sampling: ['keepOneInHealthy', 'slowThresholdMillis', 'gapThresholdMillis', 'maxSpansPerAttempt'],
+};
+
+/** Option names the SDK does not know (typos such as `stillRunningIntervalMs`), dotted for nested ones. */
+export function unknownOptionKeys(input: JoblensOptions | undefined): string[] {
+  const unknown: string[] = [];
+  if (!input || typeof input !== 'object') return unknown;
+  for (const [section, known] of Object.entries(KNOWN_KEYS)) {
+    const value = section === '' ? input : (input as Record<string, unknown>)[section];
+    if (!value || typeof value !== 'object') continue;
+    for (const key of Object.keys(value))
+      if (!known.includes(key)) unknown.push(section === '' ? key : `${section}.${key}`);
+  }
+  return unknown;
+}
+
 /**
  * Applies defaults and validates; throws one clear error naming the first bad option (or
  * environment variable), what it expects and what it got.

@@ -11,7 +11,7 @@ import type { Joblens, JoblensOptions } from './interfaces.js';
 import { EventLoopSampler } from './metrics/event-loop-sampler.js';
 import { QueueWatch } from './metrics/queue-watch.js';
 import { createWorkerMetrics } from './metrics/worker-metrics.js';
-import { resolveOptions } from './options.js';
+import { resolveOptions, unknownOptionKeys } from './options.js';
 import { createPipeline } from './otel/create-pipeline.js';
 import { routeOtelErrors } from './otel/route-otel-errors.js';
 import type { FeatureContext, FeatureHandle } from './sdk-feature.js';
@@ -41,6 +41,8 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
     }
   };
   const options = { ...resolved, onError };
+  // Unknown options are reported, not fatal: a typo should be seen, but must not stop a worker.
+  for (const key of unknownOptionKeys(input)) onError(new Error(`joblens: unknown option ${key} is ignored`));
 
   let diagnostic: DiagnosticMode | undefined;
   const isDiagnostic = () => diagnostic?.on ?? options.diagnostic.enabled;

@@ -185,4 +185,21 @@ describe('options', () => {
       'joblens: environment variable OTEL_EXPORTER_OTLP_PROTOCOL must be "http/protobuf" or "http/json", got "grpc"',
     );
   });
+
+  it('reports unknown options, nested ones included, without refusing to start', async () => {
+    const errors: Error[] = [];
+    const joblens = startJoblens({
+      flushOnSignals: false,
+      dumpSignal: false,
+      endpoint: 'http://127.0.0.1:9',
+      exportTimeoutMillis: 200,
+      watchdog: { enabled: false },
+      onError: (error) => errors.push(error),
+      ...({ stillRunningIntervalMs: 5, sampling: { keepOneIn: 3 } } as object),
+    });
+    await joblens.shutdown();
+    const messages = errors.map((e) => e.message);
+    expect(messages).toContain('joblens: unknown option stillRunningIntervalMs is ignored');
+    expect(messages).toContain('joblens: unknown option sampling.keepOneIn is ignored');
+  });
 });
