@@ -31,7 +31,11 @@ export interface JoblensOptions {
   stillRunningIntervalMillis?: number;
   /** Metric export (and heartbeat) interval. Default: OTEL_METRIC_EXPORT_INTERVAL, else 10000. */
   metricExportIntervalMillis?: number;
-  /** Flush and shut down on SIGTERM and SIGINT, then let the process exit as it would have. Default true. */
+  /**
+   * On SIGTERM and SIGINT: when nothing else listens for the signal, flush, shut down and exit with
+   * 128 + the signal number, as Node would have; when the worker has its own handler, only flush (the
+   * handler decides when to exit and should call `shutdown()`). Default true.
+   */
   flushOnSignals?: boolean;
   /** Signal that writes a dump; `false` turns dumps by signal off. Default `SIGUSR2` (SIGUSR1 is Node's inspector). */
   dumpSignal?: NodeJS.Signals | false;
