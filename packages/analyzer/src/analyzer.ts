@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 import express, { type Express, type Router } from 'express';
 import type { Registry } from 'prom-client';
 import { type AlertMessage, alertForTransition } from './alerts/alert-message.js';
@@ -90,6 +91,12 @@ const ALERT_FLUSH_MILLIS = 2000;
  * inherited from the store are not resolved during this first minute, while telemetry refills the model.
  */
 const RESTART_WARMUP_MILLIS = 60_000;
+/**
+ * The model bounds its windows by count, but a flood of large records can still fill the heap before
+ * pruning catches up. Past this share of the heap limit the receiver asks senders to come back later
+ * rather than letting the process die of out-of-memory and lose everything.
+ */
+const HEAP_PRESSURE_LIMIT = 0.9;
 
 /**
  * Builds the analyzer: an OTLP app feeding the job model, an evaluation loop running the detectors and
@@ -164,9 +171,12 @@ export function createAnalyzer(
   const inherited = new Set(openFindings.keys());
   const attemptCounter = new AttemptCounter(model, metrics);
   let storeError: Error | undefined;
+  let heapPressure = 0;
 
   function evaluateNow(): void {
     const now = clock();
+    const heap = getHeapStatistics();
+    heapPressure = heap.used_heap_size / heap.heap_size_limit;
     try {
       const run = runner.run(model, [...openFindings.values()], now);
       const failed = new Set<string>(run.failedTypes);
@@ -248,14 +258,14 @@ export function createAnalyzer(
       fanOut((extra) => extra.acceptMetrics(points));
     },
     overloadedRetryAfterSeconds() {
-      return storeError ? OVERLOAD_RETRY_AFTER_SECONDS : undefined;
+      return storeError || heapPressure > HEAP_PRESSURE_LIMIT ? OVERLOAD_RETRY_AFTER_SECONDS : undefined;
     },
   };
 
   const health = (): Health => ({
     ok: !storeError,
     uptimeSeconds: (clock() - startedAt) / 1000,
-    counts: { openFindings: openFindings.size, ...model.windowSizes() },
+    counts: { openFindings: openFindings.size, heapUsedShare: heapPressure, ...model.windowSizes() },
     store: storeError ? { ok: false, error: storeError.message } : { ok: true },
   });
 
