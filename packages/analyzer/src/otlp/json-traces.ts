@@ -12,7 +12,7 @@ import {
   stringField,
 } from './json-values.js';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from './otlp-enums.js';
-import { normalizeParentId, spanRejectReason } from './span-validity.js';
+import { spanRejectReason } from './span-validity.js';
 
 /** Stands in for an id that is neither hex nor base64, so the validity check rejects the span. */
 const INVALID_ID = 'invalid';
@@ -31,7 +31,7 @@ export function decodeTracesJson(body: Uint8Array): DecodeResult<SpanRecord> {
           scopeName,
           traceId: jsonId(json, 'traceId', 'trace_id', 16),
           spanId: jsonId(json, 'spanId', 'span_id', 8),
-          parentSpanId: normalizeParentId(jsonId(json, 'parentSpanId', 'parent_span_id', 8)),
+          parentSpanId: jsonId(json, 'parentSpanId', 'parent_span_id', 8),
           name: stringField(json, 'name', 'name'),
           kind: enumField(json, 'kind', 'kind', SPAN_KIND_NAMES),
           startMs: nanosField(json, 'startTimeUnixNano', 'start_time_unix_nano'),

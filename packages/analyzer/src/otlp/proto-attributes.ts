@@ -1,4 +1,5 @@
 import type { Attributes, AttrValue } from '../telemetry/records.js';
+import { BytesCache } from './bytes-cache.js';
 import { locate } from './decode-error.js';
 import {
   expectWire,
@@ -115,8 +116,98 @@ function readKeyValueList(r: ProtoReader, end: number): Attributes {
   return values;
 }
 
+interface KeyValuePair {
+  key: string;
+  value: AttrValue;
+}
+
+const MAX_CACHED_PAIR_BYTES = 64;
+/** Whole KeyValue messages with a scalar value, by their bytes: most attributes repeat span after span. */
+const pairCache = new BytesCache<KeyValuePair>(11, MAX_CACHED_PAIR_BYTES, { key: '', value: null });
+
 /** A KeyValue message in [pos, end), stored into `target` (a later duplicate key wins). */
 export function readKeyValue(r: ProtoReader, end: number, target: Attributes): void {
+  const start = r.pos;
+  if (end - start > MAX_CACHED_PAIR_BYTES || start === end) {
+    if (!readSimpleKeyValue(r, end, target)) readKeyValueInGeneral(r, end, target);
+    return;
+  }
+  const slot = pairCache.slotOf(r.buf, start, end);
+  const pair = pairCache.get(slot, r.buf, r.view, start, end);
+  if (pair !== undefined) {
+    // Pairs with the key __proto__ are never cached, so a plain store is safe here.
+    target[pair.key] = pair.value;
+    r.pos = end;
+    return;
+  }
+  if (!readSimpleKeyValue(r, end, target)) {
+    readKeyValueInGeneral(r, end, target);
+    return;
+  }
+  // The simple form holds a key and a scalar value: safe to share between records.
+  const key = lastSimpleKey;
+  if (key !== '__proto__') pairCache.set(slot, r.buf, start, end, { key, value: target[key] });
+}
+
+/** The key readSimpleKeyValue stored last (saves returning a pair object from it). */
+let lastSimpleKey = '';
+
+/**
+ * The shape nearly every attribute has: `key` (field 1) then `value` (field 2) holding one string,
+ * bool, int or double, with lengths under 128. Reads it without the general loops and returns true,
+ * or returns false having read nothing.
+ */
+function readSimpleKeyValue(r: ProtoReader, end: number, target: Attributes): boolean {
+  const buf = r.buf;
+  const start = r.pos;
+  if (buf[start] !== 0x0a) return false;
+  const keyLength = buf[start + 1];
+  const keyEnd = start + 2 + keyLength;
+  if (keyLength >= 0x80 || buf[keyEnd] !== 0x12 || buf[keyEnd + 1] !== end - keyEnd - 2) return false;
+  const valueStart = keyEnd + 2;
+  let value: AttrValue;
+  switch (buf[valueStart]) {
+    case 0x0a: {
+      // string_value
+      const length = buf[valueStart + 1];
+      if (valueStart + 2 + length !== end || length >= 0x80) return false;
+      r.pos = valueStart + 2;
+      value = r.string(end);
+      break;
+    }
+    case 0x10: {
+      // bool_value
+      const flag = buf[valueStart + 1];
+      if (valueStart + 2 !== end || flag > 1) return false;
+      value = flag === 1;
+      break;
+    }
+    case 0x18:
+      // int_value
+      r.pos = valueStart + 1;
+      value = r.int64();
+      if (r.pos !== end) {
+        r.pos = start;
+        return false;
+      }
+      break;
+    case 0x21:
+      // double_value
+      if (valueStart + 9 !== end) return false;
+      value = r.view.getFloat64(valueStart + 1, true);
+      break;
+    default:
+      return false;
+  }
+  r.pos = start + 2;
+  const key = r.string(keyEnd);
+  r.pos = end;
+  setAttribute(target, key, value);
+  lastSimpleKey = key;
+  return true;
+}
+
+function readKeyValueInGeneral(r: ProtoReader, end: number, target: Attributes): void {
   let key = '';
   let value: AttrValue = null;
   while (r.pos < end) {

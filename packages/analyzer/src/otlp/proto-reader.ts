@@ -1,5 +1,6 @@
 import { DecodeError } from './decode-error.js';
 import { hexOf } from './hex-id.js';
+import { internedText } from './string-interner.js';
 
 /** Protobuf wire types this reader understands; groups (3, 4) never occur in OTLP and are rejected. */
 export const WIRE_VARINT = 0;
@@ -8,8 +9,8 @@ export const WIRE_LENGTH_DELIMITED = 2;
 export const WIRE_FIXED32 = 5;
 
 const TWO_POW_32 = 4294967296;
-/** Below this length a JS loop beats a native call for ASCII text (attribute keys, names, enums). */
-const SHORT_STRING_BYTES = 24;
+/** How many recently decoded ids `hex()` remembers. */
+const RECENT_IDS = 4;
 
 type NodeSlices = Buffer & {
   utf8Slice(start: number, end: number): string;
@@ -185,37 +186,53 @@ export class ProtoReader {
 
   /** Reads a length prefix and returns where the delimited bytes end, checked against `end`. */
   delimited(end: number): number {
-    const length = this.uint32();
+    // One-byte lengths (under 128) are most of them: skip the general varint read.
+    let length = this.buf[this.pos];
+    if (length < 0x80) this.pos++;
+    else length = this.uint32();
     const stop = this.pos + length;
     if (stop > end || stop > this.buf.length) throw new DecodeError('truncated');
     return stop;
   }
 
-  /** UTF-8 text in [pos, stop); invalid sequences become U+FFFD. */
+  /** UTF-8 text in [pos, stop); invalid sequences become U+FFFD. Short text comes from a cache. */
   string(stop: number): string {
     const start = this.pos;
     this.pos = stop;
-    const length = stop - start;
-    if (length === 0) return '';
-    const buf = this.buf;
-    if (length < SHORT_STRING_BYTES) {
-      let text = '';
-      for (let i = start; i < stop; i++) {
-        const c = buf[i];
-        if (c >= 0x80) return buf.utf8Slice(start, stop);
-        text += String.fromCharCode(c);
-      }
-      return text;
-    }
-    return buf.utf8Slice(start, stop);
+    return start === stop ? '' : internedText(this.buf, this.view, start, stop);
   }
 
-  /** Bytes in [pos, stop) as lowercase hex (trace and span ids). */
+  /**
+   * Bytes in [pos, stop) as lowercase hex (trace and span ids). Spans of one trace sit together and
+   * a step's parent id is its attempt's span id, so an id often equals one read moments ago: the
+   * last few are remembered by position and reused when the bytes match.
+   */
   hex(stop: number): string {
     const start = this.pos;
     this.pos = stop;
-    return hexOf(this.buf, start, stop);
+    const buf = this.buf;
+    const length = stop - start;
+    for (let k = 0; k < RECENT_IDS; k++) {
+      const at = this.recentIdStarts[k];
+      if (at < 0 || this.recentIdLengths[k] !== length) continue;
+      // From the end: ids that share a prefix (counters, generators seeded per process) differ there.
+      let i = length - 1;
+      while (i >= 0 && buf[at + i] === buf[start + i]) i--;
+      if (i < 0) return this.recentIds[k];
+    }
+    const hex = hexOf(buf, start, stop);
+    const slot = this.nextRecentId;
+    this.nextRecentId = (slot + 1) % RECENT_IDS;
+    this.recentIdStarts[slot] = start;
+    this.recentIdLengths[slot] = length;
+    this.recentIds[slot] = hex;
+    return hex;
   }
+
+  private readonly recentIdStarts = [-1, -1, -1, -1];
+  private readonly recentIdLengths = [0, 0, 0, 0];
+  private readonly recentIds = ['', '', '', ''];
+  private nextRecentId = 0;
 
   base64(stop: number): string {
     const start = this.pos;

@@ -10,7 +10,7 @@ import { type DecodeResult, emptyResult, reject } from './decode-result.js';
 import { readAttribute, readResourceAttributes, readScopeName } from './proto-attributes.js';
 import { expectWire, ProtoReader, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './proto-reader.js';
 import { completeResource, emptyResource } from './resource-record.js';
-import { normalizeParentId, spanRejectReason } from './span-validity.js';
+import { spanRejectReason } from './span-validity.js';
 
 // Field names by number (opentelemetry-proto v1), for error paths; `[]` marks repeated fields.
 const RESOURCE_SPANS_FIELDS = { 1: 'resource', 2: 'scope_spans[]', 3: 'schema_url' };
@@ -152,7 +152,7 @@ function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeNa
           break;
         case 4:
           expectWire(wire, WIRE_LENGTH_DELIMITED);
-          parentSpanId = normalizeParentId(r.hex(r.delimited(end)));
+          parentSpanId = r.hex(r.delimited(end));
           break;
         case 5:
           expectWire(wire, WIRE_LENGTH_DELIMITED);

@@ -5,8 +5,8 @@ import { isValidSpanId, isValidTraceId } from './hex-id.js';
  * Why a decoded span is rejected (counted in partial_success.rejected_spans), or undefined to keep it.
  * Rejected: a trace id or span id that is missing, all zeros or of the wrong length (the job model
  * keys everything by them); a parent span id of the wrong length; a missing start time; an end before
- * the start (durations and gaps would be negative). An all-zero parent id is read as "no parent",
- * which some exporters write for root spans.
+ * the start (durations and gaps would be negative). An all-zero parent id, which some exporters write
+ * for root spans, has become '' (no parent) in the decoders.
  */
 export function spanRejectReason(span: SpanRecord): string | undefined {
   if (!isValidTraceId(span.traceId)) return `span "${span.name}": invalid trace_id`;
@@ -18,11 +18,4 @@ export function spanRejectReason(span: SpanRecord): string | undefined {
   if (!(span.endMs >= span.startMs))
     return `span "${span.name}": end_time_unix_nano before start_time_unix_nano`;
   return undefined;
-}
-
-const ZERO_SPAN_ID = '0000000000000000';
-
-/** '' for an all-zero parent id, the id otherwise. */
-export function normalizeParentId(id: string): string {
-  return id === ZERO_SPAN_ID ? '' : id;
 }

@@ -1,0 +1,76 @@
+/**
+ * A direct-mapped cache from short byte sequences to values decoded from them. Attribute keys, names
+ * and most attribute key/value pairs repeat in every span of a batch; finding the decoded value by
+ * comparing bytes (four at a time) is cheaper than decoding again, and it hands out the same string
+ * objects each time, which V8 has internalized after their first use as property keys, so that
+ * `attributes[key] = value` takes its fast path. A slot holds one entry; a collision replaces it.
+ */
+/** Int32Array reads in platform order; DataView reads of the input must use the same order. */
+const PLATFORM_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+export class BytesCache<T> {
+  private readonly slotShift: number;
+  private readonly values: T[];
+  /** Byte length of each slot's entry; -1 when empty. */
+  private readonly lengths: Int32Array;
+  private readonly bytes: Uint8Array;
+  /** The same memory as `bytes`, for comparing four bytes at a time (slots start 4-aligned). */
+  private readonly words: Int32Array;
+
+  /** `slotBits`: log2 of the number of slots; `maxLength`: longer sequences are never cached. */
+  constructor(
+    slotBits: number,
+    readonly maxLength: number,
+    empty: T,
+  ) {
+    const slots = 1 << slotBits;
+    this.slotShift = 32 - slotBits;
+    this.values = new Array<T>(slots).fill(empty);
+    this.lengths = new Int32Array(slots).fill(-1);
+    if (maxLength % 4 !== 0)
+      throw new RangeError(`BytesCache maxLength: expected a multiple of 4, got ${maxLength}`);
+    this.bytes = new Uint8Array(slots * maxLength);
+    this.words = new Int32Array(this.bytes.buffer);
+  }
+
+  /** The slot for bytes [start, end) (at most maxLength long, at least one). */
+  slotOf(buf: Uint8Array, start: number, end: number): number {
+    // A few sampled bytes make the slot: cheap, and `get` compares every byte anyway.
+    const length = end - start;
+    const last = end - 1;
+    let hash = Math.imul(length ^ buf[start], 0x01000193);
+    hash = Math.imul(hash ^ buf[last], 0x01000193);
+    hash = Math.imul(hash ^ buf[start + (length >> 1)], 0x01000193);
+    hash = Math.imul(hash ^ buf[last - (length >> 2)], 0x01000193);
+    hash = Math.imul(hash ^ buf[start + (length >> 2)], 0x01000193);
+    hash = Math.imul(hash ^ buf[last - (length >> 3)], 0x01000193);
+    return hash >>> this.slotShift;
+  }
+
+  /** The value cached in `slot` for exactly bytes [start, end), or undefined. */
+  get(slot: number, buf: Uint8Array, view: DataView, start: number, end: number): T | undefined {
+    const length = end - start;
+    if (this.lengths[slot] !== length) return undefined;
+    const base = slot * this.maxLength;
+    const words = this.words;
+    let word = base >> 2;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+      if (view.getInt32(start + i, PLATFORM_LITTLE_ENDIAN) !== words[word++]) return undefined;
+    }
+    const bytes = this.bytes;
+    for (; i < length; i++) {
+      if (bytes[base + i] !== buf[start + i]) return undefined;
+    }
+    return this.values[slot];
+  }
+
+  set(slot: number, buf: Uint8Array, start: number, end: number, value: T): void {
+    const length = end - start;
+    const base = slot * this.maxLength;
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) bytes[base + i] = buf[start + i];
+    this.lengths[slot] = length;
+    this.values[slot] = value;
+  }
+}
