@@ -247,9 +247,12 @@ export class MonitorService {
   private wake(): void {
     this.timer = undefined;
     if (this.stopped) return;
-    for (const slug of [...this.monitors.keys()]) {
+    const now = this.now();
+    for (const [slug, record] of [...this.monitors]) {
       try {
-        this.apply(slug, [], false);
+        // Only monitors with a deadline due are written: a wake-up costs one transaction per change, not per monitor.
+        const due = nextChangeOf(record);
+        if (due !== undefined && due <= now) this.apply(slug, [], false);
       } catch (error) {
         process.emitWarning(new Error(`evaluating monitor ${slug}`, { cause: error }));
       }
@@ -261,11 +264,7 @@ export class MonitorService {
     if (this.stopped) return;
     let next: number | undefined;
     for (const record of this.monitors.values()) {
-      const change = evaluateMonitor(
-        record.definition,
-        { cursor: record.cursor, events: [] },
-        record.cursor.atMs,
-      ).nextChangeMs;
+      const change = nextChangeOf(record);
       if (change !== undefined && (next === undefined || change < next)) next = change;
     }
     clearTimeout(this.timer);
@@ -276,4 +275,10 @@ export class MonitorService {
     this.timer = setTimeout(() => this.wake(), delay + 2);
     this.timer.unref();
   }
+}
+
+/** When time alone next changes this monitor's state, as of its last evaluation. */
+function nextChangeOf(record: MonitorRecord): number | undefined {
+  return evaluateMonitor(record.definition, { cursor: record.cursor, events: [] }, record.cursor.atMs)
+    .nextChangeMs;
 }
