@@ -54,7 +54,7 @@ describe('under export pressure', () => {
 });
 
 describe('the optional Prometheus endpoint', () => {
-  it('serves the worker metrics for scraping', async () => {
+  it('serves the worker metrics for scraping, each series labelled with the worker it came from', async () => {
     const port = await freePort();
     const joblens = startJoblens({
       endpoint: 'http://127.0.0.1:9', // nothing listens: OTLP export fails quietly
@@ -79,6 +79,10 @@ describe('the optional Prometheus endpoint', () => {
       })();
       expect(text).toContain(`${METRIC_WORKER_HEARTBEATS.replaceAll('.', '_')}_total`);
       expect(text).toContain('joblens_job_outcomes_total');
+      const outcomes = text.split('\n').find((line) => line.startsWith('joblens_job_outcomes_total{'));
+      expect(outcomes).toContain(`service_instance_id="${joblens.serviceInstanceId}"`);
+      expect(outcomes).toMatch(/host_name="[^"]+"/);
+      expect(outcomes).toMatch(/service_name="[^"]+"/);
     } finally {
       await joblens.shutdown();
     }

@@ -10,6 +10,9 @@ import { AttemptSamplingProcessor } from '../sampling/attempt-sampling-processor
 import { SDK_VERSION } from '../version.js';
 import { settleWithin } from './bounded.js';
 import { createLogExporter, createMetricExporter, createSpanExporter } from './create-exporters.js';
+
+const WORKER_IDENTITY_LABELS = /^(service\.name|service\.instance\.id|host\.name)$/;
+
 import { createResource } from './create-resource.js';
 
 export type Pipeline = {
@@ -71,12 +74,19 @@ export function createPipeline(options: ResolvedOptions, isDiagnostic: () => boo
   ];
   if (options.prometheusPort !== undefined) {
     readers.push(
-      new PrometheusExporter({ port: options.prometheusPort }, (error) => {
-        if (error)
-          options.onError(
-            new Error(`starting the Prometheus endpoint on port ${options.prometheusPort}`, { cause: error }),
-          );
-      }),
+      // The worker's identity goes on every series, not only on target_info, so a scrape without a
+      // Collector gives the same service_name/service_instance_id/host_name labels the Collector adds.
+      new PrometheusExporter(
+        { port: options.prometheusPort, withResourceConstantLabels: WORKER_IDENTITY_LABELS },
+        (error) => {
+          if (error)
+            options.onError(
+              new Error(`starting the Prometheus endpoint on port ${options.prometheusPort}`, {
+                cause: error,
+              }),
+            );
+        },
+      ),
     );
   }
   const meterProvider = new MeterProvider({ resource, readers });
