@@ -147,11 +147,30 @@ async function report(beat, nowMs, blockedMillis) {
   parentPort.postMessage({ type: 'blocked', beat, blockedMillis, delivered, error, jobId: attempt?.jobId });
 }
 
+/**
+ * A check this much later than its interval means this thread did not run either: the whole process
+ * was starved of CPU (a loaded host, a throttled container), which no code of the worker caused.
+ */
+const STARVED_SLACK_MILLIS = Math.max(250, thresholdMillis / 2);
+let lastCheckMs = Date.now();
+let watchedBeat = -1;
+/** Since when this thread, running on time, has seen the current heartbeat unchanged. */
+let watchedSinceMs = 0;
+
 function check() {
   const beat = Atomics.load(cells, layout.heartbeat);
   const nowMs = Date.now();
+  const starved = nowMs - lastCheckMs > checkIntervalMillis + STARVED_SLACK_MILLIS;
+  lastCheckMs = nowMs;
+  if (beat !== watchedBeat) {
+    watchedBeat = beat;
+    watchedSinceMs = baseMs + beat;
+  }
+  // Staleness counts only while this thread could watch it: a block is the main thread busy (or
+  // waiting in a synchronous call) while its neighbour runs, not both frozen by the scheduler.
+  if (starved) watchedSinceMs = nowMs;
   const blockedMillis = nowMs - (baseMs + beat);
-  if (blockedMillis >= thresholdMillis && beat !== reportedBeat) {
+  if (nowMs - watchedSinceMs >= thresholdMillis && beat !== reportedBeat) {
     reportedBeat = beat;
     void report(beat, nowMs, blockedMillis);
   }
