@@ -8,7 +8,7 @@ import {
   EVENT_JOB_RETRY_SCHEDULED,
   EVENT_JOB_STARTED,
 } from '@joblens/semconv';
-import type { SpanEventRecord } from '../telemetry/records.js';
+import type { Attributes, SpanEventRecord } from '../telemetry/records.js';
 import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.js';
 import { readString } from './attribute-readers.js';
 import { computeGaps } from './compute-gaps.js';
@@ -27,6 +27,22 @@ const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set([
   'job failed',
 ]);
 
+/**
+ * Events that only restate the attempt's start and end: not kept as marks, since at 100k attempts their
+ * objects cost more than everything else an attempt holds.
+ */
+const UNREMARKABLE_EVENTS: ReadonlySet<string> = new Set([
+  EVENT_JOB_FETCHED,
+  EVENT_JOB_STARTED,
+  EVENT_JOB_COMPLETED,
+  'job completed',
+]);
+
+// Shared while empty (most attempts): never mutated, replaced by an own array on the first insert.
+const NO_MARKS: MarkView[] = [];
+const NO_STEPS: StepView[] = [];
+const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
+
 export interface AttemptRecord extends AttemptView {
   steps: StepView[];
   marks: MarkView[];
@@ -40,9 +56,11 @@ interface PendingChildren {
 }
 
 export function toMarks(events: readonly SpanEventRecord[], limit: number): MarkView[] {
-  const marks: MarkView[] = [];
+  let marks = NO_MARKS;
   for (const event of events) {
     if (marks.length >= limit) break;
+    if (UNREMARKABLE_EVENTS.has(event.name)) continue;
+    if (marks === NO_MARKS) marks = [];
     const checkpoint = event.name === EVENT_CHECKPOINT;
     marks.push({
       kind: checkpoint ? 'checkpoint' : 'event',
@@ -72,11 +90,14 @@ export class AttemptStore {
   readonly byKey = new Map<string, AttemptRecord>();
   private readonly pending = new Map<string, PendingChildren>();
   private pendingCount = 0;
+  /** Completed attempts that still hold their span attributes, oldest first. */
+  private readonly withAttributes = new Set<string>();
 
   constructor(
     private readonly maxAttempts: number,
     private readonly maxPendingChildren: number,
     private readonly maxStepsPerAttempt: number,
+    private readonly maxCompletedWithAttributes: number,
   ) {}
 
   has(key: string): boolean {
@@ -90,15 +111,24 @@ export class AttemptStore {
   /** Returns false for a duplicate (OTLP retries deliver twice). */
   addAttempt(key: string, facts: AttemptFacts, events: readonly SpanEventRecord[]): boolean {
     if (this.byKey.has(key)) return false;
-    const record: AttemptRecord = { facts, steps: [], marks: toMarks(events, this.maxStepsPerAttempt) };
+    const record: AttemptRecord = { facts, steps: NO_STEPS, marks: toMarks(events, this.maxStepsPerAttempt) };
     const waiting = this.pending.get(key);
     if (waiting !== undefined) {
+      // Already sorted, deduplicated and capped by addChild: the attempt takes the array over.
       this.pending.delete(key);
       this.pendingCount -= waiting.steps.length;
-      for (const step of waiting.steps) addStep(record.steps, step, this.maxStepsPerAttempt);
+      record.steps = waiting.steps;
     }
     this.byKey.set(key, record);
     evictOldest(this.byKey, this.maxAttempts);
+    if (facts.outcome === 'completed') {
+      // Failed attempts keep their attributes for explain; completed ones only while among the newest.
+      this.withAttributes.add(key);
+      evictOldest(this.withAttributes, this.maxCompletedWithAttributes, (old) => {
+        const evicted = this.byKey.get(old);
+        if (evicted !== undefined) evicted.facts.attributes = NO_ATTRIBUTES;
+      });
+    }
     return true;
   }
 
@@ -106,6 +136,7 @@ export class AttemptStore {
   addChild(parentKey: string, step: StepView, receivedMs: number): void {
     const attempt = this.byKey.get(parentKey);
     if (attempt !== undefined) {
+      if (attempt.steps === NO_STEPS) attempt.steps = [];
       if (addStep(attempt.steps, step, this.maxStepsPerAttempt)) attempt.gaps = undefined;
       return;
     }

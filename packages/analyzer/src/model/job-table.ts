@@ -29,6 +29,8 @@ export interface JobSighting {
   /** Set when the sighting is an attempt's end. */
   outcome?: JobOutcome;
   errorType?: string;
+  /** traceId + spanId, shared with the model's other maps rather than built again. */
+  attemptKey: string;
   /** False for a second sighting of an attempt already counted (its log, then its span). */
   newAttempt: boolean;
 }
@@ -64,7 +66,7 @@ export class JobTable {
     }
     if (sighting.newAttempt) {
       entry.attemptsSeen += 1;
-      entry.attemptKeys.push(sighting.traceId + sighting.spanId);
+      entry.attemptKeys.push(sighting.attemptKey);
       if (entry.attemptKeys.length > MAX_ATTEMPT_KEYS_PER_JOB) entry.attemptKeys.shift();
     }
     if (sighting.attempt >= entry.maxAttempt) {

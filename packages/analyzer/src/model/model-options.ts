@@ -5,8 +5,16 @@
 export interface TelemetryModelOptions {
   /** Finished attempts are kept this long after they end. Default 900. */
   finishedAttemptRetentionSeconds?: number;
-  /** At most this many finished attempts (with their steps and marks). Default 100000. */
+  /**
+   * At most this many finished attempts (with their steps and marks; about 1.7 KB each). At high rates the
+   * count, not the time, bounds the window: detectors then see the newest attempts. Default 50000.
+   */
   maxFinishedAttempts?: number;
+  /**
+   * Completed attempts keep their span attributes (for explain) only while among the newest this many;
+   * failed ones always keep theirs. Default 10000.
+   */
+  maxCompletedAttemptsWithAttributes?: number;
   /** At most this many live jobs; the one seen first is evicted first. Default 200000. */
   maxLiveJobs?: number;
   /** A live job with no record for this long is dropped (its worker is long gone). Default 3600. */
@@ -45,7 +53,8 @@ export type ResolvedModelOptions = Required<TelemetryModelOptions>;
 
 export const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = {
   finishedAttemptRetentionSeconds: 900,
-  maxFinishedAttempts: 100_000,
+  maxFinishedAttempts: 50_000,
+  maxCompletedAttemptsWithAttributes: 10_000,
   maxLiveJobs: 200_000,
   liveJobRetentionSeconds: 3600,
   jobRetentionSeconds: 3600,

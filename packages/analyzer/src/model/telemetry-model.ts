@@ -45,6 +45,7 @@ import {
 import { readAttempt, readJobLog } from './normalize.js';
 import { queueOfAttributes } from './queue-of-attributes.js';
 import { QueueTable } from './queue-table.js';
+import { StringPool } from './string-pool.js';
 import { workerIdentity } from './worker-identity.js';
 import { buildWorkerSummaries } from './worker-summaries.js';
 import { WorkerTable } from './worker-table.js';
@@ -52,6 +53,8 @@ import { WorkerTable } from './worker-table.js';
 const OUTCOMES: ReadonlySet<string> = new Set(JOB_OUTCOMES);
 /** Pruning walks maps; doing it once a second keeps ingest cost per record flat. */
 const PRUNE_INTERVAL_MS = 1000;
+/** Distinct step, queue and job names shared; names beyond are rare enough to keep as they come. */
+const STRING_POOL_SIZE = 20_000;
 /** Clock skew and export delay allowed between a block's report and its recovery record. */
 const RECOVERY_SLACK_MS = 2000;
 
@@ -73,6 +76,7 @@ export class TelemetryModel implements AnalyzerView {
   private readonly blocks: EventLoopBlockView[] = [];
   private readonly blockKeys = new Set<string>();
   private readonly snapshots = new Map<string, JobLogFacts>();
+  private readonly strings = new StringPool(STRING_POOL_SIZE);
   private lastPruneMs = Number.NEGATIVE_INFINITY;
   /** Records skipped because reading them threw. */
   skippedRecords = 0;
@@ -80,7 +84,12 @@ export class TelemetryModel implements AnalyzerView {
   constructor(options: TelemetryModelOptions = {}) {
     this.options = resolveModelOptions(options);
     const o = this.options;
-    this.attempts = new AttemptStore(o.maxFinishedAttempts, o.maxPendingChildren, o.maxStepsPerAttempt);
+    this.attempts = new AttemptStore(
+      o.maxFinishedAttempts,
+      o.maxPendingChildren,
+      o.maxStepsPerAttempt,
+      o.maxCompletedAttemptsWithAttributes,
+    );
     this.workerTable = new WorkerTable(o);
     this.jobTable = new JobTable(o.maxJobs);
     this.live = new LiveJobTable(o.maxLiveJobs, (job) => {
@@ -133,6 +142,8 @@ export class TelemetryModel implements AnalyzerView {
 
   private ingestAttempt(facts: AttemptFacts, span: SpanRecord): void {
     const key = facts.traceId + facts.spanId;
+    facts.queue = this.strings.intern(facts.queue);
+    facts.jobName = this.strings.intern(facts.jobName);
     if (!this.attempts.addAttempt(key, facts, span.events)) return;
     const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.endMs);
     worker.queues.add(facts.queue);
@@ -156,6 +167,7 @@ export class TelemetryModel implements AnalyzerView {
       timeMs: facts.endMs,
       outcome: facts.outcome,
       errorType: facts.errorType,
+      attemptKey: key,
       newAttempt: !alreadyEnded && live === undefined,
     });
   }
@@ -167,7 +179,7 @@ export class TelemetryModel implements AnalyzerView {
     const parentKey = span.traceId + span.parentSpanId;
     const step = {
       spanId: span.spanId,
-      name: readString(span.attributes, ATTR_STEP_NAME) ?? span.name,
+      name: this.strings.intern(readString(span.attributes, ATTR_STEP_NAME) ?? span.name),
       startMs: span.startMs,
       endMs: Math.max(span.startMs, span.endMs),
       statusCode: span.statusCode,
@@ -251,6 +263,7 @@ export class TelemetryModel implements AnalyzerView {
         traceId: job.traceId,
         spanId: job.spanId,
         timeMs: facts.timeMs,
+        attemptKey: key,
         newAttempt: true,
       });
       return;
@@ -304,6 +317,7 @@ export class TelemetryModel implements AnalyzerView {
       timeMs: facts.timeMs,
       outcome,
       errorType: readString(facts.attributes, ATTR_ERROR_TYPE),
+      attemptKey: key,
       newAttempt: live === undefined,
     });
   }
