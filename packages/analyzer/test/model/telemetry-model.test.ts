@@ -198,6 +198,19 @@ describe('TelemetryModel', () => {
     expect([...model.finishedAttempts(0)].map((a) => a.facts.jobId)).toEqual(['late']);
   });
 
+  it('keeps span attributes of failed attempts, and of completed ones only while among the newest', () => {
+    const { model } = modelAt(T0 + 60_000, { maxCompletedAttemptsWithAttributes: 2 });
+    const failed = makeAttemptSpan({ jobId: 'bad', outcome: 'failed', errorType: 'E', startMs: T0 });
+    const done = [1, 2, 3].map((n) => makeAttemptSpan({ jobId: `ok-${n}`, startMs: T0 + n }));
+    model.ingestSpans([failed, ...done]);
+    const attributesOf = (span: typeof failed) =>
+      model.attemptContext(span.traceId, span.spanId)?.attributes ?? {};
+    expect(attributesOf(failed)['joblens.job.id']).toBe('bad');
+    expect(attributesOf(done[0])).toEqual({});
+    expect(attributesOf(done[1])['joblens.job.id']).toBe('ok-2');
+    expect(attributesOf(done[2])['joblens.job.id']).toBe('ok-3');
+  });
+
   it('bounds the children waiting for a parent', () => {
     const { model } = modelAt(T0, { maxPendingChildren: 10 });
     for (let n = 0; n < 50; n++) {
