@@ -21,7 +21,7 @@ export interface TelemetryModelOptions {
   liveJobRetentionSeconds?: number;
   /** Jobs (across attempts) are kept this long after their last record. Default 3600. */
   jobRetentionSeconds?: number;
-  /** At most this many jobs. Default 200000. */
+  /** At most this many jobs (about 0.5 KB each). Default 100000. */
   maxJobs?: number;
   /** Child spans whose parent has not arrived wait this long. Default 120. */
   pendingChildRetentionSeconds?: number;
@@ -58,7 +58,7 @@ export const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = {
   maxLiveJobs: 200_000,
   liveJobRetentionSeconds: 3600,
   jobRetentionSeconds: 3600,
-  maxJobs: 200_000,
+  maxJobs: 100_000,
   pendingChildRetentionSeconds: 120,
   maxPendingChildren: 50_000,
   maxEndedAttemptKeys: 200_000,
