@@ -1,16 +1,15 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { getHeapStatistics } from 'node:v8';
-import express, { type Express, type Router } from 'express';
+import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import { type AlertMessage, alertForTransition } from './alerts/alert-message.js';
 import { WebhookAlertSender } from './alerts/webhook-alert-sender.js';
 import { createApiRouter } from './api/api-router.js';
 import { apiWorkers } from './api/api-workers.js';
+import { createApiApp } from './api/create-api-app.js';
 import { findingSourcesFromView } from './api/finding-sources-from-view.js';
-import { createHealthRouter, type Health } from './api/health-router.js';
-import { errorsAsJson, notFoundJson } from './api/json-errors.js';
-import { requireToken } from './api/require-token.js';
+import type { Health } from './api/health-router.js';
+import { closeServer, listen, urlOf } from './api/http-server.js';
 import type { AnalyzerConfig } from './config/analyzer-config.js';
 import { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
 import { validateConfig } from './config/validate-config.js';
@@ -23,6 +22,7 @@ import type { Finding, FindingTransition } from './findings/finding.js';
 import type { FindingStore } from './findings/finding-store.js';
 import { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 import { AttemptCounter } from './metrics/attempt-counter.js';
+import { receiverTotals } from './metrics/receiver-totals.js';
 import { refreshMetricsFromView } from './metrics/refresh-from-view.js';
 import type { AnalyzerView } from './model/analyzer-view.js';
 import type { TelemetryModelOptions } from './model/model-options.js';
@@ -314,7 +314,7 @@ export function createAnalyzer(
       if (servers.length) throw new Error('the analyzer is already started');
       const otlpServer = await listen(otlpApp, config.otlpPort, config.host);
       const apiServer = await listen(apiApp, config.port, config.host).catch(async (error) => {
-        await close(otlpServer);
+        await closeServer(otlpServer);
         throw error;
       });
       servers = [otlpServer, apiServer];
@@ -327,7 +327,7 @@ export function createAnalyzer(
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
-      await Promise.all(servers.map(close));
+      await Promise.all(servers.map(closeServer));
       evaluateNow();
       for (const hook of stopHooks.reverse()) {
         try {
@@ -353,68 +353,4 @@ function keepInheritedOpen(
     findings: run.findings.filter((f) => !held(f.id, f.status)),
     transitions: run.transitions.filter((t) => !held(t.findingId, t.to)),
   };
-}
-
-interface ApiAppParts {
-  health: () => Health;
-  token?: string;
-  openRouters: Router[];
-  protectedRouters: Router[];
-  registry: Registry;
-}
-
-/**
- * The API port's app. /healthz and the open routers (pings) come before the token check: health checks
- * and cron jobs pinging should not need the API token. /metrics is behind it when a token is set
- * (Prometheus sends one with `authorization: { credentials: ... }`).
- */
-function createApiApp(parts: ApiAppParts): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(createHealthRouter(parts.health));
-  for (const router of parts.openRouters) app.use(router);
-  if (parts.token) app.use(requireToken(parts.token));
-  app.get('/metrics', async (_req, res) => {
-    try {
-      res.type(parts.registry.contentType).send(await parts.registry.metrics());
-    } catch (error) {
-      console.error('joblens: collecting /metrics failed:', error);
-      res.status(500).json({ error: 'collecting metrics failed; the analyzer logged why' });
-    }
-  });
-  for (const router of parts.protectedRouters) app.use(router);
-  app.use(notFoundJson);
-  app.use(errorsAsJson);
-  return app;
-}
-
-function receiverTotals(stats: ReceiverStats) {
-  const of = (signal: 'traces' | 'metrics' | 'logs') => ({
-    receivedItems: stats.itemsReceived[signal],
-    rejectedItems: stats.itemsRejected[signal],
-    decodeErrors: stats.decodeErrors[signal],
-  });
-  return { traces: of('traces'), metrics: of('metrics'), logs: of('logs') };
-}
-
-function listen(app: Express, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer(app);
-    server.once('error', (error) => reject(new Error(`listening on ${host}:${port}`, { cause: error })));
-    server.listen(port, host, () => resolve(server));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    // Keep-alive connections (exporters, browsers) would hold close() open indefinitely.
-    server.closeAllConnections();
-  });
-}
-
-function urlOf(server: Server, host: string): string {
-  const { port } = server.address() as AddressInfo;
-  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  return `http://${shown}:${port}`;
 }
