@@ -140,7 +140,6 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
     },
     resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
   });
-  worker.unref();
 
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
@@ -157,6 +156,8 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
     ctx.onError(new Error('the event-loop watchdog thread failed', { cause }));
   });
   worker.on('exit', () => markReady());
+  // After the listeners: adding a 'message' listener refs the thread again, which kept cron scripts alive.
+  worker.unref();
 
   function onBlocked(message: BlockedMessage): void {
     try {
