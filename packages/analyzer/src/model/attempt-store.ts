@@ -7,6 +7,8 @@ import {
   EVENT_JOB_FETCHED,
   EVENT_JOB_RETRY_SCHEDULED,
   EVENT_JOB_STARTED,
+  EVENT_STEP_ENDED,
+  EVENT_STEP_STARTED,
 } from '@joblens/semconv';
 import type { Attributes, SpanEventRecord } from '../telemetry/records.js';
 import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.js';
@@ -28,13 +30,16 @@ const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Events that only restate the attempt's start and end: not kept as marks, since at 100k attempts their
- * objects cost more than everything else an attempt holds.
+ * Events that only restate the attempt's start and end, or (diagnostic mode) its steps' edges: not kept
+ * as marks. They would add nothing the spans do not say, cost memory at 100k attempts, and step-edge
+ * events would name gaps after themselves instead of after the steps.
  */
 const UNREMARKABLE_EVENTS: ReadonlySet<string> = new Set([
   EVENT_JOB_FETCHED,
   EVENT_JOB_STARTED,
   EVENT_JOB_COMPLETED,
+  EVENT_STEP_STARTED,
+  EVENT_STEP_ENDED,
   'job completed',
 ]);
 

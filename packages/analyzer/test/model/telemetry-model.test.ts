@@ -1,4 +1,9 @@
-import { EVENT_FAILURE_SNAPSHOT, LOG_EVENT_LOOP_RECOVERED } from '@joblens/semconv';
+import {
+  EVENT_FAILURE_SNAPSHOT,
+  EVENT_STEP_ENDED,
+  EVENT_STEP_STARTED,
+  LOG_EVENT_LOOP_RECOVERED,
+} from '@joblens/semconv';
 import {
   makeActiveJobsPoint,
   makeAttemptSpan,
@@ -73,6 +78,26 @@ describe('TelemetryModel', () => {
     model.ingestSpans([attempt]);
     const [view] = [...model.finishedAttempts(0)];
     expect(model.attemptGaps(view).map((gap) => gap.location)).toEqual(['start->page-5', 'page-5->end']);
+  });
+
+  it("names gaps after steps, not after diagnostic mode's step-edge events", () => {
+    const { model } = modelAt(T0 + 60_000);
+    const attempt = makeAttemptSpan({
+      startMs: T0,
+      durationMs: 10_000,
+      events: [
+        { name: EVENT_STEP_STARTED, timeMs: T0, attributes: { 'joblens.step.name': 'fetch' } },
+        { name: EVENT_STEP_ENDED, timeMs: T0 + 1_000, attributes: { 'joblens.step.name': 'fetch' } },
+        { name: EVENT_STEP_STARTED, timeMs: T0 + 9_000, attributes: { 'joblens.step.name': 'upload' } },
+      ],
+    });
+    model.ingestSpans([
+      attempt,
+      makeStepSpan({ parent: attempt, name: 'fetch', startMs: T0, endMs: T0 + 1_000 }),
+      makeStepSpan({ parent: attempt, name: 'upload', startMs: T0 + 9_000, endMs: T0 + 10_000 }),
+    ]);
+    const [view] = [...model.finishedAttempts(0)];
+    expect(model.attemptGaps(view)[0].location).toBe('fetch->upload');
   });
 
   it('tracks a live job from its records and ends it when the attempt span arrives', () => {
