@@ -47,6 +47,9 @@ export interface SignalOrigin {
   detail?: Record<string, unknown>;
 }
 
+/** Auto-create stops here: pings to random slugs must not grow the database without bound. */
+export const MAX_AUTO_CREATED_MONITORS = 1000;
+
 // setTimeout's ceiling; a later deadline wakes up early and simply sets the timer again.
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
@@ -143,8 +146,9 @@ export class MonitorService {
   record(slug: string, event: MonitorEvent, origin: SignalOrigin): SignalResult {
     let created = false;
     if (!this.monitors.has(slug)) {
-      if (!(this.config.autoCreate && origin.source === 'http'))
-        return { ok: false, reason: 'unknown_monitor' };
+      const canCreate =
+        this.config.autoCreate && origin.source === 'http' && this.monitors.size < MAX_AUTO_CREATED_MONITORS;
+      if (!canCreate) return { ok: false, reason: 'unknown_monitor' };
       this.put(this.autoDefinition(slug), 'auto');
       created = true;
     }

@@ -36,6 +36,8 @@ export interface StoredTransition extends MonitorTransition {
 /** History kept per monitor; older pings and transitions are pruned as new ones arrive. */
 export const MAX_PINGS_PER_MONITOR = 1000;
 export const MAX_TRANSITIONS_PER_MONITOR = 1000;
+/** Bodies (up to 100 KB each) are kept for the newest pings only, so a monitor's history stays a few MB. */
+export const MAX_PING_BODIES_PER_MONITOR = 50;
 
 interface MonitorRow {
   slug: string;
@@ -51,7 +53,7 @@ interface MonitorRow {
  * a ping is durable before its 200 goes out. Callers group writes with `transaction`.
  */
 export class MonitorStore {
-  private writesSincePrune = 0;
+  private readonly writesSincePrune = new Map<string, number>();
 
   constructor(private readonly db: SqliteDatabase) {
     migrate(db, MONITORS_SCHEMA, MONITORS_MIGRATIONS);
@@ -93,6 +95,7 @@ export class MonitorStore {
   }
 
   delete(slug: string): boolean {
+    this.writesSincePrune.delete(slug);
     return this.transaction(() => {
       this.db.prepare('DELETE FROM monitor_pings WHERE slug = ?').run(slug);
       this.db.prepare('DELETE FROM monitor_transitions WHERE slug = ?').run(slug);
@@ -177,20 +180,25 @@ export class MonitorStore {
     });
   }
 
-  // Pruning on every write would double the cost of a ping; every 100th write keeps the tables bounded.
+  // Pruning on every write would double the cost of a ping; every 100th write to a monitor keeps it bounded.
   private pruneNowAndThen(slug: string): void {
-    if (++this.writesSincePrune < 100) return;
-    this.writesSincePrune = 0;
-    for (const [table, keep] of [
-      ['monitor_pings', MAX_PINGS_PER_MONITOR],
-      ['monitor_transitions', MAX_TRANSITIONS_PER_MONITOR],
-    ] as const) {
-      this.db
-        .prepare(
-          `DELETE FROM ${table} WHERE slug = ? AND seq <= (SELECT seq FROM ${table} WHERE slug = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-        )
-        .run(slug, slug, keep);
-    }
+    const writes = (this.writesSincePrune.get(slug) ?? 0) + 1;
+    this.writesSincePrune.set(slug, writes);
+    if (writes < 100) return;
+    this.writesSincePrune.delete(slug);
+    const cutoff = (table: string) =>
+      `(SELECT seq FROM ${table} WHERE slug = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`;
+    this.db
+      .prepare(`DELETE FROM monitor_pings WHERE slug = ? AND seq <= ${cutoff('monitor_pings')}`)
+      .run(slug, slug, MAX_PINGS_PER_MONITOR);
+    this.db
+      .prepare(`DELETE FROM monitor_transitions WHERE slug = ? AND seq <= ${cutoff('monitor_transitions')}`)
+      .run(slug, slug, MAX_TRANSITIONS_PER_MONITOR);
+    this.db
+      .prepare(
+        `UPDATE monitor_pings SET body = NULL WHERE slug = ? AND body IS NOT NULL AND seq <= ${cutoff('monitor_pings')}`,
+      )
+      .run(slug, slug, MAX_PING_BODIES_PER_MONITOR);
   }
 }
 

@@ -10,7 +10,7 @@ import type { MonitorDetailBody } from './monitor-factories.js';
 const PERIOD_MS = 2000;
 const GRACE_MS = 1000;
 /** Deadlines are stamped exactly; noticing them (the unref'd timer, the API poll) may take this long. */
-const NOTICE_TOLERANCE_MS = 750;
+const NOTICE_TOLERANCE_MS = 1500;
 
 let analyzer: AnalyzerHandle;
 let urls: AnalyzerUrls;

@@ -163,6 +163,22 @@ describe('MonitorService', () => {
     expect(status?.evaluation.nextExpectedMs).toBe(clock + 120_000);
   });
 
+  it('drops the bodies of all but the newest pings, so history stays small', () => {
+    const { service } = startService([backup]);
+    for (let i = 0; i < 100; i++) {
+      clock += 1000;
+      service.record('backup', { type: 'success', atMs: clock }, { source: 'http', body: `log ${i}` });
+    }
+    const pings = service.pings('backup', 1000);
+    expect(pings).toHaveLength(100);
+    const bodies = pings.filter((p) => p.body !== undefined).map((p) => p.body);
+    // Pruning runs every 100th write, so between prunes a few more than 50 may be kept.
+    expect(bodies.length).toBeGreaterThanOrEqual(50);
+    expect(bodies.length).toBeLessThan(60);
+    expect(bodies.at(-1)).toBe('log 99');
+    expect(bodies).not.toContain('log 0');
+  });
+
   it('wakes itself at the next deadline and stamps the change at it', async () => {
     const db = openDatabase(dataDir);
     databases.push(db);
