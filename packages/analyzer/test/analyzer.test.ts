@@ -246,9 +246,9 @@ describe('the analyzer, end to end', () => {
     await sendWorkerMetrics();
     const text = await eventually(async () => {
       const body = await (await api('/metrics')).text();
-      return body.includes('joblens_queue_depth{') ? body : undefined;
+      return body.includes('joblens_analyzer_queue_depth{') ? body : undefined;
     }, 'queue depth on /metrics');
-    expect(text).toContain('joblens_queue_depth{service="billing",queue="invoices",state="waiting"} 7');
+    expect(text).toContain('joblens_analyzer_queue_depth{service="billing",queue="invoices",state="waiting"} 7');
     expect(text).toMatch(
       /joblens_worker_heartbeat_age_seconds\{service="billing",worker="worker-1",host="host-a"\} \d/,
     );
@@ -272,8 +272,8 @@ describe('the analyzer, end to end', () => {
       'joblens_worker_active_jobs',
       'joblens_worker_job_share',
       'joblens_queue_imbalance_ratio',
-      'joblens_queue_depth',
-      'joblens_queue_oldest_ready_age_seconds',
+      'joblens_analyzer_queue_depth',
+      'joblens_analyzer_queue_oldest_ready_age_seconds',
       'joblens_job_attempts_total',
       'joblens_job_retries_total',
       'joblens_job_duration_seconds',

@@ -55,12 +55,12 @@ export class AnalyzerMetrics {
     ['service', 'queue'],
   );
   private readonly queueDepth = this.gauge(
-    'joblens_queue_depth',
+    'joblens_analyzer_queue_depth',
     'Jobs in the queue by state, as its adapter last reported.',
     ['service', 'queue', 'state'],
   );
   private readonly oldestReady = this.gauge(
-    'joblens_queue_oldest_ready_age_seconds',
+    'joblens_analyzer_queue_oldest_ready_age_seconds',
     'Age of the oldest ready job, as the queue adapter last reported.',
     ['service', 'queue'],
   );
