@@ -26,9 +26,6 @@ export class FaultInjector {
   async inject(faultId: string): Promise<void> {
     const { producer, upstream, scenario } = this.deps;
     switch (faultId) {
-      case 'busy-host':
-        // Built into the fleet: billing-1's concurrency against its throttled peers and the standing backlog.
-        return;
       case 'silent-call': {
         const addReport = () =>
           producer.add(QUEUES.reports, {

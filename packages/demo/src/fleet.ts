@@ -20,6 +20,7 @@ export interface FleetOptions {
 interface Member {
   spec: HostSpec;
   child: ChildProcess;
+  loaded: boolean;
   ready: boolean;
   processed: number;
   stderrTail: string;
@@ -37,67 +38,97 @@ export class Fleet {
   private readonly members = new Map<string, Member>();
   private stopping = false;
 
-  constructor(private readonly options: FleetOptions) {
-    // The demo depends on tsx, so its loader resolves from here whatever the current directory is.
-    const tsxLoader = import.meta.resolve('tsx');
-    for (const spec of options.hosts) {
-      const config: WorkerConfig = {
-        ...options.base,
-        host: spec.host,
-        instanceId: spec.instanceId,
-        consumers: spec.consumers,
-        cron: spec.cron,
-      };
-      const child = fork(WORKER_ENTRY, [], {
-        execArgv: ['--import', tsxLoader],
-        env: { ...process.env, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        serialization: 'json',
-      });
-      const member: Member = {
-        spec,
-        child,
-        ready: false,
-        processed: 0,
-        stderrTail: '',
-        exited: new Promise((resolve) => child.once('exit', () => resolve())),
-      };
-      child.stderr?.setEncoding('utf8');
-      child.stderr?.on('data', (text: string) => {
-        member.stderrTail = (member.stderrTail + text).slice(-STDERR_TAIL_CHARS);
-      });
-      child.on('message', (message: WorkerMessage) => this.receive(member, message));
-      child.once('exit', (code, signal) => {
-        if (!this.stopping) {
-          options.onUnexpectedExit(
-            spec.host,
-            signal ? `signal ${signal}` : `exit code ${code}`,
-            member.stderrTail,
-          );
-        }
-      });
-      // A send to a worker that just died is not worth crashing the demo over.
-      child.on('error', () => {});
-      this.members.set(spec.instanceId, member);
+  constructor(private readonly options: FleetOptions) {}
+
+  /**
+   * Starts the workers in two phases. Loading (the heavy part: Node, tsx, the SDK and BullMQ) runs at
+   * most `loadConcurrency` at a time, since eight processes loading at once on two busy cores starve
+   * each other for seconds. Then every worker starts its SDK and consumers together, after
+   * `beforeStart` runs. Resolves when all are ready; rejects naming the laggards after `timeoutMillis`,
+   * or the first worker that died while starting.
+   */
+  async start(timeoutMillis: number, beforeStart: () => void, loadConcurrency = 3): Promise<void> {
+    const deadline = Date.now() + timeoutMillis;
+    const pending = [...this.options.hosts];
+    const loading = new Set<Member>();
+    while (pending.length > 0 || loading.size > 0) {
+      while (pending.length > 0 && loading.size < loadConcurrency) loading.add(this.spawn(pending.shift()!));
+      for (const member of loading) if (member.loaded) loading.delete(member);
+      if (this.stopping) return;
+      this.checkStarting(
+        deadline,
+        timeoutMillis,
+        [...loading.values()].map((member) => member.spec.host).concat(pending.map((spec) => spec.host)),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    beforeStart();
+    for (const member of this.members.values()) this.send(member.spec.instanceId, { type: 'start' });
+    for (;;) {
+      const late = [...this.members.values()].filter((member) => !member.ready);
+      if (late.length === 0 || this.stopping) return;
+      this.checkStarting(
+        deadline,
+        timeoutMillis,
+        late.map((member) => member.spec.host),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
-  /** Resolves when every worker said it is ready; rejects naming the laggards after `timeoutMillis`. */
-  async waitReady(timeoutMillis: number): Promise<void> {
-    const deadline = Date.now() + timeoutMillis;
-    while (Date.now() < deadline) {
-      const dead = [...this.members.values()].filter((member) => member.child.exitCode !== null);
-      if (dead.length > 0) {
-        const first = dead[0];
-        throw new Error(`worker ${first.spec.host} exited while starting:\n${first.stderrTail.trim()}`);
+  private checkStarting(deadline: number, timeoutMillis: number, waitingFor: string[]): void {
+    for (const member of this.members.values()) {
+      if (member.child.exitCode !== null || member.child.signalCode !== null) {
+        throw new Error(`worker ${member.spec.host} exited while starting:\n${member.stderrTail.trim()}`);
       }
-      if ([...this.members.values()].every((member) => member.ready)) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const late = [...this.members.values()]
-      .filter((member) => !member.ready)
-      .map((member) => member.spec.host);
-    throw new Error(`workers not ready after ${timeoutMillis / 1000} s: ${late.join(', ')}`);
+    if (Date.now() > deadline) {
+      throw new Error(`workers not ready after ${timeoutMillis / 1000} s: ${waitingFor.join(', ')}`);
+    }
+  }
+
+  private spawn(spec: HostSpec): Member {
+    const config: WorkerConfig = {
+      ...this.options.base,
+      host: spec.host,
+      instanceId: spec.instanceId,
+      consumers: spec.consumers,
+      cron: spec.cron,
+    };
+    const child = fork(WORKER_ENTRY, [], {
+      // The demo depends on tsx, so its loader resolves from here whatever the current directory is.
+      execArgv: ['--import', import.meta.resolve('tsx')],
+      env: { ...process.env, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    const member: Member = {
+      spec,
+      child,
+      loaded: false,
+      ready: false,
+      processed: 0,
+      stderrTail: '',
+      exited: new Promise((resolve) => child.once('exit', () => resolve())),
+    };
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
+      member.stderrTail = (member.stderrTail + text).slice(-STDERR_TAIL_CHARS);
+    });
+    child.on('message', (message: WorkerMessage) => this.receive(member, message));
+    child.once('exit', (code, signal) => {
+      if (!this.stopping) {
+        this.options.onUnexpectedExit(
+          spec.host,
+          signal ? `signal ${signal}` : `exit code ${code}`,
+          member.stderrTail,
+        );
+      }
+    });
+    // A send to a worker that just died is not worth crashing the demo over.
+    child.on('error', () => {});
+    this.members.set(spec.instanceId, member);
+    return member;
   }
 
   send(instanceId: string, message: ParentMessage): void {
@@ -126,7 +157,8 @@ export class Fleet {
   }
 
   private receive(member: Member, message: WorkerMessage): void {
-    if (message.type === 'ready') member.ready = true;
+    if (message.type === 'loaded') member.loaded = true;
+    else if (message.type === 'ready') member.ready = true;
     else if (message.type === 'processed') member.processed = message.count;
     this.options.onMessage(member.spec.instanceId, message);
   }

@@ -93,26 +93,30 @@ async function runScenario(
       out.line(`worker ${host} ended unexpectedly (${reason})${stderrTail ? `:\n${stderrTail.trim()}` : ''}`);
     },
   });
+  const traffic = new TrafficDriver(transport.producer);
+  cleanup.push('stopping traffic', () => traffic.stop());
+  const ledger = new FaultLedger(scenario.faults);
   const startedFleet = fleet;
   cleanup.push('stopping the workers', () => startedFleet.stop());
   out.line(
     `starting ${scenario.hosts.length} worker processes: ${scenario.hosts.map((host) => host.host).join(', ')}`,
   );
   const ready = await Promise.race([
-    startedFleet.waitReady(FLEET_READY_TIMEOUT_SECONDS * 1000).then(() => true),
+    // Everyday traffic starts as the workers start their consumers, so each has work from its first
+    // second: a worker idle while its peers start would look stuck once jobs come.
+    startedFleet
+      .start(FLEET_READY_TIMEOUT_SECONDS * 1000, () => {
+        traffic.start();
+        for (const fault of scenario.faults) if (fault.builtIn) ledger.markInjected(fault.id, Date.now());
+      })
+      .then(() => true),
     interrupt.promise.then(() => false),
   ]);
   if (!ready) return 130;
 
   const fleetReadyAtMs = Date.now();
-  out.line(
-    `fleet ready after ${((fleetReadyAtMs - startedAtMs) / 1000).toFixed(1)} s; healthy traffic starts now`,
-  );
+  out.line(`fleet ready after ${((fleetReadyAtMs - startedAtMs) / 1000).toFixed(1)} s; faults start now`);
   printTimeline(out, scenario);
-  const ledger = new FaultLedger(scenario.faults);
-  const traffic = new TrafficDriver(transport.producer);
-  traffic.start();
-  cleanup.push('stopping traffic', () => traffic.stop());
   const injector = new FaultInjector({
     scenario,
     producer: transport.producer,
@@ -120,14 +124,16 @@ async function runScenario(
     command: (id, command) => startedFleet.send(id, { type: 'command', command }),
   });
   cleanup.push('stopping fault injection', () => injector.stop());
-  const injections = scenario.faults.map((fault) =>
-    setTimeout(() => {
-      ledger.markInjected(fault.id, Date.now());
-      injector
-        .inject(fault.id)
-        .catch((error: Error) => problems.push(`injecting ${fault.id}: ${error.message}`));
-    }, fault.atSeconds * 1000),
-  );
+  const injections = scenario.faults
+    .filter((fault) => !fault.builtIn)
+    .map((fault) =>
+      setTimeout(() => {
+        ledger.markInjected(fault.id, Date.now());
+        injector
+          .inject(fault.id)
+          .catch((error: Error) => problems.push(`injecting ${fault.id}: ${error.message}`));
+      }, fault.atSeconds * 1000),
+    );
   cleanup.push('cancelling pending faults', () => injections.forEach(clearTimeout));
 
   const ended = await watchFindings({

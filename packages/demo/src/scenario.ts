@@ -27,6 +27,11 @@ export interface FaultSpec {
   relatedTypes: FindingType[];
   /** Seconds after the fleet is ready; detection latency is measured from here. */
   atSeconds: number;
+  /**
+   * Part of the fleet's make-up (a host's concurrency, the everyday backlog) rather than an event:
+   * injected when traffic starts, and `atSeconds` is 0.
+   */
+  builtIn?: boolean;
   subject: FaultSubject;
 }
 
@@ -122,6 +127,7 @@ export function buildScenario(runId: string): Scenario {
       findingType: 'host_imbalance',
       relatedTypes: [],
       atSeconds: 0,
+      builtIn: true,
       subject: { queue: QUEUES.invoices },
     },
     {

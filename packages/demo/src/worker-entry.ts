@@ -4,6 +4,7 @@
  * JOBLENS_DEMO_WORKER; the parent controls it over the fork IPC channel.
  */
 import { startJoblens } from '@joblens/sdk';
+import { ATTR_HOST_NAME } from '@joblens/semconv';
 import { startBullmqConsumers } from './bullmq-consumers.js';
 import { startCron } from './cron-runner.js';
 import { startLocalConsumers } from './local-consumers.js';
@@ -15,10 +16,28 @@ const send = (message: WorkerMessage) => {
   if (process.connected) process.send?.(message);
 };
 
+// Before the SDK and its watchdog start: fetch loads its HTTP client on first use, and on a busy machine
+// that load holds the event loop long enough for the watchdog to report a block nobody injected.
+await fetch(`${config.upstreamUrl}/health`)
+  .then((response) => response.text())
+  .catch(() => {});
+
+// Loading is the heavy part of starting and goes on in turns across the fleet; the SDK starts when the
+// parent says so, on every worker at once, so no worker sits idle with heartbeats while others load.
+send({ type: 'loaded' });
+await new Promise<void>((resolve) => {
+  const onMessage = (message: ParentMessage) => {
+    if (message.type !== 'start') return;
+    process.off('message', onMessage);
+    resolve();
+  };
+  process.on('message', onMessage);
+});
+
 const joblens = startJoblens({
   serviceName: config.serviceName,
   serviceInstanceId: config.instanceId,
-  resourceAttributes: { 'host.name': config.host },
+  resourceAttributes: { [ATTR_HOST_NAME]: config.host },
   endpoint: config.otlpEndpoint,
   stillRunningIntervalMillis: config.sdk.stillRunningIntervalMillis,
   metricExportIntervalMillis: config.sdk.metricExportIntervalMillis,
@@ -62,17 +81,6 @@ process.on('message', (message: ParentMessage) => {
 process.on('disconnect', () => void stop(0));
 
 await consumers.ready;
-await warmUp();
+// The first export builds the OTLP serializers; let that happen before the fleet counts as ready.
+await joblens.forceFlush().catch(() => {});
 send({ type: 'ready', instanceId: config.instanceId });
-
-/**
- * Loads what the first job and the first export would otherwise load lazily (fetch's HTTP client, the
- * OTLP serializers): on a busy machine that first load can hold the event loop long enough for the
- * watchdog to report a block nobody injected.
- */
-async function warmUp(): Promise<void> {
-  await fetch(`${config.upstreamUrl}/health`)
-    .then((response) => response.text())
-    .catch(() => {});
-  await joblens.forceFlush().catch(() => {});
-}

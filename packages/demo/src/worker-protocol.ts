@@ -60,12 +60,16 @@ export interface LocalJob {
 export type WorkerCommand = 'stop-consuming' | 'stop-cron';
 
 export type ParentMessage =
+  /** Every worker has loaded: start the SDK and the consumers now. */
+  | { type: 'start' }
   | { type: 'job'; job: LocalJob }
   | { type: 'queue-stats'; queue: string; counts: Record<string, number>; oldestReadyAgeSeconds: number }
   | { type: 'command'; command: WorkerCommand }
   | { type: 'shutdown' };
 
 export type WorkerMessage =
+  /** Code loaded and warmed up; waiting for `start`. */
+  | { type: 'loaded' }
   | { type: 'ready'; instanceId: string }
   | { type: 'pull'; queue: string }
   | { type: 'result'; jobId: string; queue: string; ok: boolean; error?: string }
