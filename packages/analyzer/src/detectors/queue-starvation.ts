@@ -1,5 +1,5 @@
-import type { FindingDraft } from '../findings/finding.js';
-import type { AnalyzerView, WorkerView } from '../model/analyzer-view.js';
+import type { FindingDraft, TraceReference } from '../findings/finding.js';
+import type { AnalyzerView, AttemptView, WorkerView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
 import { formatSeconds } from './format-seconds.js';
 import { oldestReadyAgeSeconds, readyJobs } from './ready-jobs.js';
@@ -14,6 +14,8 @@ export interface QueueStarvationOptions {
   aliveWithinSeconds: number;
   /** Queue gauges older than this are ignored. Default 120. */
   staleMetricSeconds: number;
+  /** The finding points at the queue's last processed attempt if it ended within this window. Default 900. */
+  lastAttemptWindowSeconds: number;
 }
 
 /**
@@ -27,12 +29,30 @@ export const queueStarvationDetector: Detector<QueueStarvationOptions> = {
     idleSeconds: 30,
     aliveWithinSeconds: 60,
     staleMetricSeconds: 120,
+    lastAttemptWindowSeconds: 900,
   },
   evaluate(view: AnalyzerView, now: number, options: Readonly<QueueStarvationOptions>): FindingDraft[] {
     const freshSinceMs = now - options.staleMetricSeconds * 1000;
     const aliveSinceMs = now - options.aliveWithinSeconds * 1000;
     const workers = [...view.workerStates()].filter((worker) => workerLastSign(worker) >= aliveSinceMs);
     const drafts: FindingDraft[] = [];
+    // Built on the first starving queue only: a scan of the finished attempts is not free.
+    let newest: Map<string, AttemptView> | undefined;
+    const lastProcessed = (service: string, queue: string): TraceReference[] => {
+      if (newest === undefined) {
+        newest = new Map();
+        for (const attempt of view.finishedAttempts(now - options.lastAttemptWindowSeconds * 1000)) {
+          const key = `${attempt.facts.service}\u0000${attempt.facts.queue}`;
+          const current = newest.get(key);
+          if (current === undefined || attempt.facts.endMs > current.facts.endMs) newest.set(key, attempt);
+        }
+      }
+      const attempt = newest.get(`${service}\u0000${queue}`);
+      if (attempt === undefined) return [];
+      return [
+        { traceId: attempt.facts.traceId, spanId: attempt.facts.spanId, label: 'the last attempt processed' },
+      ];
+    };
     for (const queue of view.queueStates()) {
       const age = oldestReadyAgeSeconds(queue, freshSinceMs);
       if (age === undefined || age < options.oldestReadyThresholdSeconds) continue;
@@ -70,11 +90,11 @@ export const queueStarvationDetector: Detector<QueueStarvationOptions> = {
         evidence: {
           figures: {
             oldestReadyAgeSeconds: formatSeconds(age),
-            readyJobs: ready ?? -1,
+            ...(ready === undefined ? {} : { readyJobs: ready }),
             idleWorkers: serving.length,
             thresholdSeconds: options.oldestReadyThresholdSeconds,
           },
-          traces: [],
+          traces: lastProcessed(queue.service, queue.queue),
           detail: { workers: serving.map((worker) => worker.worker) },
         },
         since: now - age * 1000,

@@ -110,7 +110,7 @@ function stuckFinding(
     evidence: {
       figures: {
         secondsSinceLastCompletion: formatSeconds(idleSeconds),
-        readyJobs: ready ?? -1,
+        ...(ready === undefined ? {} : { readyJobs: ready }),
         activeJobs: worker.activeJobs,
         heartbeatIntervalSeconds: formatSeconds((worker.heartbeatIntervalMs ?? 0) / 1000),
       },

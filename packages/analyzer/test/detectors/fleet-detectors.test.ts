@@ -189,6 +189,8 @@ describe('queue_starvation', () => {
       readyJobs: 40,
       idleWorkers: 2,
     });
+    expect(drafts[0].evidence.traces).toHaveLength(1);
+    expect(drafts[0].evidence.traces[0].label).toBe('the last attempt processed');
   });
 
   it('stays quiet while a worker of the queue holds a job or the wait is short', () => {
