@@ -43,11 +43,11 @@ describe('joblens demo', () => {
     const run = await runDemo(['--duration', '90']);
     expect(run.output).toMatch(/jobs flow through BullMQ on Redis/);
     expectEveryFaultFound(run);
-  }, 150_000);
+  }, 240_000);
 
   it('finds every injected fault through the generic adapter when told not to use Redis', async () => {
     const run = await runDemo(['--duration', '90', '--no-redis']);
     expect(run.output).toMatch(/jobs flow through the generic adapter/);
     expectEveryFaultFound(run);
-  }, 150_000);
+  }, 240_000);
 });

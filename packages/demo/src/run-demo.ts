@@ -184,9 +184,8 @@ async function announcePort(out: TerminalOutput, label: string, wanted: number):
 function printTimeline(out: TerminalOutput, scenario: Scenario): void {
   out.line('faults, each on its own queue or worker (seconds after the fleet is ready):');
   for (const fault of scenario.faults) {
-    out.line(
-      `  +${String(fault.atSeconds).padStart(2)} s  ${fault.id.padEnd(16)} ${fault.title} (expect ${fault.findingType})`,
-    );
+    const when = fault.builtIn ? 'start' : `+${String(fault.atSeconds).padStart(2)} s`;
+    out.line(`  ${when.padStart(5)}  ${fault.id.padEnd(16)} ${fault.title} (expect ${fault.findingType})`);
   }
   out.line('');
 }
