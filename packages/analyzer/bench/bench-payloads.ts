@@ -207,13 +207,13 @@ export function traceTemplate(nowMs: number, worker: number): BatchTemplate {
 }
 
 /**
- * A template of an ExportLogsServiceRequest of 512 records about running jobs of 16 workers: `job
+ * A template of an ExportLogsServiceRequest of `count` records about running jobs of 16 workers: `job
  * started` records, or `still running` records when `stillRunning` is set. Batch n of both kinds
- * talks about the same 512 jobs.
+ * talks about the same jobs.
  */
-export function runningJobsTemplate(nowMs: number, stillRunning: boolean): BatchTemplate {
+export function runningJobsTemplate(nowMs: number, stillRunning: boolean, count: number): BatchTemplate {
   const byWorker = new Map<number, Plain[]>();
-  for (let job = 0; job < SPANS_PER_BATCH; job++) {
+  for (let job = 0; job < count; job++) {
     const worker = job % 16;
     const queue = QUEUES[job % QUEUES.length];
     const jobId = `running-${hex8(SENTINEL)}-${job}`;

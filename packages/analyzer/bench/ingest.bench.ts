@@ -1,0 +1,46 @@
+/**
+ * analyzer_ingest_spans_per_sec: spans per second one analyzer process (the full createAnalyzer:
+ * receiver, decoder, job model, monitors, detector loop) accepts over HTTP on loopback, from gzip
+ * protobuf requests of 512 spans (attempt spans with messaging.* and joblens.* attributes, events,
+ * step children; every request new jobs) posted over 4 keep-alive connections. Wall time from the
+ * first post to the last answer, after a warm-up. Also printed: the same per CPU second of the
+ * analyzer process, which a busy shared machine disturbs less.
+ */
+import { gzipSync } from 'node:zlib';
+import { postAll, startAnalyzerChild } from './analyzer-client.js';
+import { SPANS_PER_BATCH, traceTemplate } from './bench-payloads.js';
+
+const WARMUP_BATCHES = 60;
+const MEASURED_BATCHES = Number(process.env.JOBLENS_BENCH_INGEST_BATCHES ?? 600);
+const CONNECTIONS = 4;
+const WORKERS = 8;
+
+const now = Date.now();
+const templates = Array.from({ length: WORKERS }, (_, worker) => traceTemplate(now, worker));
+const bodies = (first: number, count: number) =>
+  Array.from({ length: count }, (_, i) => gzipSync(templates[(first + i) % WORKERS].forBatch(first + i)));
+const warmup = bodies(0, WARMUP_BATCHES);
+const measured = bodies(WARMUP_BATCHES, MEASURED_BATCHES);
+process.stderr.write(
+  `ingest: ${MEASURED_BATCHES} requests of ${SPANS_PER_BATCH} spans, ${measured[0].length} bytes gzip each\n`,
+);
+
+const analyzer = await startAnalyzerChild();
+try {
+  const url = `${analyzer.otlpUrl}/v1/traces`;
+  await postAll(url, warmup, CONNECTIONS);
+  const cpuBefore = (await analyzer.ask<{ cpuMicros: number }>('cpu')).cpuMicros;
+  const start = performance.now();
+  const outcome = await postAll(url, measured, CONNECTIONS);
+  const seconds = (performance.now() - start) / 1000;
+  const cpuSeconds = ((await analyzer.ask<{ cpuMicros: number }>('cpu')).cpuMicros - cpuBefore) / 1e6;
+  const spans = outcome.ok * SPANS_PER_BATCH;
+  const state = await analyzer.ask<{ windows: Record<string, number> }>('measure');
+  process.stderr.write(
+    `ingest: ${spans} spans in ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s analyzer CPU; ${outcome.retried} requests retried after 503; model windows ${JSON.stringify(state.windows)}\n`,
+  );
+  console.log(`analyzer_ingest_spans_per_sec: ${Math.round(spans / seconds)}`);
+  console.log(`analyzer_ingest_spans_per_cpu_sec: ${Math.round(spans / cpuSeconds)}`);
+} finally {
+  await analyzer.stop();
+}

@@ -1,0 +1,47 @@
+/**
+ * analyzer_rss_mb_100k_active_jobs: resident memory of one analyzer process (the full createAnalyzer,
+ * in-memory database) holding 100,000 jobs in flight, fed over OTLP/HTTP: a `job started` log record
+ * for each (joblens SDK shape: messaging.* and joblens.* attributes, trace context, 16 workers), then
+ * a `still running` record for each, and no ends. Measured from /proc after a full GC in the process.
+ */
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { postAll, startAnalyzerChild } from './analyzer-client.js';
+import { runningJobsTemplate } from './bench-payloads.js';
+
+const JOBS = 100_000;
+const PER_REQUEST = 500;
+const CONNECTIONS = 4;
+
+function residentBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(match[1]) * 1024;
+}
+
+const MIB = 1024 * 1024;
+const now = Date.now();
+const requests = JOBS / PER_REQUEST;
+const started = runningJobsTemplate(now, false, PER_REQUEST);
+const stillRunning = runningJobsTemplate(now, true, PER_REQUEST);
+const startedBodies = Array.from({ length: requests }, (_, batch) => gzipSync(started.forBatch(batch)));
+const stillRunningBodies = Array.from({ length: requests }, (_, batch) =>
+  gzipSync(stillRunning.forBatch(batch)),
+);
+
+const analyzer = await startAnalyzerChild();
+try {
+  await analyzer.ask('measure');
+  const idle = residentBytes(analyzer.pid);
+  const url = `${analyzer.otlpUrl}/v1/logs`;
+  const first = await postAll(url, startedBodies, CONNECTIONS);
+  const second = await postAll(url, stillRunningBodies, CONNECTIONS);
+  const state = await analyzer.ask<{ heapUsed: number; windows: Record<string, number> }>('measure');
+  const rss = residentBytes(analyzer.pid);
+  process.stderr.write(
+    `rss: idle ${(idle / MIB).toFixed(1)} MB, with ${JOBS} running jobs ${(rss / MIB).toFixed(1)} MB (heap ${(state.heapUsed / MIB).toFixed(1)} MB); ${first.retried + second.retried} requests retried after 503; model windows ${JSON.stringify(state.windows)}\n`,
+  );
+  console.log(`analyzer_rss_mb_100k_active_jobs: ${(rss / MIB).toFixed(1)}`);
+} finally {
+  await analyzer.stop();
+}
