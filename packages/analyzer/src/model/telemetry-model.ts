@@ -1,17 +1,4 @@
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_EVENT_LOOP_BLOCKED_DURATION,
-  ATTR_JOB_OUTCOME,
-  ATTR_QUEUE_STATE,
-  ATTR_STEP_NAME,
-  JOB_OUTCOMES,
-  type JobOutcome,
-  METRIC_ACTIVE_JOBS,
-  METRIC_LAST_SUCCESS_TIME,
-  METRIC_QUEUE_DEPTH,
-  METRIC_QUEUE_OLDEST_READY_AGE,
-  METRIC_WORKER_HEARTBEATS,
-} from '@joblens/semconv';
+import { ATTR_STEP_NAME, JOB_OUTCOMES } from '@joblens/semconv';
 import type { LogRecordData, MetricPointRecord, SpanRecord } from '../telemetry/records.js';
 import type {
   AnalyzerView,
@@ -30,10 +17,13 @@ import type {
   WorkerView,
 } from './analyzer-view.js';
 import { buildAttemptContext } from './attempt-context.js';
+import { ingestEnded, ingestRunning, type LifecycleTables } from './attempt-lifecycle.js';
 import { AttemptStore } from './attempt-store.js';
-import { readNumber, readString } from './attribute-readers.js';
+import { readString } from './attribute-readers.js';
+import { EventLoopBlockLog } from './event-loop-block-log.js';
 import { evictOldest } from './evict-oldest.js';
 import type { AttemptFacts, JobLogFacts } from './facts.js';
+import { ingestMetricPoint } from './ingest-metric-point.js';
 import { JobTable } from './job-table.js';
 import { buildJobTimeline } from './job-timeline.js';
 import { LiveJobTable } from './live-job-table.js';
@@ -43,20 +33,17 @@ import {
   type TelemetryModelOptions,
 } from './model-options.js';
 import { readAttempt, readJobLog } from './normalize.js';
-import { queueOfAttributes } from './queue-of-attributes.js';
 import { QueueTable } from './queue-table.js';
 import { StringPool } from './string-pool.js';
 import { workerIdentity } from './worker-identity.js';
 import { buildWorkerSummaries } from './worker-summaries.js';
 import { WorkerTable } from './worker-table.js';
 
-const OUTCOMES: ReadonlySet<string> = new Set(JOB_OUTCOMES);
+const _OUTCOMES: ReadonlySet<string> = new Set(JOB_OUTCOMES);
 /** Pruning walks maps; doing it once a second keeps ingest cost per record flat. */
 const PRUNE_INTERVAL_MS = 1000;
 /** Distinct step, queue and job names shared; names beyond are rare enough to keep as they come. */
 const STRING_POOL_SIZE = 20_000;
-/** Clock skew and export delay allowed between a block's report and its recovery record. */
-const RECOVERY_SLACK_MS = 2000;
 
 /**
  * Rebuilds jobs, attempts, live jobs, workers and queues from decoded telemetry, in bounded rolling
@@ -73,10 +60,10 @@ export class TelemetryModel implements AnalyzerView {
   private readonly queueTable = new QueueTable();
   /** Attempts whose end was seen (span or ended log), so late records of them change nothing. */
   private readonly endedKeys = new Set<string>();
-  private readonly blocks: EventLoopBlockView[] = [];
-  private readonly blockKeys = new Set<string>();
+  private readonly blockLog: EventLoopBlockLog;
   private readonly snapshots = new Map<string, JobLogFacts>();
   private readonly strings = new StringPool(STRING_POOL_SIZE);
+  private readonly lifecycle: LifecycleTables;
   private lastPruneMs = Number.NEGATIVE_INFINITY;
   /** Records skipped because reading them threw. */
   skippedRecords = 0;
@@ -92,10 +79,19 @@ export class TelemetryModel implements AnalyzerView {
     );
     this.workerTable = new WorkerTable(o);
     this.jobTable = new JobTable(o.maxJobs);
+    this.blockLog = new EventLoopBlockLog(o.maxEventLoopBlocks);
     this.live = new LiveJobTable(o.maxLiveJobs, (job) => {
       const worker = this.workerTable.byId.get(job.worker);
       if (worker !== undefined && worker.activeJobs > 0) worker.activeJobs -= 1;
     });
+    this.lifecycle = {
+      live: this.live,
+      workers: this.workerTable,
+      jobs: this.jobTable,
+      attempts: this.attempts,
+      ended: this.endedKeys,
+      markEnded: (key) => this.markEnded(key),
+    };
   }
 
   // ---- Ingest -------------------------------------------------------------------------------------
@@ -127,7 +123,7 @@ export class TelemetryModel implements AnalyzerView {
   ingestMetrics(points: readonly MetricPointRecord[]): void {
     for (const point of points) {
       try {
-        this.ingestPoint(point);
+        ingestMetricPoint(point, this.workerTable, this.queueTable);
       } catch {
         this.skippedRecords += 1;
       }
@@ -200,10 +196,10 @@ export class TelemetryModel implements AnalyzerView {
     switch (facts.kind) {
       case 'started':
       case 'still_running':
-        this.ingestRunning(facts);
+        ingestRunning(this.lifecycle, facts);
         return;
       case 'ended':
-        this.ingestEnded(facts);
+        ingestEnded(this.lifecycle, facts);
         return;
       case 'failure_snapshot':
         if (facts.traceId === '') return;
@@ -214,196 +210,10 @@ export class TelemetryModel implements AnalyzerView {
         this.workerTable.recordDump(worker, facts);
         return;
       case 'event_loop_blocked':
-        this.ingestBlock(facts);
+        this.blockLog.add(facts);
         return;
       case 'event_loop_recovered':
-        this.ingestRecovery(facts);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private ingestRunning(facts: JobLogFacts): void {
-    if (facts.traceId === '' || facts.spanId === '') return;
-    const key = facts.traceId + facts.spanId;
-    if (this.endedKeys.has(key) || this.attempts.has(key)) return;
-    const silenceMs = facts.silenceSeconds === undefined ? undefined : facts.silenceSeconds * 1000;
-    const existing = this.live.get(key);
-    if (existing === undefined) {
-      const queue = facts.queue ?? '';
-      const startedMs =
-        facts.kind === 'started' ? facts.timeMs : facts.timeMs - (facts.elapsedSeconds ?? 0) * 1000;
-      const job: LiveJobView = {
-        traceId: facts.traceId,
-        spanId: facts.spanId,
-        service: facts.service,
-        worker: facts.worker,
-        host: facts.host,
-        queue,
-        jobName: facts.jobName ?? queue,
-        jobId: facts.jobId ?? facts.spanId,
-        attempt: facts.attempt ?? 1,
-        startedMs,
-        lastRecordMs: facts.timeMs,
-        quietSinceMs: facts.timeMs - (silenceMs ?? 0),
-        currentStep: facts.currentStep,
-      };
-      const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.timeMs);
-      worker.activeJobs += 1;
-      if (queue !== '') worker.queues.add(queue);
-      this.workerTable.recordStart(worker, queue, startedMs);
-      this.live.add(key, job);
-      this.jobTable.record({
-        service: job.service,
-        queue,
-        jobName: job.jobName,
-        jobId: job.jobId,
-        attempt: job.attempt,
-        traceId: job.traceId,
-        spanId: job.spanId,
-        timeMs: facts.timeMs,
-        attemptKey: key,
-        newAttempt: true,
-      });
-      return;
-    }
-    if (facts.timeMs >= existing.lastRecordMs) {
-      existing.lastRecordMs = facts.timeMs;
-      if (facts.currentStep !== undefined || facts.kind === 'still_running')
-        existing.currentStep = facts.currentStep;
-    }
-    if (facts.kind === 'started' && facts.timeMs < existing.startedMs) existing.startedMs = facts.timeMs;
-    if (silenceMs !== undefined || facts.kind === 'started') {
-      const quiet = facts.timeMs - (silenceMs ?? 0);
-      if (quiet > existing.quietSinceMs) existing.quietSinceMs = quiet;
-    }
-  }
-
-  private ingestEnded(facts: JobLogFacts): void {
-    if (facts.traceId === '' || facts.spanId === '') return;
-    const key = facts.traceId + facts.spanId;
-    if (this.endedKeys.has(key) || this.attempts.has(key)) return;
-    const live = this.live.remove(key);
-    const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.timeMs);
-    const queue = facts.queue ?? live?.queue ?? '';
-    const declared = readString(facts.attributes, ATTR_JOB_OUTCOME);
-    const outcome = declared !== undefined && OUTCOMES.has(declared) ? (declared as JobOutcome) : undefined;
-    const busyMs =
-      facts.elapsedSeconds !== undefined
-        ? facts.elapsedSeconds * 1000
-        : live !== undefined
-          ? facts.timeMs - live.startedMs
-          : 0;
-    if (live === undefined) this.workerTable.recordStart(worker, queue, facts.timeMs - busyMs);
-    this.workerTable.recordEnd(
-      worker,
-      queue,
-      facts.timeMs,
-      busyMs,
-      outcome === undefined || outcome === 'completed',
-    );
-    this.markEnded(key);
-    const jobId = facts.jobId ?? live?.jobId;
-    if (jobId === undefined) return;
-    this.jobTable.record({
-      service: facts.service,
-      queue,
-      jobName: facts.jobName ?? live?.jobName ?? queue,
-      jobId,
-      attempt: facts.attempt ?? live?.attempt ?? 1,
-      traceId: facts.traceId,
-      spanId: facts.spanId,
-      timeMs: facts.timeMs,
-      outcome,
-      errorType: readString(facts.attributes, ATTR_ERROR_TYPE),
-      attemptKey: key,
-      newAttempt: live === undefined,
-    });
-  }
-
-  private ingestBlock(facts: JobLogFacts): void {
-    const dedupKey = `${facts.worker}\u0000${facts.timeMs}`;
-    if (this.blockKeys.has(dedupKey)) return;
-    this.blockKeys.add(dedupKey);
-    this.blocks.push({
-      worker: facts.worker,
-      service: facts.service,
-      host: facts.host,
-      timeMs: facts.timeMs,
-      blockedSeconds: readNumber(facts.attributes, ATTR_EVENT_LOOP_BLOCKED_DURATION) ?? 0,
-      traceId: facts.traceId,
-      spanId: facts.spanId,
-      queue: facts.queue,
-      jobName: facts.jobName,
-      jobId: facts.jobId,
-      currentStep: facts.currentStep,
-    });
-    while (this.blocks.length > this.options.maxEventLoopBlocks) this.dropOldestBlock();
-  }
-
-  /**
-   * The main thread's record once the loop turns again carries the block's total length: it lengthens
-   * the block the watchdog thread reported (the same block, not a second one), or stands for it when
-   * that record was lost.
-   */
-  private ingestRecovery(facts: JobLogFacts): void {
-    const blockedSeconds = readNumber(facts.attributes, ATTR_EVENT_LOOP_BLOCKED_DURATION) ?? 0;
-    const blockStartMs = facts.timeMs - blockedSeconds * 1000 - RECOVERY_SLACK_MS;
-    for (let index = this.blocks.length - 1; index >= 0; index--) {
-      const block = this.blocks[index];
-      if (block.worker !== facts.worker || block.timeMs > facts.timeMs) continue;
-      if (block.timeMs < blockStartMs) break;
-      if (blockedSeconds > block.blockedSeconds) block.blockedSeconds = blockedSeconds;
-      return;
-    }
-    this.ingestBlock(facts);
-  }
-
-  private dropOldestBlock(): void {
-    const oldest = this.blocks.shift();
-    if (oldest !== undefined) this.blockKeys.delete(`${oldest.worker}\u0000${oldest.timeMs}`);
-  }
-
-  private ingestPoint(point: MetricPointRecord): void {
-    const resource = point.resource;
-    const worker = this.workerTable.touch(
-      workerIdentity(resource),
-      resource.serviceName,
-      resource.hostName,
-      point.timeMs,
-    );
-    switch (point.name) {
-      case METRIC_WORKER_HEARTBEATS:
-        this.workerTable.recordHeartbeat(worker, point.timeMs);
-        return;
-      case METRIC_QUEUE_DEPTH: {
-        const queue = queueOfAttributes(point.attributes);
-        const state = readString(point.attributes, ATTR_QUEUE_STATE);
-        if (queue === undefined || state === undefined) return;
-        worker.queues.add(queue);
-        this.queueTable.recordDepth(resource.serviceName, queue, state, point.value, point.timeMs);
-        return;
-      }
-      case METRIC_QUEUE_OLDEST_READY_AGE: {
-        const queue = queueOfAttributes(point.attributes);
-        if (queue === undefined) return;
-        worker.queues.add(queue);
-        this.queueTable.recordOldestReadyAge(resource.serviceName, queue, point.value, point.timeMs);
-        return;
-      }
-      case METRIC_ACTIVE_JOBS:
-        if (Number.isFinite(point.value)) {
-          const queue = queueOfAttributes(point.attributes) ?? '';
-          this.workerTable.recordReportedActive(worker, queue, point.value, point.timeMs);
-        }
-        return;
-      case METRIC_LAST_SUCCESS_TIME:
-        if (Number.isFinite(point.value) && point.value > 0) {
-          const ms = point.value * 1000;
-          if (worker.lastCompletionMs === undefined || ms > worker.lastCompletionMs)
-            worker.lastCompletionMs = ms;
-        }
+        this.blockLog.addRecovery(facts);
         return;
       default:
         return;
@@ -428,8 +238,7 @@ export class TelemetryModel implements AnalyzerView {
     this.jobTable.prune(now - o.jobRetentionSeconds * 1000);
     this.workerTable.prune(now);
     this.queueTable.prune(now - o.workerRetentionSeconds * 1000);
-    const blockCutoff = now - o.eventLoopBlockRetentionSeconds * 1000;
-    while (this.blocks.length > 0 && this.blocks[0].timeMs < blockCutoff) this.dropOldestBlock();
+    this.blockLog.prune(now - o.eventLoopBlockRetentionSeconds * 1000);
   }
 
   // ---- AnalyzerView -------------------------------------------------------------------------------
@@ -463,7 +272,7 @@ export class TelemetryModel implements AnalyzerView {
   }
 
   *eventLoopBlocks(sinceMs: number): Iterable<EventLoopBlockView> {
-    for (const block of this.blocks) if (block.timeMs >= sinceMs) yield block;
+    for (const block of this.blockLog.blocks) if (block.timeMs >= sinceMs) yield block;
   }
 
   workers(now: number = this.options.clock()): WorkerSummary[] {
@@ -509,7 +318,7 @@ export class TelemetryModel implements AnalyzerView {
       queues: this.queueTable.byKey.size,
       pendingChildren: this.attempts.pendingChildren,
       endedAttemptKeys: this.endedKeys.size,
-      eventLoopBlocks: this.blocks.length,
+      eventLoopBlocks: this.blockLog.blocks.length,
       snapshots: this.snapshots.size,
     };
   }

@@ -1,0 +1,62 @@
+import { ATTR_EVENT_LOOP_BLOCKED_DURATION } from '@joblens/semconv';
+import type { EventLoopBlockView } from './analyzer-view.js';
+import { readNumber } from './attribute-readers.js';
+import type { JobLogFacts } from './facts.js';
+
+/** Clock skew and export delay allowed between a block's report and its recovery record. */
+const RECOVERY_SLACK_MS = 2000;
+
+/** The watchdogs' block reports, oldest first, once each (OTLP retries deliver twice), bounded. */
+export class EventLoopBlockLog {
+  readonly blocks: EventLoopBlockView[] = [];
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly maxBlocks: number) {}
+
+  add(facts: JobLogFacts): void {
+    const key = `${facts.worker}\u0000${facts.timeMs}`;
+    if (this.keys.has(key)) return;
+    this.keys.add(key);
+    this.blocks.push({
+      worker: facts.worker,
+      service: facts.service,
+      host: facts.host,
+      timeMs: facts.timeMs,
+      blockedSeconds: readNumber(facts.attributes, ATTR_EVENT_LOOP_BLOCKED_DURATION) ?? 0,
+      traceId: facts.traceId,
+      spanId: facts.spanId,
+      queue: facts.queue,
+      jobName: facts.jobName,
+      jobId: facts.jobId,
+      currentStep: facts.currentStep,
+    });
+    while (this.blocks.length > this.maxBlocks) this.dropOldest();
+  }
+
+  /**
+   * The main thread's record once the loop turns again carries the block's total length: it lengthens
+   * the block the watchdog thread reported (the same block, not a second one), or stands for it when
+   * that record was lost.
+   */
+  addRecovery(facts: JobLogFacts): void {
+    const blockedSeconds = readNumber(facts.attributes, ATTR_EVENT_LOOP_BLOCKED_DURATION) ?? 0;
+    const blockStartMs = facts.timeMs - blockedSeconds * 1000 - RECOVERY_SLACK_MS;
+    for (let index = this.blocks.length - 1; index >= 0; index--) {
+      const block = this.blocks[index];
+      if (block.worker !== facts.worker || block.timeMs > facts.timeMs) continue;
+      if (block.timeMs < blockStartMs) break;
+      if (blockedSeconds > block.blockedSeconds) block.blockedSeconds = blockedSeconds;
+      return;
+    }
+    this.add(facts);
+  }
+
+  prune(cutoffMs: number): void {
+    while (this.blocks.length > 0 && this.blocks[0].timeMs < cutoffMs) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    const oldest = this.blocks.shift();
+    if (oldest !== undefined) this.keys.delete(`${oldest.worker}\u0000${oldest.timeMs}`);
+  }
+}

@@ -1,0 +1,64 @@
+import {
+  ATTR_QUEUE_STATE,
+  METRIC_ACTIVE_JOBS,
+  METRIC_LAST_SUCCESS_TIME,
+  METRIC_QUEUE_DEPTH,
+  METRIC_QUEUE_OLDEST_READY_AGE,
+  METRIC_WORKER_HEARTBEATS,
+} from '@joblens/semconv';
+import type { MetricPointRecord } from '../telemetry/records.js';
+import { readString } from './attribute-readers.js';
+import { queueOfAttributes } from './queue-of-attributes.js';
+import type { QueueTable } from './queue-table.js';
+import { workerIdentity } from './worker-identity.js';
+import type { WorkerTable } from './worker-table.js';
+
+/** Reads the metrics the model uses (heartbeats, queue gauges, active jobs, last success); any point is a sign of life. */
+export function ingestMetricPoint(point: MetricPointRecord, workers: WorkerTable, queues: QueueTable): void {
+  const resource = point.resource;
+  const worker = workers.touch(
+    workerIdentity(resource),
+    resource.serviceName,
+    resource.hostName,
+    point.timeMs,
+  );
+  switch (point.name) {
+    case METRIC_WORKER_HEARTBEATS:
+      workers.recordHeartbeat(worker, point.timeMs);
+      return;
+    case METRIC_QUEUE_DEPTH: {
+      const queue = queueOfAttributes(point.attributes);
+      const state = readString(point.attributes, ATTR_QUEUE_STATE);
+      if (queue === undefined || state === undefined) return;
+      worker.queues.add(queue);
+      queues.recordDepth(resource.serviceName, queue, state, point.value, point.timeMs);
+      return;
+    }
+    case METRIC_QUEUE_OLDEST_READY_AGE: {
+      const queue = queueOfAttributes(point.attributes);
+      if (queue === undefined) return;
+      worker.queues.add(queue);
+      queues.recordOldestReadyAge(resource.serviceName, queue, point.value, point.timeMs);
+      return;
+    }
+    case METRIC_ACTIVE_JOBS:
+      if (Number.isFinite(point.value)) {
+        workers.recordReportedActive(
+          worker,
+          queueOfAttributes(point.attributes) ?? '',
+          point.value,
+          point.timeMs,
+        );
+      }
+      return;
+    case METRIC_LAST_SUCCESS_TIME:
+      if (Number.isFinite(point.value) && point.value > 0) {
+        const ms = point.value * 1000;
+        if (worker.lastCompletionMs === undefined || ms > worker.lastCompletionMs)
+          worker.lastCompletionMs = ms;
+      }
+      return;
+    default:
+      return;
+  }
+}
