@@ -53,7 +53,21 @@ export class BullmqJobProducer implements JobProducer {
       await queue.close().catch(() => {});
     }
     this.queues.clear();
+    await this.deleteLeftovers().catch(() => {});
     this.connection.disconnect();
+  }
+
+  /**
+   * Keys under the demo's prefix that obliterate does not know: what the SDK's BullMQ adapter keeps
+   * per retried job (with a week's TTL) so a retry links to its previous attempt.
+   */
+  private async deleteLeftovers(): Promise<void> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.connection.scan(cursor, 'MATCH', `${this.prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) await this.connection.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
   }
 
   private queue(name: string): Queue {
