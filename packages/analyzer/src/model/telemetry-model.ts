@@ -1,4 +1,4 @@
-import { ATTR_STEP_NAME, JOB_OUTCOMES } from '@joblens/semconv';
+import { ATTR_STEP_NAME } from '@joblens/semconv';
 import type { LogRecordData, MetricPointRecord, SpanRecord } from '../telemetry/records.js';
 import type {
   AnalyzerView,
@@ -39,7 +39,6 @@ import { workerIdentity } from './worker-identity.js';
 import { buildWorkerSummaries } from './worker-summaries.js';
 import { WorkerTable } from './worker-table.js';
 
-const _OUTCOMES: ReadonlySet<string> = new Set(JOB_OUTCOMES);
 /** Pruning walks maps; doing it once a second keeps ingest cost per record flat. */
 const PRUNE_INTERVAL_MS = 1000;
 /** Distinct step, queue and job names shared; names beyond are rare enough to keep as they come. */
