@@ -20,6 +20,8 @@ export interface LifecycleTables {
   attempts: Pick<AttemptStore, 'has'>;
   ended: ReadonlySet<string>;
   markEnded(key: string): void;
+  /** Shares repeated names (queues, job names) among the many live jobs. */
+  intern(value: string): string;
 }
 
 /** A started or still-running record: opens the live job, or brings its step and silence up to date. */
@@ -30,7 +32,7 @@ export function ingestRunning(tables: LifecycleTables, facts: JobLogFacts): void
   const silenceMs = facts.silenceSeconds === undefined ? undefined : facts.silenceSeconds * 1000;
   const existing = tables.live.get(key);
   if (existing === undefined) {
-    const queue = facts.queue ?? '';
+    const queue = tables.intern(facts.queue ?? '');
     const startedMs =
       facts.kind === 'started' ? facts.timeMs : facts.timeMs - (facts.elapsedSeconds ?? 0) * 1000;
     const job: LiveJobView = {
@@ -40,7 +42,7 @@ export function ingestRunning(tables: LifecycleTables, facts: JobLogFacts): void
       worker: facts.worker,
       host: facts.host,
       queue,
-      jobName: facts.jobName ?? queue,
+      jobName: facts.jobName === undefined ? queue : tables.intern(facts.jobName),
       jobId: facts.jobId ?? facts.spanId,
       attempt: facts.attempt ?? 1,
       startedMs,

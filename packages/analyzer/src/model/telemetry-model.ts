@@ -90,6 +90,7 @@ export class TelemetryModel implements AnalyzerView {
       attempts: this.attempts,
       ended: this.endedKeys,
       markEnded: (key) => this.markEnded(key),
+      intern: (value) => this.strings.intern(value),
     };
   }
 
