@@ -55,18 +55,21 @@ export function ingestRunning(tables: LifecycleTables, facts: JobLogFacts): void
     if (queue !== '') worker.queues.add(queue);
     tables.workers.recordStart(worker, queue, startedMs);
     tables.live.add(key, job);
-    tables.jobs.record({
-      service: job.service,
-      queue,
-      jobName: job.jobName,
-      jobId: job.jobId,
-      attempt: job.attempt,
-      traceId: job.traceId,
-      spanId: job.spanId,
-      timeMs: facts.timeMs,
-      attemptKey: key,
-      newAttempt: true,
-    });
+    // A first attempt joins the job table at its end: 100k running jobs need no job entries of their own.
+    if (job.attempt > 1) {
+      tables.jobs.record({
+        service: job.service,
+        queue,
+        jobName: job.jobName,
+        jobId: job.jobId,
+        attempt: job.attempt,
+        traceId: job.traceId,
+        spanId: job.spanId,
+        timeMs: facts.timeMs,
+        attemptKey: key,
+        newAttempt: true,
+      });
+    }
     return;
   }
   if (facts.timeMs >= existing.lastRecordMs) {
@@ -120,6 +123,7 @@ export function ingestEnded(tables: LifecycleTables, facts: JobLogFacts): void {
     outcome,
     errorType: readString(facts.attributes, ATTR_ERROR_TYPE),
     attemptKey: key,
-    newAttempt: live === undefined,
+    // Only a retry's start put the attempt in the job table already.
+    newAttempt: live === undefined || live.attempt <= 1,
   });
 }

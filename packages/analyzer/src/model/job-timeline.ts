@@ -55,7 +55,16 @@ function findEntry(
   sources: TimelineSources,
   ref: string | JobRef,
 ): JobEntry | { seed: AttemptRecord | LiveJobView } | undefined {
-  if (typeof ref !== 'string') return sources.jobs.byKey.get(jobKey(ref.service, ref.queue, ref.jobId));
+  if (typeof ref !== 'string') {
+    const entry = sources.jobs.byKey.get(jobKey(ref.service, ref.queue, ref.jobId));
+    if (entry !== undefined) return entry;
+    // A first attempt still running has no job entry yet.
+    for (const job of sources.live.values()) {
+      if (job.jobId === ref.jobId && job.queue === ref.queue && job.service === ref.service)
+        return { seed: job };
+    }
+    return undefined;
+  }
   const traceId = ref.toLowerCase();
   let seed: AttemptRecord | LiveJobView | undefined;
   for (const record of sources.attempts.byKey.values()) {

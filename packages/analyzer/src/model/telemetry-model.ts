@@ -164,7 +164,7 @@ export class TelemetryModel implements AnalyzerView {
       outcome: facts.outcome,
       errorType: facts.errorType,
       attemptKey: key,
-      newAttempt: !alreadyEnded && live === undefined,
+      newAttempt: !alreadyEnded && (live === undefined || live.attempt <= 1),
     });
   }
 

@@ -350,6 +350,22 @@ describe('TelemetryModel', () => {
     expect(model.jobTimeline('0'.repeat(32))).toBeUndefined();
   });
 
+  it('finds a running first attempt by its job, and counts it once when it ends', () => {
+    const { model } = modelAt(T0 + 30_000);
+    const attempt = makeAttemptSpan({ jobId: 'fresh', startMs: T0, durationMs: 20_000 });
+    model.ingestLogs([makeJobLog({ kind: 'started', attempt, timeMs: T0, currentStep: 'boot' })]);
+    const running = model.jobTimeline({ service: 'svc', queue: 'emails', jobId: 'fresh' });
+    expect(running).toMatchObject({
+      jobId: 'fresh',
+      attempts: [],
+      live: { traceId: attempt.traceId, silenceSeconds: 30 },
+    });
+    model.ingestSpans([attempt]);
+    const [job] = [...model.jobs(0)];
+    expect(job).toMatchObject({ jobId: 'fresh', attemptsSeen: 1, maxAttempt: 1 });
+    expect(model.jobTimeline({ service: 'svc', queue: 'emails', jobId: 'fresh' })?.attempts).toHaveLength(1);
+  });
+
   it('gives an attempt its attributes, failure snapshot, dumps and worker for explain', () => {
     const { model } = modelAt(T0 + 60_000);
     const attempt = makeAttemptSpan({
