@@ -144,7 +144,7 @@ async function runScenario(
     deadlineMs: fleetReadyAtMs + options.durationSeconds * 1000,
     quietMillis: options.quietSeconds * 1000,
     onFinding: (entry) => {
-      for (const line of formatFinding(entry, (Date.now() - startedAtMs) / 1000)) out.line(line);
+      out.line(formatFinding(entry, (Date.now() - startedAtMs) / 1000).join('\n'));
     },
     onTick: (found, falseCount, pollError) => {
       const elapsed = ((Date.now() - startedAtMs) / 1000).toFixed(0);

@@ -25,16 +25,27 @@ export const DEMO_DETECTOR_OPTIONS: Record<string, Record<string, number>> = {
   // The outage fails 24 payments at once; healthy traffic fails about 3 emails a minute.
   retry_storm: { burstWindowSeconds: 30, minDistinctJobs: 10 },
   // The invoice backlog keeps its oldest job waiting 1-3 s; only the invoice queue has three workers.
-  host_imbalance: { windowSeconds: 60, minAttempts: 30, waitingAgeSeconds: 1 },
+  // Healthy hosts share their queues evenly; a loaded machine can slow one of them down for a while,
+  // so a slow host must be 3 times its peers' median, not the default 2, before it counts.
+  host_imbalance: { windowSeconds: 60, minAttempts: 30, waitingAgeSeconds: 1, slowFactor: 3 },
   // Every healthy worker completes a job at least every 3 s once started; on a loaded machine its first
   // completion may come 10 s after its first heartbeat. Heartbeats come every second.
   silent_worker: { stuckAfterSeconds: 15, minGoneAfterSeconds: 20 },
   queue_starvation: { oldestReadyThresholdSeconds: 15, idleSeconds: 10, aliveWithinSeconds: 30 },
 };
 
-/** The cron job runs every 2 s: no check-in for 4 s plus 4 s of grace takes the monitor down. */
+/**
+ * The cron job runs every 2 s: no check-in for 4 s plus 4 s of grace takes the monitor down. A run
+ * takes ~0.1 s; the runtime limit stays far above the export delay between a run's start and its end.
+ */
 export const DEMO_MONITORS = [
-  { slug: MONITOR_SLUG, jobName: JOB_NAMES.nightlyCleanup, periodSeconds: 4, graceSeconds: 4 },
+  {
+    slug: MONITOR_SLUG,
+    jobName: JOB_NAMES.nightlyCleanup,
+    periodSeconds: 4,
+    graceSeconds: 4,
+    maxRuntimeSeconds: 30,
+  },
 ];
 
 export interface DemoAnalyzer {
