@@ -92,7 +92,15 @@ export class ActiveAttempts implements ActiveAttemptsView {
     spanId: string;
     startedAtMs: number;
   }): ActiveAttempt {
-    const attempt: MutableAttempt = { ...init, lastActivityMs: init.startedAtMs, steps: [] };
+    // Spelled out rather than spread: this runs once per job.
+    const attempt: MutableAttempt = {
+      descriptor: init.descriptor,
+      traceId: init.traceId,
+      spanId: init.spanId,
+      startedAtMs: init.startedAtMs,
+      lastActivityMs: init.startedAtMs,
+      steps: [],
+    };
     this.#attempts.set(init.spanId, attempt);
     this.#notify(attempt, false);
     return attempt;

@@ -29,6 +29,15 @@ export interface JoblensOptions {
   exportTimeoutMillis?: number;
   /** How often running attempts emit a `still running` log record. Default 10000. */
   stillRunningIntervalMillis?: number;
+  /**
+   * How long an attempt runs before its `job started` record is written (stamped with the real start
+   * time; `job ended` then follows it). Attempts that end sooner are described by their span alone,
+   * which halves the telemetry of short jobs; a job hung longer than this is visible while it hangs.
+   * 0 writes both records for every attempt, as does diagnostic mode and tail sampling
+   * (`sampling.keepOneInHealthy` > 1, whose dropped attempts are then known from their records).
+   * Default 1000: shorter than any useful hang alert, longer than most jobs of a busy queue.
+   */
+  startedRecordDelayMillis?: number;
   /** Metric export (and heartbeat) interval. Default: OTEL_METRIC_EXPORT_INTERVAL, else 10000. */
   metricExportIntervalMillis?: number;
   /**

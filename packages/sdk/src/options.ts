@@ -21,6 +21,7 @@ export type ResolvedOptions = {
   logs: SignalExport;
   exportTimeoutMillis: number;
   stillRunningIntervalMillis: number;
+  startedRecordDelayMillis: number;
   metricExportIntervalMillis: number;
   flushOnSignals: boolean;
   dumpSignal: NodeJS.Signals | false;
@@ -51,6 +52,7 @@ export const DEFAULTS = {
   protocol: 'http/protobuf' as OtlpProtocol,
   exportTimeoutMillis: 5000,
   stillRunningIntervalMillis: 10_000,
+  startedRecordDelayMillis: 1000,
   metricExportIntervalMillis: 10_000,
   flushOnSignals: true,
   dumpSignal: 'SIGUSR2' as NodeJS.Signals,
@@ -87,6 +89,13 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
     fail(name, 'a positive integer', value);
+  return value;
+}
+
+function nonNegativeInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    fail(name, 'a non-negative integer', value);
   return value;
 }
 
@@ -258,6 +267,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
     'headers',
     'exportTimeoutMillis',
     'stillRunningIntervalMillis',
+    'startedRecordDelayMillis',
     'metricExportIntervalMillis',
     'flushOnSignals',
     'dumpSignal',
@@ -356,6 +366,11 @@ export function resolveOptions(input: JoblensOptions | undefined, env: Env = pro
       'stillRunningIntervalMillis',
       options.stillRunningIntervalMillis,
       DEFAULTS.stillRunningIntervalMillis,
+    ),
+    startedRecordDelayMillis: nonNegativeInteger(
+      'startedRecordDelayMillis',
+      options.startedRecordDelayMillis,
+      DEFAULTS.startedRecordDelayMillis,
     ),
     metricExportIntervalMillis,
     flushOnSignals: bool('flushOnSignals', options.flushOnSignals, DEFAULTS.flushOnSignals),

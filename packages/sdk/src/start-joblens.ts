@@ -2,7 +2,7 @@ import { ATTR_DIAGNOSTIC_MODE, LOG_DIAGNOSTIC_MODE } from '@joblens/semconv';
 import { ActiveAttempts } from './active-attempts.js';
 import type { AttemptRuntime } from './attempt/attempt-runtime.js';
 import { emitSpanLog } from './attempt/job-log-records.js';
-import { runAttempt } from './attempt/run-attempt.js';
+import { attemptDue, runAttempt } from './attempt/run-attempt.js';
 import { StillRunningSchedule } from './attempt/still-running-schedule.js';
 import { DiagnosticMode } from './diagnostic-mode.js';
 import { writeDump } from './dump/write-dump.js';
@@ -59,7 +59,7 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
     heartbeatIntervalMillis: options.metricExportIntervalMillis,
     onError,
   });
-  const stillRunning = new StillRunningSchedule(options.stillRunningIntervalMillis, onError);
+  const stillRunning = new StillRunningSchedule(attemptDue, onError);
   const cpu = new CpuSinceLast();
   diagnostic = new DiagnosticMode(options.diagnostic.enabled, (on) => {
     try {

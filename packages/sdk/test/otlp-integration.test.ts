@@ -57,7 +57,8 @@ describe('exporting to a real OTLP/HTTP receiver', () => {
   });
 
   it('shows a job that fails twice and then succeeds as three linked attempts in one trace', async () => {
-    joblens = startAgainst(receiver.url);
+    // Every attempt's records at once: this test follows the records of quick retries.
+    joblens = startAgainst(receiver.url, { startedRecordDelayMillis: 0 });
     let previous: { traceId: string; spanId: string } | undefined;
     let result: string | undefined;
     for (let attempt = 1; attempt <= 3 && result === undefined; attempt++) {

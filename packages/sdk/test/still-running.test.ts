@@ -5,6 +5,7 @@ import {
   ATTR_JOB_ID,
   ATTR_JOB_OUTCOME,
   ATTR_JOB_SILENCE,
+  LOG_DIAGNOSTIC_MODE,
   LOG_JOB_ENDED,
   LOG_JOB_STARTED,
   LOG_JOB_STILL_RUNNING,
@@ -17,8 +18,8 @@ describe('hung-job log records', () => {
   let sdk: InMemoryJoblens;
   afterEach(() => sdk?.shutdown());
 
-  it('writes job started and job ended records in the attempt span context', async () => {
-    sdk = startInMemoryJoblens();
+  it('writes job started and job ended records in the attempt span context when asked to at once', async () => {
+    sdk = startInMemoryJoblens({ startedRecordDelayMillis: 0 });
     let ids = { traceId: '', spanId: '' };
     await sdk.joblens.runAttempt(aJob({ jobId: 'j-1' }), (job) => {
       ids = { traceId: job.traceId, spanId: job.spanId };
@@ -35,10 +36,42 @@ describe('hung-job log records', () => {
   });
 
   it('puts the outcome and error type on the ended record of a failure', async () => {
-    sdk = startInMemoryJoblens();
+    sdk = startInMemoryJoblens({ startedRecordDelayMillis: 0 });
     await sdk.joblens.runAttempt(aJob(), () => Promise.reject(new TypeError('nope'))).catch(() => {});
     const ended = (await sdk.logs()).find((l) => l.eventName === LOG_JOB_ENDED);
     expect(ended?.attributes).toMatchObject({ [ATTR_JOB_OUTCOME]: 'failed', [ATTR_ERROR_TYPE]: 'TypeError' });
+  });
+
+  it('leaves an attempt that ends within the delay to its span, without started or ended records', async () => {
+    sdk = startInMemoryJoblens({ startedRecordDelayMillis: 200 });
+    await sdk.joblens.runAttempt(aJob({ jobId: 'quick' }), () => sleep(5));
+    await sleep(250);
+    expect(await sdk.logs()).toEqual([]);
+    expect((await sdk.spans()).map((s) => s.attributes[ATTR_JOB_ID])).toEqual(['quick']);
+  });
+
+  it('writes the started record of an attempt outlasting the delay, dated at its real start, then its end', async () => {
+    sdk = startInMemoryJoblens({ startedRecordDelayMillis: 100 });
+    const before = Date.now();
+    let startedWhileRunning: string[] = [];
+    await sdk.joblens.runAttempt(aJob({ jobId: 'slow' }), async () => {
+      await sleep(250);
+      startedWhileRunning = (await sdk.logs()).map((l) => String(l.eventName));
+    });
+    expect(startedWhileRunning).toEqual([LOG_JOB_STARTED]);
+    const logs = await sdk.logs();
+    expect(logs.map((l) => l.eventName)).toEqual([LOG_JOB_STARTED, LOG_JOB_ENDED]);
+    const startedAtMs = logs[0].hrTime[0] * 1000 + logs[0].hrTime[1] / 1e6;
+    expect(startedAtMs).toBeGreaterThanOrEqual(before - 1);
+    expect(startedAtMs).toBeLessThan(before + 90);
+    expect(logs[1].attributes[ATTR_JOB_OUTCOME]).toBe('completed');
+  });
+
+  it('writes started and ended records at once in diagnostic mode', async () => {
+    sdk = startInMemoryJoblens({ diagnostic: { enabled: true } });
+    await sdk.joblens.runAttempt(aJob(), () => 1);
+    const jobRecords = (await sdk.logs()).filter((l) => l.eventName !== LOG_DIAGNOSTIC_MODE);
+    expect(jobRecords.map((l) => l.eventName)).toEqual([LOG_JOB_STARTED, LOG_JOB_ENDED]);
   });
 
   it('reports a hanging step as still running, with growing silence, before the span ends', async () => {

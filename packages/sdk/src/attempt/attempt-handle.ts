@@ -19,24 +19,40 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { JobContext } from '../interfaces.js';
+import type { JobSeries } from '../metrics/job-series-table.js';
 import type { AttemptRuntime } from './attempt-runtime.js';
-import { attemptStorage } from './attempt-storage.js';
+import { type AttemptScope, attemptStorage } from './attempt-storage.js';
 import { boundedJson } from './bounded-json.js';
 import { errorMessageOf, errorTypeOf } from './error-type.js';
 import type { NormalizedDescriptor } from './normalize-descriptor.js';
 
-/** The running attempt as its job sees it (`JobContext`), plus what the SDK needs to end it. */
-export class AttemptHandle implements JobContext {
+/**
+ * The running attempt as its job sees it (`JobContext`), plus what the SDK needs to end it. It is
+ * also its own async-local scope (`job`, `span`, `context`), so running an attempt allocates no
+ * scope object, and `step`/`checkpoint` are bound only when a job first reads them: a job that
+ * never uses them costs no closures (under tsx every closure also costs a `name` redefinition).
+ */
+export class AttemptHandle implements JobContext, AttemptScope {
   readonly span: Span;
   readonly traceId: string;
   readonly spanId: string;
   readonly descriptor: NormalizedDescriptor;
   readonly attemptContext: Context;
   readonly startedAtMs: number;
-  readonly #runtime: AttemptRuntime;
+  readonly runtime: AttemptRuntime;
+  /** This attempt's metric series, looked up once at its start. */
+  series: JobSeries | undefined;
+  /** Whether the `job started` record went out (then `job ended` follows it). */
+  startedRecorded = false;
+  /** Unix ms when the next `still running` record is due. */
+  nextStillRunningMs: number;
+  /** Unix ms when the still-running schedule should next call this attempt. */
+  dueMs = 0;
   /** The innermost step the failure came out of, for the failure snapshot. */
   failedStep: string | undefined;
   #failedStepError: unknown;
+  #step: JobContext['step'] | undefined;
+  #checkpoint: JobContext['checkpoint'] | undefined;
 
   constructor(
     runtime: AttemptRuntime,
@@ -45,19 +61,38 @@ export class AttemptHandle implements JobContext {
     attemptContext: Context,
     startedAtMs: number,
   ) {
-    this.#runtime = runtime;
+    this.runtime = runtime;
     this.descriptor = descriptor;
     this.span = span;
     this.attemptContext = attemptContext;
     this.startedAtMs = startedAtMs;
+    this.nextStillRunningMs = startedAtMs + runtime.options.stillRunningIntervalMillis;
     const spanContext = span.spanContext();
     this.traceId = spanContext.traceId;
     this.spanId = spanContext.spanId;
   }
 
-  // Arrow properties so that `const { step } = ctx` works.
-  step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
-    const runtime = this.#runtime;
+  get job(): JobContext {
+    return this;
+  }
+
+  get context(): Context {
+    return this.attemptContext;
+  }
+
+  // Bound on first read so that `const { step } = ctx` works.
+  get step(): JobContext['step'] {
+    this.#step ??= this.#runStep.bind(this);
+    return this.#step;
+  }
+
+  get checkpoint(): JobContext['checkpoint'] {
+    this.#checkpoint ??= this.#recordCheckpoint.bind(this);
+    return this.#checkpoint;
+  }
+
+  async #runStep<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    const runtime = this.runtime;
     const stepName = String(name);
     let stepSpan: Span | undefined;
     let stepContext: Context | undefined;
@@ -87,9 +122,9 @@ export class AttemptHandle implements JobContext {
       this.#endStep(stepSpan, stepName, startedAtMs, error, true);
       throw error;
     }
-  };
+  }
 
-  checkpoint = (name: string, data?: unknown): void => {
+  #recordCheckpoint(name: string, data?: unknown): void {
     try {
       const at = Date.now();
       const checkpointName = String(name);
@@ -100,18 +135,18 @@ export class AttemptHandle implements JobContext {
         attributes[ATTR_CHECKPOINT_DATA] = json;
       }
       this.span.addEvent(EVENT_CHECKPOINT, attributes);
-      this.#runtime.activeAttempts.recordCheckpoint(this.spanId, {
+      this.runtime.activeAttempts.recordCheckpoint(this.spanId, {
         name: checkpointName,
         data: json,
         atMs: at,
       });
     } catch (error) {
-      this.#runtime.onError(new Error('recording a checkpoint', { cause: error }));
+      this.runtime.onError(new Error('recording a checkpoint', { cause: error }));
     }
-  };
+  }
 
   #endStep(stepSpan: Span, stepName: string, startedAtMs: number, error: unknown, failed: boolean): void {
-    const runtime = this.#runtime;
+    const runtime = this.runtime;
     try {
       const endedAtMs = Date.now();
       if (failed) {

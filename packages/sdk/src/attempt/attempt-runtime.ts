@@ -3,6 +3,7 @@ import type { Logger } from '@opentelemetry/api-logs';
 import type { ActiveAttempts } from '../active-attempts.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import type { ResolvedOptions } from '../options.js';
+import type { AttemptHandle } from './attempt-handle.js';
 import type { NormalizedDescriptor } from './normalize-descriptor.js';
 import type { StillRunningSchedule } from './still-running-schedule.js';
 
@@ -13,7 +14,7 @@ export type AttemptRuntime = {
   readonly logger: Logger;
   readonly activeAttempts: ActiveAttempts;
   readonly metrics: WorkerMetrics;
-  readonly stillRunning: StillRunningSchedule;
+  readonly stillRunning: StillRunningSchedule<AttemptHandle>;
   isDiagnostic(): boolean;
   isShutDown(): boolean;
   onError(error: unknown): void;

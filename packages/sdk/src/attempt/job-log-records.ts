@@ -37,7 +37,8 @@ const SEVERITY_TEXT: Partial<Record<SeverityNumber, string>> = {
 /**
  * Emits a record in the span's context, so it carries the attempt's trace and span ids even while
  * the span is still open (which is the point for hung jobs). The kind goes in `eventName` and, for
- * pipelines older than OTLP's event_name field, in an `event.name` attribute too.
+ * pipelines older than OTLP's event_name field, in an `event.name` attribute too. `timestampMs`
+ * (Unix ms) dates a record written after the fact, such as a delayed `job started`.
  */
 export function emitSpanLog(
   logger: Logger,
@@ -46,6 +47,7 @@ export function emitSpanLog(
   body: string,
   attributes: Attributes,
   severityNumber: SeverityNumber = SeverityNumber.INFO,
+  timestampMs?: number,
 ): void {
   logger.emit({
     eventName,
@@ -54,5 +56,6 @@ export function emitSpanLog(
     severityNumber,
     severityText: SEVERITY_TEXT[severityNumber],
     context: span ? trace.setSpan(ROOT_CONTEXT, span) : ROOT_CONTEXT,
+    ...(timestampMs === undefined ? {} : { timestamp: timestampMs }),
   });
 }

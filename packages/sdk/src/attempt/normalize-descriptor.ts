@@ -22,8 +22,8 @@ export function normalizeDescriptor(
   if (!Number.isInteger(attempt) || attempt < 1)
     throw new Error(`attempt descriptor: attempt must be an integer >= 1, got ${attempt}`);
   const maxAttempts = descriptor.maxAttempts;
+  // Spelled out rather than spread: one object of one shape per job, and no foreign fields.
   return {
-    ...descriptor,
     queue: requiredString('queue', descriptor.queue),
     jobName: requiredString('jobName', descriptor.jobName),
     jobId: requiredString('jobId', descriptor.jobId),
@@ -31,5 +31,12 @@ export function normalizeDescriptor(
     maxAttempts: Number.isInteger(maxAttempts) && (maxAttempts as number) >= 1 ? maxAttempts : undefined,
     system:
       typeof descriptor.system === 'string' && descriptor.system !== '' ? descriptor.system : defaultSystem,
+    readyAtMs: descriptor.readyAtMs,
+    fetchedAtMs: descriptor.fetchedAtMs,
+    producerCarrier: descriptor.producerCarrier,
+    previousAttempt: descriptor.previousAttempt,
+    monitorSlug: descriptor.monitorSlug,
+    attributes: descriptor.attributes,
+    classifyFailure: descriptor.classifyFailure,
   };
 }

@@ -38,7 +38,6 @@ import {
 } from '@joblens/semconv';
 import {
   type Attributes,
-  type Context,
   context,
   defaultTextMapGetter,
   INVALID_SPAN_CONTEXT,
@@ -73,45 +72,21 @@ const UNTRACED_JOB: JobContext = {
   checkpoint: () => {},
 };
 
-function parentAndLinks(descriptor: NormalizedDescriptor): { parent: Context; links: Link[] } {
-  const links: Link[] = [];
-  let parent = ROOT_CONTEXT;
-  if (descriptor.producerCarrier && typeof descriptor.producerCarrier === 'object') {
-    const extracted = propagator.extract(ROOT_CONTEXT, descriptor.producerCarrier, defaultTextMapGetter);
-    const producer = trace.getSpanContext(extracted);
-    if (producer && isSpanContextValid(producer)) {
-      parent = extracted;
-      links.push({ context: producer, attributes: { [ATTR_LINK_TYPE]: LINK_TYPE_PRODUCER } });
-    }
-  }
-  const previous = descriptor.previousAttempt;
-  if (previous) {
-    const previousContext = {
-      traceId: previous.traceId,
-      spanId: previous.spanId,
-      traceFlags: TraceFlags.SAMPLED,
-      isRemote: true,
-    };
-    if (isSpanContextValid(previousContext)) {
-      links.push({ context: previousContext, attributes: { [ATTR_LINK_TYPE]: LINK_TYPE_PREVIOUS_ATTEMPT } });
-    }
-  }
-  return { parent, links };
-}
+const OK_STATUS = { code: SpanStatusCode.OK } as const;
 
 function spanAttributes(runtime: AttemptRuntime, d: NormalizedDescriptor, startedAtMs: number): Attributes {
-  const attributes: Attributes = {
-    [ATTR_WORKER_ID]: runtime.options.serviceInstanceId,
-    ...(d.attributes ?? {}),
-    [ATTR_MESSAGING_SYSTEM]: d.system,
-    [ATTR_MESSAGING_OPERATION_TYPE]: MESSAGING_OPERATION_PROCESS,
-    [ATTR_MESSAGING_OPERATION_NAME]: MESSAGING_OPERATION_PROCESS,
-    [ATTR_MESSAGING_DESTINATION_NAME]: d.queue,
-    [ATTR_MESSAGING_MESSAGE_ID]: d.jobId,
-    [ATTR_JOB_ID]: d.jobId,
-    [ATTR_JOB_NAME]: d.jobName,
-    [ATTR_JOB_ATTEMPT]: d.attempt,
-  };
+  const attributes: Attributes = { [ATTR_WORKER_ID]: runtime.options.serviceInstanceId };
+  // Copied key by key rather than spread: no intermediate object per job.
+  const extra = d.attributes;
+  if (extra) for (const key of Object.keys(extra)) attributes[key] = extra[key];
+  attributes[ATTR_MESSAGING_SYSTEM] = d.system;
+  attributes[ATTR_MESSAGING_OPERATION_TYPE] = MESSAGING_OPERATION_PROCESS;
+  attributes[ATTR_MESSAGING_OPERATION_NAME] = MESSAGING_OPERATION_PROCESS;
+  attributes[ATTR_MESSAGING_DESTINATION_NAME] = d.queue;
+  attributes[ATTR_MESSAGING_MESSAGE_ID] = d.jobId;
+  attributes[ATTR_JOB_ID] = d.jobId;
+  attributes[ATTR_JOB_NAME] = d.jobName;
+  attributes[ATTR_JOB_ATTEMPT] = d.attempt;
   if (d.maxAttempts !== undefined) attributes[ATTR_JOB_MAX_ATTEMPTS] = d.maxAttempts;
   if (typeof d.readyAtMs === 'number' && Number.isFinite(d.readyAtMs)) {
     attributes[ATTR_JOB_QUEUE_WAIT] = Math.max(0, startedAtMs - d.readyAtMs) / 1000;
@@ -121,10 +96,46 @@ function spanAttributes(runtime: AttemptRuntime, d: NormalizedDescriptor, starte
   return attributes;
 }
 
+/**
+ * Whether this attempt writes `job started` at once (and so `job ended` too). Otherwise the record
+ * waits `startedRecordDelayMillis`: an attempt that ends sooner is fully described by its span. With
+ * tail sampling the span of a healthy attempt may be dropped, and then the records are all the
+ * analyzer and its monitors get, so they stay immediate.
+ */
+function recordsAtOnce(runtime: AttemptRuntime): boolean {
+  return (
+    runtime.options.startedRecordDelayMillis === 0 ||
+    runtime.options.sampling.keepOneInHealthy > 1 ||
+    runtime.isDiagnostic()
+  );
+}
+
 function beginAttempt(runtime: AttemptRuntime, descriptor: AttemptDescriptor): AttemptHandle {
   const d = normalizeDescriptor(descriptor, MESSAGING_SYSTEM_GENERIC);
   const startedAtMs = Date.now();
-  const { parent, links } = parentAndLinks(d);
+  let parent = ROOT_CONTEXT;
+  let links: Link[] | undefined;
+  if (d.producerCarrier && typeof d.producerCarrier === 'object') {
+    const extracted = propagator.extract(ROOT_CONTEXT, d.producerCarrier, defaultTextMapGetter);
+    const producer = trace.getSpanContext(extracted);
+    if (producer && isSpanContextValid(producer)) {
+      parent = extracted;
+      links = [{ context: producer, attributes: { [ATTR_LINK_TYPE]: LINK_TYPE_PRODUCER } }];
+    }
+  }
+  const previous = d.previousAttempt;
+  if (previous) {
+    const previousContext = {
+      traceId: previous.traceId,
+      spanId: previous.spanId,
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    };
+    if (isSpanContextValid(previousContext)) {
+      links ??= [];
+      links.push({ context: previousContext, attributes: { [ATTR_LINK_TYPE]: LINK_TYPE_PREVIOUS_ATTEMPT } });
+    }
+  }
   const span = runtime.tracer.startSpan(
     attemptSpanName(d.queue),
     { kind: SpanKind.CONSUMER, attributes: spanAttributes(runtime, d, startedAtMs), links },
@@ -136,17 +147,59 @@ function beginAttempt(runtime: AttemptRuntime, descriptor: AttemptDescriptor): A
   span.addEvent(EVENT_JOB_FETCHED, undefined, fetchedAt);
   span.addEvent(EVENT_JOB_STARTED);
   runtime.activeAttempts.add({ descriptor: d, traceId: handle.traceId, spanId: handle.spanId, startedAtMs });
-  runtime.metrics.attemptStarted(d);
-  const workerId = runtime.options.serviceInstanceId;
-  emitSpanLog(runtime.logger, span, LOG_JOB_STARTED, 'job started', jobLogAttributes(d, workerId));
-  runtime.stillRunning.add(handle.spanId, startedAtMs, () => emitStillRunning(runtime, handle));
+  handle.series = runtime.metrics.attemptStarted(d);
+  if (recordsAtOnce(runtime)) {
+    emitStarted(handle);
+    handle.dueMs = handle.nextStillRunningMs;
+  } else {
+    handle.dueMs = Math.min(
+      startedAtMs + runtime.options.startedRecordDelayMillis,
+      handle.nextStillRunningMs,
+    );
+  }
+  runtime.stillRunning.add(handle);
   return handle;
 }
 
-function emitStillRunning(runtime: AttemptRuntime, handle: AttemptHandle): void {
+function emitStarted(handle: AttemptHandle): void {
+  handle.startedRecorded = true;
+  const runtime = handle.runtime;
+  emitSpanLog(
+    runtime.logger,
+    handle.span,
+    LOG_JOB_STARTED,
+    'job started',
+    jobLogAttributes(handle.descriptor, runtime.options.serviceInstanceId),
+    SeverityNumber.INFO,
+    handle.startedAtMs,
+  );
+}
+
+/**
+ * Called by the still-running schedule when an attempt is due: writes its delayed `job started`
+ * record, and a `still running` record every `stillRunningIntervalMillis` after its start. Returns
+ * when the attempt is next due. Never throws.
+ */
+export function attemptDue(handle: AttemptHandle, nowMs: number): number {
+  const runtime = handle.runtime;
+  try {
+    if (!handle.startedRecorded) emitStarted(handle);
+    if (nowMs >= handle.nextStillRunningMs) {
+      const interval = runtime.options.stillRunningIntervalMillis;
+      // A loop blocked for several intervals yields one record, not a burst of stale ones.
+      const next = handle.nextStillRunningMs + interval;
+      handle.nextStillRunningMs = next > nowMs ? next : nowMs + interval;
+      emitStillRunning(runtime, handle, nowMs);
+    }
+  } catch (error) {
+    runtime.onError(new Error('writing a still-running record', { cause: error }));
+  }
+  return handle.nextStillRunningMs;
+}
+
+function emitStillRunning(runtime: AttemptRuntime, handle: AttemptHandle, now: number): void {
   const active = runtime.activeAttempts.get(handle.spanId);
   if (!active) return;
-  const now = Date.now();
   const attributes = jobLogAttributes(handle.descriptor, runtime.options.serviceInstanceId);
   const step = currentStepOf(active);
   if (step !== undefined) attributes[ATTR_JOB_CURRENT_STEP] = step;
@@ -158,14 +211,14 @@ function emitStillRunning(runtime: AttemptRuntime, handle: AttemptHandle): void 
 function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: boolean, error: unknown): void {
   const { span, descriptor: d } = handle;
   try {
-    const durationSeconds = Math.max(0, Date.now() - handle.startedAtMs) / 1000;
-    const logAttributes = jobLogAttributes(d, runtime.options.serviceInstanceId);
+    const endedAtMs = Date.now();
+    const durationSeconds = Math.max(0, endedAtMs - handle.startedAtMs) / 1000;
     let outcome: JobOutcome = 'completed';
     let errorType: string | undefined;
     if (!failed) {
       span.setAttribute(ATTR_JOB_OUTCOME, outcome);
       span.addEvent(EVENT_JOB_COMPLETED);
-      span.setStatus({ code: SpanStatusCode.OK });
+      span.setStatus(OK_STATUS);
     } else {
       const failure = classifyFailure(d, error, runtime.onError);
       outcome = failure.outcome;
@@ -178,7 +231,7 @@ function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: bool
         span,
         LOG_FAILURE_SNAPSHOT,
         'failure snapshot',
-        { ...logAttributes, ...snapshot },
+        { ...jobLogAttributes(d, runtime.options.serviceInstanceId), ...snapshot },
         SeverityNumber.WARN,
       );
       span.recordException(error instanceof Error ? error : message);
@@ -194,21 +247,25 @@ function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: bool
       }
       span.setStatus({ code: SpanStatusCode.ERROR, message });
     }
-    runtime.metrics.attemptEnded(d, outcome, durationSeconds, errorType);
-    const ended: Attributes = { ...logAttributes, [ATTR_JOB_OUTCOME]: outcome };
-    if (errorType !== undefined) ended[ATTR_ERROR_TYPE] = errorType;
-    emitSpanLog(
-      runtime.logger,
-      span,
-      LOG_JOB_ENDED,
-      'job ended',
-      ended,
-      failed ? SeverityNumber.WARN : SeverityNumber.INFO,
-    );
+    runtime.metrics.attemptEnded(handle.series, outcome, durationSeconds, errorType, endedAtMs);
+    // Only an attempt whose start was recorded needs its end recorded: otherwise its span says it all.
+    if (handle.startedRecorded) {
+      const ended = jobLogAttributes(d, runtime.options.serviceInstanceId);
+      ended[ATTR_JOB_OUTCOME] = outcome;
+      if (errorType !== undefined) ended[ATTR_ERROR_TYPE] = errorType;
+      emitSpanLog(
+        runtime.logger,
+        span,
+        LOG_JOB_ENDED,
+        'job ended',
+        ended,
+        failed ? SeverityNumber.WARN : SeverityNumber.INFO,
+      );
+    }
   } catch (instrumentationError) {
     runtime.onError(new Error('ending an attempt', { cause: instrumentationError }));
   } finally {
-    runtime.stillRunning.remove(handle.spanId);
+    runtime.stillRunning.remove(handle);
     runtime.activeAttempts.remove(handle.spanId);
     try {
       span.end();
@@ -216,6 +273,11 @@ function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: bool
       runtime.onError(new Error('ending an attempt span', { cause: endError }));
     }
   }
+}
+
+/** Runs the job in the attempt's OpenTelemetry context; a named function, so no closure per job. */
+function runInContext<T>(fn: (ctx: JobContext) => Promise<T> | T, job: AttemptHandle): Promise<T> | T {
+  return context.with(job.attemptContext, fn, undefined, job);
 }
 
 /**
@@ -239,9 +301,8 @@ export async function runAttempt<T>(
   const job = handle;
   let result: T;
   try {
-    result = await attemptStorage.run({ job, span: job.span, context: job.attemptContext }, () =>
-      context.with(job.attemptContext, () => fn(job)),
-    );
+    // The handle is its own async-local scope: one run per attempt, no scope object, no closure.
+    result = await attemptStorage.run(job, runInContext<T>, fn, job);
   } catch (error) {
     endAttempt(runtime, job, true, error);
     throw error;

@@ -1,34 +1,39 @@
-type Entry = { dueMs: number; emit: () => void };
+/** What the schedule holds: anything that knows when it is next due. */
+export type Scheduled = { dueMs: number };
 
 /**
- * One timer for every running attempt: each attempt is due every `intervalMillis` after its start,
- * and the timer sleeps until the earliest due attempt. Unref'd, so it never keeps a worker alive.
+ * One timer for every running attempt: each attempt is called when its `dueMs` passes, and says when
+ * it is next due. The timer sleeps until the earliest due attempt. Unref'd, so it never keeps a
+ * worker alive.
+ *
+ * Attempts are kept by identity in a Set, with their due time on themselves, so starting and ending
+ * one allocates nothing. Removing an attempt leaves the timer armed: most attempts end long before
+ * they are due, and clearing and re-arming a timer per job cost more than one idle wake-up per delay.
  */
-export class StillRunningSchedule {
-  readonly #intervalMillis: number;
+export class StillRunningSchedule<T extends Scheduled> {
+  readonly #onDue: (target: T, nowMs: number) => number;
   readonly #onError: (error: unknown) => void;
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Set<T>();
   #timer: NodeJS.Timeout | undefined;
   #timerDueMs = Number.POSITIVE_INFINITY;
   #stopped = false;
 
-  constructor(intervalMillis: number, onError: (error: unknown) => void) {
-    this.#intervalMillis = intervalMillis;
+  /** `onDue` does the target's work and returns when it is next due (Unix ms). */
+  constructor(onDue: (target: T, nowMs: number) => number, onError: (error: unknown) => void) {
+    this.#onDue = onDue;
     this.#onError = onError;
   }
 
-  add(key: string, startedAtMs: number, emit: () => void): void {
+  add(target: T): void {
     if (this.#stopped) return;
-    const dueMs = startedAtMs + this.#intervalMillis;
-    this.#entries.set(key, { dueMs, emit });
+    this.#entries.add(target);
     // The hot path: a new attempt is usually due after the armed timer, so there is nothing to do.
-    if (this.#timer && dueMs >= this.#timerDueMs) return;
-    this.#armAt(dueMs);
+    if (this.#timer && target.dueMs >= this.#timerDueMs) return;
+    this.#armAt(target.dueMs);
   }
 
-  remove(key: string): void {
-    this.#entries.delete(key);
-    if (this.#entries.size === 0) this.#disarm();
+  remove(target: T): void {
+    this.#entries.delete(target);
   }
 
   stop(): void {
@@ -43,16 +48,6 @@ export class StillRunningSchedule {
     this.#timerDueMs = Number.POSITIVE_INFINITY;
   }
 
-  #arm(): void {
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const entry of this.#entries.values()) earliest = Math.min(earliest, entry.dueMs);
-    if (earliest === Number.POSITIVE_INFINITY) {
-      this.#disarm();
-      return;
-    }
-    this.#armAt(earliest);
-  }
-
   #armAt(dueMs: number): void {
     this.#disarm();
     this.#timerDueMs = dueMs;
@@ -64,17 +59,21 @@ export class StillRunningSchedule {
     this.#timer = undefined;
     this.#timerDueMs = Number.POSITIVE_INFINITY;
     const now = Date.now();
-    for (const entry of [...this.#entries.values()]) {
-      if (entry.dueMs > now) continue;
-      // A loop blocked for several intervals yields one record, not a burst of stale ones.
-      const next = entry.dueMs + this.#intervalMillis;
-      entry.dueMs = next > now ? next : now + this.#intervalMillis;
-      try {
-        entry.emit();
-      } catch (error) {
-        this.#onError(error);
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const target of [...this.#entries]) {
+      if (target.dueMs <= now) {
+        try {
+          const next = this.#onDue(target, now);
+          // Never due again in the past: a loop blocked for several intervals yields one record.
+          target.dueMs = next > now ? next : now + 1;
+        } catch (error) {
+          this.#onError(error);
+          this.#entries.delete(target);
+          continue;
+        }
       }
+      if (this.#entries.has(target)) earliest = Math.min(earliest, target.dueMs);
     }
-    this.#arm();
+    if (earliest !== Number.POSITIVE_INFINITY && !this.#stopped) this.#armAt(earliest);
   }
 }

@@ -3,11 +3,9 @@ import {
   ATTR_JOB_NAME,
   ATTR_JOB_OUTCOME,
   ATTR_MESSAGING_DESTINATION_NAME,
-  ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_SYSTEM,
   ATTR_QUEUE_STATE,
   type JobOutcome,
-  MESSAGING_OPERATION_PROCESS,
   METRIC_ACTIVE_JOBS,
   METRIC_CONSUMED_MESSAGES,
   METRIC_EVENT_LOOP_DELAY_MAX,
@@ -23,10 +21,11 @@ import {
   METRIC_WORKER_HEARTBEATS,
   QUEUE_STATES,
 } from '@joblens/semconv';
-import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { Histogram, Meter } from '@opentelemetry/api';
 import type { ActiveAttempts } from '../active-attempts.js';
 import type { NormalizedDescriptor } from '../attempt/normalize-descriptor.js';
 import type { EventLoopSampler } from './event-loop-sampler.js';
+import { type JobSeries, JobSeriesTable } from './job-series-table.js';
 import type { QueueWatch } from './queue-watch.js';
 
 /** Jobs run from milliseconds to hours; the semconv default buckets stop at 10 s. */
@@ -35,12 +34,14 @@ const DURATION_BUCKETS_SECONDS = [
 ];
 
 export type WorkerMetrics = {
-  attemptStarted(descriptor: NormalizedDescriptor): void;
+  /** Counts the attempt as consumed; hand the series back to {@link WorkerMetrics.attemptEnded}. */
+  attemptStarted(descriptor: NormalizedDescriptor): JobSeries | undefined;
   attemptEnded(
-    descriptor: NormalizedDescriptor,
+    series: JobSeries | undefined,
     outcome: JobOutcome,
     durationSeconds: number,
     errorType: string | undefined,
+    endedAtMs: number,
   ): void;
 };
 
@@ -58,22 +59,41 @@ export function createWorkerMetrics(options: {
 }): WorkerMetrics {
   const { meter, activeAttempts, queueWatch, eventLoop } = options;
   const startedAtMs = Date.now();
-  const lastSuccess = new Map<string, number>();
-  const seenQueues = new Set<string>();
+  const series = new JobSeriesTable();
 
+  // Recorded per job through the SDK's sync histogram, with one attributes object per series:
+  // there is no observable histogram, and a histogram of our own would need a MetricProducer on
+  // every reader (including the ones users pass), so the one hash per job stays.
   const duration: Histogram = meter.createHistogram(METRIC_PROCESS_DURATION, {
     unit: 's',
     description: 'Duration of job attempts.',
     advice: { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS },
   });
-  const consumed: Counter = meter.createCounter(METRIC_CONSUMED_MESSAGES, {
-    unit: '{message}',
-    description: 'Jobs taken for processing.',
-  });
-  const outcomes: Counter = meter.createCounter(METRIC_JOB_OUTCOMES, {
-    unit: '{job}',
-    description: 'Attempts ended, by outcome.',
-  });
+  // Observable rather than sync counters: a sync counter hashes its attributes on every add, while
+  // these only read our per-series sums when a reader collects. Cumulative and monotonic either way.
+  meter
+    .createObservableCounter(METRIC_CONSUMED_MESSAGES, {
+      unit: '{message}',
+      description: 'Jobs taken for processing.',
+    })
+    .addCallback((result) => {
+      for (const [attributes, count] of series.consumedByQueue()) result.observe(count, attributes);
+    });
+  meter
+    .createObservableCounter(METRIC_JOB_OUTCOMES, {
+      unit: '{job}',
+      description: 'Attempts ended, by outcome.',
+    })
+    .addCallback((result) => {
+      for (const s of series.all()) {
+        for (const [outcome, count] of s.outcomes)
+          result.observe(count, {
+            [ATTR_MESSAGING_DESTINATION_NAME]: s.queue,
+            [ATTR_JOB_NAME]: s.jobName,
+            [ATTR_JOB_OUTCOME]: outcome,
+          });
+      }
+    });
 
   // Derived from the clock rather than counted per collection, so a Prometheus scrape and the OTLP
   // export each see +1 per interval instead of inflating each other. Rounded, because periodic
@@ -92,7 +112,7 @@ export function createWorkerMetrics(options: {
       description: 'Unix time of the last completed job, per queue.',
     })
     .addCallback((result) => {
-      for (const [queue, atMs] of lastSuccess)
+      for (const [queue, atMs] of series.lastSuccessByQueue())
         result.observe(atMs / 1000, { [ATTR_MESSAGING_DESTINATION_NAME]: queue });
     });
   meter
@@ -102,7 +122,7 @@ export function createWorkerMetrics(options: {
       for (const attempt of activeAttempts.list())
         byQueue.set(attempt.descriptor.queue, (byQueue.get(attempt.descriptor.queue) ?? 0) + 1);
       // Queues seen before report 0 rather than vanishing, so "nothing running" is visible.
-      for (const queue of seenQueues) if (!byQueue.has(queue)) byQueue.set(queue, 0);
+      for (const s of series.all()) if (!byQueue.has(s.queue)) byQueue.set(s.queue, 0);
       for (const [queue, count] of byQueue)
         result.observe(count, { [ATTR_MESSAGING_DESTINATION_NAME]: queue });
     });
@@ -168,40 +188,30 @@ export function createWorkerMetrics(options: {
     [delayP99, delayMax, utilization],
   );
 
-  const safely = (what: string, fn: () => void) => {
-    try {
-      fn();
-    } catch (error) {
-      options.onError(new Error(`recording ${what} metrics`, { cause: error }));
-    }
-  };
-
   return {
-    attemptStarted: (d) =>
-      safely('start', () => {
-        if (seenQueues.size < 1000) seenQueues.add(d.queue);
-        consumed.add(1, {
-          [ATTR_MESSAGING_SYSTEM]: d.system,
-          [ATTR_MESSAGING_DESTINATION_NAME]: d.queue,
-          [ATTR_MESSAGING_OPERATION_NAME]: MESSAGING_OPERATION_PROCESS,
-        });
-      }),
-    attemptEnded: (d, outcome, durationSeconds, errorType) =>
-      safely('end', () => {
-        const durationAttributes: Attributes = {
-          [ATTR_MESSAGING_SYSTEM]: d.system,
-          [ATTR_MESSAGING_DESTINATION_NAME]: d.queue,
-          [ATTR_MESSAGING_OPERATION_NAME]: MESSAGING_OPERATION_PROCESS,
-          [ATTR_JOB_NAME]: d.jobName,
-        };
-        if (errorType !== undefined) durationAttributes[ATTR_ERROR_TYPE] = errorType;
-        duration.record(durationSeconds, durationAttributes);
-        outcomes.add(1, {
-          [ATTR_MESSAGING_DESTINATION_NAME]: d.queue,
-          [ATTR_JOB_NAME]: d.jobName,
-          [ATTR_JOB_OUTCOME]: outcome,
-        });
-        if (outcome === 'completed') lastSuccess.set(d.queue, Date.now());
-      }),
+    attemptStarted: (d) => {
+      try {
+        const found = series.of(d.system, d.queue, d.jobName);
+        found.consumed++;
+        return found;
+      } catch (error) {
+        options.onError(new Error('recording start metrics', { cause: error }));
+        return undefined;
+      }
+    },
+    attemptEnded: (s, outcome, durationSeconds, errorType, endedAtMs) => {
+      if (!s) return;
+      try {
+        s.outcomes.set(outcome, (s.outcomes.get(outcome) ?? 0) + 1);
+        if (errorType === undefined) {
+          duration.record(durationSeconds, s.durationAttributes);
+        } else {
+          duration.record(durationSeconds, { ...s.durationAttributes, [ATTR_ERROR_TYPE]: errorType });
+        }
+        if (outcome === 'completed') s.lastSuccessMs = endedAtMs;
+      } catch (error) {
+        options.onError(new Error('recording end metrics', { cause: error }));
+      }
+    },
   };
 }
