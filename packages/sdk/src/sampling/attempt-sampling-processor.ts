@@ -3,14 +3,15 @@ import { type Context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { longestSilenceMillis } from './longest-silence.js';
-import { createSamplingDecider, type SamplingPolicy } from './sampling-decision.js';
+import { type AttemptFacts, createSamplingDecider, type SamplingPolicy } from './sampling-decision.js';
 
+/** Allocated piecemeal: most attempts have no descendants, and then need nothing but the attempt. */
 type AttemptBuffer = {
   attempt: Span;
-  ended: ReadableSpan[];
-  open: Set<Span>;
+  ended: ReadableSpan[] | undefined;
+  open: Set<Span> | undefined;
   /** Activity instants (ms) of ended descendants, kept even when the spans themselves went on. */
-  instants: number[];
+  instants: number[] | undefined;
   dropped: number;
 };
 
@@ -18,8 +19,12 @@ const MAX_REMEMBERED_DECISIONS = 1000;
 /** Spans a job leaks (starts and never ends) must not grow the bookkeeping without bound. */
 const MAX_TRACKED_SPANS = 100_000;
 
-function keyOf(traceId: string, spanId: string): string {
-  return `${traceId}:${spanId}`;
+/**
+ * Spans are keyed by span id alone: 64 random bits make a collision among the spans open at once
+ * practically impossible, and concatenating the trace id cost a string per span.
+ */
+function keyOf(spanId: string): string {
+  return spanId;
 }
 
 function isAttemptSpan(span: Span): boolean {
@@ -43,6 +48,7 @@ export class AttemptSamplingProcessor implements SpanProcessor {
   readonly #isDiagnostic: () => boolean;
   /** Every attempt is kept (keepOneInHealthy = 1): descendants need not wait for the decision. */
   readonly #passThrough: boolean;
+  readonly #gapThresholdMillis: number;
   readonly #onError: (error: Error) => void;
   readonly #buffers = new Map<string, AttemptBuffer>();
   /** Span key → key of the attempt it belongs to, for spans still open. */
@@ -63,6 +69,7 @@ export class AttemptSamplingProcessor implements SpanProcessor {
     this.#decide = createSamplingDecider(options.policy);
     this.#isDiagnostic = options.isDiagnostic;
     this.#passThrough = options.policy.keepOneInHealthy === 1;
+    this.#gapThresholdMillis = options.policy.gapThresholdMillis;
     this.#onError = options.onError;
   }
 
@@ -73,17 +80,26 @@ export class AttemptSamplingProcessor implements SpanProcessor {
 
   onStart(span: Span, parentContext: Context): void {
     try {
-      const { traceId, spanId } = span.spanContext();
-      const key = keyOf(traceId, spanId);
+      const key = keyOf(span.spanContext().spanId);
       if (isAttemptSpan(span)) {
-        this.#buffers.set(key, { attempt: span, ended: [], open: new Set(), instants: [], dropped: 0 });
+        this.#buffers.set(key, {
+          attempt: span,
+          ended: undefined,
+          open: undefined,
+          instants: undefined,
+          dropped: 0,
+        });
         this.#owners.set(key, key);
       } else {
         const parent = span.parentSpanContext;
-        const owner = parent ? this.#owners.get(keyOf(parent.traceId, parent.spanId)) : undefined;
+        const owner = parent ? this.#owners.get(keyOf(parent.spanId)) : undefined;
         if (owner !== undefined && this.#owners.size < MAX_TRACKED_SPANS) {
           this.#owners.set(key, owner);
-          this.#buffers.get(owner)?.open.add(span);
+          const buffer = this.#buffers.get(owner);
+          if (buffer) {
+            buffer.open ??= new Set();
+            buffer.open.add(span);
+          }
         }
       }
     } catch (error) {
@@ -94,11 +110,12 @@ export class AttemptSamplingProcessor implements SpanProcessor {
 
   onEnding(span: Span): void {
     try {
-      const { traceId, spanId } = span.spanContext();
-      const buffer = this.#buffers.get(keyOf(traceId, spanId));
+      const key = keyOf(span.spanContext().spanId);
+      const buffer = this.#buffers.get(key);
       if (!buffer || buffer.attempt !== span) return;
       const reason = this.#decide(this.#factsOf(buffer));
-      this.#decisions.set(keyOf(traceId, spanId), reason !== undefined);
+      // Kept whatever the reason when every attempt is kept: nothing waits for the decision then.
+      if (!this.#passThrough) this.#decisions.set(key, reason !== undefined);
       if (reason !== undefined) span.setAttribute(ATTR_JOB_SAMPLED_REASON, reason);
     } catch (error) {
       this.#onError(new Error('sampling: deciding on an attempt', { cause: error }));
@@ -108,8 +125,7 @@ export class AttemptSamplingProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     let forward = true;
     try {
-      const { traceId, spanId } = span.spanContext();
-      const key = keyOf(traceId, spanId);
+      const key = keyOf(span.spanContext().spanId);
       const owner = this.#owners.get(key);
       this.#owners.delete(key);
       if (owner === undefined) {
@@ -120,20 +136,22 @@ export class AttemptSamplingProcessor implements SpanProcessor {
       } else {
         const buffer = this.#buffers.get(owner);
         if (buffer) {
-          buffer.open.delete(span as Span);
+          buffer.open?.delete(span as Span);
+          buffer.instants ??= [];
           if (buffer.instants.length < this.#maxSpansPerAttempt * 4) {
             buffer.instants.push(hrTimeToMilliseconds(span.startTime), hrTimeToMilliseconds(span.endTime));
             for (const event of span.events) buffer.instants.push(hrTimeToMilliseconds(event.time));
           }
           // Kept anyway: export now, so a hung attempt's finished steps are visible while it hangs.
           forward = this.#passThrough;
+          buffer.ended ??= [];
           if (!forward && buffer.ended.length < this.#maxSpansPerAttempt) buffer.ended.push(span);
           else if (!forward) {
             buffer.dropped++;
             this.#droppedSpans++;
           }
         } else {
-          forward = this.#decisions.get(owner) ?? true;
+          forward = this.#passThrough || (this.#decisions.get(owner) ?? true);
         }
       }
     } catch (error) {
@@ -155,11 +173,15 @@ export class AttemptSamplingProcessor implements SpanProcessor {
   #finishAttempt(key: string, span: ReadableSpan): void {
     const buffer = this.#buffers.get(key);
     this.#buffers.delete(key);
+    if (this.#passThrough) {
+      this.#next.onEnd(span);
+      return;
+    }
     const kept = this.#decisions.get(key) ?? true;
     this.#remember(key, kept);
     if (!buffer || !kept) return;
     // Open descendants stay owned by this attempt so that they follow its decision when they end.
-    for (const child of buffer.ended) this.#next.onEnd(child);
+    if (buffer.ended) for (const child of buffer.ended) this.#next.onEnd(child);
     this.#next.onEnd(span);
   }
 
@@ -172,27 +194,35 @@ export class AttemptSamplingProcessor implements SpanProcessor {
     }
   }
 
-  #factsOf(buffer: AttemptBuffer) {
+  #factsOf(buffer: AttemptBuffer): AttemptFacts {
     const attempt = buffer.attempt;
     const startMs = hrTimeToMilliseconds(attempt.startTime);
     const endMs = hrTimeToMilliseconds(attempt.endTime);
-    const instants: number[] = [
-      ...buffer.instants,
-      ...attempt.events.map((e) => hrTimeToMilliseconds(e.time)),
-    ];
-    for (const child of buffer.open) {
-      instants.push(hrTimeToMilliseconds(child.startTime));
-      for (const event of child.events) instants.push(hrTimeToMilliseconds(event.time));
-    }
+    const durationMillis = endMs - startMs;
     const outcome = attempt.attributes[ATTR_JOB_OUTCOME];
     const attemptNumber = attempt.attributes[ATTR_JOB_ATTEMPT];
     return {
       failed:
         attempt.status.code === SpanStatusCode.ERROR || (outcome !== undefined && outcome !== 'completed'),
       attempt: typeof attemptNumber === 'number' ? attemptNumber : 1,
-      durationMillis: endMs - startMs,
-      longestSilenceMillis: longestSilenceMillis(startMs, endMs, instants),
+      durationMillis,
+      // No silence can outlast the attempt: a shorter attempt than the gap threshold has no gap to find.
+      longestSilenceMillis:
+        durationMillis < this.#gapThresholdMillis ? 0 : this.#longestSilence(buffer, startMs, endMs),
       diagnostic: this.#isDiagnostic(),
     };
+  }
+
+  #longestSilence(buffer: AttemptBuffer, startMs: number, endMs: number): number {
+    const attempt = buffer.attempt;
+    const instants: number[] = buffer.instants ? [...buffer.instants] : [];
+    for (const event of attempt.events) instants.push(hrTimeToMilliseconds(event.time));
+    if (buffer.open) {
+      for (const child of buffer.open) {
+        instants.push(hrTimeToMilliseconds(child.startTime));
+        for (const event of child.events) instants.push(hrTimeToMilliseconds(event.time));
+      }
+    }
+    return longestSilenceMillis(startMs, endMs, instants);
   }
 }
