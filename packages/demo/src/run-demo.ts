@@ -101,17 +101,15 @@ async function runScenario(
   out.line(
     `starting ${scenario.hosts.length} worker processes: ${scenario.hosts.map((host) => host.host).join(', ')}`,
   );
-  const ready = await Promise.race([
-    // Everyday traffic starts as the workers start their consumers, so each has work from its first
-    // second: a worker idle while its peers start would look stuck once jobs come.
-    startedFleet
-      .start(FLEET_READY_TIMEOUT_SECONDS * 1000, () => {
-        traffic.start();
-        for (const fault of scenario.faults) if (fault.builtIn) ledger.markInjected(fault.id, Date.now());
-      })
-      .then(() => true),
-    interrupt.promise.then(() => false),
-  ]);
+  // Everyday traffic starts as the workers start their consumers, so each has work from its first
+  // second: a worker idle while its peers start would look stuck once jobs come.
+  const starting = startedFleet.start(FLEET_READY_TIMEOUT_SECONDS * 1000, () => {
+    traffic.start();
+    for (const fault of scenario.faults) if (fault.builtIn) ledger.markInjected(fault.id, Date.now());
+  });
+  // After an interrupt nobody awaits the start any more; its late failure must not end the process.
+  starting.catch(() => {});
+  const ready = await Promise.race([starting.then(() => true), interrupt.promise.then(() => false)]);
   if (!ready) return 130;
 
   const fleetReadyAtMs = Date.now();
