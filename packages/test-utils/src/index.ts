@@ -2,6 +2,20 @@ export { CHROMIUM_ARGS, CHROMIUM_PATH, ensureChromium } from './ensure-chromium.
 export type { PrometheusBinaries } from './ensure-prometheus.js';
 export { ensurePrometheus } from './ensure-prometheus.js';
 export { ensureRedis, isPortOpen, REDIS_URL } from './ensure-redis.js';
+export type { FindingScenario, ScenarioInit } from './finding-scenarios.js';
+export {
+  eventLoopBlockedScenario,
+  hostImbalanceScenario,
+  mysteryGapScenario,
+  queueStarvationScenario,
+  retryStormScenario,
+  runawayRetriesScenario,
+  SCENARIO_SECRETS,
+  SECRET_ATTRIBUTES,
+  SECRET_ERROR_MESSAGE,
+  silentJobScenario,
+  silentWorkerScenario,
+} from './finding-scenarios.js';
 export type {
   AttributeMap,
   AttributeValue,
@@ -27,6 +41,7 @@ export {
   makeEventLoopBlockedLog,
   makeHeartbeatPoint,
   makeJobLog,
+  makeJobOutcomesPoint,
   makeLastSuccessPoint,
   makeOldestReadyAgePoint,
   makeQueueDepthPoint,

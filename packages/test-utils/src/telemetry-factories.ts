@@ -34,6 +34,7 @@ import {
   MESSAGING_OPERATION_PROCESS,
   MESSAGING_SYSTEM_GENERIC,
   METRIC_ACTIVE_JOBS,
+  METRIC_JOB_OUTCOMES,
   METRIC_LAST_SUCCESS_TIME,
   METRIC_QUEUE_DEPTH,
   METRIC_QUEUE_OLDEST_READY_AGE,
@@ -338,4 +339,23 @@ export function makeLastSuccessPoint(
   return point(init, METRIC_LAST_SUCCESS_TIME, 's', 'gauge', init.lastSuccessMs / 1000, {
     [ATTR_MESSAGING_DESTINATION_NAME]: init.queue ?? 'emails',
   });
+}
+
+/** One point of the cumulative `joblens.job.outcomes` counter of one worker (attempts ended by outcome). */
+export function makeJobOutcomesPoint(
+  init: PointInit & {
+    queue?: string;
+    jobName?: string;
+    outcome: JobOutcome;
+    count: number;
+    startTimeMs?: number;
+  },
+): MetricPointRecord {
+  const record = point(init, METRIC_JOB_OUTCOMES, '{job}', 'sum', init.count, {
+    [ATTR_MESSAGING_DESTINATION_NAME]: init.queue ?? 'emails',
+    [ATTR_JOB_NAME]: init.jobName ?? 'send',
+    [ATTR_JOB_OUTCOME]: init.outcome,
+  });
+  record.startTimeMs = init.startTimeMs ?? init.timeMs - 1000;
+  return record;
 }

@@ -26,7 +26,11 @@ interface NameGroup {
   retries: number;
   jobs: number;
   errorTypes: Map<string, number>;
-  example: JobView;
+  /** Undefined when only the outcome counter told of this job name (all its spans sampled out). */
+  example?: JobView;
+  /** Where the counts came from: spans and logs, or the SDK's unsampled outcome counter. */
+  source: 'jobs' | 'outcome_counter';
+  sinceMs: number;
 }
 
 function errorPhrase(errorTypes: ReadonlyMap<string, number>): string {
@@ -77,8 +81,8 @@ function perName(group: NameGroup, options: Readonly<RunawayRetriesOptions>): Fi
       `(${group.retries} of ${group.attempts} in ${Math.round(options.ratioWindowSeconds / 60)} min), ` +
       errorPhrase(group.errorTypes),
     nextStep:
-      `Open trace ${group.example.latestTraceId} and fix the cause of ${top?.errorType ?? 'the failures'}; ` +
-      'retries only hide it while they multiply the load.',
+      `${group.example ? `Open trace ${group.example.latestTraceId} and fix` : 'Fix'} the cause of ` +
+      `${top?.errorType ?? 'the failures'}; retries only hide it while they multiply the load.`,
     evidence: {
       figures: {
         retryRatio: Math.round(ratio * 1000) / 1000,
@@ -87,17 +91,20 @@ function perName(group: NameGroup, options: Readonly<RunawayRetriesOptions>): Fi
         jobs: group.jobs,
         repeatedErrorType: top?.errorType ?? '',
         repeatedErrorCount: top?.count ?? 0,
+        countedFrom: group.source,
       },
-      traces: [
-        {
-          traceId: group.example.latestTraceId,
-          spanId: group.example.latestSpanId,
-          label: 'a job that retried most',
-        },
-      ],
+      traces: group.example
+        ? [
+            {
+              traceId: group.example.latestTraceId,
+              spanId: group.example.latestSpanId,
+              label: 'a job that retried most',
+            },
+          ]
+        : [],
       detail: { errorTypes: Object.fromEntries(group.errorTypes) },
     },
-    since: group.example.firstSeenMs,
+    since: group.example?.firstSeenMs ?? group.sinceMs,
   };
 }
 
@@ -129,20 +136,51 @@ export const runawayRetriesDetector: Detector<RunawayRetriesOptions> = {
       const key = `${job.service}|${job.queue}|${job.jobName}`;
       let group = names.get(key);
       if (group === undefined) {
-        group = { ...job, attempts: 0, retries: 0, jobs: 0, errorTypes: new Map(), example: job };
+        group = {
+          service: job.service,
+          queue: job.queue,
+          jobName: job.jobName,
+          attempts: 0,
+          retries: 0,
+          jobs: 0,
+          errorTypes: new Map(),
+          example: job,
+          source: 'jobs',
+          sinceMs: ratioSince,
+        };
         names.set(key, group);
       }
-      // Attempt numbers come from every attempt (logs are not sampled), so the ratio survives tail sampling.
+      // Attempts seen through spans and logs; tail sampling thins these out, the outcome counter below does not.
       const attempts = Math.max(job.attemptsSeen, job.maxAttempt);
       group.attempts += attempts;
       group.retries += Math.max(0, job.maxAttempt - 1);
       group.jobs += 1;
       for (const [type, count] of job.errorTypes)
         group.errorTypes.set(type, (group.errorTypes.get(type) ?? 0) + count);
-      if (job.maxAttempt > group.example.maxAttempt) group.example = job;
+      if (group.example === undefined || job.maxAttempt > group.example.maxAttempt) group.example = job;
     }
     runaways.sort((a, b) => b.maxAttempt - a.maxAttempt);
     for (const job of runaways) drafts.push(perJob(job, options));
+    // Where workers send the outcome counter, its counts win: spans of healthy attempts may be sampled out,
+    // which would make retries look like most of the work.
+    for (const counted of view.jobOutcomes(ratioSince)) {
+      const key = `${counted.service}|${counted.queue}|${counted.jobName}`;
+      const group: NameGroup = names.get(key) ?? {
+        service: counted.service,
+        queue: counted.queue,
+        jobName: counted.jobName,
+        attempts: 0,
+        retries: 0,
+        jobs: 0,
+        errorTypes: new Map(),
+        source: 'outcome_counter',
+        sinceMs: ratioSince,
+      };
+      group.attempts = counted.total;
+      group.retries = counted.counts.retry_scheduled;
+      group.source = 'outcome_counter';
+      names.set(key, group);
+    }
     for (const group of names.values()) {
       if (group.attempts < options.minAttemptsForRatio || group.retries === 0) continue;
       if (group.retries / group.attempts >= options.retryRatioThreshold) drafts.push(perName(group, options));

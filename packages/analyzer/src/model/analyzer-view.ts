@@ -121,6 +121,15 @@ export interface JobView {
   latestSpanId: string;
 }
 
+/** Attempts of one job name ended within a window, by outcome, from the SDK's (unsampled) outcome counter. */
+export interface JobNameOutcomes {
+  service: string;
+  queue: string;
+  jobName: string;
+  counts: Record<JobOutcome, number>;
+  total: number;
+}
+
 export interface EventLoopBlockView {
   worker: string;
   service: string;
@@ -257,6 +266,8 @@ export interface AnalyzerView {
   workerQueueStats(worker: string, queue: string, sinceMs: number): WorkerQueueStats;
   queueStates(): Iterable<QueueView>;
   eventLoopBlocks(sinceMs: number): Iterable<EventLoopBlockView>;
+  /** Outcome counts per job name since `sinceMs` (bucketed), for names whose workers send the counter. */
+  jobOutcomes(sinceMs: number): Iterable<JobNameOutcomes>;
 
   workers(now: number): WorkerSummary[];
   /** By trace id (any attempt's), or by service + queue + job id. */

@@ -1,6 +1,9 @@
 import {
+  ATTR_JOB_NAME,
+  ATTR_JOB_OUTCOME,
   ATTR_QUEUE_STATE,
   METRIC_ACTIVE_JOBS,
+  METRIC_JOB_OUTCOMES,
   METRIC_LAST_SUCCESS_TIME,
   METRIC_QUEUE_DEPTH,
   METRIC_QUEUE_OLDEST_READY_AGE,
@@ -8,13 +11,19 @@ import {
 } from '@joblens/semconv';
 import type { MetricPointRecord } from '../telemetry/records.js';
 import { readString } from './attribute-readers.js';
+import type { OutcomeCounters } from './outcome-counters.js';
 import { queueOfAttributes } from './queue-of-attributes.js';
 import type { QueueTable } from './queue-table.js';
 import { workerIdentity } from './worker-identity.js';
 import type { WorkerTable } from './worker-table.js';
 
 /** Reads the metrics the model uses (heartbeats, queue gauges, active jobs, last success); any point is a sign of life. */
-export function ingestMetricPoint(point: MetricPointRecord, workers: WorkerTable, queues: QueueTable): void {
+export function ingestMetricPoint(
+  point: MetricPointRecord,
+  workers: WorkerTable,
+  queues: QueueTable,
+  outcomes: OutcomeCounters,
+): void {
   const resource = point.resource;
   const worker = workers.touch(
     workerIdentity(resource),
@@ -58,6 +67,23 @@ export function ingestMetricPoint(point: MetricPointRecord, workers: WorkerTable
           worker.lastCompletionMs = ms;
       }
       return;
+    case METRIC_JOB_OUTCOMES: {
+      const queue = queueOfAttributes(point.attributes) ?? '';
+      const jobName = readString(point.attributes, ATTR_JOB_NAME) ?? queue;
+      const outcome = readString(point.attributes, ATTR_JOB_OUTCOME) ?? '';
+      outcomes.record(
+        worker.worker,
+        resource.serviceName,
+        queue,
+        jobName,
+        outcome,
+        point.value,
+        point.timeMs,
+        point.startTimeMs,
+        point.temporality,
+      );
+      return;
+    }
     default:
       return;
   }

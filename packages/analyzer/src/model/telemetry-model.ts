@@ -6,6 +6,7 @@ import type {
   AttemptView,
   EventLoopBlockView,
   GapView,
+  JobNameOutcomes,
   JobRef,
   JobTimeline,
   JobView,
@@ -33,6 +34,7 @@ import {
   type TelemetryModelOptions,
 } from './model-options.js';
 import { readAttempt, readJobLog } from './normalize.js';
+import { OutcomeCounters } from './outcome-counters.js';
 import { QueueTable } from './queue-table.js';
 import { StringPool } from './string-pool.js';
 import { workerIdentity } from './worker-identity.js';
@@ -43,6 +45,8 @@ import { WorkerTable } from './worker-table.js';
 const PRUNE_INTERVAL_MS = 1000;
 /** Distinct step, queue and job names shared; names beyond are rare enough to keep as they come. */
 const STRING_POOL_SIZE = 20_000;
+/** Outcome-counter series (worker × queue × job name × outcome) followed; more are ignored. */
+const MAX_OUTCOME_SERIES = 50_000;
 
 /**
  * Rebuilds jobs, attempts, live jobs, workers and queues from decoded telemetry, in bounded rolling
@@ -60,6 +64,7 @@ export class TelemetryModel implements AnalyzerView {
   /** Attempts whose end was seen (span or ended log), so late records of them change nothing. */
   private readonly endedKeys = new Set<string>();
   private readonly blockLog: EventLoopBlockLog;
+  private readonly outcomes: OutcomeCounters;
   private readonly snapshots = new Map<string, JobLogFacts>();
   private readonly strings = new StringPool(STRING_POOL_SIZE);
   private readonly lifecycle: LifecycleTables;
@@ -79,6 +84,11 @@ export class TelemetryModel implements AnalyzerView {
     this.workerTable = new WorkerTable(o);
     this.jobTable = new JobTable(o.maxJobs);
     this.blockLog = new EventLoopBlockLog(o.maxEventLoopBlocks);
+    this.outcomes = new OutcomeCounters(
+      o.workerStatsBucketSeconds * 1000,
+      Math.ceil(o.workerStatsWindowSeconds / o.workerStatsBucketSeconds) + 1,
+      MAX_OUTCOME_SERIES,
+    );
     this.live = new LiveJobTable(o.maxLiveJobs, (job) => {
       const worker = this.workerTable.byId.get(job.worker);
       if (worker !== undefined && worker.activeJobs > 0) worker.activeJobs -= 1;
@@ -123,7 +133,7 @@ export class TelemetryModel implements AnalyzerView {
   ingestMetrics(points: readonly MetricPointRecord[]): void {
     for (const point of points) {
       try {
-        ingestMetricPoint(point, this.workerTable, this.queueTable);
+        ingestMetricPoint(point, this.workerTable, this.queueTable, this.outcomes);
       } catch {
         this.skippedRecords += 1;
       }
@@ -273,6 +283,10 @@ export class TelemetryModel implements AnalyzerView {
 
   *eventLoopBlocks(sinceMs: number): Iterable<EventLoopBlockView> {
     for (const block of this.blockLog.blocks) if (block.timeMs >= sinceMs) yield block;
+  }
+
+  jobOutcomes(sinceMs: number): Iterable<JobNameOutcomes> {
+    return this.outcomes.since(sinceMs);
   }
 
   workers(now: number = this.options.clock()): WorkerSummary[] {

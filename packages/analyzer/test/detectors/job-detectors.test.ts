@@ -2,6 +2,7 @@ import {
   makeAttemptSpan,
   makeCheckpointEvent,
   makeJobLog,
+  makeJobOutcomesPoint,
   makeResource,
   makeStepSpan,
 } from '@joblens/test-utils';
@@ -237,6 +238,90 @@ describe('runaway_retries', () => {
     expect(runawayRetriesDetector.evaluate(model, now, lowBar).map((d) => d.key)).toEqual([
       'ratio|svc|emails|lone',
     ]);
+  });
+});
+
+describe('runaway_retries under tail sampling', () => {
+  function sampledFleet(completedCount: number, retriedCount: number) {
+    const now = T0 + 300_000;
+    const model = modelAt(now);
+    const resource = makeResource({ worker: 'sampling-worker' });
+    // Spans: every failure and retry is kept, healthy attempts sampled out; on spans alone half are retries.
+    for (let n = 0; n < 8; n++) {
+      model.ingestSpans([
+        makeAttemptSpan({
+          resource,
+          jobName: 'mail',
+          jobId: `m${n}`,
+          attempt: 1,
+          maxAttempts: 3,
+          outcome: 'retry_scheduled',
+          errorType: 'SmtpTimeout',
+          startMs: T0 + 100_000 + n,
+        }),
+        makeAttemptSpan({
+          resource,
+          jobName: 'mail',
+          jobId: `m${n}`,
+          attempt: 2,
+          maxAttempts: 3,
+          startMs: T0 + 110_000 + n,
+        }),
+      ]);
+    }
+    // The counter sees every attempt: cumulative from the worker's start.
+    model.ingestMetrics([
+      makeJobOutcomesPoint({
+        resource,
+        timeMs: T0 + 90_000,
+        startTimeMs: T0,
+        jobName: 'mail',
+        outcome: 'completed',
+        count: 0,
+      }),
+      makeJobOutcomesPoint({
+        resource,
+        timeMs: T0 + 90_000,
+        startTimeMs: T0,
+        jobName: 'mail',
+        outcome: 'retry_scheduled',
+        count: 0,
+      }),
+      makeJobOutcomesPoint({
+        resource,
+        timeMs: T0 + 200_000,
+        startTimeMs: T0,
+        jobName: 'mail',
+        outcome: 'completed',
+        count: completedCount,
+      }),
+      makeJobOutcomesPoint({
+        resource,
+        timeMs: T0 + 200_000,
+        startTimeMs: T0,
+        jobName: 'mail',
+        outcome: 'retry_scheduled',
+        count: retriedCount,
+      }),
+    ]);
+    return { model, now };
+  }
+
+  it('takes the ratio from the unsampled outcome counter, not from the sampled spans', () => {
+    const { model, now } = sampledFleet(200, 8);
+    expect(runawayRetriesDetector.evaluate(model, now, runawayRetriesDetector.defaults)).toEqual([]);
+  });
+
+  it('still reports a job name whose counted attempts are mostly retries', () => {
+    const { model, now } = sampledFleet(10, 30);
+    const drafts = runawayRetriesDetector.evaluate(model, now, runawayRetriesDetector.defaults);
+    expect(drafts.map((draft) => draft.key)).toEqual(['ratio|svc|emails|mail']);
+    expect(drafts[0].evidence.figures).toMatchObject({
+      attempts: 40,
+      retriedAttempts: 30,
+      countedFrom: 'outcome_counter',
+      repeatedErrorType: 'SmtpTimeout',
+    });
   });
 });
 
