@@ -10,7 +10,10 @@ export interface AnalyzerChild {
   stop(): Promise<void>;
 }
 
-export async function startAnalyzerChild(): Promise<AnalyzerChild> {
+/** `mode`: see analyzer-process.ts (`full`, `model` or `receiver`). */
+export async function startAnalyzerChild(
+  mode: 'full' | 'model' | 'receiver' = 'full',
+): Promise<AnalyzerChild> {
   const script = fileURLToPath(new URL('./analyzer-process.ts', import.meta.url));
   const child: ChildProcess = fork(script, [], {
     // JOBLENS_BENCH_CPU_PROF=<dir> profiles the analyzer process (node --cpu-prof) to see where time goes.
@@ -23,6 +26,7 @@ export async function startAnalyzerChild(): Promise<AnalyzerChild> {
         : []),
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, JOBLENS_BENCH_ANALYZER: mode },
   });
   const otlpUrl = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { otlpUrl: string }).otlpUrl));

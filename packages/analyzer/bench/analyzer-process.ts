@@ -1,8 +1,9 @@
 /**
  * The analyzer as the benchmarks run it: a child process of its own (so that its CPU and memory are
- * its own), the full `createAnalyzer` with an in-memory database, both ports ephemeral. When the full
- * analyzer cannot start, it falls back to the receiver feeding the job model (and says so on stderr),
- * so the receiver's share can still be measured. Talks to its parent over IPC: sends `{ otlpUrl }`
+ * its own), the full `createAnalyzer` with an in-memory database, both ports ephemeral; or, to see
+ * where time and memory go, the receiver feeding only the job model, or the receiver alone (see
+ * `mode` below). When the full analyzer cannot start, it falls back to receiver and model (and says
+ * so on stderr). Talks to its parent over IPC: sends `{ otlpUrl }`
  * once listening; answers `'measure'` with its memory and window sizes after a full GC (started with
  * --expose-gc) and `'cpu'` with its CPU time; exits on `'stop'`.
  */
@@ -12,6 +13,8 @@ import type { TelemetryModel } from '../src/model/telemetry-model.js';
 interface Running {
   otlpUrl: string;
   model: TelemetryModel;
+  /** Open findings, when the full analyzer runs. */
+  openFindings(): number;
   stop(): Promise<void>;
 }
 
@@ -19,19 +22,40 @@ async function startFull(): Promise<Running> {
   const { createAnalyzer } = await import('../src/analyzer.js');
   const analyzer = createAnalyzer({ host: '127.0.0.1', port: 0, otlpPort: 0, dataDir: ':memory:' });
   const { otlpUrl } = await analyzer.start();
-  return { otlpUrl, model: analyzer.model, stop: () => analyzer.stop() };
+  return {
+    otlpUrl,
+    model: analyzer.model,
+    openFindings: () => analyzer.store.open().length,
+    stop: () => analyzer.stop(),
+  };
 }
 
-async function startReceiverAndModel(): Promise<Running> {
+/** Records the receiver-only mode decoded and dropped. */
+let droppedRecords = 0;
+
+/** The receiver alone (`withModel` false: records are counted and dropped) or feeding the job model. */
+async function startReceiver(withModel: boolean): Promise<Running> {
   const { createOtlpApp } = await import('../src/otlp/otlp-app.js');
   const { TelemetryModel } = await import('../src/model/telemetry-model.js');
   const model = new TelemetryModel();
   const app = createOtlpApp({
-    sink: {
-      acceptSpans: (spans) => model.ingestSpans(spans),
-      acceptLogs: (logs) => model.ingestLogs(logs),
-      acceptMetrics: (points) => model.ingestMetrics(points),
-    },
+    sink: withModel
+      ? {
+          acceptSpans: (spans) => model.ingestSpans(spans),
+          acceptLogs: (logs) => model.ingestLogs(logs),
+          acceptMetrics: (points) => model.ingestMetrics(points),
+        }
+      : {
+          acceptSpans: (spans) => {
+            droppedRecords += spans.length;
+          },
+          acceptLogs: (logs) => {
+            droppedRecords += logs.length;
+          },
+          acceptMetrics: (points) => {
+            droppedRecords += points.length;
+          },
+        },
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -39,18 +63,26 @@ async function startReceiverAndModel(): Promise<Running> {
   return {
     otlpUrl: `http://127.0.0.1:${port}`,
     model,
+    openFindings: () => 0,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
+/** `JOBLENS_BENCH_ANALYZER`: `full` (default), `model` (receiver and job model) or `receiver` (alone). */
+const mode = process.env.JOBLENS_BENCH_ANALYZER ?? 'full';
 let running: Running;
-try {
-  running = await startFull();
-} catch (error) {
-  process.stderr.write(
-    `bench: the full analyzer did not start (${(error as Error).message}); measuring the receiver and job model only\n`,
-  );
-  running = await startReceiverAndModel();
+if (mode === 'full') {
+  try {
+    running = await startFull();
+  } catch (error) {
+    const reason = (error as Error).message;
+    process.stderr.write(
+      `bench: the full analyzer did not start (${reason}); measuring receiver and model only\n`,
+    );
+    running = await startReceiver(true);
+  }
+} else {
+  running = await startReceiver(mode === 'model');
 }
 process.send?.({ otlpUrl: running.otlpUrl });
 
@@ -59,7 +91,12 @@ process.on('message', (message) => {
   if (message === 'measure') {
     (globalThis as { gc?: () => void }).gc?.();
     const memory = process.memoryUsage();
-    process.send?.({ rss: memory.rss, heapUsed: memory.heapUsed, windows: running.model.windowSizes() });
+    process.send?.({
+      ...memory,
+      windows: running.model.windowSizes(),
+      openFindings: running.openFindings(),
+      droppedRecords,
+    });
   } else if (message === 'cpu') {
     process.send?.({ cpuMicros: usage.user + usage.system });
   } else if (message === 'stop') {

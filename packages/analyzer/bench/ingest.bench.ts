@@ -4,7 +4,8 @@
  * protobuf requests of 512 spans (attempt spans with messaging.* and joblens.* attributes, events,
  * step children; every request new jobs) posted over 4 keep-alive connections. Wall time from the
  * first post to the last answer, after a warm-up. Also printed: the same per CPU second of the
- * analyzer process, which a busy shared machine disturbs less.
+ * analyzer process, which a busy shared machine disturbs less, and both for the receiver alone
+ * (records decoded and dropped), to tell the receiver's share from the model's and detectors'.
  */
 import { gzipSync } from 'node:zlib';
 import { postAll, startAnalyzerChild } from './analyzer-client.js';
@@ -25,22 +26,32 @@ process.stderr.write(
   `ingest: ${MEASURED_BATCHES} requests of ${SPANS_PER_BATCH} spans, ${measured[0].length} bytes gzip each\n`,
 );
 
-const analyzer = await startAnalyzerChild();
-try {
-  const url = `${analyzer.otlpUrl}/v1/traces`;
-  await postAll(url, warmup, CONNECTIONS);
-  const cpuBefore = (await analyzer.ask<{ cpuMicros: number }>('cpu')).cpuMicros;
-  const start = performance.now();
-  const outcome = await postAll(url, measured, CONNECTIONS);
-  const seconds = (performance.now() - start) / 1000;
-  const cpuSeconds = ((await analyzer.ask<{ cpuMicros: number }>('cpu')).cpuMicros - cpuBefore) / 1e6;
-  const spans = outcome.ok * SPANS_PER_BATCH;
-  const state = await analyzer.ask<{ windows: Record<string, number> }>('measure');
-  process.stderr.write(
-    `ingest: ${spans} spans in ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s analyzer CPU; ${outcome.retried} requests retried after 503; model windows ${JSON.stringify(state.windows)}\n`,
-  );
-  console.log(`analyzer_ingest_spans_per_sec: ${Math.round(spans / seconds)}`);
-  console.log(`analyzer_ingest_spans_per_cpu_sec: ${Math.round(spans / cpuSeconds)}`);
-} finally {
-  await analyzer.stop();
+/** Posts the warm-up, then the measured requests, to a fresh analyzer process in `mode`. */
+async function measure(mode: 'full' | 'receiver') {
+  const analyzer = await startAnalyzerChild(mode);
+  try {
+    const url = `${analyzer.otlpUrl}/v1/traces`;
+    await postAll(url, warmup, CONNECTIONS);
+    const cpuBefore = (await analyzer.ask<{ cpuMicros: number }>('cpu')).cpuMicros;
+    const start = performance.now();
+    const outcome = await postAll(url, measured, CONNECTIONS);
+    const seconds = (performance.now() - start) / 1000;
+    const cpuSeconds = ((await analyzer.ask<{ cpuMicros: number }>('cpu')).cpuMicros - cpuBefore) / 1e6;
+    const spans = outcome.ok * SPANS_PER_BATCH;
+    const state = await analyzer.ask<{ windows: Record<string, number> }>('measure');
+    process.stderr.write(
+      `ingest (${mode}): ${spans} spans in ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s analyzer CPU; ${outcome.retried} requests retried after 503; model windows ${JSON.stringify(state.windows)}\n`,
+    );
+    return { perSecond: Math.round(spans / seconds), perCpuSecond: Math.round(spans / cpuSeconds) };
+  } finally {
+    await analyzer.stop();
+  }
 }
+
+const full = await measure('full');
+console.log(`analyzer_ingest_spans_per_sec: ${full.perSecond}`);
+console.log(`analyzer_ingest_spans_per_cpu_sec: ${full.perCpuSecond}`);
+// The receiver alone (HTTP, gunzip, decode; records dropped): its share of the figure above.
+const receiver = await measure('receiver');
+console.log(`analyzer_receiver_spans_per_sec: ${receiver.perSecond}`);
+console.log(`analyzer_receiver_spans_per_cpu_sec: ${receiver.perCpuSecond}`);

@@ -36,10 +36,15 @@ try {
   const url = `${analyzer.otlpUrl}/v1/logs`;
   const first = await postAll(url, startedBodies, CONNECTIONS);
   const second = await postAll(url, stillRunningBodies, CONNECTIONS);
-  const state = await analyzer.ask<{ heapUsed: number; windows: Record<string, number> }>('measure');
+  const state = await analyzer.ask<{
+    heapUsed: number;
+    heapTotal: number;
+    external: number;
+    windows: Record<string, number>;
+  }>('measure');
   const rss = residentBytes(analyzer.pid);
   process.stderr.write(
-    `rss: idle ${(idle / MIB).toFixed(1)} MB, with ${JOBS} running jobs ${(rss / MIB).toFixed(1)} MB (heap ${(state.heapUsed / MIB).toFixed(1)} MB); ${first.retried + second.retried} requests retried after 503; model windows ${JSON.stringify(state.windows)}\n`,
+    `rss: idle ${(idle / MIB).toFixed(1)} MB, with ${JOBS} running jobs ${(rss / MIB).toFixed(1)} MB (heap used ${(state.heapUsed / MIB).toFixed(1)} of ${(state.heapTotal / MIB).toFixed(1)} MB, external ${(state.external / MIB).toFixed(1)} MB); ${first.retried + second.retried} requests retried after 503; model windows ${JSON.stringify(state.windows)}\n`,
   );
   console.log(`analyzer_rss_mb_100k_active_jobs: ${(rss / MIB).toFixed(1)}`);
 } finally {
