@@ -62,6 +62,7 @@ export const queueStarvationDetector: Detector<QueueStarvationOptions> = {
       const busy = (worker: WorkerView) =>
         worker.activeJobs > 0 ||
         (worker.reportedActiveJobs ?? 0) > 0 ||
+        (worker.lastAttemptEndMs ?? Number.NEGATIVE_INFINITY) >= now - options.idleSeconds * 1000 ||
         view.workerQueueStats(worker.worker, queue.queue, now - options.idleSeconds * 1000).attemptsStarted >
           0;
       if (serving.some(busy)) continue;

@@ -72,8 +72,10 @@ export interface WorkerView {
   lastHeartbeatMs?: number;
   /** Smoothed interval between heartbeat points. */
   heartbeatIntervalMs?: number;
-  /** Newest completed attempt, from spans, ended logs or the last-success gauge. */
+  /** Newest completed attempt, from spans, ended logs, the last-success gauge or the outcome counter. */
   lastCompletionMs?: number;
+  /** Newest end of any attempt, from spans, ended logs or the outcome counter (which sampling leaves whole). */
+  lastAttemptEndMs?: number;
   /** Live jobs the analyzer tracks for this worker. */
   activeJobs: number;
   /** Sum of the worker's newest `joblens.jobs.active` gauge points; undefined when none came. */

@@ -71,7 +71,7 @@ export function ingestMetricPoint(
       const queue = queueOfAttributes(point.attributes) ?? '';
       const jobName = readString(point.attributes, ATTR_JOB_NAME) ?? queue;
       const outcome = readString(point.attributes, ATTR_JOB_OUTCOME) ?? '';
-      outcomes.record(
+      const ended = outcomes.record(
         worker.worker,
         resource.serviceName,
         queue,
@@ -82,6 +82,7 @@ export function ingestMetricPoint(
         point.startTimeMs,
         point.temporality,
       );
+      if (ended > 0) workers.recordAttemptEnd(worker, point.timeMs, outcome === 'completed');
       return;
     }
     default:

@@ -34,7 +34,7 @@ export class OutcomeCounters {
     private readonly maxSeries: number,
   ) {}
 
-  /** One point of the counter from one worker; `temporality` 1 = delta, else cumulative. */
+  /** One point of the counter from one worker; `temporality` 1 = delta, else cumulative. Returns the attempts it adds. */
   record(
     worker: string,
     service: string,
@@ -45,8 +45,8 @@ export class OutcomeCounters {
     timeMs: number,
     startTimeMs: number,
     temporality: number,
-  ): void {
-    if (!OUTCOMES.has(outcome) || !Number.isFinite(value) || value < 0) return;
+  ): number {
+    if (!OUTCOMES.has(outcome) || !Number.isFinite(value) || value < 0) return 0;
     let delta: number;
     if (temporality === 1) {
       delta = value;
@@ -54,11 +54,11 @@ export class OutcomeCounters {
       const key = `${worker}\u0000${service}\u0000${queue}\u0000${jobName}\u0000${outcome}`;
       const state = this.series.get(key);
       if (state === undefined) {
-        if (this.series.size >= this.maxSeries) return;
+        if (this.series.size >= this.maxSeries) return 0;
         this.series.set(key, { lastValue: value, lastTimeMs: timeMs });
         delta = startTimeMs > 0 && timeMs - startTimeMs <= FRESH_SERIES_MS ? value : 0;
       } else {
-        if (timeMs <= state.lastTimeMs) return;
+        if (timeMs <= state.lastTimeMs) return 0;
         // A drop means the worker restarted its counter.
         delta = value >= state.lastValue ? value - state.lastValue : value;
         state.lastValue = value;
@@ -66,6 +66,7 @@ export class OutcomeCounters {
       }
     }
     if (delta > 0) this.add(service, queue, jobName, outcome as JobOutcome, delta, timeMs);
+    return delta;
   }
 
   private add(

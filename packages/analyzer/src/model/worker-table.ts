@@ -72,6 +72,13 @@ export class WorkerTable {
 
   recordEnd(state: WorkerState, queue: string, endMs: number, busyMs: number, completed: boolean): void {
     this.buckets(state, queue).addEnd(endMs, busyMs, completed);
+    this.recordAttemptEnd(state, endMs, completed);
+  }
+
+  /** An attempt ended at `endMs` (also from the outcome counter, which carries no duration). */
+  recordAttemptEnd(state: WorkerState, endMs: number, completed: boolean): void {
+    if (state.lastAttemptEndMs === undefined || endMs > state.lastAttemptEndMs)
+      state.lastAttemptEndMs = endMs;
     if (completed && (state.lastCompletionMs === undefined || endMs > state.lastCompletionMs)) {
       state.lastCompletionMs = endMs;
     }

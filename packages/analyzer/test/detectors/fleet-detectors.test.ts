@@ -3,6 +3,7 @@ import {
   makeEventLoopBlockedLog,
   makeHeartbeatPoint,
   makeJobLog,
+  makeJobOutcomesPoint,
   makeLastSuccessPoint,
   makeOldestReadyAgePoint,
   makeQueueDepthPoint,
@@ -207,6 +208,36 @@ describe('queue_starvation', () => {
     heartbeats(other, busy, T0, now);
     backlog(other, busy, now - 3_000, 40, 20);
     expect(queueStarvationDetector.evaluate(other, now, queueStarvationDetector.defaults)).toEqual([]);
+  });
+});
+
+describe('queue_starvation with sampled-out spans', () => {
+  it('counts a worker whose outcome counter keeps rising as busy', () => {
+    const now = T0 + 300_000;
+    const model = modelAt(now);
+    const worker = makeResource({ worker: 'short-jobs' });
+    heartbeats(model, worker, T0, now);
+    model.ingestSpans([makeAttemptSpan({ resource: worker, startMs: T0, durationMs: 50 })]);
+    backlog(model, worker, now - 3_000, 500, 75);
+    expect(queueStarvationDetector.evaluate(model, now, queueStarvationDetector.defaults)).toHaveLength(1);
+    model.ingestMetrics([
+      makeJobOutcomesPoint({
+        resource: worker,
+        timeMs: now - 20_000,
+        startTimeMs: T0,
+        outcome: 'completed',
+        count: 900,
+      }),
+      makeJobOutcomesPoint({
+        resource: worker,
+        timeMs: now - 5_000,
+        startTimeMs: T0,
+        outcome: 'completed',
+        count: 950,
+      }),
+    ]);
+    expect(queueStarvationDetector.evaluate(model, now, queueStarvationDetector.defaults)).toEqual([]);
+    expect([...model.workerStates()][0].lastCompletionMs).toBe(now - 5_000);
   });
 });
 
