@@ -3,6 +3,7 @@
  * in-memory database) holding 100,000 jobs in flight, fed over OTLP/HTTP: a `job started` log record
  * for each (joblens SDK shape: messaging.* and joblens.* attributes, trace context, 16 workers), then
  * a `still running` record for each, and no ends. Measured from /proc after a full GC in the process.
+ * Also printed: the same for the receiver feeding only the job model, to show where memory goes.
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -29,24 +30,33 @@ const stillRunningBodies = Array.from({ length: requests }, (_, batch) =>
   gzipSync(stillRunning.forBatch(batch)),
 );
 
-const analyzer = await startAnalyzerChild();
-try {
-  await analyzer.ask('measure');
-  const idle = residentBytes(analyzer.pid);
-  const url = `${analyzer.otlpUrl}/v1/logs`;
-  const first = await postAll(url, startedBodies, CONNECTIONS);
-  const second = await postAll(url, stillRunningBodies, CONNECTIONS);
-  const state = await analyzer.ask<{
-    heapUsed: number;
-    heapTotal: number;
-    external: number;
-    windows: Record<string, number>;
-  }>('measure');
-  const rss = residentBytes(analyzer.pid);
-  process.stderr.write(
-    `rss: idle ${(idle / MIB).toFixed(1)} MB, with ${JOBS} running jobs ${(rss / MIB).toFixed(1)} MB (heap used ${(state.heapUsed / MIB).toFixed(1)} of ${(state.heapTotal / MIB).toFixed(1)} MB, external ${(state.external / MIB).toFixed(1)} MB); ${first.retried + second.retried} requests retried after 503; model windows ${JSON.stringify(state.windows)}\n`,
-  );
-  console.log(`analyzer_rss_mb_100k_active_jobs: ${(rss / MIB).toFixed(1)}`);
-} finally {
-  await analyzer.stop();
+/** Feeds 100k running jobs to a fresh analyzer process in `mode` and returns its RSS in MB. */
+async function residentMbWithRunningJobs(mode: 'full' | 'model'): Promise<number> {
+  const analyzer = await startAnalyzerChild(mode);
+  try {
+    await analyzer.ask('measure');
+    const idle = residentBytes(analyzer.pid);
+    const url = `${analyzer.otlpUrl}/v1/logs`;
+    const first = await postAll(url, startedBodies, CONNECTIONS);
+    const second = await postAll(url, stillRunningBodies, CONNECTIONS);
+    const state = await analyzer.ask<{
+      heapUsed: number;
+      heapTotal: number;
+      external: number;
+      windows: Record<string, number>;
+    }>('measure');
+    const rss = residentBytes(analyzer.pid);
+    process.stderr.write(
+      `rss (${mode}): idle ${(idle / MIB).toFixed(1)} MB, with ${JOBS} running jobs ${(rss / MIB).toFixed(1)} MB (heap used ${(state.heapUsed / MIB).toFixed(1)} of ${(state.heapTotal / MIB).toFixed(1)} MB, external ${(state.external / MIB).toFixed(1)} MB); ${first.retried + second.retried} requests retried after 503; model windows ${JSON.stringify(state.windows)}\n`,
+    );
+    return rss / MIB;
+  } finally {
+    await analyzer.stop();
+  }
 }
+
+console.log(`analyzer_rss_mb_100k_active_jobs: ${(await residentMbWithRunningJobs('full')).toFixed(1)}`);
+// Receiver and job model only (no detector loop, API or store): their share of the figure above.
+console.log(
+  `analyzer_rss_mb_100k_active_jobs_model_only: ${(await residentMbWithRunningJobs('model')).toFixed(1)}`,
+);
