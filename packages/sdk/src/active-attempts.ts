@@ -38,6 +38,8 @@ export type ActiveAttemptsView = {
   oldestAgeSeconds(nowMs: number): number;
   /** The attempt silent for the longest time, with its silence in seconds; undefined when none run. */
   mostSilent(nowMs: number): { attempt: ActiveAttempt; silenceSeconds: number } | undefined;
+  /** The attempt with the latest activity (the later added on a tie); undefined when none run. */
+  mostRecentlyActive(): ActiveAttempt | undefined;
 };
 
 type MutableAttempt = {
@@ -162,6 +164,15 @@ export class ActiveAttempts implements ActiveAttemptsView {
     let oldest = Number.POSITIVE_INFINITY;
     for (const attempt of this.#attempts.values()) oldest = Math.min(oldest, attempt.startedAtMs);
     return oldest === Number.POSITIVE_INFINITY ? 0 : Math.max(0, nowMs - oldest) / 1000;
+  }
+
+  mostRecentlyActive(): ActiveAttempt | undefined {
+    // Without copying the registry: the watchdog asks this each time its published attempt ends.
+    let best: MutableAttempt | undefined;
+    for (const attempt of this.#attempts.values()) {
+      if (!best || attempt.lastActivityMs >= best.lastActivityMs) best = attempt;
+    }
+    return best;
   }
 
   mostSilent(nowMs: number): { attempt: ActiveAttempt; silenceSeconds: number } | undefined {

@@ -23,7 +23,6 @@ import {
 } from '@joblens/semconv';
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import type { ActiveAttempt } from '../active-attempts.js';
 import type { FeatureContext, SdkFeature } from '../sdk-feature.js';
 import { AttemptSlot, SLOT_LAYOUT } from './attempt-slot.js';
 
@@ -43,14 +42,6 @@ export type WatchdogHandle = {
   /** Resolves once the thread runs its checks. */
   readonly ready: Promise<void>;
 };
-
-function mostRecentlyActive(attempts: readonly ActiveAttempt[]): ActiveAttempt | undefined {
-  let best: ActiveAttempt | undefined;
-  for (const attempt of attempts) {
-    if (!best || attempt.lastActivityMs >= best.lastActivityMs) best = attempt;
-  }
-  return best;
-}
 
 function otlpResourceAttributes(ctx: FeatureContext): { key: string; value: Record<string, unknown> }[] {
   const attributes: Record<string, string | number | boolean> = {
@@ -86,11 +77,11 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
   const checkIntervalMillis = Math.max(10, Math.min(100, Math.floor(thresholdMillis / 5)));
   const slot = new AttemptSlot();
   slot.beat();
-  slot.publish(mostRecentlyActive(ctx.activeAttempts.list()));
+  slot.publish(ctx.activeAttempts.mostRecentlyActive());
 
   const unsubscribe = ctx.activeAttempts.onChange((attempt, removed) => {
     if (!removed) slot.publish(attempt);
-    else if (attempt === slot.current) slot.publish(mostRecentlyActive(ctx.activeAttempts.list()));
+    else if (attempt === slot.current) slot.publish(ctx.activeAttempts.mostRecentlyActive());
   });
   const beater = setInterval(() => slot.beat(), checkIntervalMillis);
   beater.unref();
