@@ -156,9 +156,10 @@ export function buildScenario(runId: string): Scenario {
     },
     {
       id: 'blocked-loop',
-      title: 'render-pdf lays out a huge document in a 3 s synchronous loop on pdf-1',
+      title: 'render-pdf lays out a huge document in a 5 s synchronous loop on pdf-1',
       findingType: 'event_loop_blocked',
-      relatedTypes: [],
+      // The job that blocks says nothing for 5 s: seen from the job's side, it is the same fault.
+      relatedTypes: ['silent_job'],
       atSeconds: 10,
       subject: { worker: id('pdf-1'), queue: QUEUES.pdf },
     },
