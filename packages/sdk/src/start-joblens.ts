@@ -57,6 +57,7 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
     queueWatch,
     eventLoop,
     heartbeatIntervalMillis: options.metricExportIntervalMillis,
+    metricReaders: pipeline.metricReaders,
     onError,
   });
   const stillRunning = new StillRunningSchedule(attemptDue, onError);

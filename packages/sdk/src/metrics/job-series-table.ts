@@ -7,6 +7,7 @@ import {
   MESSAGING_OPERATION_PROCESS,
 } from '@joblens/semconv';
 import type { Attributes } from '@opentelemetry/api';
+import type { DurationAccumulation } from './duration-histogram.js';
 
 /**
  * One (messaging system, queue, job name): what its jobs have counted so far. An attempt holds its
@@ -24,6 +25,10 @@ export type JobSeries = {
   lastSuccessMs: number;
   /** Attributes of a successful attempt's duration, built once. */
   readonly durationAttributes: Attributes;
+  /** Durations of successful attempts, when the SDK accumulates them itself. */
+  duration?: DurationAccumulation;
+  /** Durations of failed attempts by `error.type`, likewise. */
+  failureDurations?: Map<string, DurationAccumulation>;
 };
 
 /** OpenTelemetry's own default cardinality limit per instrument. */

@@ -5,6 +5,7 @@ import {
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_SYSTEM,
   ATTR_QUEUE_STATE,
+  INSTRUMENTATION_SCOPE,
   type JobOutcome,
   METRIC_ACTIVE_JOBS,
   METRIC_CONSUMED_MESSAGES,
@@ -22,8 +23,11 @@ import {
   QUEUE_STATES,
 } from '@joblens/semconv';
 import type { Histogram, Meter } from '@opentelemetry/api';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { ActiveAttempts } from '../active-attempts.js';
 import type { NormalizedDescriptor } from '../attempt/normalize-descriptor.js';
+import { SDK_VERSION } from '../version.js';
+import { DurationHistogram, recordDuration } from './duration-histogram.js';
 import type { EventLoopSampler } from './event-loop-sampler.js';
 import { type JobSeries, JobSeriesTable } from './job-series-table.js';
 import type { QueueWatch } from './queue-watch.js';
@@ -55,20 +59,31 @@ export function createWorkerMetrics(options: {
   queueWatch: QueueWatch;
   eventLoop: EventLoopSampler;
   heartbeatIntervalMillis: number;
+  /** Every reader of `meter`: the duration histogram attaches to them. */
+  metricReaders: readonly IMetricReader[];
   onError: (error: unknown) => void;
 }): WorkerMetrics {
   const { meter, activeAttempts, queueWatch, eventLoop } = options;
   const startedAtMs = Date.now();
   const series = new JobSeriesTable();
 
-  // Recorded per job through the SDK's sync histogram, with one attributes object per series:
-  // there is no observable histogram, and a histogram of our own would need a MetricProducer on
-  // every reader (including the ones users pass), so the one hash per job stays.
-  const duration: Histogram = meter.createHistogram(METRIC_PROCESS_DURATION, {
+  // Our own accumulation when every reader takes it (see DurationHistogram); else the SDK's sync
+  // histogram, with one attributes object per series.
+  const durations = new DurationHistogram({
+    name: METRIC_PROCESS_DURATION,
     unit: 's',
     description: 'Duration of job attempts.',
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS },
+    boundaries: DURATION_BUCKETS_SECONDS,
+    scope: { name: INSTRUMENTATION_SCOPE, version: SDK_VERSION },
   });
+  const ownDurations = durations.attachTo(options.metricReaders);
+  const duration: Histogram | undefined = ownDurations
+    ? undefined
+    : meter.createHistogram(METRIC_PROCESS_DURATION, {
+        unit: 's',
+        description: 'Duration of job attempts.',
+        advice: { explicitBucketBoundaries: DURATION_BUCKETS_SECONDS },
+      });
   // Observable rather than sync counters: a sync counter hashes its attributes on every add, while
   // these only read our per-series sums when a reader collects. Cumulative and monotonic either way.
   meter
@@ -203,10 +218,24 @@ export function createWorkerMetrics(options: {
       if (!s) return;
       try {
         s.outcomes.set(outcome, (s.outcomes.get(outcome) ?? 0) + 1);
-        if (errorType === undefined) {
-          duration.record(durationSeconds, s.durationAttributes);
+        const attributes =
+          errorType === undefined
+            ? s.durationAttributes
+            : { ...s.durationAttributes, [ATTR_ERROR_TYPE]: errorType };
+        if (duration) {
+          duration.record(durationSeconds, attributes);
+        } else if (errorType === undefined) {
+          s.duration ??= durations.accumulation(attributes);
+          recordDuration(s.duration, durations.boundaries, durationSeconds);
         } else {
-          duration.record(durationSeconds, { ...s.durationAttributes, [ATTR_ERROR_TYPE]: errorType });
+          s.failureDurations ??= new Map();
+          let failures = s.failureDurations.get(errorType);
+          if (!failures) {
+            failures = durations.accumulation(attributes);
+            // Error types come from user code: remember a bounded number, as the histogram does.
+            if (s.failureDurations.size < 100) s.failureDurations.set(errorType, failures);
+          }
+          recordDuration(failures, durations.boundaries, durationSeconds);
         }
         if (outcome === 'completed') s.lastSuccessMs = endedAtMs;
       } catch (error) {

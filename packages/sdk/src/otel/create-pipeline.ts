@@ -20,6 +20,8 @@ export type Pipeline = {
   readonly logger: Logger;
   readonly meter: Meter;
   readonly sampling: AttemptSamplingProcessor;
+  /** Every reader of the meter, so producers of our own can attach to them. */
+  readonly metricReaders: readonly IMetricReader[];
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 };
@@ -99,6 +101,7 @@ export function createPipeline(options: ResolvedOptions, isDiagnostic: () => boo
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, SDK_VERSION),
     meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, SDK_VERSION),
     sampling,
+    metricReaders: readers,
     forceFlush: () =>
       settleWithin(
         Promise.allSettled(providers.map((p) => p.forceFlush())),
