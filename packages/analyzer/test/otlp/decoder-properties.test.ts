@@ -84,14 +84,14 @@ describe('the OTLP decoders under generated input', () => {
           const fromJson = signal.json(Buffer.from(json));
           expect(fromJson).toEqual(fromProto);
         }),
-        { numRuns: 300 },
+        { numRuns: 150 },
       );
     });
 
     it(`throw nothing but DecodeError on random bytes as ${signal.name}`, () => {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => onlyDecodeErrors(signal.proto, bytes)),
-        { numRuns: 2000 },
+        { numRuns: 1000 },
       );
     });
 
@@ -109,7 +109,7 @@ describe('the OTLP decoders under generated input', () => {
             onlyDecodeErrors(signal.json, mutate(json, mutations));
           },
         ),
-        { numRuns: 500 },
+        { numRuns: 250 },
       );
     });
 
