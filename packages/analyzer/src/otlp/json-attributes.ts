@@ -11,12 +11,13 @@ import {
   pick,
   stringField,
 } from './json-values.js';
-import { setAttribute } from './proto-attributes.js';
+import { MAX_VALUE_DEPTH, setAttribute } from './proto-attributes.js';
 import { completeResource, emptyResource } from './resource-record.js';
 
 /** An OTLP JSON AnyValue object; bytes are re-encoded so they read like the protobuf decoder's base64. */
-export function anyValueFromJson(value: unknown): AttrValue {
+export function anyValueFromJson(value: unknown, depth = 0): AttrValue {
   if (value === undefined || value === null) return null;
+  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   if (!isObject(value)) throw new DecodeError(`expected an AnyValue object, got ${typeof value}`);
   let v = pick(value, 'stringValue', 'string_value');
   if (v !== undefined) {
@@ -34,7 +35,7 @@ export function anyValueFromJson(value: unknown): AttrValue {
     const values = arrayField(array, 'values', 'values');
     return values.map((item, i) => {
       try {
-        return anyValueFromJson(item);
+        return anyValueFromJson(item, depth + 1);
       } catch (err) {
         throw locate(err, 'values', i).within('array_value');
       }
@@ -43,7 +44,7 @@ export function anyValueFromJson(value: unknown): AttrValue {
   const kvlist = objectField(value, 'kvlistValue', 'kvlist_value');
   if (kvlist !== undefined) {
     try {
-      return attributesFromJson(arrayField(kvlist, 'values', 'values'), 'values');
+      return attributesFromJson(arrayField(kvlist, 'values', 'values'), 'values', depth + 1);
     } catch (err) {
       throw locate(err, 'kvlist_value');
     }
@@ -57,7 +58,7 @@ export function anyValueFromJson(value: unknown): AttrValue {
 }
 
 /** A `repeated KeyValue` JSON array to attributes; `field` names the array in error paths. */
-export function attributesFromJson(items: unknown[], field = 'attributes'): Attributes {
+export function attributesFromJson(items: unknown[], field = 'attributes', depth = 0): Attributes {
   const attributes: Attributes = {};
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -66,7 +67,7 @@ export function attributesFromJson(items: unknown[], field = 'attributes'): Attr
       const key = stringField(item, 'key', 'key');
       let value: AttrValue;
       try {
-        value = anyValueFromJson(item.value);
+        value = anyValueFromJson(item.value, depth);
       } catch (err) {
         throw locate(err, 'value');
       }

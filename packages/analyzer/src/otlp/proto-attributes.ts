@@ -1,6 +1,6 @@
 import type { Attributes, AttrValue } from '../telemetry/records.js';
 import { BytesCache } from './bytes-cache.js';
-import { locate } from './decode-error.js';
+import { DecodeError, locate } from './decode-error.js';
 import {
   expectWire,
   type ProtoReader,
@@ -19,7 +19,14 @@ export function setAttribute(target: Attributes, key: string, value: AttrValue):
 }
 
 /** An AnyValue message in [pos, end): every variant, bytes as base64, an empty value as null. */
-export function readAnyValue(r: ProtoReader, end: number): AttrValue {
+/**
+ * Deepest nesting of array and kvlist values accepted. Real attributes nest a level or two; a bound
+ * keeps a hostile body of a million nested arrays from exhausting the stack (or the CPU).
+ */
+export const MAX_VALUE_DEPTH = 32;
+
+export function readAnyValue(r: ProtoReader, end: number, depth = 0): AttrValue {
+  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   let value: AttrValue = null;
   let field = 0;
   try {
@@ -47,11 +54,11 @@ export function readAnyValue(r: ProtoReader, end: number): AttrValue {
           break;
         case 5:
           expectWire(wire, WIRE_LENGTH_DELIMITED);
-          value = readArrayValue(r, r.delimited(end));
+          value = readArrayValue(r, r.delimited(end), depth);
           break;
         case 6:
           expectWire(wire, WIRE_LENGTH_DELIMITED);
-          value = readKeyValueList(r, r.delimited(end));
+          value = readKeyValueList(r, r.delimited(end), depth);
           break;
         case 7:
           expectWire(wire, WIRE_LENGTH_DELIMITED);
@@ -78,14 +85,14 @@ const ANY_VALUE_FIELDS: Record<number, string> = {
   7: 'bytes_value',
 };
 
-function readArrayValue(r: ProtoReader, end: number): AttrValue[] {
+function readArrayValue(r: ProtoReader, end: number, depth: number): AttrValue[] {
   const values: AttrValue[] = [];
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag >>> 3 === 1) {
       expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
       try {
-        values.push(readAnyValue(r, r.delimited(end)));
+        values.push(readAnyValue(r, r.delimited(end), depth + 1));
       } catch (err) {
         throw locate(err, 'values', values.length);
       }
@@ -96,7 +103,7 @@ function readArrayValue(r: ProtoReader, end: number): AttrValue[] {
   return values;
 }
 
-function readKeyValueList(r: ProtoReader, end: number): Attributes {
+function readKeyValueList(r: ProtoReader, end: number, depth: number): Attributes {
   const values: Attributes = {};
   let index = 0;
   while (r.pos < end) {
@@ -104,7 +111,7 @@ function readKeyValueList(r: ProtoReader, end: number): Attributes {
     if (tag >>> 3 === 1) {
       expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
       try {
-        readKeyValue(r, r.delimited(end), values);
+        readKeyValue(r, r.delimited(end), values, depth + 1);
       } catch (err) {
         throw locate(err, 'values', index);
       }
@@ -126,10 +133,10 @@ const MAX_CACHED_PAIR_BYTES = 64;
 const pairCache = new BytesCache<KeyValuePair>(11, MAX_CACHED_PAIR_BYTES, { key: '', value: null });
 
 /** A KeyValue message in [pos, end), stored into `target` (a later duplicate key wins). */
-export function readKeyValue(r: ProtoReader, end: number, target: Attributes): void {
+export function readKeyValue(r: ProtoReader, end: number, target: Attributes, depth = 0): void {
   const start = r.pos;
   if (end - start > MAX_CACHED_PAIR_BYTES || start === end) {
-    if (!readSimpleKeyValue(r, end, target)) readKeyValueInGeneral(r, end, target);
+    if (!readSimpleKeyValue(r, end, target)) readKeyValueInGeneral(r, end, target, depth);
     return;
   }
   const slot = pairCache.slotOf(r.buf, start, end);
@@ -141,7 +148,7 @@ export function readKeyValue(r: ProtoReader, end: number, target: Attributes): v
     return;
   }
   if (!readSimpleKeyValue(r, end, target)) {
-    readKeyValueInGeneral(r, end, target);
+    readKeyValueInGeneral(r, end, target, depth);
     return;
   }
   // The simple form holds a key and a scalar value: safe to share between records.
@@ -207,7 +214,7 @@ function readSimpleKeyValue(r: ProtoReader, end: number, target: Attributes): bo
   return true;
 }
 
-function readKeyValueInGeneral(r: ProtoReader, end: number, target: Attributes): void {
+function readKeyValueInGeneral(r: ProtoReader, end: number, target: Attributes, depth: number): void {
   let key = '';
   let value: AttrValue = null;
   while (r.pos < end) {
@@ -218,7 +225,7 @@ function readKeyValueInGeneral(r: ProtoReader, end: number, target: Attributes):
       key = r.string(r.delimited(end));
     } else if (field === 2) {
       expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-      value = readAnyValue(r, r.delimited(end));
+      value = readAnyValue(r, r.delimited(end), depth);
     } else {
       r.skip(tag & 7, end);
     }

@@ -96,6 +96,23 @@ describe('the protobuf trace decoder', () => {
     expect(Object.getPrototypeOf(record.attributes)).toBe(Object.prototype);
   });
 
+  it('refuses values nested deeper than 32 levels instead of recursing without bound', () => {
+    let value = ld(1, 'bottom');
+    for (let i = 0; i < 40; i++) value = ld(5, ld(1, value));
+    const body = ld(1, ld(2, ld(2, span(ld(9, ld(1, 'deep'), ld(2, value))))));
+    expect(decodeError(() => decodeTracesProto(body)).message).toMatch(
+      /values nested deeper than 32 levels$/,
+    );
+    let json: unknown = { stringValue: 'bottom' };
+    for (let i = 0; i < 40; i++) json = { arrayValue: { values: [json] } };
+    const jsonBody = Buffer.from(
+      JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: json }] }] }] }),
+    );
+    expect(decodeError(() => decodeLogsJson(jsonBody)).message).toMatch(
+      /values nested deeper than 32 levels$/,
+    );
+  });
+
   it('treats an all-zero parent id as no parent', () => {
     const [record] = decodeTracesProto(ld(1, ld(2, ld(2, span(ld(4, Buffer.alloc(8))))))).records;
     expect(record.parentSpanId).toBe('');
