@@ -16,6 +16,8 @@ export interface DemoOptions {
   dataDir?: string;
   /** Use BullMQ on Redis when one answers (REDIS_URL, else 127.0.0.1:6379). Default true. */
   redis?: boolean;
+  /** Inject only these faults (by id) and start only the hosts they and the healthy traffic need. Default: all. */
+  faults?: string[];
   /** Seconds without new false findings, after every fault is found, before the demo ends early. Default 10. */
   quietSeconds?: number;
   /** Default process.stdout. */
@@ -35,6 +37,7 @@ export interface ResolvedDemoOptions {
   otlpPort: number;
   dataDir?: string;
   redis: boolean;
+  faults?: string[];
   quietSeconds: number;
   stdout: OutputStream;
   isTty: boolean;
@@ -54,6 +57,9 @@ export function resolveDemoOptions(options: DemoOptions = {}): ResolvedDemoOptio
   checkNumber('port', options.port, 0, 65_535);
   checkNumber('otlpPort', options.otlpPort, 0, 65_535);
   checkNumber('quietSeconds', options.quietSeconds, 0, 3600);
+  if (options.faults !== undefined && options.faults.length === 0) {
+    throw new Error('demo: option faults must name at least one fault, got an empty list');
+  }
   if (options.dataDir !== undefined && options.dataDir.trim() === '') {
     throw new Error('demo: option dataDir must be a directory path, got an empty string');
   }
@@ -65,6 +71,7 @@ export function resolveDemoOptions(options: DemoOptions = {}): ResolvedDemoOptio
     otlpPort: options.otlpPort ?? DEFAULT_OTLP_PORT,
     dataDir: options.dataDir,
     redis: options.redis ?? true,
+    faults: options.faults,
     quietSeconds: options.quietSeconds ?? DEFAULT_QUIET_SECONDS,
     stdout: options.stdout ?? process.stdout,
     isTty,

@@ -13,7 +13,7 @@ import { formatFinding } from './format-finding.js';
 import { formatSummary } from './format-summary.js';
 import { type InterruptSignal, listenForInterrupt } from './interrupt-signal.js';
 import { redisUrlFromEnv } from './probe-redis.js';
-import { buildScenario, type Scenario } from './scenario.js';
+import { buildScenario, type Scenario, scenarioQueues, selectFaults } from './scenario.js';
 import { DEMO_SDK_SETTINGS, startDemoAnalyzer } from './start-demo-analyzer.js';
 import { TerminalOutput } from './terminal-output.js';
 import { TrafficDriver } from './traffic-driver.js';
@@ -51,7 +51,8 @@ async function runScenario(
 ): Promise<number> {
   const startedAtMs = Date.now();
   const runId = randomBytes(3).toString('hex');
-  const scenario = buildScenario(runId);
+  const full = buildScenario(runId);
+  const scenario = options.faults ? selectFaults(full, options.faults) : full;
   const problems: string[] = [];
   let fleet: Fleet | undefined;
 
@@ -93,7 +94,7 @@ async function runScenario(
       out.line(`worker ${host} ended unexpectedly (${reason})${stderrTail ? `:\n${stderrTail.trim()}` : ''}`);
     },
   });
-  const traffic = new TrafficDriver(transport.producer);
+  const traffic = new TrafficDriver(transport.producer, new Set(scenarioQueues(scenario)));
   cleanup.push('stopping traffic', () => traffic.stop());
   const ledger = new FaultLedger(scenario.faults);
   const startedFleet = fleet;

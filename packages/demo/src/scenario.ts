@@ -200,6 +200,31 @@ function healthyConsumers(): ConsumerConfig[] {
   ];
 }
 
+/**
+ * The scenario cut down to some of its faults: their hosts and the healthy ones stay, the rest go (and
+ * with them their traffic). Throws naming any id that is not a fault of the scenario.
+ */
+export function selectFaults(scenario: Scenario, faultIds: readonly string[]): Scenario {
+  const known = scenario.faults.map((fault) => fault.id);
+  const unknown = faultIds.filter((id) => !known.includes(id));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown fault(s) ${unknown.map((id) => `'${id}'`).join(', ')}; the faults are ${known.join(', ')}`,
+    );
+  }
+  const faults = scenario.faults.filter((fault) => faultIds.includes(fault.id));
+  const healthy = (host: HostSpec) =>
+    host.consumers.every((consumer) => scenario.healthyQueues.includes(consumer.queue));
+  const needed = (host: HostSpec) =>
+    faults.some(
+      (fault) =>
+        fault.subject.worker === host.instanceId ||
+        host.consumers.some((consumer) => consumer.queue === fault.subject.queue) ||
+        (host.cron !== undefined && host.cron.monitorSlug === fault.subject.monitor),
+    );
+  return { ...scenario, faults, hosts: scenario.hosts.filter((host) => healthy(host) || needed(host)) };
+}
+
 /** Every queue some host consumes, once each. */
 export function scenarioQueues(scenario: Scenario): string[] {
   return [...new Set(scenario.hosts.flatMap((host) => host.consumers.map((consumer) => consumer.queue)))];

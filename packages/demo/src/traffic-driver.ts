@@ -19,7 +19,11 @@ export class TrafficDriver {
   /** Jobs that could not be enqueued (a broker hiccup); shown in the progress line. */
   enqueueErrors = 0;
 
-  constructor(private readonly producer: JobProducer) {}
+  constructor(
+    private readonly producer: JobProducer,
+    /** Queues some worker consumes; traffic for others is not made (a scenario cut down to some faults). */
+    private readonly consumedQueues: ReadonlySet<string>,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => void this.step(), TICK_MILLIS);
@@ -49,9 +53,11 @@ export class TrafficDriver {
         if (second % 7 === 5)
           for (let i = 0; i < 6; i++) adds.push(this.add(QUEUES.thumbnails, JOB_NAMES.resizeImage));
       }
-      const waiting = await this.producer.waitingCount(QUEUES.invoices);
-      for (let i = waiting; i < INVOICE_BACKLOG; i++)
-        adds.push(this.add(QUEUES.invoices, JOB_NAMES.renderInvoice));
+      if (this.consumedQueues.has(QUEUES.invoices)) {
+        const waiting = await this.producer.waitingCount(QUEUES.invoices);
+        for (let i = waiting; i < INVOICE_BACKLOG; i++)
+          adds.push(this.add(QUEUES.invoices, JOB_NAMES.renderInvoice));
+      }
       await Promise.all(adds);
     } catch {
       this.enqueueErrors++;
@@ -73,6 +79,7 @@ export class TrafficDriver {
     attempts = 3,
     backoffMillis = 1000,
   ): Promise<void> {
+    if (!this.consumedQueues.has(queue)) return;
     try {
       await this.producer.add(queue, { name, data, attempts, backoffMillis });
     } catch {

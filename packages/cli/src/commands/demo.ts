@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_DURATION_SECONDS, DEFAULT_OTLP_PORT, DEFAULT_PORT } from '@joblens/demo/options';
+import { buildScenario } from '@joblens/demo/scenario';
 import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 
@@ -16,6 +17,8 @@ options:
   --otlp-port <n>    OTLP/HTTP port the workers send to (default ${DEFAULT_OTLP_PORT}; a free port when taken)
   --data-dir <dir>   keep the analyzer's SQLite file here (default: a temporary directory, removed)
   --no-redis         use the generic adapter and an in-process queue even when Redis is reachable
+  --faults <ids>     inject only these faults, comma-separated (default: all of busy-host, silent-call,
+                     hung-job, poison-job, blocked-loop, upstream-outage, stuck-worker, missed-checkin)
 
 Exit status: 0 when every injected fault was found and no false finding appeared.`;
 
@@ -38,6 +41,7 @@ export const demoCommand: Command = {
       otlpPort: readNumber('--otlp-port', values['otlp-port'], 0),
       dataDir: values['data-dir'],
       redis: !values['no-redis'],
+      faults: readFaults(values.faults),
     };
     // Loaded on use: the fleet brings BullMQ and the analyzer, which other commands need not pay for.
     const { runDemo } = await import('@joblens/demo');
@@ -56,9 +60,24 @@ function parse(argv: string[]) {
       'otlp-port': { type: 'string' },
       'data-dir': { type: 'string' },
       'no-redis': { type: 'boolean' },
+      faults: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+function readFaults(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const ids = text
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  const known = buildScenario('').faults.map((fault) => fault.id);
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (ids.length === 0 || unknown.length > 0) {
+    throw new CliError(`--faults takes fault ids from ${known.join(', ')}; got ${JSON.stringify(text)}`, 2);
+  }
+  return ids;
 }
 
 function readNumber(flag: string, text: string | undefined, min: number): number | undefined {
