@@ -155,6 +155,10 @@ describe('the receiver with the official OpenTelemetry JS exporters', () => {
       const result = await exportWith(exporter, spans);
       expect(result.error).toBeUndefined();
       expect(result.code).toBe(SUCCESS);
+      expect(receiver.requests.at(-1)).toEqual({
+        contentType: json ? 'application/json' : 'application/x-protobuf',
+        contentEncoding: variant.gzip ? 'gzip' : '',
+      });
       expect(receiver.sink.spans).toHaveLength(3);
       const got = receiver.sink.spans.find((s) => s.name === 'process invoices')!;
       expect(got.traceId).toBe(attempt.spanContext().traceId);
