@@ -42,6 +42,9 @@ export type ActiveAttemptsView = {
   mostRecentlyActive(): ActiveAttempt | undefined;
 };
 
+/** Shared by every attempt until its first step: most jobs never open one. */
+const NO_STEPS: string[] = [];
+
 type MutableAttempt = {
   descriptor: AttemptDescriptor;
   traceId: string;
@@ -101,7 +104,7 @@ export class ActiveAttempts implements ActiveAttemptsView {
       spanId: init.spanId,
       startedAtMs: init.startedAtMs,
       lastActivityMs: init.startedAtMs,
-      steps: [],
+      steps: NO_STEPS,
     };
     this.#attempts.set(init.spanId, attempt);
     this.#notify(attempt, false);
@@ -129,6 +132,7 @@ export class ActiveAttempts implements ActiveAttemptsView {
   enterStep(spanId: string, step: string, nowMs: number): void {
     const attempt = this.#attempts.get(spanId);
     if (!attempt) return;
+    if (attempt.steps === NO_STEPS) attempt.steps = [];
     attempt.steps.push(step);
     attempt.lastActivityMs = nowMs;
     this.#notify(attempt, false);

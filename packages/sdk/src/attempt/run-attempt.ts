@@ -40,6 +40,7 @@ import {
   type Attributes,
   context,
   defaultTextMapGetter,
+  type HrTime,
   INVALID_SPAN_CONTEXT,
   isSpanContextValid,
   type Link,
@@ -142,10 +143,13 @@ function beginAttempt(runtime: AttemptRuntime, descriptor: AttemptDescriptor): A
     parent,
   );
   const handle = new AttemptHandle(runtime, d, span, trace.setSpan(parent, span), startedAtMs);
+  // Both events happen as the span starts: its start time serves them (shared, never mutated) and
+  // spares two clock reads per job.
+  const startTime = (span as { startTime?: HrTime }).startTime;
   const fetchedAt =
-    typeof d.fetchedAtMs === 'number' && d.fetchedAtMs <= startedAtMs ? new Date(d.fetchedAtMs) : undefined;
+    typeof d.fetchedAtMs === 'number' && d.fetchedAtMs <= startedAtMs ? new Date(d.fetchedAtMs) : startTime;
   span.addEvent(EVENT_JOB_FETCHED, undefined, fetchedAt);
-  span.addEvent(EVENT_JOB_STARTED);
+  span.addEvent(EVENT_JOB_STARTED, undefined, startTime);
   runtime.activeAttempts.add({ descriptor: d, traceId: handle.traceId, spanId: handle.spanId, startedAtMs });
   handle.series = runtime.metrics.attemptStarted(d);
   if (recordsAtOnce(runtime)) {
