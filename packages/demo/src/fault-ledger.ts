@@ -71,6 +71,11 @@ export class FaultLedger {
     return [...this.falseOnes];
   }
 
+  /** Findings recorded so far, of any kind. */
+  findingCount(): number {
+    return this.seen.size;
+  }
+
   foundCount(): number {
     return this.rows().filter((row) => row.detection).length;
   }

@@ -145,13 +145,13 @@ async function runScenario(
     onFinding: (entry) => {
       out.line(formatFinding(entry, (Date.now() - startedAtMs) / 1000).join('\n'));
     },
-    onTick: (found, falseCount, pollError) => {
+    onTick: (pollError) => {
       const elapsed = ((Date.now() - startedAtMs) / 1000).toFixed(0);
-      const errors = traffic.enqueueErrors > 0 ? `, ${traffic.enqueueErrors} enqueue errors` : '';
-      const polling = pollError ? `, analyzer API: ${pollError}` : '';
+      const errors = traffic.enqueueErrors > 0 ? ` | ${traffic.enqueueErrors} enqueue errors` : '';
+      const polling = pollError ? ` | analyzer API: ${pollError}` : '';
       out.progress(
-        `${elapsed}s elapsed | ${startedFleet.processedTotal()} jobs processed | ` +
-          `${found}/${scenario.faults.length} faults found | ${falseCount} false findings${errors}${polling}`,
+        `${elapsed}s elapsed | ${startedFleet.processedTotal()} jobs processed | ${ledger.findingCount()} findings | ` +
+          `${ledger.foundCount()}/${scenario.faults.length} faults found | ${ledger.falseFindings().length} false${errors}${polling}`,
       );
     },
   });

@@ -14,7 +14,8 @@ export interface WatchFindingsOptions {
   /** Default 1000. */
   pollEveryMillis?: number;
   onFinding(entry: LedgerEntry): void;
-  onTick(foundFaults: number, falseFindings: number, pollError?: string): void;
+  /** After each poll; `pollError` says why the analyzer's API could not be read this time. */
+  onTick(pollError?: string): void;
 }
 
 export type WatchEnd = 'all-found' | 'deadline' | 'interrupted';
@@ -39,7 +40,7 @@ export async function watchFindings(options: WatchFindingsOptions): Promise<Watc
       pollError = error instanceof Error ? error.message : String(error);
     }
     const now = Date.now();
-    options.onTick(ledger.foundCount(), ledger.falseFindings().length, pollError);
+    options.onTick(pollError);
     if (ledger.allFound()) {
       allFoundAtMs ??= now;
       if (now - Math.max(allFoundAtMs, ledger.lastFalseFindingAtMs()) >= options.quietMillis)
