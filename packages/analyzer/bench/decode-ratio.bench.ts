@@ -73,7 +73,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 if (keep === 0) throw new Error('decoders produced nothing');
 process.stderr.write(
-  `decode: joblens ${Math.round(median(oursRates))} spans/s, protobufjs ${Math.round(median(theirsRates))} spans per CPU second (medians of ${ROUNDS} rounds, ${payload.length}-byte request)\n`,
+  `decode: joblens ${Math.round(median(oursRates))} spans, protobufjs ${Math.round(median(theirsRates))} spans per CPU second (medians of ${ROUNDS} rounds, ${payload.length}-byte request)\n`,
 );
-console.log(`analyzer_decode_spans_per_sec: ${Math.round(median(oursRates))}`);
+console.log(`analyzer_decode_spans_per_cpu_sec: ${Math.round(median(oursRates))}`);
 console.log(`analyzer_decode_vs_generic_ratio: ${median(ratios).toFixed(2)}`);
