@@ -135,26 +135,26 @@ async function runScenario(
     );
   cleanup.push('cancelling pending faults', () => injections.forEach(clearTimeout));
 
-  const ended = await watchFindings({
-    apiUrl: analyzer.apiUrl,
-    ledger,
-    interrupt,
-    // The duration counts from the fleet being ready: a slow start on a busy machine must not eat the faults' time.
-    deadlineMs: fleetReadyAtMs + options.durationSeconds * 1000,
-    quietMillis: options.quietSeconds * 1000,
-    onFinding: (entry) => {
-      out.line(formatFinding(entry, (Date.now() - startedAtMs) / 1000).join('\n'));
-    },
-    onTick: (pollError) => {
-      const elapsed = ((Date.now() - startedAtMs) / 1000).toFixed(0);
-      const errors = traffic.enqueueErrors > 0 ? ` | ${traffic.enqueueErrors} enqueue errors` : '';
-      const polling = pollError ? ` | analyzer API: ${pollError}` : '';
-      out.progress(
-        `${elapsed}s elapsed | ${startedFleet.processedTotal()} jobs processed | ${ledger.findingCount()} findings | ` +
-          `${ledger.foundCount()}/${scenario.faults.length} faults found | ${ledger.falseFindings().length} false${errors}${polling}`,
-      );
-    },
-  });
+  const watch = (deadlineMs: number, quietMillis: number) =>
+    watchFindings({
+      apiUrl: analyzer.apiUrl,
+      ledger,
+      interrupt,
+      deadlineMs,
+      quietMillis,
+      onFinding: (entry) => out.line(formatFinding(entry, (Date.now() - startedAtMs) / 1000).join('\n')),
+      onTick: (pollError) => {
+        const elapsed = ((Date.now() - startedAtMs) / 1000).toFixed(0);
+        const errors = traffic.enqueueErrors > 0 ? ` | ${traffic.enqueueErrors} enqueue errors` : '';
+        const polling = pollError ? ` | analyzer API: ${pollError}` : '';
+        out.progress(
+          `${elapsed}s elapsed | ${startedFleet.processedTotal()} jobs processed | ${ledger.findingCount()} findings | ` +
+            `${ledger.foundCount()}/${scenario.faults.length} faults found | ${ledger.falseFindings().length} false${errors}${polling}`,
+        );
+      },
+    });
+  // The duration counts from the fleet being ready: a slow start on a busy machine must not eat the faults' time.
+  const ended = await watch(fleetReadyAtMs + options.durationSeconds * 1000, options.quietSeconds * 1000);
   out.endProgress();
   if (ended === 'interrupted') {
     out.line('interrupted: cleaning up');
@@ -168,7 +168,9 @@ async function runScenario(
     // Traffic and faults go on, so the page shows a live fleet rather than a frozen one.
     out.line('');
     out.line(`The analyzer keeps running: open ${analyzer.apiUrl}/ for the findings page. Ctrl-C to stop.`);
-    await interrupt.promise;
+    // New findings still print as they come, until Ctrl-C.
+    await watch(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+    out.endProgress();
     out.line('stopping: workers, queues and the analyzer');
   }
   return exitCode;
