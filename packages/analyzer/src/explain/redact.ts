@@ -12,11 +12,15 @@ export function isSecretKey(key: string): boolean {
 }
 
 export function redactText(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${REDACTED}@`)
-    .replace(/\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
-    .replace(/\beyJ[a-z0-9_-]{5,}\.[a-z0-9_-]{5,}\.[a-z0-9_-]{5,}/gi, REDACTED)
-    .replace(/\b((?:pass(?:word)?|secret|token|api[-_]?key)\s*[=:]\s*)[^\s&,;"']+/gi, `$1${REDACTED}`);
+  return (
+    text
+      // The scheme's length is bounded: unbounded, every position of a long word would scan to its end,
+      // and a 100 kB attribute value took minutes.
+      .replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${REDACTED}@`)
+      .replace(/\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
+      .replace(/\beyJ[a-z0-9_-]{5,4096}\.[a-z0-9_-]{5,4096}\.[a-z0-9_-]{5,4096}/gi, REDACTED)
+      .replace(/\b((?:pass(?:word)?|secret|token|api[-_]?key)\s*[=:]\s*)[^\s&,;"']+/gi, `$1${REDACTED}`)
+  );
 }
 
 /** Deep copy with secrets removed; bounded in depth so hostile nesting can't blow the stack. */
