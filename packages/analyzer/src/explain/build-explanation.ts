@@ -78,6 +78,9 @@ export function buildExplanation(finding: Finding, sources: FindingSources): Exp
       lastSeen: f.lastSeen,
     }));
 
+  // Attribute values, snapshots and detector detail are telemetry too: redacted, then clipped like texts.
+  const bounded = (value: unknown): unknown => clipValue(redactValue(value), () => (truncated = true));
+
   return {
     finding: {
       id: finding.id,
@@ -89,19 +92,20 @@ export function buildExplanation(finding: Finding, sources: FindingSources): Exp
       firstSeen: finding.firstSeen,
       lastSeen: finding.lastSeen,
       resolvedAt: finding.resolvedAt,
-      subject: redactValue(finding.subject) as Explanation['finding']['subject'],
+      subject: bounded(finding.subject) as Explanation['finding']['subject'],
     },
     story: cut(story, EXPLAIN_LIMITS.storyEntries).map((s) => ({ at: s.at, what: text(s.what) ?? '' })),
     attempts,
-    evidence: redactValue(finding.evidence) as Explanation['evidence'],
-    attributes: redactValue(attributes) as Record<string, unknown>,
+    evidence: bounded(finding.evidence) as Explanation['evidence'],
+    attributes: bounded(attributes) as Record<string, unknown>,
     resource: detail?.resource
-      ? (redactValue(boundedRecord(detail.resource, 30, () => (truncated = true))) as Record<string, unknown>)
+      ? (bounded(boundedRecord(detail.resource, 30, () => (truncated = true))) as Record<string, unknown>)
       : undefined,
-    snapshot: detail?.snapshot ? (redactValue(detail.snapshot) as Record<string, unknown>) : undefined,
-    dump: detail?.dump ? (redactValue(detail.dump) as Record<string, unknown>) : undefined,
-    worker: worker ? (redactValue(worker) as Explanation['worker']) : undefined,
+    snapshot: detail?.snapshot ? (bounded(detail.snapshot) as Record<string, unknown>) : undefined,
+    dump: detail?.dump ? (bounded(detail.dump) as Record<string, unknown>) : undefined,
+    worker: worker ? (bounded(worker) as Explanation['worker']) : undefined,
     similar,
+    // Read last: the calls above set it.
     truncated,
   };
 }
@@ -143,6 +147,25 @@ function sharesSubject(a: Finding, b: Finding): boolean {
     (x.queue !== undefined && x.queue === y.queue && x.service === y.service) ||
     (x.worker !== undefined && x.worker === y.worker) ||
     (x.monitor !== undefined && x.monitor === y.monitor)
+  );
+}
+
+/** Strings cut to {@link EXPLAIN_LIMITS.textChars}, arrays and objects to {@link EXPLAIN_LIMITS.attributes} items. */
+function clipValue(value: unknown, onCut: () => void, depth = 0): unknown {
+  if (typeof value === 'string') {
+    if (value.length <= EXPLAIN_LIMITS.textChars) return value;
+    onCut();
+    return `${value.slice(0, EXPLAIN_LIMITS.textChars)}…`;
+  }
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) {
+    if (value.length > EXPLAIN_LIMITS.attributes) onCut();
+    return value.slice(0, EXPLAIN_LIMITS.attributes).map((v) => clipValue(v, onCut, depth + 1));
+  }
+  const entries = Object.entries(value);
+  if (entries.length > EXPLAIN_LIMITS.attributes) onCut();
+  return Object.fromEntries(
+    entries.slice(0, EXPLAIN_LIMITS.attributes).map(([k, v]) => [k, clipValue(v, onCut, depth + 1)]),
   );
 }
 

@@ -1,7 +1,14 @@
 import type { Explanation } from './explanation.js';
 
-/** Upper bound of the Markdown text; sections past it are dropped with a note. */
+/**
+ * Upper bound of the Markdown text. Sections that do not fit are shortened or dropped with a note,
+ * the least useful first (see `rank`).
+ */
 export const MAX_MARKDOWN_CHARS = 16_000;
+/** No one section may take more than this, so a long story or attempt leaves room for the rest. */
+const SECTION_MAX_CHARS = 4_000;
+/** Room kept for the closing notes. */
+const NOTES_RESERVE_CHARS = 200;
 
 export function renderExplanationMarkdown(e: Explanation): string {
   const f = e.finding;
@@ -18,18 +25,20 @@ export function renderExplanationMarkdown(e: Explanation): string {
     `- **suggested next step** ${inline(f.nextStep)}`,
   ].join('\n');
 
-  const sections: string[] = [head];
-  sections.push(
-    section(
-      'What happened',
-      e.story.map((s) => `- ${iso(s.at)} ${inline(s.what)}`),
-    ),
-  );
-  for (const a of e.attempts) {
+  // Document order; `rank` says who gets room first when the account runs long: the evidence (trace
+  // ids) and the latest attempt matter more to a reader than the oldest attempts or similar findings.
+  const sections: Section[] = [
+    { title: 'What happened', lines: e.story.map((s) => `- ${iso(s.at)} ${inline(s.what)}`), rank: 3 },
+  ];
+  for (const [i, a] of e.attempts.entries()) {
     const lines = [
       `- worker \`${inline(a.worker ?? '?')}\` on host \`${inline(a.host ?? '?')}\`, started ${iso(a.startedAt)}, ${a.durationSeconds === undefined ? 'still running' : `took ${a.durationSeconds} s`}, outcome **${a.outcome}**${a.errorType ? `, error \`${inline(a.errorType)}\`` : ''}`,
     ];
     if (a.errorMessage) lines.push(`- error message: ${inline(a.errorMessage)}`);
+    for (const g of a.gaps)
+      lines.push(
+        `- silent gap of ${g.durationSeconds} s at +${g.offsetSeconds} s, between ${inline(g.between)}`,
+      );
     if (a.steps.length > 0) {
       lines.push('', '| step | starts at (s) | duration (s) |', '|---|---|---|');
       for (const s of a.steps) {
@@ -38,43 +47,78 @@ export function renderExplanationMarkdown(e: Explanation): string {
         );
       }
     }
-    for (const g of a.gaps)
-      lines.push(
-        `- silent gap of ${g.durationSeconds} s at +${g.offsetSeconds} s, between ${inline(g.between)}`,
-      );
-    sections.push(section(`Attempt ${a.attempt}`, lines));
+    const newest = i === e.attempts.length - 1;
+    sections.push({ title: `Attempt ${a.attempt}`, lines, rank: newest ? 2 : 20 + e.attempts.length - i });
   }
   const figures = Object.entries(e.evidence.figures).map(([k, v]) => `- ${inline(k)}: ${inline(String(v))}`);
   const traces = e.evidence.traces.map(
     (t) => `- ${inline(t.label)}: trace \`${t.traceId}\`${t.spanId ? ` span \`${t.spanId}\`` : ''}`,
   );
-  sections.push(section('Evidence', [...figures, ...traces]));
-  sections.push(section('Attributes', keyValues(e.attributes)));
-  if (e.snapshot) sections.push(section('Failure snapshot', keyValues(e.snapshot)));
-  if (e.dump) sections.push(section('Dump', keyValues(e.dump)));
-  if (e.worker) sections.push(section('Worker', keyValues(e.worker as unknown as Record<string, unknown>)));
+  sections.push({ title: 'Evidence', lines: [...traces, ...figures], rank: 1 });
+  sections.push({ title: 'Attributes', lines: keyValues(e.attributes), rank: 6 });
+  if (e.snapshot) sections.push({ title: 'Failure snapshot', lines: keyValues(e.snapshot), rank: 4 });
+  if (e.dump) sections.push({ title: 'Dump', lines: keyValues(e.dump), rank: 5 });
+  if (e.worker)
+    sections.push({
+      title: 'Worker',
+      lines: keyValues(e.worker as unknown as Record<string, unknown>),
+      rank: 7,
+    });
   if (e.similar.length > 0) {
-    sections.push(
-      section(
-        'Similar findings',
-        e.similar.map(
-          (s) => `- \`${s.id}\` ${s.status}: ${inline(s.summary)} (last seen ${iso(s.lastSeen)})`,
-        ),
+    sections.push({
+      title: 'Similar findings',
+      lines: e.similar.map(
+        (s) => `- \`${s.id}\` ${s.status}: ${inline(s.summary)} (last seen ${iso(s.lastSeen)})`,
       ),
-    );
+      rank: 8,
+    });
   }
 
-  let out = '';
-  for (const [i, s] of sections.entries()) {
-    if (!s) continue;
-    if (out.length + s.length > MAX_MARKDOWN_CHARS) {
-      out += `\n\n_${sections.length - i} more section(s) left out to keep this account short._\n`;
-      return out;
+  let budget = MAX_MARKDOWN_CHARS - head.length - NOTES_RESERVE_CHARS;
+  const rendered = new Map<Section, string>();
+  let dropped = 0;
+  let shortened = e.truncated;
+  for (const s of sections.filter((s) => s.lines.length > 0).sort((a, b) => a.rank - b.rank)) {
+    const text = fit(s, Math.min(budget, SECTION_MAX_CHARS) - 2);
+    if (text === undefined) {
+      dropped += 1;
+      continue;
     }
-    out += (out ? '\n\n' : '') + s;
+    if (text.shortened) shortened = true;
+    rendered.set(s, text.markdown);
+    budget -= text.markdown.length + 2;
   }
-  if (e.truncated) out += '\n\n_Some lists or texts were shortened._';
+  let out = [head, ...sections.flatMap((s) => rendered.get(s) ?? [])].join('\n\n');
+  if (dropped > 0) out += `\n\n_${dropped} more section(s) left out to keep this account short._`;
+  if (shortened) out += '\n\n_Some lists or texts were shortened._';
   return `${out}\n`;
+}
+
+interface Section {
+  title: string;
+  lines: string[];
+  /** Lower ranks get room first. */
+  rank: number;
+}
+
+/** The section in at most `maxChars`, its last lines replaced by a note when it is longer; undefined when not even its title and one line fit. */
+function fit(s: Section, maxChars: number): { markdown: string; shortened: boolean } | undefined {
+  const whole = section(s.title, s.lines);
+  if (whole.length <= maxChars) return { markdown: whole, shortened: false };
+  const note = (n: number) => `\n\n_${n} more line(s) left out._`;
+  let length = `## ${s.title}\n\n`.length;
+  let kept = 0;
+  while (kept < s.lines.length) {
+    const next = length + s.lines[kept].length + 1;
+    if (next + note(s.lines.length).length > maxChars) break;
+    length = next;
+    kept += 1;
+  }
+  if (kept === 0) return undefined;
+  return {
+    markdown: section(s.title, s.lines.slice(0, kept)) + note(s.lines.length - kept),
+    shortened: true,
+  };
 }
 
 function section(title: string, lines: string[]): string {
