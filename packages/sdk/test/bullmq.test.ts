@@ -132,6 +132,35 @@ function finished(worker: Worker, job: Job, event: 'completed' | 'failed'): Prom
 }
 
 describe('withJoblens on a real BullMQ worker', () => {
+  it('hands the abort signal to a processor that declares it, and asks for none for one that does not', async () => {
+    const { name, queue } = freshQueue();
+    const seen: string[] = [];
+    const withSignal = startWorker(
+      new Worker(
+        name,
+        withJoblens(joblens, async (job, _token, signal) => {
+          seen.push(`${job.name}:${signal instanceof AbortSignal}`);
+        }),
+        { connection },
+      ),
+    );
+    const firstDone = new Promise((resolve) => withSignal.once('completed', resolve));
+    await queue.add('with-signal', {});
+    await firstDone;
+    await withSignal.close();
+    const { name: otherName, queue: otherQueue } = freshQueue();
+    const wrapped = withJoblens(joblens, async (job) => {
+      seen.push(`${job.name}:ok`);
+    });
+    // BullMQ makes an AbortController per job for processors of three or more parameters.
+    expect(wrapped.length).toBeLessThan(3);
+    const withoutSignal = startWorker(new Worker(otherName, wrapped, { connection }));
+    const secondDone = new Promise((resolve) => withoutSignal.once('completed', resolve));
+    await otherQueue.add('without-signal', {});
+    await secondDone;
+    expect(seen).toEqual(['with-signal:true', 'without-signal:ok']);
+  });
+
   it('records a job that fails twice then succeeds as three linked attempts in the producer trace', async () => {
     const { name, queue } = freshQueue();
     const producer = producerContext();

@@ -105,7 +105,11 @@ export function withJoblens<DataType = unknown, ResultType = unknown, NameType e
   const onError = options.onError ?? ((error: Error) => joblens.reportError(error));
   const previousAttempts = new PreviousAttempts();
 
-  return async (job, token, signal) => {
+  const run = async (
+    job: Job<DataType, ResultType, NameType>,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ResultType> => {
     let previous: PreviousAttempt | undefined;
     // Only a job that ran before has a previous attempt: first attempts cost no round trip.
     if (job.attemptsMade > 0 || (job.attemptsStarted ?? 0) > 1) {
@@ -129,6 +133,11 @@ export function withJoblens<DataType = unknown, ResultType = unknown, NameType e
     const runThisJob: (run: typeof state, ctx: JobContext) => Promise<ResultType> = runProcessor;
     return joblens.runAttempt(descriptor, runThisJob.bind(null, state));
   };
+  // BullMQ creates an AbortController for every job of a processor declaring three or more
+  // parameters (it reads `length`), so the wrapper declares the signal only when the wrapped
+  // processor does: a processor that never takes one should not pay for it per job.
+  if (processor.length >= 3) return (job, token, signal) => run(job, token, signal);
+  return (job, token) => run(job, token, undefined);
 }
 
 type ProcessorRun<DataType, ResultType, NameType extends string> = {
