@@ -97,6 +97,13 @@ const RESTART_WARMUP_MILLIS = 60_000;
  * rather than letting the process die of out-of-memory and lose everything.
  */
 const HEAP_PRESSURE_LIMIT = 0.9;
+/**
+ * The detectors read windows of up to 50k attempts and 100k live jobs; under a flood of telemetry one
+ * evaluation can take a good part of a second. Spacing evaluations so they take at most about one part in
+ * (1 + this) of the process's time keeps ingest from starving. An idle analyzer, whose evaluations are
+ * cheap, still evaluates every `evaluationIntervalMillis`; what is found does not change, only how soon.
+ */
+const EVALUATION_IDLE_FACTOR = 4;
 
 /**
  * Builds the analyzer: an OTLP app feeding the job model, an evaluation loop running the detectors and
@@ -299,6 +306,19 @@ export function createAnalyzer(
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
+  /** Evaluates, then waits the interval, or longer after a costly evaluation (EVALUATION_IDLE_FACTOR). */
+  function scheduleEvaluation(delayMillis: number): void {
+    timer = setTimeout(() => {
+      const started = performance.now();
+      evaluateNow();
+      if (stopped) return;
+      const costMillis = performance.now() - started;
+      scheduleEvaluation(Math.max(config.evaluationIntervalMillis, costMillis * EVALUATION_IDLE_FACTOR));
+    }, delayMillis);
+    // The loop must not keep a process alive on its own; the servers do that while they listen.
+    timer.unref();
+  }
+
   return {
     config,
     store,
@@ -318,15 +338,13 @@ export function createAnalyzer(
         throw error;
       });
       servers = [otlpServer, apiServer];
-      timer = setInterval(evaluateNow, config.evaluationIntervalMillis);
-      // The loop must not keep a process alive on its own; the servers do that while they listen.
-      timer.unref();
+      scheduleEvaluation(config.evaluationIntervalMillis);
       return { otlpUrl: urlOf(otlpServer, config.host), apiUrl: urlOf(apiServer, config.host) };
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
       await Promise.all(servers.map(closeServer));
       evaluateNow();
       for (const hook of stopHooks.reverse()) {
