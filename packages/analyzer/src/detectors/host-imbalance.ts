@@ -4,6 +4,7 @@ import type { Detector } from './detector.js';
 import { formatSeconds } from './format-seconds.js';
 import { median } from './median.js';
 import { oldestReadyAgeSeconds, readyJobs } from './ready-jobs.js';
+import { SlowHostSamples } from './slow-host-findings.js';
 import { workerLastSign } from './worker-last-sign.js';
 
 export interface HostImbalanceOptions {
@@ -31,6 +32,13 @@ export interface HostImbalanceOptions {
   minSamplesPerHost: number;
   /** At most this many findings. Default 50. */
   maxFindings: number;
+}
+
+/** A queue's attempts in the window: the newest per worker and per host, and their queue waits. */
+interface QueueAttempts {
+  latestByWorker: Map<string, AttemptView>;
+  latestByHost: Map<string, AttemptView>;
+  waits: number[];
 }
 
 interface Unit {
@@ -114,68 +122,6 @@ function shareFinding(
   };
 }
 
-function slowHostFindings(
-  attempts: AttemptView[],
-  options: Readonly<HostImbalanceOptions>,
-  sinceMs: number,
-): FindingDraft[] {
-  const byName = new Map<string, Map<string, AttemptView[]>>();
-  for (const attempt of attempts) {
-    const facts = attempt.facts;
-    if (facts.outcome !== 'completed' || facts.host === '') continue;
-    const nameKey = `${facts.service}|${facts.queue}|${facts.jobName}`;
-    let hosts = byName.get(nameKey);
-    if (hosts === undefined) {
-      hosts = new Map();
-      byName.set(nameKey, hosts);
-    }
-    const list = hosts.get(facts.host);
-    if (list === undefined) hosts.set(facts.host, [attempt]);
-    else list.push(attempt);
-  }
-  const drafts: FindingDraft[] = [];
-  for (const [nameKey, hosts] of byName) {
-    const eligible = [...hosts].filter(([, list]) => list.length >= options.minSamplesPerHost);
-    if (eligible.length < 2) continue;
-    for (const [host, list] of eligible) {
-      const peers = eligible.filter(([other]) => other !== host).flatMap(([, other]) => other);
-      const hostMedian = median(list.map((a) => (a.facts.endMs - a.facts.startMs) / 1000));
-      const peerMedian = median(peers.map((a) => (a.facts.endMs - a.facts.startMs) / 1000));
-      if (!(peerMedian > 0) || hostMedian < options.slowFactor * peerMedian) continue;
-      const example = list.reduce((a, b) =>
-        b.facts.endMs - b.facts.startMs > a.facts.endMs - a.facts.startMs ? b : a,
-      );
-      const { service, queue, jobName } = example.facts;
-      drafts.push({
-        type: 'host_imbalance',
-        key: `slow|${nameKey}|${host}`,
-        severity: 'warning',
-        subject: { service, queue, jobName, host },
-        summary:
-          `${jobName} on ${queue} (${service}) takes ${formatSeconds(hostMedian)}s (median) on host ${host}, ` +
-          `${Math.round((hostMedian / peerMedian) * 10) / 10}× its peers' ${formatSeconds(peerMedian)}s`,
-        nextStep:
-          `Compare host ${host} with its peers: CPU steal or saturation, memory pressure, network path to the ` +
-          "job's dependencies, or a different version deployed there.",
-        evidence: {
-          figures: {
-            hostMedianSeconds: formatSeconds(hostMedian),
-            peerMedianSeconds: formatSeconds(peerMedian),
-            ratio: Math.round((hostMedian / peerMedian) * 100) / 100,
-            hostSamples: list.length,
-            peerSamples: peers.length,
-          },
-          traces: [
-            { traceId: example.facts.traceId, spanId: example.facts.spanId, label: `slowest on ${host}` },
-          ],
-        },
-        since: sinceMs,
-      });
-    }
-  }
-  return drafts;
-}
-
 /**
  * `host_imbalance`: while work waits, one worker (or host) takes far more than its fair share of a queue's
  * attempts or busy time, and who is starved; or one host runs a job name markedly slower than its peers.
@@ -199,23 +145,28 @@ export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
   evaluate(view: AnalyzerView, now: number, options: Readonly<HostImbalanceOptions>): FindingDraft[] {
     const sinceMs = now - options.windowSeconds * 1000;
     const freshSinceMs = now - options.staleMetricSeconds * 1000;
-    const attempts = [...view.finishedAttempts(sinceMs)];
-    const queueWaits = new Map<string, number[]>();
-    // Newest attempt per worker and per host of each queue, to point at from a finding.
-    const latest = new Map<string, AttemptView>();
-    for (const attempt of attempts) {
-      const { worker, host, service, queue, endMs } = attempt.facts;
-      for (const unit of [`worker\u0000${worker}`, `host\u0000${host}`]) {
-        const key = `${unit}\u0000${service}\u0000${queue}`;
-        const current = latest.get(key);
-        if (current === undefined || endMs > current.facts.endMs) latest.set(key, attempt);
+    // One pass over the window, keyed by nested maps of the (interned) names rather than by a key string
+    // per attempt: this loop is most of what the detector costs over a window of tens of thousands.
+    const perQueue = new Map<string, Map<string, QueueAttempts>>();
+    const slowHosts = new SlowHostSamples();
+    for (const attempt of view.finishedAttempts(sinceMs)) {
+      slowHosts.add(attempt);
+      const { worker, host, service, queue, endMs, queueWaitSeconds } = attempt.facts;
+      let byQueue = perQueue.get(service);
+      if (byQueue === undefined) {
+        byQueue = new Map();
+        perQueue.set(service, byQueue);
       }
-      const { queueWaitSeconds } = attempt.facts;
-      if (queueWaitSeconds === undefined) continue;
-      const key = `${service}\u0000${queue}`;
-      const list = queueWaits.get(key);
-      if (list === undefined) queueWaits.set(key, [queueWaitSeconds]);
-      else list.push(queueWaitSeconds);
+      let entry = byQueue.get(queue);
+      if (entry === undefined) {
+        entry = { latestByWorker: new Map(), latestByHost: new Map(), waits: [] };
+        byQueue.set(queue, entry);
+      }
+      const byWorker = entry.latestByWorker.get(worker);
+      if (byWorker === undefined || endMs > byWorker.facts.endMs) entry.latestByWorker.set(worker, attempt);
+      const byHost = entry.latestByHost.get(host);
+      if (byHost === undefined || endMs > byHost.facts.endMs) entry.latestByHost.set(host, attempt);
+      if (queueWaitSeconds !== undefined) entry.waits.push(queueWaitSeconds);
     }
     const workersByQueue = new Map<string, WorkerView[]>();
     for (const worker of view.workerStates()) {
@@ -236,8 +187,9 @@ export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
       const queueView = queueViews.get(key);
       const age = queueView ? oldestReadyAgeSeconds(queueView, freshSinceMs) : undefined;
       const ready = queueView ? readyJobs(queueView, freshSinceMs) : undefined;
-      const waits = queueWaits.get(key);
-      const medianWait = waits === undefined ? undefined : median(waits);
+      const attempts = perQueue.get(service)?.get(queue);
+      const waits = attempts?.waits;
+      const medianWait = waits === undefined || waits.length === 0 ? undefined : median(waits);
       let waitingWhy: string | undefined;
       if (age !== undefined && age >= options.waitingAgeSeconds)
         waitingWhy = `the oldest ready job waits ${formatSeconds(age)}s`;
@@ -255,7 +207,8 @@ export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
           busySeconds: stats.busySeconds,
         };
       });
-      const latestOf = (level: string) => (id: string) => latest.get(`${level}\u0000${id}\u0000${key}`);
+      const latestOf = (level: 'worker' | 'host') => (id: string) =>
+        (level === 'worker' ? attempts?.latestByWorker : attempts?.latestByHost)?.get(id);
       const byWorker = shareFinding(
         service,
         queue,
@@ -288,7 +241,7 @@ export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
         if (byHost !== undefined) drafts.push(byHost);
       }
     }
-    drafts.push(...slowHostFindings(attempts, options, sinceMs));
+    drafts.push(...slowHosts.findings(options, sinceMs));
     return drafts.slice(0, options.maxFindings);
   },
 };
