@@ -86,6 +86,7 @@ function stuckFinding(
   worker: WorkerView,
   queue: QueueView,
   ready: number | undefined,
+  oldestReadyAge: number | undefined,
   idleSeconds: number,
   sinceMs: number,
   held: LiveJobView | undefined,
@@ -111,6 +112,7 @@ function stuckFinding(
       figures: {
         secondsSinceLastCompletion: formatSeconds(idleSeconds),
         ...(ready === undefined ? {} : { readyJobs: ready }),
+        ...(oldestReadyAge === undefined ? {} : { oldestReadyAgeSeconds: formatSeconds(oldestReadyAge) }),
         activeJobs: worker.activeJobs,
         heartbeatIntervalSeconds: formatSeconds((worker.heartbeatIntervalMs ?? 0) / 1000),
       },
@@ -187,8 +189,20 @@ export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
         const hasReady =
           (ready !== undefined && ready >= options.minReadyJobs) || (ready === undefined && (age ?? 0) > 0);
         if (!hasReady) continue;
+        // Idle with nothing to do is not stuck: count only the time work has been waiting, so a worker
+        // that started early on an empty queue is not reported the moment the first jobs arrive.
+        const waitingSeconds = age === undefined ? idleSeconds : Math.min(idleSeconds, age);
+        if (waitingSeconds < options.stuckAfterSeconds) continue;
         drafts.push(
-          stuckFinding(worker, queue, ready, idleSeconds, lastProgress, oldestHeld.get(worker.worker)),
+          stuckFinding(
+            worker,
+            queue,
+            ready,
+            age,
+            idleSeconds,
+            now - waitingSeconds * 1000,
+            oldestHeld.get(worker.worker),
+          ),
         );
         break;
       }

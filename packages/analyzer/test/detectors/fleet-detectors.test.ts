@@ -171,6 +171,20 @@ describe('silent_worker', () => {
     backlog(model, stuck, now - 1_000, 0, 0);
     expect(silentWorkerDetector.evaluate(model, now, silentWorkerDetector.defaults)).toEqual([]);
   });
+
+  it('does not call a worker stuck that idled on an empty queue until jobs arrived moments ago', () => {
+    const now = T0 + 300_000;
+    const model = modelAt(now);
+    const early = makeResource({ worker: 'w-early' });
+    heartbeats(model, early, T0, now);
+    backlog(model, early, now - 1_000, 12, 5);
+    expect(silentWorkerDetector.evaluate(model, now, silentWorkerDetector.defaults)).toEqual([]);
+    backlog(model, early, now - 500, 12, 70);
+    const drafts = silentWorkerDetector.evaluate(model, now, silentWorkerDetector.defaults);
+    expect(drafts.map((draft) => draft.key)).toEqual(['stuck|w-early']);
+    expect(drafts[0].evidence.figures).toMatchObject({ oldestReadyAgeSeconds: 70, readyJobs: 12 });
+    expect(drafts[0].since).toBe(now - 70_000);
+  });
 });
 
 describe('queue_starvation', () => {
