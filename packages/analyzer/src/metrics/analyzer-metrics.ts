@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BucketHistogram, type HistogramSeries } from './bucket-histogram.js';
 import type {
   DetectorRunStats,
   FinishedAttemptRow,
@@ -9,6 +10,17 @@ import type {
 } from './metric-inputs.js';
 
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
+
+type JobLabel = 'service' | 'queue' | 'job_name';
+
+/** One service + queue + job name: its histogram series and the counts not yet given to prom-client. */
+interface JobSeries {
+  labels: Record<JobLabel, string>;
+  outcomes: Map<string, number>;
+  retries: number;
+  duration: HistogramSeries<JobLabel>;
+  gap?: HistogramSeries<JobLabel>;
+}
 /** Attempt durations: from sub-second jobs to hour-long batch work. */
 const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 /** Silent intervals: the default gap threshold (5 s) sits on a bucket bound so alert rules can use `le="5"`. */
@@ -64,30 +76,35 @@ export class AnalyzerMetrics {
     'Age of the oldest ready job, as the queue adapter last reported.',
     ['service', 'queue'],
   );
-  private readonly attempts = this.counter(
-    'joblens_job_attempts_total',
-    'Finished job attempts by outcome.',
-    ['service', 'queue', 'job_name', 'outcome'],
-  );
-  private readonly retries = this.counter(
-    'joblens_job_retries_total',
-    'Attempts after the first (retries run).',
-    ['service', 'queue', 'job_name'],
-  );
-  private readonly duration = new Histogram({
-    name: 'joblens_job_duration_seconds',
-    help: 'Attempt durations.',
-    labelNames: ['service', 'queue', 'job_name'],
-    buckets: DURATION_BUCKETS,
+  private readonly attempts = new Counter({
+    name: 'joblens_job_attempts_total',
+    help: 'Finished job attempts by outcome.',
+    labelNames: ['service', 'queue', 'job_name', 'outcome'],
     registers: [this.registry],
+    collect: () => this.flushAttemptCounts(),
   });
-  private readonly gap = new Histogram({
-    name: 'joblens_job_gap_seconds',
-    help: 'Longest silent interval (no step, event or checkpoint) of each finished attempt.',
+  private readonly retries = new Counter({
+    name: 'joblens_job_retries_total',
+    help: 'Attempts after the first (retries run).',
     labelNames: ['service', 'queue', 'job_name'],
-    buckets: GAP_BUCKETS,
     registers: [this.registry],
+    collect: () => this.flushAttemptCounts(),
   });
+  private readonly duration = new BucketHistogram<JobLabel>(
+    'joblens_job_duration_seconds',
+    'Attempt durations.',
+    DURATION_BUCKETS,
+    this.registry,
+  );
+  private readonly gap = new BucketHistogram<JobLabel>(
+    'joblens_job_gap_seconds',
+    'Longest silent interval (no step, event or checkpoint) of each finished attempt.',
+    GAP_BUCKETS,
+    this.registry,
+  );
+  /** Per-attempt series by service, queue and job name; counts wait here until a scrape or evaluation. */
+  private readonly jobSeries = new Map<string, Map<string, Map<string, JobSeries>>>();
+  private readonly pendingSeries = new Set<JobSeries>();
   private readonly received = this.counter('joblens_analyzer_received_items_total', 'OTLP items received.', [
     'signal',
   ]);
@@ -192,15 +209,52 @@ export class AnalyzerMetrics {
     }
   }
 
+  /**
+   * Called once per finished attempt, so it only adds to the attempt's series; prom-client's counters are
+   * advanced per series when they are read (scrape) or by `flushAttemptCounts` (each evaluation).
+   */
   countAttempt(a: FinishedAttemptRow): void {
-    const labels = { service: a.service, queue: a.queue, job_name: a.jobName };
-    this.attempts.inc({ ...labels, outcome: a.outcome });
-    if (a.attempt > 1) this.retries.inc(labels);
+    const series = this.seriesOf(a.service, a.queue, a.jobName);
+    series.outcomes.set(a.outcome, (series.outcomes.get(a.outcome) ?? 0) + 1);
+    if (a.attempt > 1) series.retries += 1;
+    this.pendingSeries.add(series);
     if (Number.isFinite(a.durationSeconds) && a.durationSeconds >= 0)
-      this.duration.observe(labels, a.durationSeconds);
+      this.duration.observe(series.duration, a.durationSeconds);
     if (a.longestGapSeconds !== undefined && Number.isFinite(a.longestGapSeconds)) {
-      this.gap.observe(labels, a.longestGapSeconds);
+      series.gap ??= this.gap.series(series.labels);
+      this.gap.observe(series.gap, a.longestGapSeconds);
     }
+  }
+
+  /** Moves the attempt counts gathered since the last call into the prom-client counters. */
+  flushAttemptCounts(): void {
+    for (const series of this.pendingSeries) {
+      for (const [outcome, count] of series.outcomes) this.attempts.inc({ ...series.labels, outcome }, count);
+      series.outcomes.clear();
+      if (series.retries > 0) this.retries.inc(series.labels, series.retries);
+      series.retries = 0;
+    }
+    this.pendingSeries.clear();
+  }
+
+  private seriesOf(service: string, queue: string, jobName: string): JobSeries {
+    let byQueue = this.jobSeries.get(service);
+    if (byQueue === undefined) {
+      byQueue = new Map();
+      this.jobSeries.set(service, byQueue);
+    }
+    let byName = byQueue.get(queue);
+    if (byName === undefined) {
+      byName = new Map();
+      byQueue.set(queue, byName);
+    }
+    let series = byName.get(jobName);
+    if (series === undefined) {
+      const labels = { service, queue, job_name: jobName };
+      series = { labels, outcomes: new Map(), retries: 0, duration: this.duration.series(labels) };
+      byName.set(jobName, series);
+    }
+    return series;
   }
 
   /** Receiver totals only grow; counters advance by the difference since the last call. */
