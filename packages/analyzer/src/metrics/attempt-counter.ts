@@ -1,24 +1,24 @@
 import type { AnalyzerView, AttemptView } from '../model/analyzer-view.js';
+
 import type { AnalyzerMetrics } from './analyzer-metrics.js';
+
+/** What the counter reads: the model's attempts that arrived since it last asked, and their gaps. */
+export type NewAttemptSource = Pick<AnalyzerView, 'attemptGaps'> & { takeNewAttempts(): AttemptView[] };
 
 /**
  * Feeds each finished attempt into the job counters and histograms exactly once. The model deduplicates
- * attempts (OTLP retries deliver twice) and keeps one object per attempt, so "counted" is remembered by
- * object identity in a WeakSet: attempts the model evicts are forgotten here too, with no bookkeeping.
- * Counting at evaluation rather than at ingest keeps the ingest path free of a second normalization.
+ * attempts (OTLP retries deliver twice) and hands over those that arrived since the last call, so an
+ * evaluation costs the new attempts only, not the whole window. Counting at evaluation rather than at
+ * ingest keeps the ingest path free of a second normalization, and late children are in by then.
  */
 export class AttemptCounter {
-  private readonly counted = new WeakSet<AttemptView>();
-
   constructor(
-    private readonly view: AnalyzerView,
+    private readonly view: NewAttemptSource,
     private readonly metrics: AnalyzerMetrics,
   ) {}
 
   countNew(): void {
-    for (const attempt of this.view.finishedAttempts(Number.NEGATIVE_INFINITY)) {
-      if (this.counted.has(attempt)) continue;
-      this.counted.add(attempt);
+    for (const attempt of this.view.takeNewAttempts()) {
       const { facts } = attempt;
       this.metrics.countAttempt({
         service: facts.service,

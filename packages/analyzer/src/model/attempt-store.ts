@@ -95,6 +95,8 @@ export class AttemptStore {
   readonly byKey = new Map<string, AttemptRecord>();
   private readonly pending = new Map<string, PendingChildren>();
   private pendingCount = 0;
+  /** Attempts added since the last `takeNew`, for metrics that count each attempt once. */
+  private fresh: AttemptRecord[] = [];
   /** Completed attempts that still hold their span attributes, oldest first. */
   private readonly withAttributes = new Set<string>();
 
@@ -126,6 +128,9 @@ export class AttemptStore {
     }
     this.byKey.set(key, record);
     evictOldest(this.byKey, this.maxAttempts);
+    // Nobody taking them (a model without the metrics loop) must not make this grow without bound.
+    if (this.fresh.length >= this.maxAttempts) this.fresh = this.fresh.slice(this.fresh.length >> 1);
+    this.fresh.push(record);
     if (facts.outcome === 'completed') {
       // Failed attempts keep their attributes for explain; completed ones only while among the newest.
       this.withAttributes.add(key);
@@ -135,6 +140,16 @@ export class AttemptStore {
       });
     }
     return true;
+  }
+
+  /**
+   * Attempts added since the last call, oldest first, still held (not evicted or pruned): lets the
+   * metrics count each attempt once without walking the whole window every evaluation.
+   */
+  takeNew(): AttemptRecord[] {
+    const taken = this.fresh;
+    this.fresh = [];
+    return taken.filter((record) => this.byKey.get(record.facts.traceId + record.facts.spanId) === record);
   }
 
   /** Attaches a child to its attempt, or parks it until the attempt arrives. */

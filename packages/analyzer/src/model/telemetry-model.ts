@@ -257,6 +257,11 @@ export class TelemetryModel implements AnalyzerView {
     for (const record of this.attempts.byKey.values()) if (record.facts.endMs >= sinceMs) yield record;
   }
 
+  /** Finished attempts that arrived since the last call (each once), for per-attempt metrics. */
+  takeNewAttempts(): AttemptView[] {
+    return this.attempts.takeNew();
+  }
+
   attemptGaps(attempt: AttemptView): readonly GapView[] {
     return this.attempts.gaps(attempt);
   }
