@@ -19,7 +19,8 @@ export function redactText(text: string): string {
       .replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${REDACTED}@`)
       .replace(/\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
       .replace(/\beyJ[a-z0-9_-]{5,4096}\.[a-z0-9_-]{5,4096}\.[a-z0-9_-]{5,4096}/gi, REDACTED)
-      .replace(/\b((?:pass(?:word)?|secret|token|api[-_]?key)\s*[=:]\s*)[^\s&,;"']+/gi, `$1${REDACTED}`)
+      // Also `"password":"…"`: checkpoint data and logged payloads are JSON text.
+      .replace(/\b((?:pass(?:word)?|secret|token|api[-_]?key)"?\s*[=:]\s*"?)[^\s&,;"']+/gi, `$1${REDACTED}`)
   );
 }
 
