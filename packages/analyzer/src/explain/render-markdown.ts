@@ -114,6 +114,8 @@ function fit(s: Section, maxChars: number): { markdown: string; shortened: boole
     length = next;
     kept += 1;
   }
+  // A table cut right after its header would show an empty table: end before it instead.
+  while (kept > 0 && /^(|\| step \|.*|\|---.*)$/.test(s.lines[kept - 1])) kept -= 1;
   if (kept === 0) return undefined;
   return {
     markdown: section(s.title, s.lines.slice(0, kept)) + note(s.lines.length - kept),
