@@ -1,7 +1,8 @@
 import type { FindingDraft } from '../findings/finding.js';
-import type { AnalyzerView, LiveJobView } from '../model/analyzer-view.js';
+import type { AnalyzerView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
 import { formatSeconds } from './format-seconds.js';
+import { mostSilent } from './most-silent.js';
 
 export interface SilentJobOptions {
   /** A running attempt silent (no step, event or checkpoint) this long is a silent job. Default 30. */
@@ -20,17 +21,8 @@ export const silentJobDetector: Detector<SilentJobOptions> = {
   type: 'silent_job',
   defaults: { silenceThresholdSeconds: 30, criticalFactor: 5, maxFindings: 200 },
   evaluate(view: AnalyzerView, now: number, options: Readonly<SilentJobOptions>): FindingDraft[] {
-    const worst = new Map<string, { job: LiveJobView; silenceSeconds: number }>();
-    for (const job of view.liveJobs()) {
-      const silenceSeconds = (now - job.quietSinceMs) / 1000;
-      if (silenceSeconds < options.silenceThresholdSeconds) continue;
-      const key = `${job.service}|${job.queue}|${job.jobId}`;
-      const current = worst.get(key);
-      if (current === undefined || current.silenceSeconds < silenceSeconds)
-        worst.set(key, { job, silenceSeconds });
-    }
-    const ranked = [...worst.entries()].sort((a, b) => b[1].silenceSeconds - a[1].silenceSeconds);
-    return ranked.slice(0, options.maxFindings).map(([key, { job, silenceSeconds }]) => {
+    const ranked = mostSilent(view, now, options);
+    return ranked.map(({ key, job, silenceSeconds }) => {
       const where = job.currentStep === undefined ? 'outside any step' : `in step "${job.currentStep}"`;
       const elapsedSeconds = Math.max(0, (now - job.startedMs) / 1000);
       return {
