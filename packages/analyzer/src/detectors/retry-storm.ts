@@ -1,5 +1,6 @@
 import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView, AttemptView } from '../model/analyzer-view.js';
+import { redactText } from '../telemetry/redact.js';
 import type { Detector } from './detector.js';
 
 export interface RetryStormOptions {
@@ -88,7 +89,7 @@ export const retryStormDetector: Detector<RetryStormOptions> = {
           `${options.burstWindowSeconds}s across ${burst.workers.size} worker(s)`,
         nextStep:
           `Open trace ${example.traceId}: one error type across many jobs points at a shared dependency ` +
-          `(${burst.errorMessage ? `"${burst.errorMessage.slice(0, 80)}"` : 'database, API, credentials'}); fix or ` +
+          `(${burst.errorMessage ? `"${redactText(burst.errorMessage).slice(0, 80)}"` : 'database, API, credentials'}); fix or ` +
           'pause the queue, and check that retries back off instead of piling on.',
         evidence: {
           figures: {

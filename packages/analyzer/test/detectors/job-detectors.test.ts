@@ -357,6 +357,24 @@ describe('retry_storm', () => {
     expect(drafts[0].summary).toContain('12 jobs');
   });
 
+  it('keeps credentials in the error message out of its suggested next step', () => {
+    const now = T0 + 60_000;
+    const model = modelAt(now);
+    for (let n = 0; n < 12; n++) {
+      const span = makeAttemptSpan({
+        jobId: `s${n}`,
+        outcome: 'retry_scheduled',
+        errorType: 'ConnectionRefused',
+        startMs: T0 + 20_000 + n * 1_000,
+      });
+      span.statusMessage = 'connect postgres://app:s3cretpassword@db.internal:5432/app refused';
+      model.ingestSpans([span]);
+    }
+    const [draft] = retryStormDetector.evaluate(model, now, retryStormDetector.defaults);
+    expect(draft.nextStep).toContain('postgres://[REDACTED]@db');
+    expect(draft.nextStep).not.toMatch(/s3cret/);
+  });
+
   it('does not call one job failing many times a storm, nor a burst that is over', () => {
     const model = modelAt(T0 + 60_000);
     for (let n = 0; n < 15; n++) {

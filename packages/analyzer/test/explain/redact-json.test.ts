@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../../src/explain/redact.js';
+import { redactText } from '../../src/telemetry/redact.js';
 
 describe('redaction of JSON text', () => {
   it('masks secret values under quoted keys, as checkpoint data and logged payloads carry them', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactText, redactValue } from '../../src/explain/redact.js';
+import { redactText, redactValue } from '../../src/telemetry/redact.js';
 
 describe('redaction', () => {
   it('drops the values of attributes whose names say they are secrets', () => {
