@@ -45,16 +45,26 @@ export const mysteryGapDetector: Detector<MysteryGapOptions> = {
   defaults: { gapThresholdSeconds: 5, windowSeconds: 600, settleSeconds: 2, maxFindings: 50 },
   evaluate(view: AnalyzerView, now: number, options: Readonly<MysteryGapOptions>): FindingDraft[] {
     const groups = new Map<string, GapGroup>();
-    const attemptsPerJobName = new Map<string, number>();
+    // Counted by nested maps of the (interned) names: a key string per attempt was most of this loop's cost.
+    const attemptsPerJobName = new Map<string, Map<string, Map<string, number>>>();
     const settledBefore = now - options.settleSeconds * 1000;
     for (const attempt of view.finishedAttempts(now - options.windowSeconds * 1000)) {
       const facts = attempt.facts;
       if (facts.endMs > settledBefore || !isInstrumented(attempt)) continue;
-      const nameKey = `${facts.service}|${facts.queue}|${facts.jobName}`;
-      attemptsPerJobName.set(nameKey, (attemptsPerJobName.get(nameKey) ?? 0) + 1);
+      let byQueue = attemptsPerJobName.get(facts.service);
+      if (byQueue === undefined) {
+        byQueue = new Map();
+        attemptsPerJobName.set(facts.service, byQueue);
+      }
+      let byName = byQueue.get(facts.queue);
+      if (byName === undefined) {
+        byName = new Map();
+        byQueue.set(facts.queue, byName);
+      }
+      byName.set(facts.jobName, (byName.get(facts.jobName) ?? 0) + 1);
       for (const gap of view.attemptGaps(attempt)) {
         if (gap.seconds < options.gapThresholdSeconds) break;
-        const key = `${nameKey}|${gap.location}`;
+        const key = `${facts.service}|${facts.queue}|${facts.jobName}|${gap.location}`;
         const group = groups.get(key);
         if (group === undefined) {
           groups.set(key, {
@@ -83,7 +93,7 @@ export const mysteryGapDetector: Detector<MysteryGapOptions> = {
       const gap = group.gap;
       const worst = group.worst.facts;
       const attempts =
-        attemptsPerJobName.get(`${group.service}|${group.queue}|${group.jobName}`) ?? group.count;
+        attemptsPerJobName.get(group.service)?.get(group.queue)?.get(group.jobName) ?? group.count;
       const between = `between ${placeName(gap.after)} and ${placeName(gap.before)}`;
       drafts.push({
         type: 'mystery_gap',

@@ -127,14 +127,25 @@ export const runawayRetriesDetector: Detector<RunawayRetriesOptions> = {
     const runaways: JobView[] = [];
     const ratioSince = now - options.ratioWindowSeconds * 1000;
     const names = new Map<string, NameGroup>();
+    // Groups found by nested maps of the (interned) names: no key string per job in the window.
+    const index = new Map<string, Map<string, Map<string, NameGroup>>>();
     for (const job of view.jobs(Math.min(now - options.windowSeconds * 1000, ratioSince))) {
       if (job.lastSeenMs >= now - options.windowSeconds * 1000) {
         if (job.maxAttempt >= options.maxAttemptsThreshold && job.lastOutcome !== 'completed')
           runaways.push(job);
       }
       if (job.lastSeenMs < ratioSince) continue;
-      const key = `${job.service}|${job.queue}|${job.jobName}`;
-      let group = names.get(key);
+      let byQueue = index.get(job.service);
+      if (byQueue === undefined) {
+        byQueue = new Map();
+        index.set(job.service, byQueue);
+      }
+      let byName = byQueue.get(job.queue);
+      if (byName === undefined) {
+        byName = new Map();
+        byQueue.set(job.queue, byName);
+      }
+      let group = byName.get(job.jobName);
       if (group === undefined) {
         group = {
           service: job.service,
@@ -148,7 +159,8 @@ export const runawayRetriesDetector: Detector<RunawayRetriesOptions> = {
           source: 'jobs',
           sinceMs: ratioSince,
         };
-        names.set(key, group);
+        byName.set(job.jobName, group);
+        names.set(`${job.service}|${job.queue}|${job.jobName}`, group);
       }
       // Attempts seen through spans and logs; tail sampling thins these out, the outcome counter below does not.
       const attempts = Math.max(job.attemptsSeen, job.maxAttempt);
