@@ -1,15 +1,11 @@
 import type { GapView, MarkView, StepView } from './analyzer-view.js';
 
-interface Activity {
-  startMs: number;
-  endMs: number;
-  label: string;
-}
-
 /**
  * The silent intervals of a finished attempt, longest first: stretches inside [startMs, endMs] covered by
  * no step and holding no mark. Nested steps need no special care: an interval inside a covering step is
- * never silent.
+ * never silent. `steps` must be sorted by start and `marks` by time (as the model keeps them): they are
+ * walked together, steps first among equal times, rather than copied into one sorted list, since this
+ * runs once for every finished attempt.
  */
 export function computeGaps(
   startMs: number,
@@ -17,33 +13,53 @@ export function computeGaps(
   steps: readonly StepView[],
   marks: readonly MarkView[],
 ): GapView[] {
-  const activities: Activity[] = [];
-  for (const step of steps) activities.push({ startMs: step.startMs, endMs: step.endMs, label: step.name });
-  for (const mark of marks) activities.push({ startMs: mark.timeMs, endMs: mark.timeMs, label: mark.name });
-  activities.sort((a, b) => a.startMs - b.startMs);
   const gaps: GapView[] = [];
   let cursor = startMs;
   let after = 'start';
-  const push = (from: number, to: number, before: string) => {
-    const clippedTo = Math.min(to, endMs);
-    if (clippedTo <= from) return;
-    gaps.push({
-      startMs: from,
-      endMs: clippedTo,
-      seconds: (clippedTo - from) / 1000,
-      after,
-      before,
-      location: `${after}->${before}`,
-    });
-  };
-  for (const activity of activities) {
-    if (activity.startMs > cursor) push(cursor, activity.startMs, activity.label);
-    if (activity.endMs >= cursor) {
-      cursor = Math.max(cursor, activity.endMs);
-      after = activity.label;
+  let s = 0;
+  let m = 0;
+  while (s < steps.length || m < marks.length) {
+    let activityStart: number;
+    let activityEnd: number;
+    let label: string;
+    if (m >= marks.length || (s < steps.length && steps[s].startMs <= marks[m].timeMs)) {
+      const step = steps[s++];
+      activityStart = step.startMs;
+      activityEnd = step.endMs;
+      label = step.name;
+    } else {
+      const mark = marks[m++];
+      activityStart = mark.timeMs;
+      activityEnd = mark.timeMs;
+      label = mark.name;
+    }
+    if (activityStart > cursor) pushGap(gaps, cursor, activityStart, endMs, after, label);
+    if (activityEnd >= cursor) {
+      cursor = Math.max(cursor, activityEnd);
+      after = label;
     }
   }
-  push(cursor, endMs, 'end');
-  gaps.sort((a, b) => b.seconds - a.seconds);
+  pushGap(gaps, cursor, endMs, endMs, after, 'end');
+  if (gaps.length > 1) gaps.sort((a, b) => b.seconds - a.seconds);
   return gaps;
+}
+
+function pushGap(
+  gaps: GapView[],
+  from: number,
+  to: number,
+  endMs: number,
+  after: string,
+  before: string,
+): void {
+  const clippedTo = Math.min(to, endMs);
+  if (clippedTo <= from) return;
+  gaps.push({
+    startMs: from,
+    endMs: clippedTo,
+    seconds: (clippedTo - from) / 1000,
+    after,
+    before,
+    location: `${after}->${before}`,
+  });
 }
