@@ -118,7 +118,13 @@ export class AttemptStore {
   /** Returns false for a duplicate (OTLP retries deliver twice). */
   addAttempt(key: string, facts: AttemptFacts, events: readonly SpanEventRecord[]): boolean {
     if (this.byKey.has(key)) return false;
-    const record: AttemptRecord = { facts, steps: NO_STEPS, marks: toMarks(events, this.maxStepsPerAttempt) };
+    // Every field set here, gaps too, so all records share one shape and detectors read them monomorphically.
+    const record: AttemptRecord = {
+      facts,
+      steps: NO_STEPS,
+      marks: toMarks(events, this.maxStepsPerAttempt),
+      gaps: undefined,
+    };
     const waiting = this.pending.get(key);
     if (waiting !== undefined) {
       // Already sorted, deduplicated and capped by addChild: the attempt takes the array over.

@@ -48,6 +48,8 @@ export class JobTable {
     const key = jobKey(sighting.service, sighting.queue, sighting.jobId);
     let entry = this.byKey.get(key);
     if (entry === undefined) {
+      // Every field set from the start (optional ones undefined), so all entries share one shape and the
+      // detectors walking 100k of them read them monomorphically.
       entry = {
         service: sighting.service,
         queue: sighting.queue,
@@ -55,6 +57,8 @@ export class JobTable {
         jobId: sighting.jobId,
         attemptsSeen: 0,
         maxAttempt: 0,
+        maxAttempts: undefined,
+        lastOutcome: undefined,
         firstSeenMs: sighting.timeMs,
         lastSeenMs: sighting.timeMs,
         errorTypes: NO_ERRORS,
