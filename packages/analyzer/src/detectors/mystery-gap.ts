@@ -62,6 +62,8 @@ export const mysteryGapDetector: Detector<MysteryGapOptions> = {
         byQueue.set(facts.queue, byName);
       }
       byName.set(facts.jobName, (byName.get(facts.jobName) ?? 0) + 1);
+      // Most attempts have no long gap: asking the (cached) longest first spares building their gaps.
+      if (view.attemptLongestGapSeconds(attempt) < options.gapThresholdSeconds) continue;
       for (const gap of view.attemptGaps(attempt)) {
         if (gap.seconds < options.gapThresholdSeconds) break;
         const key = `${facts.service}|${facts.queue}|${facts.jobName}|${gap.location}`;

@@ -3,7 +3,9 @@ import type { AnalyzerView, AttemptView } from '../model/analyzer-view.js';
 import type { AnalyzerMetrics } from './analyzer-metrics.js';
 
 /** What the counter reads: the model's attempts that arrived since it last asked, and their gaps. */
-export type NewAttemptSource = Pick<AnalyzerView, 'attemptGaps'> & { takeNewAttempts(): AttemptView[] };
+export type NewAttemptSource = Pick<AnalyzerView, 'attemptLongestGapSeconds'> & {
+  takeNewAttempts(): AttemptView[];
+};
 
 /**
  * Feeds each finished attempt into the job counters and histograms exactly once. The model deduplicates
@@ -27,9 +29,7 @@ export class AttemptCounter {
         outcome: facts.outcome,
         attempt: facts.attempt,
         durationSeconds: (facts.endMs - facts.startMs) / 1000,
-        longestGapSeconds: isInstrumented(attempt)
-          ? (this.view.attemptGaps(attempt)[0]?.seconds ?? 0)
-          : undefined,
+        longestGapSeconds: isInstrumented(attempt) ? this.view.attemptLongestGapSeconds(attempt) : undefined,
       });
     }
   }

@@ -261,6 +261,8 @@ export interface AnalyzerView {
   finishedAttempts(sinceMs: number): Iterable<AttemptView>;
   /** The attempt's silent intervals, longest first (computed once all known children are in). */
   attemptGaps(attempt: AttemptView): readonly GapView[];
+  /** Seconds of the attempt's longest silent interval, 0 when none: `attemptGaps(a)[0]?.seconds ?? 0`, cheaper. */
+  attemptLongestGapSeconds(attempt: AttemptView): number;
   liveJobs(): Iterable<LiveJobView>;
   /** Jobs with a record at or after `sinceMs`. */
   jobs(sinceMs: number): Iterable<JobView>;

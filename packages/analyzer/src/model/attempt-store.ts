@@ -13,7 +13,7 @@ import {
 import type { Attributes, SpanEventRecord } from '../telemetry/records.js';
 import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.js';
 import { readString } from './attribute-readers.js';
-import { computeGaps } from './compute-gaps.js';
+import { computeGaps, longestGapSeconds } from './compute-gaps.js';
 import { evictOldest } from './evict-oldest.js';
 import type { AttemptFacts } from './facts.js';
 
@@ -43,6 +43,10 @@ const UNREMARKABLE_EVENTS: ReadonlySet<string> = new Set([
   'job completed',
 ]);
 
+function breaksSilence(mark: MarkView): boolean {
+  return mark.kind === 'checkpoint' || !LIFECYCLE_EVENTS.has(mark.name);
+}
+
 // Shared while empty (most attempts): never mutated, replaced by an own array on the first insert.
 const NO_MARKS: MarkView[] = [];
 const NO_STEPS: StepView[] = [];
@@ -53,6 +57,8 @@ export interface AttemptRecord extends AttemptView {
   marks: MarkView[];
   /** Cached; cleared when a late child arrives. */
   gaps?: GapView[];
+  /** Cached like `gaps`; most attempts are only ever asked this. */
+  longestGapSeconds?: number;
 }
 
 interface PendingChildren {
@@ -124,6 +130,7 @@ export class AttemptStore {
       steps: NO_STEPS,
       marks: toMarks(events, this.maxStepsPerAttempt),
       gaps: undefined,
+      longestGapSeconds: undefined,
     };
     const waiting = this.pending.get(key);
     if (waiting !== undefined) {
@@ -163,7 +170,10 @@ export class AttemptStore {
     const attempt = this.byKey.get(parentKey);
     if (attempt !== undefined) {
       if (attempt.steps === NO_STEPS) attempt.steps = [];
-      if (addStep(attempt.steps, step, this.maxStepsPerAttempt)) attempt.gaps = undefined;
+      if (addStep(attempt.steps, step, this.maxStepsPerAttempt)) {
+        attempt.gaps = undefined;
+        attempt.longestGapSeconds = undefined;
+      }
       return;
     }
     let waiting = this.pending.get(parentKey);
@@ -190,12 +200,21 @@ export class AttemptStore {
     }
   }
 
+  /** The longest gap's seconds, 0 when there is none; cached without the gaps themselves. */
+  longestGapSeconds(record: AttemptView): number {
+    const cached = (record as AttemptRecord).longestGapSeconds;
+    if (cached !== undefined) return cached;
+    const { startMs, endMs } = record.facts;
+    const longest = longestGapSeconds(startMs, endMs, record.steps, record.marks, breaksSilence);
+    if (this.byKey.get(record.facts.traceId + record.facts.spanId) === record)
+      (record as AttemptRecord).longestGapSeconds = longest;
+    return longest;
+  }
+
   gaps(record: AttemptView): readonly GapView[] {
     const cached = (record as AttemptRecord).gaps;
     if (cached !== undefined) return cached;
-    const activity = record.marks.filter(
-      (mark) => mark.kind === 'checkpoint' || !LIFECYCLE_EVENTS.has(mark.name),
-    );
+    const activity = record.marks.filter(breaksSilence);
     const gaps = computeGaps(record.facts.startMs, record.facts.endMs, record.steps, activity);
     if (this.byKey.get(record.facts.traceId + record.facts.spanId) === record)
       (record as AttemptRecord).gaps = gaps;

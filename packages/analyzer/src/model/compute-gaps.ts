@@ -63,3 +63,43 @@ function pushGap(
     location: `${after}->${before}`,
   });
 }
+
+/**
+ * `computeGaps(...)[0]?.seconds ?? 0` without building the gaps: the per-attempt metrics and mystery_gap's
+ * first look need only the longest, for every finished attempt, and holding each attempt's gap objects
+ * cost memory and collector time. Marks for which `isActivity` is false are skipped (lifecycle events).
+ */
+export function longestGapSeconds(
+  startMs: number,
+  endMs: number,
+  steps: readonly StepView[],
+  marks: readonly MarkView[],
+  isActivity: (mark: MarkView) => boolean,
+): number {
+  let longest = 0;
+  let cursor = startMs;
+  let s = 0;
+  let m = 0;
+  while (m < marks.length && !isActivity(marks[m])) m++;
+  while (s < steps.length || m < marks.length) {
+    let activityStart: number;
+    let activityEnd: number;
+    if (m >= marks.length || (s < steps.length && steps[s].startMs <= marks[m].timeMs)) {
+      activityStart = steps[s].startMs;
+      activityEnd = steps[s].endMs;
+      s++;
+    } else {
+      activityStart = marks[m].timeMs;
+      activityEnd = activityStart;
+      m++;
+      while (m < marks.length && !isActivity(marks[m])) m++;
+    }
+    if (activityStart > cursor) {
+      const clippedTo = Math.min(activityStart, endMs);
+      if (clippedTo > cursor) longest = Math.max(longest, (clippedTo - cursor) / 1000);
+    }
+    if (activityEnd >= cursor) cursor = Math.max(cursor, activityEnd);
+  }
+  if (endMs > cursor) longest = Math.max(longest, (endMs - cursor) / 1000);
+  return longest;
+}

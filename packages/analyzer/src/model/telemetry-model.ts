@@ -262,6 +262,10 @@ export class TelemetryModel implements AnalyzerView {
     return this.attempts.takeNew();
   }
 
+  attemptLongestGapSeconds(attempt: AttemptView): number {
+    return this.attempts.longestGapSeconds(attempt);
+  }
+
   attemptGaps(attempt: AttemptView): readonly GapView[] {
     return this.attempts.gaps(attempt);
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GapView, MarkView, StepView } from '../../src/model/analyzer-view.js';
-import { computeGaps } from '../../src/model/compute-gaps.js';
+import { computeGaps, longestGapSeconds } from '../../src/model/compute-gaps.js';
 
 /** The straightforward version: every activity in one list, sorted, walked once. */
 function referenceGaps(startMs: number, endMs: number, steps: StepView[], marks: MarkView[]): GapView[] {
@@ -62,6 +62,36 @@ describe('computeGaps', () => {
           expect(computeGaps(10, 10 + length, steps, marks)).toEqual(
             referenceGaps(10, 10 + length, steps, marks),
           );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives the longest gap without building the gaps, skipping marks that do not break a silence', () => {
+    const step = fc.tuple(time, fc.integer({ min: 0, max: 30 }), fc.constantFrom('a', 'b'));
+    const mark = fc.tuple(time, fc.constantFrom('x', 'lifecycle'));
+    fc.assert(
+      fc.property(
+        fc.array(step, { maxLength: 8 }),
+        fc.array(mark, { maxLength: 6 }),
+        time,
+        (s, m, length) => {
+          const steps: StepView[] = s
+            .map(([startMs, duration, name], i) => ({
+              spanId: `s${i}`,
+              name,
+              startMs,
+              endMs: startMs + duration,
+              statusCode: 0,
+            }))
+            .sort((a, b) => a.startMs - b.startMs);
+          const marks: MarkView[] = m
+            .map(([timeMs, name]) => ({ kind: 'event' as const, name, timeMs, attributes: {} }))
+            .sort((a, b) => a.timeMs - b.timeMs);
+          const breaks = (mark: MarkView) => mark.name !== 'lifecycle';
+          const expected = computeGaps(10, 10 + length, steps, marks.filter(breaks))[0]?.seconds ?? 0;
+          expect(longestGapSeconds(10, 10 + length, steps, marks, breaks)).toBe(expected);
         },
       ),
       { numRuns: 500 },
