@@ -14,7 +14,6 @@ import type { Attributes, SpanEventRecord } from '../telemetry/records.js';
 import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.js';
 import { readString } from './attribute-readers.js';
 import { computeGaps, longestGapSeconds } from './compute-gaps.js';
-import { evictOldest } from './evict-oldest.js';
 import type { AttemptFacts } from './facts.js';
 
 /** Lifecycle events say when, not what: they do not break a silence. */
@@ -59,6 +58,8 @@ export interface AttemptRecord extends AttemptView {
   gaps?: GapView[];
   /** Cached like `gaps`; most attempts are only ever asked this. */
   longestGapSeconds?: number;
+  /** Set once evicted or pruned: cheaper to test than a lookup by a key built again. */
+  dropped: boolean;
 }
 
 interface PendingChildren {
@@ -103,8 +104,12 @@ export class AttemptStore {
   private pendingCount = 0;
   /** Attempts added since the last `takeNew`, for metrics that count each attempt once. */
   private fresh: AttemptRecord[] = [];
-  /** Completed attempts that still hold their span attributes, oldest first. */
-  private readonly withAttributes = new Set<string>();
+  /**
+   * Completed attempts that still hold their span attributes, oldest first from `withAttributesHead`: a
+   * queue of the records themselves, as a Set of keys cost a hash insert and a lookup per attempt.
+   */
+  private withAttributes: (AttemptRecord | undefined)[] = [];
+  private withAttributesHead = 0;
 
   constructor(
     private readonly maxAttempts: number,
@@ -131,6 +136,7 @@ export class AttemptStore {
       marks: toMarks(events, this.maxStepsPerAttempt),
       gaps: undefined,
       longestGapSeconds: undefined,
+      dropped: false,
     };
     const waiting = this.pending.get(key);
     if (waiting !== undefined) {
@@ -140,19 +146,40 @@ export class AttemptStore {
       record.steps = waiting.steps;
     }
     this.byKey.set(key, record);
-    evictOldest(this.byKey, this.maxAttempts);
+    if (this.byKey.size > this.maxAttempts) this.evictOldestAttempts();
     // Nobody taking them (a model without the metrics loop) must not make this grow without bound.
     if (this.fresh.length >= this.maxAttempts) this.fresh = this.fresh.slice(this.fresh.length >> 1);
     this.fresh.push(record);
-    if (facts.outcome === 'completed') {
-      // Failed attempts keep their attributes for explain; completed ones only while among the newest.
-      this.withAttributes.add(key);
-      evictOldest(this.withAttributes, this.maxCompletedWithAttributes, (old) => {
-        const evicted = this.byKey.get(old);
-        if (evicted !== undefined) evicted.facts.attributes = NO_ATTRIBUTES;
-      });
-    }
+    // Failed attempts keep their attributes for explain; completed ones only while among the newest.
+    if (facts.outcome === 'completed') this.keepAttributes(record);
     return true;
+  }
+
+  /** Like `evictOldest` (same 1/64 slack), marking the records dropped. */
+  private evictOldestAttempts(): void {
+    const target = Math.max(0, this.maxAttempts - Math.floor(this.maxAttempts / 64));
+    for (const [key, record] of this.byKey) {
+      if (this.byKey.size <= target) break;
+      this.byKey.delete(key);
+      record.dropped = true;
+    }
+  }
+
+  private keepAttributes(record: AttemptRecord): void {
+    this.withAttributes.push(record);
+    const max = this.maxCompletedWithAttributes;
+    if (this.withAttributes.length - this.withAttributesHead <= max) return;
+    const target = Math.max(0, max - Math.floor(max / 64));
+    while (this.withAttributes.length - this.withAttributesHead > target) {
+      const old = this.withAttributes[this.withAttributesHead];
+      this.withAttributes[this.withAttributesHead] = undefined;
+      this.withAttributesHead += 1;
+      if (old !== undefined) old.facts.attributes = NO_ATTRIBUTES;
+    }
+    if (this.withAttributesHead * 2 > this.withAttributes.length) {
+      this.withAttributes = this.withAttributes.slice(this.withAttributesHead);
+      this.withAttributesHead = 0;
+    }
   }
 
   /**
@@ -162,7 +189,7 @@ export class AttemptStore {
   takeNew(): AttemptRecord[] {
     const taken = this.fresh;
     this.fresh = [];
-    return taken.filter((record) => this.byKey.get(record.facts.traceId + record.facts.spanId) === record);
+    return taken.filter((record) => !record.dropped);
   }
 
   /** Attaches a child to its attempt, or parks it until the attempt arrives. */
@@ -206,8 +233,7 @@ export class AttemptStore {
     if (cached !== undefined) return cached;
     const { startMs, endMs } = record.facts;
     const longest = longestGapSeconds(startMs, endMs, record.steps, record.marks, breaksSilence);
-    if (this.byKey.get(record.facts.traceId + record.facts.spanId) === record)
-      (record as AttemptRecord).longestGapSeconds = longest;
+    if ((record as AttemptRecord).dropped === false) (record as AttemptRecord).longestGapSeconds = longest;
     return longest;
   }
 
@@ -216,8 +242,7 @@ export class AttemptStore {
     if (cached !== undefined) return cached;
     const activity = record.marks.filter(breaksSilence);
     const gaps = computeGaps(record.facts.startMs, record.facts.endMs, record.steps, activity);
-    if (this.byKey.get(record.facts.traceId + record.facts.spanId) === record)
-      (record as AttemptRecord).gaps = gaps;
+    if ((record as AttemptRecord).dropped === false) (record as AttemptRecord).gaps = gaps;
     return gaps;
   }
 
@@ -225,6 +250,7 @@ export class AttemptStore {
     for (const [key, record] of this.byKey) {
       if (record.facts.endMs >= attemptCutoffMs) break;
       this.byKey.delete(key);
+      record.dropped = true;
     }
     for (const [key, waiting] of this.pending) {
       if (waiting.receivedMs >= pendingCutoffMs) break;
