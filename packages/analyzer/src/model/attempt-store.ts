@@ -88,9 +88,14 @@ export function toMarks(events: readonly SpanEventRecord[], limit: number): Mark
 function addStep(steps: StepView[], step: StepView, limit: number): boolean {
   if (steps.length >= limit) return false;
   for (const existing of steps) if (existing.spanId === step.spanId) return false;
+  // Insertion by hand: splice would allocate an (empty) array of removed elements for every step.
   let index = steps.length;
-  while (index > 0 && steps[index - 1].startMs > step.startMs) index--;
-  steps.splice(index, 0, step);
+  steps.push(step);
+  while (index > 0 && steps[index - 1].startMs > step.startMs) {
+    steps[index] = steps[index - 1];
+    index--;
+  }
+  steps[index] = step;
   return true;
 }
 

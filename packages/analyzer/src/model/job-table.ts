@@ -47,6 +47,7 @@ export class JobTable {
   record(sighting: JobSighting): void {
     const key = jobKey(sighting.service, sighting.queue, sighting.jobId);
     let entry = this.byKey.get(key);
+    let counted = false;
     if (entry === undefined) {
       // Every field set from the start (optional ones undefined), so all entries share one shape and the
       // detectors walking 100k of them read them monomorphically.
@@ -55,7 +56,7 @@ export class JobTable {
         queue: sighting.queue,
         jobName: sighting.jobName,
         jobId: sighting.jobId,
-        attemptsSeen: 0,
+        attemptsSeen: sighting.newAttempt ? 1 : 0,
         maxAttempt: 0,
         maxAttempts: undefined,
         lastOutcome: undefined,
@@ -64,11 +65,13 @@ export class JobTable {
         errorTypes: NO_ERRORS,
         latestTraceId: sighting.traceId,
         latestSpanId: sighting.spanId,
-        attemptKeys: [],
+        // Sized to its one key: most jobs have one attempt, and `[]` then push reserves room for 17.
+        attemptKeys: sighting.newAttempt ? [sighting.attemptKey] : [],
       };
       this.byKey.set(key, entry);
+      counted = true;
     }
-    if (sighting.newAttempt) {
+    if (sighting.newAttempt && !counted) {
       entry.attemptsSeen += 1;
       entry.attemptKeys.push(sighting.attemptKey);
       if (entry.attemptKeys.length > MAX_ATTEMPT_KEYS_PER_JOB) entry.attemptKeys.shift();
