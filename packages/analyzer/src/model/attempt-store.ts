@@ -114,6 +114,9 @@ export class AttemptStore {
    * queue of the records themselves, as a Set of keys cost a hash insert and a lookup per attempt.
    */
   private withAttributes: (AttemptRecord | undefined)[] = [];
+  /** Bumped whenever `byKey` changes, so `inArrivalOrder` can hand out the same list until then. */
+  private version = 0;
+  private listed: { version: number; records: AttemptRecord[]; oldestEndMs: number } | undefined;
   private withAttributesHead = 0;
 
   constructor(
@@ -151,6 +154,7 @@ export class AttemptStore {
       record.steps = waiting.steps;
     }
     this.byKey.set(key, record);
+    this.version += 1;
     if (this.byKey.size > this.maxAttempts) this.evictOldestAttempts();
     // Nobody taking them (a model without the metrics loop) must not make this grow without bound.
     if (this.fresh.length >= this.maxAttempts) this.fresh = this.fresh.slice(this.fresh.length >> 1);
@@ -158,6 +162,29 @@ export class AttemptStore {
     // Failed attempts keep their attributes for explain; completed ones only while among the newest.
     if (facts.outcome === 'completed') this.keepAttributes(record);
     return true;
+  }
+
+  /**
+   * Held attempts whose end is at or after `sinceMs`, in arrival order. Several detectors walk the window
+   * in one evaluation, with no ingest in between: the list is built once per change of the store, and
+   * shared as is when every attempt qualifies (the usual case), instead of a generator per detector
+   * allocating a result object per attempt. Read it, do not keep or change it.
+   */
+  inArrivalOrder(sinceMs: number): readonly AttemptRecord[] {
+    let listed = this.listed;
+    if (listed === undefined || listed.version !== this.version) {
+      const records: AttemptRecord[] = new Array(this.byKey.size);
+      let index = 0;
+      let oldestEndMs = Number.POSITIVE_INFINITY;
+      for (const record of this.byKey.values()) {
+        records[index++] = record;
+        if (record.facts.endMs < oldestEndMs) oldestEndMs = record.facts.endMs;
+      }
+      listed = { version: this.version, records, oldestEndMs };
+      this.listed = listed;
+    }
+    if (listed.oldestEndMs >= sinceMs) return listed.records;
+    return listed.records.filter((record) => record.facts.endMs >= sinceMs);
   }
 
   /** Like `evictOldest` (same 1/64 slack), marking the records dropped. */
@@ -168,6 +195,7 @@ export class AttemptStore {
       this.byKey.delete(key);
       record.dropped = true;
     }
+    this.version += 1;
   }
 
   private keepAttributes(record: AttemptRecord): void {
@@ -256,6 +284,7 @@ export class AttemptStore {
       if (record.facts.endMs >= attemptCutoffMs) break;
       this.byKey.delete(key);
       record.dropped = true;
+      this.version += 1;
     }
     for (const [key, waiting] of this.pending) {
       if (waiting.receivedMs >= pendingCutoffMs) break;

@@ -38,8 +38,9 @@ export class LiveJobTable {
 
   /** Drops jobs with no record since `cutoffMs` (a full scan: callers run it about once a second). */
   prune(cutoffMs: number): void {
-    for (const [key, job] of this.byKey) {
+    // forEach, not for-of over entries: that allocated a [key, job] pair per live job, 100k a second.
+    this.byKey.forEach((job, key) => {
       if (job.lastRecordMs < cutoffMs) this.remove(key);
-    }
+    });
   }
 }

@@ -253,8 +253,8 @@ export class TelemetryModel implements AnalyzerView {
 
   // ---- AnalyzerView -------------------------------------------------------------------------------
 
-  *finishedAttempts(sinceMs: number): Iterable<AttemptView> {
-    for (const record of this.attempts.byKey.values()) if (record.facts.endMs >= sinceMs) yield record;
+  finishedAttempts(sinceMs: number): Iterable<AttemptView> {
+    return this.attempts.inArrivalOrder(sinceMs);
   }
 
   /** Finished attempts that arrived since the last call (each once), for per-attempt metrics. */
@@ -274,8 +274,11 @@ export class TelemetryModel implements AnalyzerView {
     return this.live.byKey.values();
   }
 
-  *jobs(sinceMs: number): Iterable<JobView> {
-    for (const job of this.jobTable.byKey.values()) if (job.lastSeenMs >= sinceMs) yield job;
+  jobs(sinceMs: number): Iterable<JobView> {
+    // An array rather than a generator: a generator allocated a result object per job (100k).
+    const jobs: JobView[] = [];
+    for (const job of this.jobTable.byKey.values()) if (job.lastSeenMs >= sinceMs) jobs.push(job);
+    return jobs;
   }
 
   workerStates(): Iterable<WorkerView> {
