@@ -229,19 +229,26 @@ export class AttemptStore {
   addChild(parentKey: string, step: StepView, receivedMs: number): void {
     const attempt = this.byKey.get(parentKey);
     if (attempt !== undefined) {
-      if (attempt.steps === NO_STEPS) attempt.steps = [];
+      if (attempt.steps === NO_STEPS && this.maxStepsPerAttempt > 0) {
+        // Sized to the one step, as most attempts have few: `[]` then push reserves room for 17.
+        attempt.steps = [step];
+        attempt.gaps = undefined;
+        attempt.longestGapSeconds = undefined;
+        return;
+      }
       if (addStep(attempt.steps, step, this.maxStepsPerAttempt)) {
         attempt.gaps = undefined;
         attempt.longestGapSeconds = undefined;
       }
       return;
     }
-    let waiting = this.pending.get(parentKey);
-    if (waiting === undefined) {
-      waiting = { receivedMs, steps: [] };
-      this.pending.set(parentKey, waiting);
+    const waiting = this.pending.get(parentKey);
+    if (waiting !== undefined) {
+      if (addStep(waiting.steps, step, this.maxStepsPerAttempt)) this.pendingCount += 1;
+    } else if (this.maxStepsPerAttempt > 0) {
+      this.pending.set(parentKey, { receivedMs, steps: [step] });
+      this.pendingCount += 1;
     }
-    if (addStep(waiting.steps, step, this.maxStepsPerAttempt)) this.pendingCount += 1;
     if (this.pendingCount > this.maxPendingChildren) this.dropOldestPending();
   }
 
