@@ -4,8 +4,9 @@
  * protobuf requests of 512 spans (attempt spans with messaging.* and joblens.* attributes, events,
  * step children; every request new jobs) posted over 4 keep-alive connections. Wall time from the
  * first post to the last answer, after a warm-up. Also printed: the same per CPU second of the
- * analyzer process, which a busy shared machine disturbs less, and both for the receiver alone
- * (records decoded and dropped), to tell the receiver's share from the model's and detectors'.
+ * analyzer process, which a busy shared machine disturbs less, and both for the receiver feeding only the
+ * job model (no detector loop, metrics or monitors) and for the receiver alone (records decoded and
+ * dropped), to tell the receiver's share from the model's and the detectors'.
  */
 import { gzipSync } from 'node:zlib';
 import { postAll, startAnalyzerChild } from './analyzer-client.js';
@@ -27,7 +28,7 @@ process.stderr.write(
 );
 
 /** Posts the warm-up, then the measured requests, to a fresh analyzer process in `mode`. */
-async function measure(mode: 'full' | 'receiver') {
+async function measure(mode: 'full' | 'model' | 'receiver') {
   const analyzer = await startAnalyzerChild(mode);
   try {
     const url = `${analyzer.otlpUrl}/v1/traces`;
@@ -51,6 +52,10 @@ async function measure(mode: 'full' | 'receiver') {
 const full = await measure('full');
 console.log(`analyzer_ingest_spans_per_sec: ${full.perSecond}`);
 console.log(`analyzer_ingest_spans_per_cpu_sec: ${full.perCpuSecond}`);
+// Receiver and job model, without the detector loop, metrics and monitors: the model's share.
+const model = await measure('model');
+console.log(`analyzer_model_spans_per_sec: ${model.perSecond}`);
+console.log(`analyzer_model_spans_per_cpu_sec: ${model.perCpuSecond}`);
 // The receiver alone (HTTP, gunzip, decode; records dropped): its share of the figure above.
 const receiver = await measure('receiver');
 console.log(`analyzer_receiver_spans_per_sec: ${receiver.perSecond}`);
