@@ -146,7 +146,7 @@ export class AttemptStore {
       longestGapSeconds: undefined,
       dropped: false,
     };
-    const waiting = this.pending.get(key);
+    const waiting = this.pending.size === 0 ? undefined : this.pending.get(key);
     if (waiting !== undefined) {
       // Already sorted, deduplicated and capped by addChild: the attempt takes the array over.
       this.pending.delete(key);

@@ -69,6 +69,10 @@ export class TelemetryModel implements AnalyzerView {
   private readonly strings = new StringPool(STRING_POOL_SIZE);
   private readonly lifecycle: LifecycleTables;
   private lastPruneMs = Number.NEGATIVE_INFINITY;
+  /** The last parent a child named, and its key (see `ingestChild`). */
+  private lastParentTraceId = '';
+  private lastParentSpanId = '';
+  private lastParentKey = '';
   /** Records skipped because reading them threw. */
   skippedRecords = 0;
 
@@ -147,14 +151,14 @@ export class TelemetryModel implements AnalyzerView {
   }
 
   private ingestAttempt(facts: AttemptFacts, span: SpanRecord): void {
-    const key = facts.traceId + facts.spanId;
+    const key = this.attemptKey(facts.traceId, facts.spanId);
     facts.queue = this.strings.intern(facts.queue);
     facts.jobName = this.strings.intern(facts.jobName);
     if (!this.attempts.addAttempt(key, facts, span.events)) return;
     const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.endMs);
     worker.queues.add(facts.queue);
     const alreadyEnded = this.endedKeys.has(key);
-    const live = alreadyEnded ? undefined : this.live.remove(key);
+    const live = alreadyEnded || this.live.byKey.size === 0 ? undefined : this.live.remove(key);
     if (!alreadyEnded) {
       if (live === undefined) this.workerTable.recordStart(worker, facts.queue, facts.startMs);
       const completed = facts.outcome === 'completed';
@@ -178,11 +182,23 @@ export class TelemetryModel implements AnalyzerView {
     });
   }
 
+  /**
+   * trace + span id, shared with the attempt's children arriving just before or after it: one string,
+   * built and hashed once, instead of one per span.
+   */
+  private attemptKey(traceId: string, spanId: string): string {
+    if (spanId === this.lastParentSpanId && traceId === this.lastParentTraceId) return this.lastParentKey;
+    const key = traceId + spanId;
+    this.lastParentKey = key;
+    this.lastParentTraceId = traceId;
+    this.lastParentSpanId = spanId;
+    return key;
+  }
+
   private ingestChild(span: SpanRecord): void {
     const resource = span.resource;
     this.workerTable.touch(workerIdentity(resource), resource.serviceName, resource.hostName, span.endMs);
     if (span.parentSpanId === '') return;
-    const parentKey = span.traceId + span.parentSpanId;
     const step = {
       spanId: span.spanId,
       name: this.strings.intern(readString(span.attributes, ATTR_STEP_NAME) ?? span.name),
@@ -190,8 +206,11 @@ export class TelemetryModel implements AnalyzerView {
       endMs: Math.max(span.startMs, span.endMs),
       statusCode: span.statusCode,
     };
-    const live = this.live.get(parentKey);
-    if (live !== undefined && step.endMs > live.quietSinceMs) live.quietSinceMs = step.endMs;
+    const parentKey = this.attemptKey(span.traceId, span.parentSpanId);
+    if (this.live.byKey.size > 0) {
+      const live = this.live.get(parentKey);
+      if (live !== undefined && step.endMs > live.quietSinceMs) live.quietSinceMs = step.endMs;
+    }
     this.attempts.addChild(parentKey, step, this.options.clock());
   }
 
