@@ -1,20 +1,17 @@
 import type { JobOutcome } from '@joblens/semconv';
 import type { JobView } from './analyzer-view.js';
-import { evictOldest } from './evict-oldest.js';
 
 export interface JobEntry extends JobView {
   /** Shared empty map until the first failure: most jobs never fail, and a Map each is heavy. */
   errorTypes: Map<string, number>;
   /** Keys (trace + span id) of the attempts seen, oldest first; bounded. */
   attemptKeys: string[];
+  /** Set once evicted or pruned, so the arrival list can skip it until it is compacted. */
+  dropped: boolean;
 }
 
 const MAX_ATTEMPT_KEYS_PER_JOB = 100;
 const NO_ERRORS: Map<string, number> = new Map();
-
-export function jobKey(service: string, queue: string, jobId: string): string {
-  return `${service}\u0000${queue}\u0000${jobId}`;
-}
 
 export interface JobSighting {
   service: string;
@@ -37,16 +34,54 @@ export interface JobSighting {
 
 /**
  * Jobs across their attempts, in order of first sighting: the count bound evicts the oldest-seen job
- * first. Entries are not moved on update (Map delete + set per span costs more than a periodic scan).
+ * first. Found by service, then queue, then job id, in nested maps: the names are few and shared (their
+ * hashes cached), so this costs one lookup by the job id, where a joined key string per sighting cost a
+ * concatenation, its flattening and hashing, and kept a ~100-byte key per job. Entries are not moved on
+ * update (Map delete + set per span costs more than a periodic scan).
  */
 export class JobTable {
-  readonly byKey = new Map<string, JobEntry>();
+  private readonly byScope = new Map<string, Map<string, Map<string, JobEntry>>>();
+  /** Entries in order of first sighting from `head`; dropped ones stay until the next compaction. */
+  private order: JobEntry[] = [];
+  private head = 0;
+  private count = 0;
 
   constructor(private readonly maxJobs: number) {}
 
+  get size(): number {
+    return this.count;
+  }
+
+  get(service: string, queue: string, jobId: string): JobEntry | undefined {
+    return this.byScope.get(service)?.get(queue)?.get(jobId);
+  }
+
+  /** Held jobs, oldest-seen first. */
+  forEach(visit: (entry: JobEntry) => void): void {
+    const order = this.order;
+    for (let i = this.head; i < order.length; i++) {
+      const entry = order[i];
+      if (!entry.dropped) visit(entry);
+    }
+  }
+
+  private jobsOf(service: string, queue: string): Map<string, JobEntry> {
+    let queues = this.byScope.get(service);
+    if (queues === undefined) {
+      queues = new Map();
+      this.byScope.set(service, queues);
+    }
+    let jobs = queues.get(queue);
+    if (jobs === undefined) {
+      jobs = new Map();
+      queues.set(queue, jobs);
+    }
+    return jobs;
+  }
+
   record(sighting: JobSighting): void {
-    const key = jobKey(sighting.service, sighting.queue, sighting.jobId);
-    let entry = this.byKey.get(key);
+    const jobs = this.jobsOf(sighting.service, sighting.queue);
+    let entry = jobs.get(sighting.jobId);
     let counted = false;
     if (entry === undefined) {
       // Every field set from the start (optional ones undefined), so all entries share one shape and the
@@ -67,8 +102,11 @@ export class JobTable {
         latestSpanId: sighting.spanId,
         // Sized to its one key: most jobs have one attempt, and `[]` then push reserves room for 17.
         attemptKeys: sighting.newAttempt ? [sighting.attemptKey] : [],
+        dropped: false,
       };
-      this.byKey.set(key, entry);
+      jobs.set(sighting.jobId, entry);
+      this.order.push(entry);
+      this.count += 1;
       counted = true;
     }
     if (sighting.newAttempt && !counted) {
@@ -93,14 +131,53 @@ export class JobTable {
     }
     entry.firstSeenMs = Math.min(entry.firstSeenMs, sighting.timeMs);
     entry.lastSeenMs = Math.max(entry.lastSeenMs, sighting.timeMs);
-    evictOldest(this.byKey, this.maxJobs);
+    if (this.count > this.maxJobs) this.evictOldest();
+  }
+
+  private drop(entry: JobEntry): void {
+    entry.dropped = true;
+    this.count -= 1;
+    const queues = this.byScope.get(entry.service);
+    const jobs = queues?.get(entry.queue);
+    if (queues === undefined || jobs === undefined) return;
+    jobs.delete(entry.jobId);
+    // Queue and service names may come and go (or be junk): no empty maps left behind for them.
+    if (jobs.size === 0) {
+      queues.delete(entry.queue);
+      if (queues.size === 0) this.byScope.delete(entry.service);
+    }
+  }
+
+  /** Evicts the oldest-seen jobs, 1/64 more than needed at once, as `evictOldest` does. */
+  private evictOldest(): void {
+    const target = Math.max(0, this.maxJobs - Math.floor(this.maxJobs / 64));
+    const order = this.order;
+    while (this.count > target && this.head < order.length) {
+      const entry = order[this.head++];
+      if (!entry.dropped) this.drop(entry);
+    }
+    if (this.head * 2 > order.length) this.compact();
+  }
+
+  private compact(): void {
+    const kept: JobEntry[] = [];
+    const order = this.order;
+    for (let i = this.head; i < order.length; i++) if (!order[i].dropped) kept.push(order[i]);
+    this.order = kept;
+    this.head = 0;
   }
 
   /** Drops jobs with no sighting since `cutoffMs` (a full scan: callers run it about once a second). */
   prune(cutoffMs: number): void {
-    // forEach, not for-of over entries: that allocated a [key, entry] pair per job, 100k a second.
-    this.byKey.forEach((entry, key) => {
-      if (entry.lastSeenMs < cutoffMs) this.byKey.delete(key);
-    });
+    const order = this.order;
+    let dropped = 0;
+    for (let i = this.head; i < order.length; i++) {
+      const entry = order[i];
+      if (!entry.dropped && entry.lastSeenMs < cutoffMs) {
+        this.drop(entry);
+        dropped += 1;
+      }
+    }
+    if (dropped > 0) this.compact();
   }
 }

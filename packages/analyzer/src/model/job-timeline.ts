@@ -7,7 +7,7 @@ import type {
   LiveJobView,
 } from './analyzer-view.js';
 import type { AttemptRecord, AttemptStore } from './attempt-store.js';
-import { type JobEntry, type JobTable, jobKey } from './job-table.js';
+import type { JobEntry, JobTable } from './job-table.js';
 
 export interface TimelineSources {
   attempts: AttemptStore;
@@ -56,7 +56,7 @@ function findEntry(
   ref: string | JobRef,
 ): JobEntry | { seed: AttemptRecord | LiveJobView } | undefined {
   if (typeof ref !== 'string') {
-    const entry = sources.jobs.byKey.get(jobKey(ref.service, ref.queue, ref.jobId));
+    const entry = sources.jobs.get(ref.service, ref.queue, ref.jobId);
     if (entry !== undefined) return entry;
     // A first attempt still running has no job entry yet.
     for (const job of sources.live.values()) {
@@ -83,7 +83,7 @@ function findEntry(
   }
   if (seed === undefined) return undefined;
   const identity = 'facts' in seed ? seed.facts : seed;
-  return sources.jobs.byKey.get(jobKey(identity.service, identity.queue, identity.jobId)) ?? { seed };
+  return sources.jobs.get(identity.service, identity.queue, identity.jobId) ?? { seed };
 }
 
 /** Every attempt of one job the model still holds, oldest first, and the running one if any. */

@@ -296,7 +296,9 @@ export class TelemetryModel implements AnalyzerView {
   jobs(sinceMs: number): Iterable<JobView> {
     // An array rather than a generator: a generator allocated a result object per job (100k).
     const jobs: JobView[] = [];
-    for (const job of this.jobTable.byKey.values()) if (job.lastSeenMs >= sinceMs) jobs.push(job);
+    this.jobTable.forEach((job) => {
+      if (job.lastSeenMs >= sinceMs) jobs.push(job);
+    });
     return jobs;
   }
 
@@ -358,7 +360,7 @@ export class TelemetryModel implements AnalyzerView {
     return {
       finishedAttempts: this.attempts.byKey.size,
       liveJobs: this.live.byKey.size,
-      jobs: this.jobTable.byKey.size,
+      jobs: this.jobTable.size,
       workers: this.workerTable.byId.size,
       queues: this.queueTable.byKey.size,
       pendingChildren: this.attempts.pendingChildren,
