@@ -72,31 +72,48 @@ export function toMarks(events: readonly SpanEventRecord[], limit: number): Mark
   for (const event of events) {
     if (marks.length >= limit) break;
     if (UNREMARKABLE_EVENTS.has(event.name)) continue;
-    if (marks === NO_MARKS) marks = [];
     const checkpoint = event.name === EVENT_CHECKPOINT;
-    marks.push({
+    const mark: MarkView = {
       kind: checkpoint ? 'checkpoint' : 'event',
       name: checkpoint ? (readString(event.attributes, ATTR_CHECKPOINT_NAME) ?? event.name) : event.name,
       timeMs: event.timeMs,
       attributes: event.attributes,
-    });
+    };
+    marks = withOneMore(marks, mark);
   }
-  marks.sort((a, b) => a.timeMs - b.timeMs);
+  if (marks.length > 1) marks.sort((a, b) => a.timeMs - b.timeMs);
   return marks;
 }
 
-function addStep(steps: StepView[], step: StepView, limit: number): boolean {
-  if (steps.length >= limit) return false;
-  for (const existing of steps) if (existing.spanId === step.spanId) return false;
+/** Below this length an array grows by a copy of exact size rather than by push. */
+const EXACT_GROWTH_BELOW = 8;
+
+/**
+ * `items` with `item` appended: a copy of exact size while short, as push on a short array reserves room
+ * for 16 more (~130 bytes each for an attempt's two or three steps or its one mark, held by 50k
+ * attempts and copied by the GC); in place once longer.
+ */
+function withOneMore<T>(items: T[], item: T): T[] {
+  if (items.length >= EXACT_GROWTH_BELOW) {
+    items.push(item);
+    return items;
+  }
+  return items.concat([item]);
+}
+
+/** `steps` with `step` inserted by start (the same array or a grown copy); undefined if not added. */
+function addStep(steps: StepView[], step: StepView, limit: number): StepView[] | undefined {
+  if (steps.length >= limit) return undefined;
+  for (const existing of steps) if (existing.spanId === step.spanId) return undefined;
   // Insertion by hand: splice would allocate an (empty) array of removed elements for every step.
-  let index = steps.length;
-  steps.push(step);
-  while (index > 0 && steps[index - 1].startMs > step.startMs) {
-    steps[index] = steps[index - 1];
+  const grown = withOneMore(steps, step);
+  let index = grown.length - 1;
+  while (index > 0 && grown[index - 1].startMs > step.startMs) {
+    grown[index] = grown[index - 1];
     index--;
   }
-  steps[index] = step;
-  return true;
+  grown[index] = step;
+  return grown;
 }
 
 /**
@@ -236,15 +253,21 @@ export class AttemptStore {
         attempt.longestGapSeconds = undefined;
         return;
       }
-      if (addStep(attempt.steps, step, this.maxStepsPerAttempt)) {
+      const steps = addStep(attempt.steps, step, this.maxStepsPerAttempt);
+      if (steps !== undefined) {
+        attempt.steps = steps;
         attempt.gaps = undefined;
         attempt.longestGapSeconds = undefined;
       }
       return;
     }
-    const waiting = this.pending.get(parentKey);
+    const waiting = this.pending.size === 0 ? undefined : this.pending.get(parentKey);
     if (waiting !== undefined) {
-      if (addStep(waiting.steps, step, this.maxStepsPerAttempt)) this.pendingCount += 1;
+      const steps = addStep(waiting.steps, step, this.maxStepsPerAttempt);
+      if (steps !== undefined) {
+        waiting.steps = steps;
+        this.pendingCount += 1;
+      }
     } else if (this.maxStepsPerAttempt > 0) {
       this.pending.set(parentKey, { receivedMs, steps: [step] });
       this.pendingCount += 1;
