@@ -152,6 +152,11 @@ export class TelemetryModel implements AnalyzerView {
 
   private ingestAttempt(facts: AttemptFacts, span: SpanRecord): void {
     const key = this.attemptKey(facts.traceId, facts.spanId);
+    // The decoder's ids are chains of short strings (~130 bytes a trace id) that 50k held attempts
+    // would keep; slices of the key, which the first lookup makes flat anyway, cost 20 bytes each.
+    const traceLength = facts.traceId.length;
+    facts.traceId = key.slice(0, traceLength);
+    facts.spanId = key.slice(traceLength);
     facts.queue = this.strings.intern(facts.queue);
     facts.jobName = this.strings.intern(facts.jobName);
     if (!this.attempts.addAttempt(key, facts, span.events)) return;
