@@ -94,6 +94,17 @@ const EXACT_GROWTH_BELOW = 8;
  * attempts and copied by the GC); in place once longer.
  */
 function withOneMore<T>(items: T[], item: T): T[] {
+  // Literals for the usual lengths: cheaper than concat, which goes through the generic builtin.
+  switch (items.length) {
+    case 0:
+      return [item];
+    case 1:
+      return [items[0], item];
+    case 2:
+      return [items[0], items[1], item];
+    case 3:
+      return [items[0], items[1], items[2], item];
+  }
   if (items.length >= EXACT_GROWTH_BELOW) {
     items.push(item);
     return items;
