@@ -60,6 +60,8 @@ export interface AttemptRecord extends AttemptView {
   longestGapSeconds?: number;
   /** Set once evicted or pruned: cheaper to test than a lookup by a key built again. */
   dropped: boolean;
+  /** Its key in `byKey` (trace + span id), for eviction from the arrival queue. */
+  key: string;
 }
 
 interface PendingChildren {
@@ -146,6 +148,13 @@ export class AttemptStore {
   private version = 0;
   private listed: { version: number; records: AttemptRecord[]; oldestEndMs: number } | undefined;
   private withAttributesHead = 0;
+  /**
+   * Held records in arrival order from `arrivalHead` (dropped ones skipped, taken ones cleared): eviction and pruning take
+   * the oldest from here, as walking `byKey` from its start re-walked the slots of entries deleted
+   * since its last rehash, and allocated a [key, record] pair per entry.
+   */
+  private arrival: (AttemptRecord | undefined)[] = [];
+  private arrivalHead = 0;
 
   constructor(
     private readonly maxAttempts: number,
@@ -173,6 +182,7 @@ export class AttemptStore {
       gaps: undefined,
       longestGapSeconds: undefined,
       dropped: false,
+      key,
     };
     const waiting = this.pending.size === 0 ? undefined : this.pending.get(key);
     if (waiting !== undefined) {
@@ -182,6 +192,7 @@ export class AttemptStore {
       record.steps = waiting.steps;
     }
     this.byKey.set(key, record);
+    this.arrival.push(record);
     this.version += 1;
     if (this.byKey.size > this.maxAttempts) this.evictOldestAttempts();
     // Nobody taking them (a model without the metrics loop) must not make this grow without bound.
@@ -218,12 +229,27 @@ export class AttemptStore {
   /** Like `evictOldest` (same 1/64 slack), marking the records dropped. */
   private evictOldestAttempts(): void {
     const target = Math.max(0, this.maxAttempts - Math.floor(this.maxAttempts / 64));
-    for (const [key, record] of this.byKey) {
-      if (this.byKey.size <= target) break;
-      this.byKey.delete(key);
-      record.dropped = true;
+    const arrival = this.arrival;
+    while (this.byKey.size > target && this.arrivalHead < arrival.length) {
+      const record = arrival[this.arrivalHead];
+      // Released at once: the taken front stays in the array until the next compaction.
+      arrival[this.arrivalHead++] = undefined;
+      if (record !== undefined && !record.dropped) this.drop(record);
     }
+    this.compactArrival();
     this.version += 1;
+  }
+
+  private drop(record: AttemptRecord): void {
+    this.byKey.delete(record.key);
+    record.dropped = true;
+  }
+
+  /** Lets go of the taken front of the arrival queue once it is half of it. */
+  private compactArrival(): void {
+    if (this.arrivalHead * 2 <= this.arrival.length) return;
+    this.arrival = this.arrival.slice(this.arrivalHead);
+    this.arrivalHead = 0;
   }
 
   private keepAttributes(record: AttemptRecord): void {
@@ -321,12 +347,17 @@ export class AttemptStore {
   }
 
   prune(attemptCutoffMs: number, pendingCutoffMs: number): void {
-    for (const [key, record] of this.byKey) {
-      if (record.facts.endMs >= attemptCutoffMs) break;
-      this.byKey.delete(key);
-      record.dropped = true;
-      this.version += 1;
+    const arrival = this.arrival;
+    while (this.arrivalHead < arrival.length) {
+      const record = arrival[this.arrivalHead];
+      if (record !== undefined && !record.dropped) {
+        if (record.facts.endMs >= attemptCutoffMs) break;
+        this.drop(record);
+        this.version += 1;
+      }
+      arrival[this.arrivalHead++] = undefined;
     }
+    this.compactArrival();
     for (const [key, waiting] of this.pending) {
       if (waiting.receivedMs >= pendingCutoffMs) break;
       this.pending.delete(key);
