@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import { getHeapStatistics } from 'node:v8';
-import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import { type AlertMessage, alertForTransition } from './alerts/alert-message.js';
 import { WebhookAlertSender } from './alerts/webhook-alert-sender.js';
@@ -13,7 +12,6 @@ import { closeServer, listen, urlOf } from './api/http-server.js';
 import type { AnalyzerConfig } from './config/analyzer-config.js';
 import { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
 import { validateConfig } from './config/validate-config.js';
-import type { Detector } from './detectors/detector.js';
 import type { DetectorOverrides } from './detectors/detector-options.js';
 import { type AnyDetector, allDetectors } from './detectors/index.js';
 import { createExplainRouter } from './explain/explain-router.js';
@@ -27,20 +25,13 @@ import { refreshMetricsFromView } from './metrics/refresh-from-view.js';
 import type { AnalyzerView } from './model/analyzer-view.js';
 import type { TelemetryModelOptions } from './model/model-options.js';
 import { TelemetryModel } from './model/telemetry-model.js';
-import { alertForMonitorTransition } from './monitors/monitor-alert.js';
-import { createMonitorDetectors } from './monitors/monitor-findings.js';
-import { registerMonitorMetrics } from './monitors/monitor-metrics.js';
-import { MonitorService } from './monitors/monitor-service.js';
-import { monitorRows as monitorRowsOf } from './monitors/monitor-view.js';
-import { createMonitorsApiRouter } from './monitors/monitors-api-router.js';
-import { createPingRouter } from './monitors/ping-router.js';
+import { attachMonitors } from './monitors/attach-monitors.js';
 import { createOtlpApp } from './otlp/otlp-app.js';
 import { ReceiverStats } from './otlp/receiver-stats.js';
 import { openDatabase, type SqliteDatabase } from './store/open-database.js';
 import { SqliteFindingStore } from './store/sqlite-finding-store.js';
 import { TimedFindingStore } from './store/timed-finding-store.js';
 import type { TelemetrySink } from './telemetry/records.js';
-import type { MonitorRow } from './web/finding-sources.js';
 import { createWebRouter } from './web/web-router.js';
 
 /** Things tests and embedders may supply instead of the defaults the config implies. */
@@ -134,44 +125,16 @@ export function createAnalyzer(
     : undefined;
   const sendAlert = (message: AlertMessage) => alerts?.send(message);
 
-  // Extension points, filled by the wiring sections below (monitors today).
-  const sinks: TelemetrySink[] = [];
-  const openRouters: Router[] = [];
-  const protectedRouters: Router[] = [];
-  // Monitors' findings come from detector-like functions; their options are their own, not config's.
-  const extraDetectors: Detector<object>[] = [];
-  const stopHooks: Array<() => unknown> = [];
-  let monitorRows: () => MonitorRow[] = () => [];
-
-  // ---- monitors wiring (monitors engineer) ------------------------------------------------------
-  // Heartbeat monitors: their own tables in `db`, telemetry from the sink, pings before the token
-  // check (cron jobs should not need the API token), findings through the detector runner, and
-  // down/recovered transitions straight to the webhook.
-  const monitorService = new MonitorService({
+  const monitors = attachMonitors({
     db,
     config: config.monitors,
     now: clock,
-    onTransition: (monitor, transition) => {
-      const alert = alertForMonitorTransition(monitor, transition);
-      if (alert) sendAlert(alert);
-    },
+    registry: metrics.registry,
+    sendAlert,
   });
-  sinks.push({
-    acceptSpans: (spans) => monitorService.acceptSpans(spans),
-    acceptLogs: (logs) => monitorService.acceptLogs(logs),
-    acceptMetrics: () => {},
-  });
-  openRouters.push(createPingRouter(monitorService));
-  protectedRouters.push(createMonitorsApiRouter(monitorService));
-  extraDetectors.push(...createMonitorDetectors(monitorService));
-  registerMonitorMetrics(metrics.registry, monitorService);
-  monitorRows = () => monitorRowsOf(monitorService);
-  monitorService.start();
-  stopHooks.push(() => monitorService.stop());
-  // ---- end of monitors wiring -------------------------------------------------------------------
 
   const runner = new DetectorRunner({
-    detectors: [...allDetectors, ...(extraDetectors as unknown as AnyDetector[])],
+    detectors: [...allDetectors, ...(monitors.detectors as unknown as AnyDetector[])],
     overrides: config.detectors as DetectorOverrides,
     log: (message) => console.error(`joblens: ${message}`),
   });
@@ -238,17 +201,15 @@ export function createAnalyzer(
     }
   }
 
-  /** Extra consumers (monitors) must not cost the model its data: one that throws is logged once and skipped. */
-  const failedSinks = new WeakSet<TelemetrySink>();
+  /** The monitors must not cost the model its data: a failure there is logged once and skipped. */
+  let monitorsFailed = false;
   function fanOut(deliver: (extra: TelemetrySink) => void): void {
-    for (const extra of sinks) {
-      try {
-        deliver(extra);
-      } catch (error) {
-        if (failedSinks.has(extra)) continue;
-        failedSinks.add(extra);
-        console.error('joblens: a telemetry consumer failed (logged once):', error);
-      }
+    try {
+      deliver(monitors.sink);
+    } catch (error) {
+      if (monitorsFailed) return;
+      monitorsFailed = true;
+      console.error('joblens: the monitors failed to take telemetry (logged once):', error);
     }
   }
 
@@ -281,7 +242,7 @@ export function createAnalyzer(
     store,
     view: model,
     now: clock,
-    monitors: () => monitorRows(),
+    monitors: () => monitors.rows(),
     jaegerUrl: config.jaegerUrl,
   });
   const otlpApp = createOtlpApp({
@@ -293,10 +254,10 @@ export function createAnalyzer(
   const apiApp = createApiApp({
     health,
     token: config.token,
-    openRouters,
+    openRouters: [monitors.pingRouter],
     protectedRouters: [
       createApiRouter({ store, workers: () => apiWorkers(model, clock()) }),
-      ...protectedRouters,
+      monitors.apiRouter,
       createExplainRouter(sources),
       createWebRouter(sources),
     ],
@@ -348,12 +309,10 @@ export function createAnalyzer(
       clearTimeout(timer);
       await Promise.all(servers.map(closeServer));
       evaluateNow();
-      for (const hook of stopHooks.reverse()) {
-        try {
-          await hook();
-        } catch (error) {
-          console.error('joblens: stopping a component failed:', error);
-        }
+      try {
+        monitors.stop();
+      } catch (error) {
+        console.error('joblens: stopping the monitors failed:', error);
       }
       await alerts?.stop(ALERT_FLUSH_MILLIS);
       store.close();

@@ -115,7 +115,7 @@ describe('the findings page in a real browser', () => {
     expect(await svg.locator('rect.gap').count()).toBeGreaterThan(0);
     expect(await svg.locator('g.step').count()).toBe(2);
     // The hostile step name is drawn as text, never run as markup.
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
     const jaegerLink = page.locator('ul.traces a').first();
     expect(await jaegerLink.getAttribute('href')).toMatch(
