@@ -248,7 +248,9 @@ describe('the analyzer, end to end', () => {
       const body = await (await api('/metrics')).text();
       return body.includes('joblens_analyzer_queue_depth{') ? body : undefined;
     }, 'queue depth on /metrics');
-    expect(text).toContain('joblens_analyzer_queue_depth{service="billing",queue="invoices",state="waiting"} 7');
+    expect(text).toContain(
+      'joblens_analyzer_queue_depth{service="billing",queue="invoices",state="waiting"} 7',
+    );
     expect(text).toMatch(
       /joblens_worker_heartbeat_age_seconds\{service="billing",worker="worker-1",host="host-a"\} \d/,
     );

@@ -33,6 +33,7 @@ export async function runCli(argv: string[]): Promise<number> {
 }
 
 function describeUnexpected(error: unknown): string {
-  if (error instanceof Error) return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+  if (error instanceof Error)
+    return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
   return String(error);
 }

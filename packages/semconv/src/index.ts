@@ -167,7 +167,16 @@ export const METRIC_EVENT_LOOP_DELAY_MAX = 'nodejs.eventloop.delay.max'; // gaug
 export const METRIC_EVENT_LOOP_UTILIZATION = 'nodejs.eventloop.utilization'; // gauge, 1
 
 export const ATTR_QUEUE_STATE = 'joblens.queue.state';
-export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused', 'failed', 'completed'] as const;
+export const QUEUE_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'paused',
+  'failed',
+  'completed',
+] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
 
 // ---- Finding types (the analyzer's output vocabulary) --------------------------------------------

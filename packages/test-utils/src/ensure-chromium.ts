@@ -22,9 +22,14 @@ export const CHROMIUM_ARGS = [
 /** Installs Debian's chromium package when it is missing; returns the executable path. */
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-  if (spawnSync('which', ['apt-get']).status !== 0) throw new Error(`Chromium is missing at ${CHROMIUM_PATH} and apt-get is not available`);
+  if (spawnSync('which', ['apt-get']).status !== 0)
+    throw new Error(`Chromium is missing at ${CHROMIUM_PATH} and apt-get is not available`);
   execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update', '-qq'], { stdio: 'ignore' });
-  execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-qq', 'chromium'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing`);
+  execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-qq', 'chromium'], {
+    stdio: 'ignore',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing`);
   return CHROMIUM_PATH;
 }

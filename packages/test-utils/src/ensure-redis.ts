@@ -27,7 +27,18 @@ export async function ensureRedis(): Promise<void> {
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
     execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'ignore' });
   }
-  execFileSync('redis-server', ['--daemonize', 'yes', '--port', '6379', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  execFileSync('redis-server', [
+    '--daemonize',
+    'yes',
+    '--port',
+    '6379',
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
   for (let i = 0; i < 50; i++) {
     if (await isPortOpen(6379)) return;
     await new Promise((r) => setTimeout(r, 100));

@@ -1,8 +1,8 @@
 import type { Finding } from '../findings/finding.js';
+import { redactText, redactValue } from '../telemetry/redact.js';
 import type { FindingSources } from '../web/finding-sources.js';
 import type { TimelineAttempt } from '../web/timeline-data.js';
 import type { ExplainedAttempt, Explanation } from './explanation.js';
-import { redactText, redactValue } from '../telemetry/redact.js';
 
 /** Bounds that keep an explanation pasteable: counts of list items and characters per text. */
 export const EXPLAIN_LIMITS = {

@@ -29,5 +29,6 @@ export function createExplainRouter(sources: FindingSources): Router {
 function wantsJson(format: unknown, accept: string | undefined): boolean {
   if (format === 'json') return true;
   if (format === 'markdown') return false;
-  return accept !== undefined && accept.includes('application/json') && !accept.includes('text/markdown');
+  if (!accept) return false;
+  return accept.includes('application/json') && !accept.includes('text/markdown');
 }

@@ -19,7 +19,14 @@ export interface ResourceRecord {
 }
 
 /** OTLP SpanKind numbers. */
-export const SPAN_KIND = { UNSPECIFIED: 0, INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
+export const SPAN_KIND = {
+  UNSPECIFIED: 0,
+  INTERNAL: 1,
+  SERVER: 2,
+  CLIENT: 3,
+  PRODUCER: 4,
+  CONSUMER: 5,
+} as const;
 /** OTLP Status.code numbers. */
 export const STATUS_CODE = { UNSET: 0, OK: 1, ERROR: 2 } as const;
 

@@ -74,7 +74,7 @@ export const serveCommand: Command = {
         ? 'in memory (nothing kept)'
         : resolve(config.dataDir, 'joblens.db');
     process.stdout.write(
-      [
+      `${[
         'joblens analyzer running',
         `  OTLP/HTTP  ${otlpUrl}  (point OTEL_EXPORTER_OTLP_ENDPOINT here)`,
         `  findings   ${apiUrl}/`,
@@ -85,7 +85,7 @@ export const serveCommand: Command = {
         'Ctrl-C stops it.',
       ]
         .filter(Boolean)
-        .join('\n') + '\n',
+        .join('\n')}\n`,
     );
     const signal = await untilStopSignal();
     process.stdout.write(`joblens analyzer stopping (${signal})\n`);
