@@ -19,8 +19,8 @@ import { withJoblens } from '../src/adapters/bullmq/index.js';
 import { startJoblens } from '../src/start-joblens.js';
 import { median, printFigure, progress } from './bench-stats.js';
 
-const JOBS = Number(process.env.JOBLENS_BENCH_BULLMQ_JOBS ?? 2000);
-const ROUNDS = Number(process.env.JOBLENS_BENCH_BULLMQ_ROUNDS ?? 5);
+const JOBS = Number(process.env.JOBLENS_BENCH_BULLMQ_JOBS ?? 5000);
+const ROUNDS = Number(process.env.JOBLENS_BENCH_BULLMQ_ROUNDS ?? 9);
 const CONCURRENCY = 10;
 const url = new URL(REDIS_URL);
 const connection = { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null };
