@@ -1,11 +1,17 @@
 import type { Attributes, AttrValue, LogRecordData, ResourceRecord } from '../telemetry/records.js';
-import { atField, DecodeError, locate } from './decode-error.js';
-import { type DecodeResult, emptyResult, reject } from './decode-result.js';
+import { atField, DecodeError } from './decode-error.js';
+import { type DecodeResult, reject } from './decode-result.js';
 import { logEventName } from './log-event-name.js';
 import { logRejectReason } from './log-validity.js';
-import { readAnyValue, readAttribute, readResourceAttributes, readScopeName } from './proto-attributes.js';
-import { expectWire, ProtoReader, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './proto-reader.js';
-import { completeResource, emptyResource } from './resource-record.js';
+import { readAnyValue, readAttribute } from './proto-attributes.js';
+import { decodeEnvelope, type EnvelopeNames } from './proto-envelope.js';
+import {
+  expectWire,
+  type ProtoReader,
+  WIRE_FIXED64,
+  WIRE_LENGTH_DELIMITED,
+  WIRE_VARINT,
+} from './proto-reader.js';
 
 const RESOURCE_LOGS_FIELDS = { 1: 'resource', 2: 'scope_logs[]', 3: 'schema_url' };
 const SCOPE_LOGS_FIELDS = { 1: 'scope', 2: 'log_records[]', 3: 'schema_url' };
@@ -21,89 +27,28 @@ const LOG_RECORD_FIELDS = {
   12: 'event_name',
 };
 
+const ENVELOPE: EnvelopeNames = {
+  resources: 'resource_logs',
+  resourceFields: RESOURCE_LOGS_FIELDS,
+  scopeFields: SCOPE_LOGS_FIELDS,
+};
+
 /** Decodes an ExportLogsServiceRequest; throws only DecodeError. */
 export function decodeLogsProto(bytes: Uint8Array): DecodeResult<LogRecordData> {
-  const result = emptyResult<LogRecordData>();
-  const r = new ProtoReader(bytes);
-  const end = r.length;
-  let index = 0;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      try {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        readResourceLogs(r, r.delimited(end), result);
-      } catch (err) {
-        throw locate(err, 'resource_logs', index);
-      }
-      index++;
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  return result;
+  return decodeEnvelope(bytes, ENVELOPE, readScopeLogRecord);
 }
 
-function readResourceLogs(r: ProtoReader, end: number, result: DecodeResult<LogRecordData>): void {
-  const resource = emptyResource();
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (field === 1) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        completeResource(resource, readResourceAttributes(r, r.delimited(end)));
-      } else if (field === 2) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        readScopeLogs(r, r.delimited(end), resource, result);
-        index++;
-      } else {
-        r.skip(tag & 7, end);
-      }
-    }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, RESOURCE_LOGS_FIELDS, field, index);
-  }
-}
-
-function readScopeLogs(
+function readScopeLogRecord(
   r: ProtoReader,
   end: number,
   resource: ResourceRecord,
+  scopeName: string,
   result: DecodeResult<LogRecordData>,
 ): void {
-  const first = result.records.length;
-  let scopeName = '';
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (field === 2) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        const log = readLogRecord(r, r.delimited(end), resource, scopeName);
-        const reason = logRejectReason(log);
-        if (reason === undefined) result.records.push(log);
-        else reject(result, reason);
-        index++;
-      } else if (field === 1) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        scopeName = readScopeName(r, r.delimited(end));
-        for (let i = first; i < result.records.length; i++) result.records[i].scopeName = scopeName;
-      } else {
-        r.skip(tag & 7, end);
-      }
-    }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, SCOPE_LOGS_FIELDS, field, index);
-  }
+  const log = readLogRecord(r, end, resource, scopeName);
+  const reason = logRejectReason(log);
+  if (reason === undefined) result.records.push(log);
+  else reject(result, reason);
 }
 
 function readLogRecord(

@@ -1,10 +1,9 @@
 import type { MetricPointKind, MetricPointRecord, ResourceRecord } from '../telemetry/records.js';
-import { atField, DecodeError, locate } from './decode-error.js';
-import { type DecodeResult, emptyResult, reject } from './decode-result.js';
-import { readResourceAttributes, readScopeName } from './proto-attributes.js';
+import { atField, DecodeError } from './decode-error.js';
+import { type DecodeResult, reject } from './decode-result.js';
+import { decodeEnvelope, type EnvelopeNames } from './proto-envelope.js';
 import { readCountSumPoint, readHistogramPoint, readNumberPoint } from './proto-metric-points.js';
-import { expectWire, ProtoReader, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './proto-reader.js';
-import { completeResource, emptyResource } from './resource-record.js';
+import { expectWire, type ProtoReader, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './proto-reader.js';
 
 const RESOURCE_METRICS_FIELDS = { 1: 'resource', 2: 'scope_metrics[]', 3: 'schema_url' };
 const SCOPE_METRICS_FIELDS = { 1: 'scope', 2: 'metrics[]', 3: 'schema_url' };
@@ -34,84 +33,28 @@ interface MetricContext {
   result: DecodeResult<MetricPointRecord>;
 }
 
+const ENVELOPE: EnvelopeNames = {
+  resources: 'resource_metrics',
+  resourceFields: RESOURCE_METRICS_FIELDS,
+  scopeFields: SCOPE_METRICS_FIELDS,
+};
+
 /**
  * Decodes an ExportMetricsServiceRequest into one record per data point; throws only DecodeError.
  * A number data point with neither as_double nor as_int is rejected (it has nothing to report).
  */
 export function decodeMetricsProto(bytes: Uint8Array): DecodeResult<MetricPointRecord> {
-  const result = emptyResult<MetricPointRecord>();
-  const r = new ProtoReader(bytes);
-  const end = r.length;
-  let index = 0;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      try {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        readResourceMetrics(r, r.delimited(end), result);
-      } catch (err) {
-        throw locate(err, 'resource_metrics', index);
-      }
-      index++;
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  return result;
+  return decodeEnvelope(bytes, ENVELOPE, readScopeMetric);
 }
 
-function readResourceMetrics(r: ProtoReader, end: number, result: DecodeResult<MetricPointRecord>): void {
-  const resource = emptyResource();
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (field === 1) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        completeResource(resource, readResourceAttributes(r, r.delimited(end)));
-      } else if (field === 2) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        readScopeMetrics(r, r.delimited(end), { resource, scopeName: '', result });
-        index++;
-      } else {
-        r.skip(tag & 7, end);
-      }
-    }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, RESOURCE_METRICS_FIELDS, field, index);
-  }
-}
-
-function readScopeMetrics(r: ProtoReader, end: number, context: MetricContext): void {
-  const records = context.result.records;
-  const first = records.length;
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (field === 2) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        readMetric(r, r.delimited(end), context);
-        index++;
-      } else if (field === 1) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        context.scopeName = readScopeName(r, r.delimited(end));
-        for (let i = first; i < records.length; i++) records[i].scopeName = context.scopeName;
-      } else {
-        r.skip(tag & 7, end);
-      }
-    }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, SCOPE_METRICS_FIELDS, field, index);
-  }
+function readScopeMetric(
+  r: ProtoReader,
+  end: number,
+  resource: ResourceRecord,
+  scopeName: string,
+  result: DecodeResult<MetricPointRecord>,
+): void {
+  readMetric(r, end, { resource, scopeName, result });
 }
 
 function readMetric(r: ProtoReader, end: number, context: MetricContext): void {

@@ -5,11 +5,17 @@ import type {
   SpanLinkRecord,
   SpanRecord,
 } from '../telemetry/records.js';
-import { atField, DecodeError, locate } from './decode-error.js';
-import { type DecodeResult, emptyResult, reject } from './decode-result.js';
-import { readAttribute, readResourceAttributes, readScopeName } from './proto-attributes.js';
-import { expectWire, ProtoReader, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './proto-reader.js';
-import { completeResource, emptyResource } from './resource-record.js';
+import { atField, DecodeError } from './decode-error.js';
+import { type DecodeResult, reject } from './decode-result.js';
+import { readAttribute } from './proto-attributes.js';
+import { decodeEnvelope, type EnvelopeNames } from './proto-envelope.js';
+import {
+  expectWire,
+  type ProtoReader,
+  WIRE_FIXED64,
+  WIRE_LENGTH_DELIMITED,
+  WIRE_VARINT,
+} from './proto-reader.js';
 import { spanRejectReason } from './span-validity.js';
 
 // Field names by number (opentelemetry-proto v1), for error paths; `[]` marks repeated fields.
@@ -33,90 +39,28 @@ const EVENT_FIELDS = { 1: 'time_unix_nano', 2: 'name', 3: 'attributes[]' };
 const LINK_FIELDS = { 1: 'trace_id', 2: 'span_id', 4: 'attributes[]' };
 const STATUS_FIELDS = { 2: 'message', 3: 'code' };
 
+const ENVELOPE: EnvelopeNames = {
+  resources: 'resource_spans',
+  resourceFields: RESOURCE_SPANS_FIELDS,
+  scopeFields: SCOPE_SPANS_FIELDS,
+};
+
 /** Decodes an ExportTraceServiceRequest; throws only DecodeError. */
 export function decodeTracesProto(bytes: Uint8Array): DecodeResult<SpanRecord> {
-  const result = emptyResult<SpanRecord>();
-  const r = new ProtoReader(bytes);
-  const end = r.length;
-  let index = 0;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      try {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        readResourceSpans(r, r.delimited(end), result);
-      } catch (err) {
-        throw locate(err, 'resource_spans', index);
-      }
-      index++;
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  return result;
+  return decodeEnvelope(bytes, ENVELOPE, readScopeSpan);
 }
 
-function readResourceSpans(r: ProtoReader, end: number, result: DecodeResult<SpanRecord>): void {
-  const resource = emptyResource();
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (field === 1) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        completeResource(resource, readResourceAttributes(r, r.delimited(end)));
-      } else if (field === 2) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        readScopeSpans(r, r.delimited(end), resource, result);
-        index++;
-      } else {
-        r.skip(tag & 7, end);
-      }
-    }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, RESOURCE_SPANS_FIELDS, field, index);
-  }
-}
-
-function readScopeSpans(
+function readScopeSpan(
   r: ProtoReader,
   end: number,
   resource: ResourceRecord,
+  scopeName: string,
   result: DecodeResult<SpanRecord>,
 ): void {
-  const first = result.records.length;
-  let scopeName = '';
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      if (field === 2) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        const span = readSpan(r, r.delimited(end), resource, scopeName);
-        const reason = spanRejectReason(span);
-        if (reason === undefined) result.records.push(span);
-        else reject(result, reason);
-        index++;
-      } else if (field === 1) {
-        expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-        scopeName = readScopeName(r, r.delimited(end));
-        // Any field order is valid protobuf: spans read before their scope get its name now.
-        for (let i = first; i < result.records.length; i++) result.records[i].scopeName = scopeName;
-      } else {
-        r.skip(tag & 7, end);
-      }
-    }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, SCOPE_SPANS_FIELDS, field, index);
-  }
+  const span = readSpan(r, end, resource, scopeName);
+  const reason = spanRejectReason(span);
+  if (reason === undefined) result.records.push(span);
+  else reject(result, reason);
 }
 
 function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeName: string): SpanRecord {
