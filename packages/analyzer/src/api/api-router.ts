@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { FindingStore } from '../findings/finding-store.js';
+import type { OldestActiveJob } from '../web/finding-sources.js';
 import { BadQueryError, readFindingFilter } from './read-finding-filter.js';
 
 /** A worker as `GET /api/workers` returns it. */
@@ -15,14 +16,7 @@ export interface ApiWorker {
   /** This worker's share (0..1) of each of its queues' attempts in the model's window. */
   shareOfWork: Record<string, number>;
   completedInWindow?: number;
-  oldestActiveJob?: {
-    jobId: string;
-    jobName: string;
-    queue: string;
-    ageSeconds: number;
-    traceId?: string;
-    currentStep?: string;
-  };
+  oldestActiveJob?: OldestActiveJob;
 }
 
 export interface ApiSources {

@@ -16,6 +16,9 @@ interface ExportValue {
   metricName: string;
 }
 
+/** What prom-client's registry reads from a metric, in both its text and JSON paths. */
+type MetricJson = { name: string; help: string; type: string; values: ExportValue[]; aggregator: string };
+
 /**
  * A Prometheus histogram observed once per finished attempt: prom-client's own validates and hashes the
  * label object on every observation, most of what per-attempt metrics cost under a flood of spans. Here the
@@ -61,13 +64,7 @@ export class BucketHistogram<L extends string> {
     }
   }
 
-  async getForPromString(): Promise<{
-    name: string;
-    help: string;
-    type: string;
-    values: ExportValue[];
-    aggregator: string;
-  }> {
+  async getForPromString(): Promise<MetricJson> {
     const values: ExportValue[] = [];
     const bucketName = `${this.name}_bucket`;
     for (const series of this.all) {
@@ -105,13 +102,7 @@ export class BucketHistogram<L extends string> {
   }
 
   /** The JSON form (`registry.getMetricsAsJSON`): shared labels merged into each value's own. */
-  async get(): Promise<{
-    name: string;
-    help: string;
-    type: string;
-    values: ExportValue[];
-    aggregator: string;
-  }> {
+  async get(): Promise<MetricJson> {
     const data = await this.getForPromString();
     return {
       ...data,

@@ -3,6 +3,16 @@ import type { FindingStore } from '../findings/finding-store.js';
 import type { Attributes } from '../telemetry/records.js';
 import type { TimelineData } from './timeline-data.js';
 
+/** The longest-running job a worker holds. */
+export interface OldestActiveJob {
+  jobId: string;
+  jobName: string;
+  queue: string;
+  ageSeconds: number;
+  traceId?: string;
+  currentStep?: string;
+}
+
 /** A worker as the workers view and `explain` show it. */
 export interface WorkerRow {
   worker: string;
@@ -13,13 +23,7 @@ export interface WorkerRow {
   /** Share of its queues' attempts in the analyzer's window, 0..1. */
   shareOfWork?: number;
   completedInWindow?: number;
-  oldestActiveJob?: {
-    jobId: string;
-    jobName: string;
-    queue: string;
-    ageSeconds: number;
-    currentStep?: string;
-  };
+  oldestActiveJob?: OldestActiveJob;
 }
 
 export interface MonitorRow {
