@@ -77,6 +77,7 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
   const runtime: AttemptRuntime = {
     options,
     tracer: pipeline.tracer,
+    attemptSpans: pipeline.attemptSpans,
     logger: pipeline.logger,
     activeAttempts,
     metrics,

@@ -3,6 +3,7 @@ import type { Logger } from '@opentelemetry/api-logs';
 import type { ActiveAttempts } from '../active-attempts.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import type { ResolvedOptions } from '../options.js';
+import type { AttemptSpanStarter } from '../otel/attempt-span-starter.js';
 import type { AttemptHandle } from './attempt-handle.js';
 import type { NormalizedDescriptor } from './normalize-descriptor.js';
 import type { StillRunningSchedule } from './still-running-schedule.js';
@@ -11,6 +12,7 @@ import type { StillRunningSchedule } from './still-running-schedule.js';
 export type AttemptRuntime = {
   readonly options: ResolvedOptions;
   readonly tracer: Tracer;
+  readonly attemptSpans: AttemptSpanStarter;
   readonly logger: Logger;
   readonly activeAttempts: ActiveAttempts;
   readonly metrics: WorkerMetrics;

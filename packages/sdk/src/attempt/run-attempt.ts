@@ -51,9 +51,10 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { millisToHrTime, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { currentStepOf, silenceSecondsOf } from '../active-attempts.js';
 import type { AttemptDescriptor, JobContext } from '../interfaces.js';
+import { AttemptSpan } from '../otel/attempt-span.js';
 import { AttemptHandle } from './attempt-handle.js';
 import type { AttemptRuntime } from './attempt-runtime.js';
 import { attemptStorage } from './attempt-storage.js';
@@ -77,9 +78,9 @@ const OK_STATUS = { code: SpanStatusCode.OK } as const;
 
 function spanAttributes(runtime: AttemptRuntime, d: NormalizedDescriptor, startedAtMs: number): Attributes {
   const attributes: Attributes = { [ATTR_WORKER_ID]: runtime.options.serviceInstanceId };
-  // Copied key by key rather than spread: no intermediate object per job.
   const extra = d.attributes;
-  if (extra) for (const key of Object.keys(extra)) attributes[key] = extra[key];
+  // The adapter's extras come from user code: validated and bounded as OpenTelemetry would.
+  if (extra) Object.assign(attributes, runtime.attemptSpans.userAttributes(extra));
   attributes[ATTR_MESSAGING_SYSTEM] = d.system;
   attributes[ATTR_MESSAGING_OPERATION_TYPE] = MESSAGING_OPERATION_PROCESS;
   attributes[ATTR_MESSAGING_OPERATION_NAME] = MESSAGING_OPERATION_PROCESS;
@@ -92,9 +93,10 @@ function spanAttributes(runtime: AttemptRuntime, d: NormalizedDescriptor, starte
   if (typeof d.readyAtMs === 'number' && Number.isFinite(d.readyAtMs)) {
     attributes[ATTR_JOB_QUEUE_WAIT] = Math.max(0, startedAtMs - d.readyAtMs) / 1000;
   }
-  if (d.monitorSlug) attributes[ATTR_MONITOR_SLUG] = d.monitorSlug;
+  if (typeof d.monitorSlug === 'string' && d.monitorSlug !== '')
+    attributes[ATTR_MONITOR_SLUG] = d.monitorSlug;
   if (runtime.isDiagnostic()) attributes[ATTR_DIAGNOSTIC_MODE] = true;
-  return attributes;
+  return runtime.attemptSpans.withinLengthLimit(attributes);
 }
 
 /**
@@ -137,19 +139,25 @@ function beginAttempt(runtime: AttemptRuntime, descriptor: AttemptDescriptor): A
       links.push({ context: previousContext, attributes: { [ATTR_LINK_TYPE]: LINK_TYPE_PREVIOUS_ATTEMPT } });
     }
   }
-  const span = runtime.tracer.startSpan(
+  const span = runtime.attemptSpans.start(
     attemptSpanName(d.queue),
-    { kind: SpanKind.CONSUMER, attributes: spanAttributes(runtime, d, startedAtMs), links },
+    { kind: SpanKind.CONSUMER, attributes: spanAttributes(runtime, d, startedAtMs), links, startedAtMs },
     parent,
   );
   const handle = new AttemptHandle(runtime, d, span, trace.setSpan(parent, span), startedAtMs);
-  // Both events happen as the span starts: its start time serves them (shared, never mutated) and
-  // spares two clock reads per job.
-  const startTime = (span as { startTime?: HrTime }).startTime;
-  const fetchedAt =
-    typeof d.fetchedAtMs === 'number' && d.fetchedAtMs <= startedAtMs ? new Date(d.fetchedAtMs) : startTime;
-  span.addEvent(EVENT_JOB_FETCHED, undefined, fetchedAt);
-  span.addEvent(EVENT_JOB_STARTED, undefined, startTime);
+  if (span instanceof AttemptSpan) {
+    // Both events happen as the span starts: its start time serves them (shared, never mutated).
+    const fetchedAt =
+      typeof d.fetchedAtMs === 'number' && d.fetchedAtMs <= startedAtMs
+        ? millisToHrTime(d.fetchedAtMs)
+        : span.startTime;
+    span.addLifecycleEvent(EVENT_JOB_FETCHED, fetchedAt);
+    span.addLifecycleEvent(EVENT_JOB_STARTED, span.startTime);
+  } else {
+    // A span of OpenTelemetry's tracer (a producer that was not sampled): its own clock and checks.
+    span.addEvent(EVENT_JOB_FETCHED);
+    span.addEvent(EVENT_JOB_STARTED);
+  }
   runtime.activeAttempts.add({ descriptor: d, traceId: handle.traceId, spanId: handle.spanId, startedAtMs });
   handle.series = runtime.metrics.attemptStarted(d);
   if (recordsAtOnce(runtime)) {
@@ -214,6 +222,7 @@ function emitStillRunning(runtime: AttemptRuntime, handle: AttemptHandle, now: n
 
 function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: boolean, error: unknown): void {
   const { span, descriptor: d } = handle;
+  let endTime: HrTime | undefined;
   try {
     const endedAtMs = Date.now();
     const durationSeconds = Math.max(0, endedAtMs - handle.startedAtMs) / 1000;
@@ -221,7 +230,13 @@ function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: bool
     let errorType: string | undefined;
     if (!failed) {
       span.setAttribute(ATTR_JOB_OUTCOME, outcome);
-      span.addEvent(EVENT_JOB_COMPLETED);
+      if (span instanceof AttemptSpan) {
+        // The span ends at this instant: the event's time is its end time.
+        endTime = span.now();
+        span.addLifecycleEvent(EVENT_JOB_COMPLETED, endTime);
+      } else {
+        span.addEvent(EVENT_JOB_COMPLETED);
+      }
       span.setStatus(OK_STATUS);
     } else {
       const failure = classifyFailure(d, error, runtime.onError);
@@ -272,7 +287,7 @@ function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: bool
     runtime.stillRunning.remove(handle);
     runtime.activeAttempts.remove(handle.spanId);
     try {
-      span.end();
+      span.end(endTime);
     } catch (endError) {
       runtime.onError(new Error('ending an attempt span', { cause: endError }));
     }

@@ -1,22 +1,32 @@
 import { INSTRUMENTATION_SCOPE } from '@joblens/semconv';
 import type { Meter, Tracer } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { type IMetricReader, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import type { ResolvedOptions } from '../options.js';
 import { AttemptSamplingProcessor } from '../sampling/attempt-sampling-processor.js';
 import { SDK_VERSION } from '../version.js';
+import { AttemptSpanStarter } from './attempt-span-starter.js';
 import { settleWithin } from './bounded.js';
 import { createLogExporter, createMetricExporter, createSpanExporter } from './create-exporters.js';
 
-const WORKER_IDENTITY_LABELS = /^(service\.name|service\.instance\.id|host\.name)$/;
-
 import { createResource } from './create-resource.js';
+import { resolveSpanLimits } from './span-limits.js';
+
+const WORKER_IDENTITY_LABELS = /^(service\.name|service\.instance\.id|host\.name)$/;
 
 export type Pipeline = {
   readonly tracer: Tracer;
+  /** Starts attempt spans, into the same processors as the tracer's. */
+  readonly attemptSpans: AttemptSpanStarter;
   readonly logger: Logger;
   readonly meter: Meter;
   readonly sampling: AttemptSamplingProcessor;
@@ -50,11 +60,30 @@ export function createPipeline(options: ResolvedOptions, isDiagnostic: () => boo
     isDiagnostic,
     onError: options.onError,
   });
+  const spanLimits = resolveSpanLimits();
   const tracerProvider = new BasicTracerProvider({
     resource,
     spanProcessors: [sampling],
-    spanLimits: { eventCountLimit: 512 },
+    spanLimits,
+    // Stated rather than read from OTEL_TRACES_SAMPLER: joblens samples per attempt when the attempt
+    // ends (keeping every failure); a head sampler would drop the very jobs it exists to show.
+    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
   });
+  const tracer = tracerProvider.getTracer(INSTRUMENTATION_SCOPE, SDK_VERSION);
+  const attemptSpans = new AttemptSpanStarter(
+    {
+      resource,
+      // The tracer's own scope object, so exporters group attempts and steps under one scope.
+      instrumentationScope: (tracer as { instrumentationScope?: InstrumentationScope })
+        .instrumentationScope ?? {
+        name: INSTRUMENTATION_SCOPE,
+        version: SDK_VERSION,
+      },
+      processor: sampling,
+      limits: spanLimits,
+    },
+    tracer,
+  );
 
   const loggerProvider = new LoggerProvider({
     resource,
@@ -97,7 +126,8 @@ export function createPipeline(options: ResolvedOptions, isDiagnostic: () => boo
   // Bounded so that a dead collector cannot hold a worker's shutdown hostage.
   const bound = timeout + 1000;
   return {
-    tracer: tracerProvider.getTracer(INSTRUMENTATION_SCOPE, SDK_VERSION),
+    tracer,
+    attemptSpans,
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, SDK_VERSION),
     meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, SDK_VERSION),
     sampling,
