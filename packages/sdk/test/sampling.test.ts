@@ -50,13 +50,20 @@ describe('the sampling span processor', () => {
   let sdk: InMemoryJoblens;
   afterEach(() => sdk?.shutdown());
 
-  it('exports everything with reason ratio by default', async () => {
+  it('exports everything by default, with no sampled reason since nothing was sampled', async () => {
     sdk = startInMemoryJoblens();
     for (const id of ['1', '2', '3'])
       await sdk.joblens.runAttempt(aJob({ jobId: id }), (job) => job.step('s', () => id));
     const spans = await sdk.spans();
     expect(spans).toHaveLength(6);
-    expect(spans.filter((s) => s.attributes[ATTR_JOB_SAMPLED_REASON] === 'ratio')).toHaveLength(3);
+    expect(spans.filter((s) => s.attributes[ATTR_JOB_SAMPLED_REASON] !== undefined)).toEqual([]);
+  });
+
+  it('names the reason ratio for the healthy attempts it keeps', async () => {
+    sdk = startInMemoryJoblens({ sampling: { keepOneInHealthy: 2 } });
+    for (const id of ['1', '2', '3', '4']) await sdk.joblens.runAttempt(aJob({ jobId: id }), () => id);
+    const reasons = (await sdk.spans()).map((s) => s.attributes[ATTR_JOB_SAMPLED_REASON]);
+    expect(reasons).toEqual(['ratio', 'ratio']);
   });
 
   it('drops healthy attempts beyond 1 in N together with their steps, and keeps failures', async () => {

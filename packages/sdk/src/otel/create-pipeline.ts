@@ -10,6 +10,7 @@ import {
   BasicTracerProvider,
   BatchSpanProcessor,
   ParentBasedSampler,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedOptions } from '../options.js';
 import { AttemptSamplingProcessor } from '../sampling/attempt-sampling-processor.js';
@@ -29,7 +30,6 @@ export type Pipeline = {
   readonly attemptSpans: AttemptSpanStarter;
   readonly logger: Logger;
   readonly meter: Meter;
-  readonly sampling: AttemptSamplingProcessor;
   /** Every reader of the meter, so producers of our own can attach to them. */
   readonly metricReaders: readonly IMetricReader[];
   forceFlush(): Promise<void>;
@@ -53,17 +53,25 @@ export function createPipeline(options: ResolvedOptions, isDiagnostic: () => boo
     exportTimeoutMillis: timeout,
   };
 
-  const sampling = new AttemptSamplingProcessor({
-    next: new BatchSpanProcessor(options.spanExporter ?? createSpanExporter(options.traces, timeout), buffer),
-    policy: options.sampling,
-    maxSpansPerAttempt: options.sampling.maxSpansPerAttempt,
-    isDiagnostic,
-    onError: options.onError,
-  });
+  const batch = new BatchSpanProcessor(
+    options.spanExporter ?? createSpanExporter(options.traces, timeout),
+    buffer,
+  );
+  // Keeping every attempt needs no tail sampler in the way: spans go straight to the batch.
+  const spanProcessor: SpanProcessor =
+    options.sampling.keepOneInHealthy === 1
+      ? batch
+      : new AttemptSamplingProcessor({
+          next: batch,
+          policy: options.sampling,
+          maxSpansPerAttempt: options.sampling.maxSpansPerAttempt,
+          isDiagnostic,
+          onError: options.onError,
+        });
   const spanLimits = resolveSpanLimits();
   const tracerProvider = new BasicTracerProvider({
     resource,
-    spanProcessors: [sampling],
+    spanProcessors: [spanProcessor],
     spanLimits,
     // Stated rather than read from OTEL_TRACES_SAMPLER: joblens samples per attempt when the attempt
     // ends (keeping every failure); a head sampler would drop the very jobs it exists to show.
@@ -79,7 +87,7 @@ export function createPipeline(options: ResolvedOptions, isDiagnostic: () => boo
         name: INSTRUMENTATION_SCOPE,
         version: SDK_VERSION,
       },
-      processor: sampling,
+      processor: spanProcessor,
       limits: spanLimits,
     },
     tracer,
@@ -130,7 +138,6 @@ export function createPipeline(options: ResolvedOptions, isDiagnostic: () => boo
     attemptSpans,
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, SDK_VERSION),
     meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, SDK_VERSION),
-    sampling,
     metricReaders: readers,
     forceFlush: () =>
       settleWithin(

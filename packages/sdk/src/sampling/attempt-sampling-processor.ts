@@ -38,16 +38,14 @@ function isAttemptSpan(span: Span): boolean {
 /**
  * Tail sampling per attempt: holds an attempt's spans (the attempt and its descendants) until the
  * attempt ends, then passes all of them to `next` or drops all of them. Spans outside any attempt
- * pass straight through, and so do descendants when every attempt is kept anyway. Buffers are
- * bounded per attempt; the excess is counted and dropped.
+ * pass straight through. Buffers are bounded per attempt; the excess is counted and dropped. Only
+ * in the chain when some healthy attempts are dropped (`keepOneInHealthy` > 1).
  */
 export class AttemptSamplingProcessor implements SpanProcessor {
   readonly #next: SpanProcessor;
   readonly #maxSpansPerAttempt: number;
   readonly #decide: ReturnType<typeof createSamplingDecider>;
   readonly #isDiagnostic: () => boolean;
-  /** Every attempt is kept (keepOneInHealthy = 1): descendants need not wait for the decision. */
-  readonly #passThrough: boolean;
   readonly #gapThresholdMillis: number;
   readonly #onError: (error: Error) => void;
   readonly #buffers = new Map<string, AttemptBuffer>();
@@ -68,7 +66,6 @@ export class AttemptSamplingProcessor implements SpanProcessor {
     this.#maxSpansPerAttempt = options.maxSpansPerAttempt;
     this.#decide = createSamplingDecider(options.policy);
     this.#isDiagnostic = options.isDiagnostic;
-    this.#passThrough = options.policy.keepOneInHealthy === 1;
     this.#gapThresholdMillis = options.policy.gapThresholdMillis;
     this.#onError = options.onError;
   }
@@ -114,8 +111,7 @@ export class AttemptSamplingProcessor implements SpanProcessor {
       const buffer = this.#buffers.get(key);
       if (!buffer || buffer.attempt !== span) return;
       const reason = this.#decide(this.#factsOf(buffer));
-      // Kept whatever the reason when every attempt is kept: nothing waits for the decision then.
-      if (!this.#passThrough) this.#decisions.set(key, reason !== undefined);
+      this.#decisions.set(key, reason !== undefined);
       if (reason !== undefined) span.setAttribute(ATTR_JOB_SAMPLED_REASON, reason);
     } catch (error) {
       this.#onError(new Error('sampling: deciding on an attempt', { cause: error }));
@@ -142,16 +138,15 @@ export class AttemptSamplingProcessor implements SpanProcessor {
             buffer.instants.push(hrTimeToMilliseconds(span.startTime), hrTimeToMilliseconds(span.endTime));
             for (const event of span.events) buffer.instants.push(hrTimeToMilliseconds(event.time));
           }
-          // Kept anyway: export now, so a hung attempt's finished steps are visible while it hangs.
-          forward = this.#passThrough;
+          forward = false;
           buffer.ended ??= [];
-          if (!forward && buffer.ended.length < this.#maxSpansPerAttempt) buffer.ended.push(span);
-          else if (!forward) {
+          if (buffer.ended.length < this.#maxSpansPerAttempt) buffer.ended.push(span);
+          else {
             buffer.dropped++;
             this.#droppedSpans++;
           }
         } else {
-          forward = this.#passThrough || (this.#decisions.get(owner) ?? true);
+          forward = this.#decisions.get(owner) ?? true;
         }
       }
     } catch (error) {
@@ -173,10 +168,6 @@ export class AttemptSamplingProcessor implements SpanProcessor {
   #finishAttempt(key: string, span: ReadableSpan): void {
     const buffer = this.#buffers.get(key);
     this.#buffers.delete(key);
-    if (this.#passThrough) {
-      this.#next.onEnd(span);
-      return;
-    }
     const kept = this.#decisions.get(key) ?? true;
     this.#remember(key, kept);
     if (!buffer || !kept) return;
