@@ -53,6 +53,9 @@ type MutableAttempt = {
   lastActivityMs: number;
   steps: string[];
   lastCheckpoint?: CheckpointRecord;
+  /** Neighbours in the registry's list (older, newer); both null once removed. */
+  older: MutableAttempt | null;
+  newer: MutableAttempt | null;
 };
 
 /** The innermost open step of an attempt, if any. */
@@ -66,11 +69,15 @@ export function silenceSecondsOf(attempt: ActiveAttempt, nowMs: number): number 
 }
 
 /**
- * Registry of the attempts running in this process, keyed by attempt span id. Attempts may run
- * concurrently, so the step stack is per attempt rather than global.
+ * Registry of the attempts running in this process, oldest first. Attempts may run concurrently, so
+ * the step stack is per attempt rather than global. Kept as a list linked through the attempts
+ * themselves, and changed through the attempt object rather than by id: every job adds and removes
+ * one, and a map keyed by span id churned its hash table (allocating) at the sizes a worker has.
  */
 export class ActiveAttempts implements ActiveAttemptsView {
-  readonly #attempts = new Map<string, MutableAttempt>();
+  #oldest: MutableAttempt | null = null;
+  #newest: MutableAttempt | null = null;
+  #size = 0;
   readonly #listeners = new Set<AttemptChangeListener>();
 
   onChange(listener: AttemptChangeListener): () => void {
@@ -105,33 +112,40 @@ export class ActiveAttempts implements ActiveAttemptsView {
       startedAtMs: init.startedAtMs,
       lastActivityMs: init.startedAtMs,
       steps: NO_STEPS,
+      older: this.#newest,
+      newer: null,
     };
-    this.#attempts.set(init.spanId, attempt);
+    if (this.#newest) this.#newest.newer = attempt;
+    else this.#oldest = attempt;
+    this.#newest = attempt;
+    this.#size++;
     this.#notify(attempt, false);
     return attempt;
   }
 
-  remove(spanId: string): void {
-    const attempt = this.#attempts.get(spanId);
-    if (!attempt) return;
-    this.#attempts.delete(spanId);
+  remove(active: ActiveAttempt): void {
+    const attempt = active as MutableAttempt;
+    const { older, newer } = attempt;
+    // Not in the list (removed before, or never added): nothing to do.
+    if (!older && !newer && this.#oldest !== attempt) return;
+    if (older) older.newer = newer;
+    else this.#oldest = newer;
+    if (newer) newer.older = older;
+    else this.#newest = older;
+    attempt.older = null;
+    attempt.newer = null;
+    this.#size--;
     this.#notify(attempt, true);
   }
 
-  get(spanId: string): ActiveAttempt | undefined {
-    return this.#attempts.get(spanId);
-  }
-
-  touch(spanId: string, nowMs: number): void {
-    const attempt = this.#attempts.get(spanId);
-    if (!attempt) return;
+  touch(active: ActiveAttempt, nowMs: number): void {
+    const attempt = active as MutableAttempt;
     attempt.lastActivityMs = nowMs;
     this.#notify(attempt, false);
   }
 
-  enterStep(spanId: string, step: string, nowMs: number): void {
-    const attempt = this.#attempts.get(spanId);
-    if (!attempt) return;
+  enterStep(active: ActiveAttempt, step: string, nowMs: number): void {
+    const attempt = active as MutableAttempt;
     if (attempt.steps === NO_STEPS) attempt.steps = [];
     attempt.steps.push(step);
     attempt.lastActivityMs = nowMs;
@@ -139,50 +153,49 @@ export class ActiveAttempts implements ActiveAttemptsView {
   }
 
   /** Removes the innermost occurrence of `step`: concurrent steps of one attempt may end out of order. */
-  leaveStep(spanId: string, step: string, nowMs: number): void {
-    const attempt = this.#attempts.get(spanId);
-    if (!attempt) return;
+  leaveStep(active: ActiveAttempt, step: string, nowMs: number): void {
+    const attempt = active as MutableAttempt;
     const index = attempt.steps.lastIndexOf(step);
     if (index >= 0) attempt.steps.splice(index, 1);
     attempt.lastActivityMs = nowMs;
     this.#notify(attempt, false);
   }
 
-  recordCheckpoint(spanId: string, checkpoint: CheckpointRecord): void {
-    const attempt = this.#attempts.get(spanId);
-    if (!attempt) return;
+  recordCheckpoint(active: ActiveAttempt, checkpoint: CheckpointRecord): void {
+    const attempt = active as MutableAttempt;
     attempt.lastCheckpoint = checkpoint;
     attempt.lastActivityMs = checkpoint.atMs;
     this.#notify(attempt, false);
   }
 
   get size(): number {
-    return this.#attempts.size;
+    return this.#size;
   }
 
   list(): readonly ActiveAttempt[] {
-    return [...this.#attempts.values()];
+    const attempts: ActiveAttempt[] = [];
+    for (let a = this.#oldest; a; a = a.newer) attempts.push(a);
+    return attempts;
   }
 
   oldestAgeSeconds(nowMs: number): number {
     let oldest = Number.POSITIVE_INFINITY;
-    for (const attempt of this.#attempts.values()) oldest = Math.min(oldest, attempt.startedAtMs);
+    for (let a = this.#oldest; a; a = a.newer) oldest = Math.min(oldest, a.startedAtMs);
     return oldest === Number.POSITIVE_INFINITY ? 0 : Math.max(0, nowMs - oldest) / 1000;
   }
 
   mostRecentlyActive(): ActiveAttempt | undefined {
-    // Without copying the registry: the watchdog asks this each time its published attempt ends.
     let best: MutableAttempt | undefined;
-    for (const attempt of this.#attempts.values()) {
-      if (!best || attempt.lastActivityMs >= best.lastActivityMs) best = attempt;
+    for (let a = this.#oldest; a; a = a.newer) {
+      if (!best || a.lastActivityMs >= best.lastActivityMs) best = a;
     }
     return best;
   }
 
   mostSilent(nowMs: number): { attempt: ActiveAttempt; silenceSeconds: number } | undefined {
     let best: MutableAttempt | undefined;
-    for (const attempt of this.#attempts.values()) {
-      if (!best || attempt.lastActivityMs < best.lastActivityMs) best = attempt;
+    for (let a = this.#oldest; a; a = a.newer) {
+      if (!best || a.lastActivityMs < best.lastActivityMs) best = a;
     }
     return best ? { attempt: best, silenceSeconds: silenceSecondsOf(best, nowMs) } : undefined;
   }

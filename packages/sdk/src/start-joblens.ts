@@ -85,11 +85,11 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
     isDiagnostic: () => mode.on,
     isShutDown: () => shutDown,
     onError,
-    failureSnapshot: (descriptor, spanId, failedStep) =>
+    failureSnapshot: (descriptor, active, failedStep) =>
       failureSnapshotAttributes({
         jobId: descriptor.jobId,
         attempt: descriptor.attempt,
-        active: activeAttempts.get(spanId),
+        active,
         failedStep,
         queueStats: queueWatch.lastSamples().get(descriptor.queue),
         activeJobs: activeAttempts.size,

@@ -18,6 +18,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import type { ActiveAttempt } from '../active-attempts.js';
 import type { JobContext } from '../interfaces.js';
 import type { JobSeries } from '../metrics/job-series-table.js';
 import type { AttemptRuntime } from './attempt-runtime.js';
@@ -40,6 +41,10 @@ export class AttemptHandle implements JobContext, AttemptScope {
   readonly attemptContext: Context;
   readonly startedAtMs: number;
   readonly runtime: AttemptRuntime;
+  /** This attempt in the registry of running attempts, once added. */
+  active: ActiveAttempt | undefined;
+  /** Where the still-running schedule keeps this attempt; -1 when it is not scheduled. */
+  scheduleIndex = -1;
   /** This attempt's metric series, looked up once at its start. */
   series: JobSeries | undefined;
   /** Whether the `job started` record went out (then `job ended` follows it). */
@@ -106,7 +111,7 @@ export class AttemptHandle implements JobContext, AttemptScope {
         parent,
       );
       stepContext = trace.setSpan(parent, stepSpan);
-      runtime.activeAttempts.enterStep(this.spanId, stepName, startedAtMs);
+      if (this.active) runtime.activeAttempts.enterStep(this.active, stepName, startedAtMs);
       if (runtime.isDiagnostic()) this.span.addEvent(EVENT_STEP_STARTED, { [ATTR_STEP_NAME]: stepName });
     } catch (error) {
       runtime.onError(new Error(`starting step ${stepName}`, { cause: error }));
@@ -135,11 +140,12 @@ export class AttemptHandle implements JobContext, AttemptScope {
         attributes[ATTR_CHECKPOINT_DATA] = json;
       }
       this.span.addEvent(EVENT_CHECKPOINT, attributes);
-      this.runtime.activeAttempts.recordCheckpoint(this.spanId, {
-        name: checkpointName,
-        data: json,
-        atMs: at,
-      });
+      if (this.active)
+        this.runtime.activeAttempts.recordCheckpoint(this.active, {
+          name: checkpointName,
+          data: json,
+          atMs: at,
+        });
     } catch (error) {
       this.runtime.onError(new Error('recording a checkpoint', { cause: error }));
     }
@@ -161,7 +167,7 @@ export class AttemptHandle implements JobContext, AttemptScope {
         }
       }
       stepSpan.end();
-      runtime.activeAttempts.leaveStep(this.spanId, stepName, endedAtMs);
+      if (this.active) runtime.activeAttempts.leaveStep(this.active, stepName, endedAtMs);
       if (runtime.isDiagnostic()) {
         const attributes: Attributes = {
           [ATTR_STEP_NAME]: stepName,

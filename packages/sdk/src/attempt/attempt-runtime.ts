@@ -1,6 +1,6 @@
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
-import type { ActiveAttempts } from '../active-attempts.js';
+import type { ActiveAttempt, ActiveAttempts } from '../active-attempts.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import type { ResolvedOptions } from '../options.js';
 import type { AttemptSpanStarter } from '../otel/attempt-span-starter.js';
@@ -20,10 +20,10 @@ export type AttemptRuntime = {
   isDiagnostic(): boolean;
   isShutDown(): boolean;
   onError(error: unknown): void;
-  /** Attributes of a failure snapshot for the attempt whose span id is given. */
+  /** Attributes of a failure snapshot for the attempt. */
   failureSnapshot(
     descriptor: NormalizedDescriptor,
-    spanId: string,
+    active: ActiveAttempt | undefined,
     failedStep: string | undefined,
   ): Attributes;
 };

@@ -158,7 +158,12 @@ function beginAttempt(runtime: AttemptRuntime, descriptor: AttemptDescriptor): A
     span.addEvent(EVENT_JOB_FETCHED);
     span.addEvent(EVENT_JOB_STARTED);
   }
-  runtime.activeAttempts.add({ descriptor: d, traceId: handle.traceId, spanId: handle.spanId, startedAtMs });
+  handle.active = runtime.activeAttempts.add({
+    descriptor: d,
+    traceId: handle.traceId,
+    spanId: handle.spanId,
+    startedAtMs,
+  });
   handle.series = runtime.metrics.attemptStarted(d);
   if (recordsAtOnce(runtime)) {
     emitStarted(handle);
@@ -210,7 +215,7 @@ export function attemptDue(handle: AttemptHandle, nowMs: number): number {
 }
 
 function emitStillRunning(runtime: AttemptRuntime, handle: AttemptHandle, now: number): void {
-  const active = runtime.activeAttempts.get(handle.spanId);
+  const active = handle.active;
   if (!active) return;
   const attributes = jobLogAttributes(handle.descriptor, runtime.options.serviceInstanceId);
   const step = currentStepOf(active);
@@ -243,7 +248,7 @@ function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: bool
       outcome = failure.outcome;
       errorType = errorTypeOf(error);
       const message = errorMessageOf(error);
-      const snapshot = runtime.failureSnapshot(d, handle.spanId, handle.failedStep);
+      const snapshot = runtime.failureSnapshot(d, handle.active, handle.failedStep);
       span.addEvent(EVENT_FAILURE_SNAPSHOT, snapshot);
       emitSpanLog(
         runtime.logger,
@@ -285,7 +290,7 @@ function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: bool
     runtime.onError(new Error('ending an attempt', { cause: instrumentationError }));
   } finally {
     runtime.stillRunning.remove(handle);
-    runtime.activeAttempts.remove(handle.spanId);
+    if (handle.active) runtime.activeAttempts.remove(handle.active);
     try {
       span.end(endTime);
     } catch (endError) {
