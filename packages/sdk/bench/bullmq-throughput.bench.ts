@@ -3,7 +3,9 @@
  * `withJoblens` divided by the same worker without it (same Redis, same concurrency, same job
  * count), rounds alternating between the two, medians compared after a warmup round of each.
  * The SDK exports to no-op exporters in this process: the figure is the cost of instrumenting,
- * not of a collector's network round trips (those happen in the background, batched).
+ * not of a collector's network round trips (those happen in the background, batched). Also printed:
+ * the worker process's CPU time per job, with the SDK over without, which other load on a shared
+ * machine disturbs less than wall-clock throughput.
  */
 import { randomUUID } from 'node:crypto';
 import { ensureRedis, REDIS_URL } from '@joblens/test-utils';
@@ -52,7 +54,8 @@ const joblens = startJoblens({
 const noop: Processor = async () => undefined;
 const instrumented = withJoblens(joblens, async () => undefined);
 
-async function jobsPerSecond(processor: Processor): Promise<number> {
+/** Jobs per wall second, and this process's CPU µs per job (which a busy shared machine disturbs less). */
+async function jobsPerSecond(processor: Processor): Promise<{ rate: number; cpuMicrosPerJob: number }> {
   const name = `joblens-bench-${randomUUID()}`;
   const queue = new Queue(name, { connection });
   try {
@@ -73,11 +76,13 @@ async function jobsPerSecond(processor: Processor): Promise<number> {
       });
     });
     startedAt = performance.now();
+    const cpuBefore = process.cpuUsage();
     void worker.run();
     await done;
     const seconds = (performance.now() - startedAt) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     await worker.close();
-    return JOBS / seconds;
+    return { rate: JOBS / seconds, cpuMicrosPerJob: (cpu.user + cpu.system) / JOBS };
   } finally {
     await queue.obliterate({ force: true }).catch(() => {});
     await queue.close();
@@ -86,14 +91,19 @@ async function jobsPerSecond(processor: Processor): Promise<number> {
 
 const bare: number[] = [];
 const withSdk: number[] = [];
+const bareCpu: number[] = [];
+const withSdkCpu: number[] = [];
 for (let round = 0; round <= ROUNDS; round++) {
   const order = round % 2 === 0 ? [false, true] : [true, false];
   for (const useSdk of order) {
-    const rate = await jobsPerSecond(useSdk ? instrumented : noop);
+    const { rate, cpuMicrosPerJob } = await jobsPerSecond(useSdk ? instrumented : noop);
     // Round 0 warms up Redis scripts, the JIT and the SDK's pipeline.
-    if (round > 0) (useSdk ? withSdk : bare).push(rate);
+    if (round > 0) {
+      (useSdk ? withSdk : bare).push(rate);
+      (useSdk ? withSdkCpu : bareCpu).push(cpuMicrosPerJob);
+    }
     progress(
-      `bullmq-throughput: round ${round}/${ROUNDS} ${useSdk ? 'with SDK' : 'bare'}: ${rate.toFixed(0)} jobs/s`,
+      `bullmq-throughput: round ${round}/${ROUNDS} ${useSdk ? 'with SDK' : 'bare'}: ${rate.toFixed(0)} jobs/s, ${cpuMicrosPerJob.toFixed(1)} µs CPU/job`,
     );
   }
 }
@@ -101,4 +111,6 @@ for (let round = 0; round <= ROUNDS; round++) {
 printFigure('sdk_bullmq_throughput_ratio', median(withSdk) / median(bare));
 printFigure('sdk_bullmq_jobs_per_second', median(withSdk), 0);
 printFigure('bullmq_bare_jobs_per_second', median(bare), 0);
+// The worker process's CPU per job, with the SDK over without: what instrumenting costs the host.
+printFigure('sdk_bullmq_cpu_per_job_ratio', median(withSdkCpu) / median(bareCpu));
 await joblens.shutdown();
