@@ -148,7 +148,7 @@ function beginAttempt(runtime: AttemptRuntime, descriptor: AttemptDescriptor): A
   if (span instanceof AttemptSpan) {
     // Both events happen as the span starts: its start time serves them (shared, never mutated).
     const fetchedAt =
-      typeof d.fetchedAtMs === 'number' && d.fetchedAtMs <= startedAtMs
+      typeof d.fetchedAtMs === 'number' && d.fetchedAtMs < startedAtMs
         ? millisToHrTime(d.fetchedAtMs)
         : span.startTime;
     span.addLifecycleEvent(EVENT_JOB_FETCHED, fetchedAt);

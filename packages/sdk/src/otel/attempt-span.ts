@@ -13,7 +13,6 @@ import {
   type TimeInput,
 } from '@opentelemetry/api';
 import {
-  addHrTimes,
   type InstrumentationScope,
   isAttributeValue,
   isTimeInput,
@@ -28,6 +27,8 @@ import type { ResolvedSpanLimits } from './span-limits.js';
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 const ZERO_DURATION: HrTime = [0, 0];
+/** Most attempts have no links; they share this one until one is added. */
+const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
 
 /** What every attempt span of one SDK instance shares. */
 export type AttemptSpanShared = {
@@ -73,7 +74,7 @@ export class AttemptSpan implements SdkSpan {
   duration: HrTime = [-1, -1];
   status: SpanStatus = UNSET_STATUS;
   readonly attributes: Attributes;
-  readonly links: Link[];
+  links: Link[];
   readonly events: TimedEvent[] = [];
   ended = false;
   readonly resource: Resource;
@@ -94,7 +95,7 @@ export class AttemptSpan implements SdkSpan {
     this.parentSpanContext = init.parentSpanContext;
     this.attributes = init.attributes;
     this.#attributeCount = Object.keys(init.attributes).length;
-    this.links = init.links;
+    this.links = init.links.length > 0 ? init.links : NO_LINKS;
     this.resource = shared.resource;
     this.instrumentationScope = shared.instrumentationScope;
     this.#startedAtPerfMs = performance.now();
@@ -110,9 +111,17 @@ export class AttemptSpan implements SdkSpan {
     return !this.ended;
   }
 
-  /** Now, on the span's clock. */
+  /** Now, on the span's clock: the start plus the monotonic clock's elapsed time. */
   now(): HrTime {
-    return addHrTimes(this.startTime, millisToHrTime(performance.now() - this.#startedAtPerfMs));
+    const elapsedMs = performance.now() - this.#startedAtPerfMs;
+    const wholeMs = Math.floor(elapsedMs);
+    let seconds = this.startTime[0] + Math.floor(wholeMs / 1000);
+    let nanos = this.startTime[1] + (wholeMs % 1000) * 1e6 + Math.round((elapsedMs - wholeMs) * 1e6);
+    if (nanos >= 1e9) {
+      seconds += Math.floor(nanos / 1e9);
+      nanos %= 1e9;
+    }
+    return [seconds, nanos];
   }
 
   /** A lifecycle event of the SDK's own (no attributes, a known time): skips the checks user input needs. */
@@ -168,6 +177,7 @@ export class AttemptSpan implements SdkSpan {
       this.droppedLinksCount++;
       return this;
     }
+    if (this.links === NO_LINKS) this.links = [];
     if (this.links.length >= limits.linkCountLimit) {
       this.links.shift();
       this.droppedLinksCount++;
