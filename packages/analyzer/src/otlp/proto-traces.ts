@@ -39,6 +39,13 @@ const EVENT_FIELDS = { 1: 'time_unix_nano', 2: 'name', 3: 'attributes[]' };
 const LINK_FIELDS = { 1: 'trace_id', 2: 'span_id', 4: 'attributes[]' };
 const STATUS_FIELDS = { 2: 'message', 3: 'code' };
 
+/**
+ * Shared by every span without events or links (children mostly, links nearly always): one empty array
+ * per span and field was young garbage on every span. Never mutated; a span with any gets its own.
+ */
+const NO_EVENTS: SpanEventRecord[] = [];
+const NO_LINKS: SpanLinkRecord[] = [];
+
 const ENVELOPE: EnvelopeNames = {
   resources: 'resource_spans',
   resourceFields: RESOURCE_SPANS_FIELDS,
@@ -74,8 +81,8 @@ function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeNa
   let statusCode = 0;
   let statusMessage = '';
   const attributes: Attributes = {};
-  const events: SpanEventRecord[] = [];
-  const links: SpanLinkRecord[] = [];
+  let events = NO_EVENTS;
+  let links = NO_LINKS;
   let attributeCount = 0;
   let field = 0;
   let index = 0;
@@ -121,12 +128,14 @@ function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeNa
         case 11:
           expectWire(wire, WIRE_LENGTH_DELIMITED);
           index = events.length;
-          events.push(readEvent(r, r.delimited(end)));
+          if (events === NO_EVENTS) events = [readEvent(r, r.delimited(end))];
+          else events.push(readEvent(r, r.delimited(end)));
           break;
         case 13:
           expectWire(wire, WIRE_LENGTH_DELIMITED);
           index = links.length;
-          links.push(readLink(r, r.delimited(end)));
+          if (links === NO_LINKS) links = [readLink(r, r.delimited(end))];
+          else links.push(readLink(r, r.delimited(end)));
           break;
         case 15: {
           expectWire(wire, WIRE_LENGTH_DELIMITED);
