@@ -35,10 +35,12 @@ let droppedRecords = 0;
 
 /** The receiver alone (`withModel` false: records are counted and dropped) or feeding the job model. */
 async function startReceiver(withModel: boolean): Promise<Running> {
-  const { createOtlpApp } = await import('../src/otlp/otlp-app.js');
+  const { createServer } = await import('node:http');
+  const { createOtlpListener } = await import('../src/otlp/otlp-app.js');
   const { TelemetryModel } = await import('../src/model/telemetry-model.js');
   const model = new TelemetryModel();
-  const app = createOtlpApp({
+  // The same listener as the full analyzer's OTLP port, so that the modes differ only in what is fed.
+  const listener = createOtlpListener({
     sink: withModel
       ? {
           acceptSpans: (spans) => model.ingestSpans(spans),
@@ -57,7 +59,7 @@ async function startReceiver(withModel: boolean): Promise<Running> {
           },
         },
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer(listener).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -26,7 +26,7 @@ import type { AnalyzerView } from './model/analyzer-view.js';
 import type { TelemetryModelOptions } from './model/model-options.js';
 import { TelemetryModel } from './model/telemetry-model.js';
 import { attachMonitors } from './monitors/attach-monitors.js';
-import { createOtlpApp } from './otlp/otlp-app.js';
+import { createOtlpListener } from './otlp/otlp-app.js';
 import { ReceiverStats } from './otlp/receiver-stats.js';
 import { openDatabase, type SqliteDatabase } from './store/open-database.js';
 import { SqliteFindingStore } from './store/sqlite-finding-store.js';
@@ -245,7 +245,7 @@ export function createAnalyzer(
     monitors: () => monitors.rows(),
     jaegerUrl: config.jaegerUrl,
   });
-  const otlpApp = createOtlpApp({
+  const otlpListener = createOtlpListener({
     sink,
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
@@ -294,7 +294,7 @@ export function createAnalyzer(
     evaluateNow,
     async start() {
       if (servers.length) throw new Error('the analyzer is already started');
-      const otlpServer = await listen(otlpApp, config.otlpPort, config.host);
+      const otlpServer = await listen(otlpListener, config.otlpPort, config.host);
       const apiServer = await listen(apiApp, config.port, config.host).catch(async (error) => {
         await closeServer(otlpServer);
         throw error;

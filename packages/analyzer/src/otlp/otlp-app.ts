@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { TelemetrySink } from '../telemetry/records.js';
 import { DecodeError } from './decode-error.js';
@@ -175,50 +175,52 @@ async function handleExport(
   send(res, 200, format, exportResponse(signal, format, decoded.rejected, decoded.rejectReason));
 }
 
+/** Answers one request to `/v1/{signal}`: 405 unless POST, else the export. */
+function handleSignal(
+  signal: OtlpSignal,
+  resolved: ResolvedOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  if (req.method !== 'POST') {
+    resolved.stats.countRequest(signal, 405);
+    res.setHeader('Allow', 'POST');
+    const format = formatOf(req) ?? 'json';
+    send(res, 405, format, statusBody(format, RPC_CODE.UNIMPLEMENTED, `${req.method} not allowed, use POST`));
+    return;
+  }
+  handleExport(signal, resolved, req, res).catch((err: unknown) => {
+    resolved.stats.sinkErrors[signal]++;
+    resolved.stats.countRequest(signal, 503);
+    const format = formatOf(req) ?? 'json';
+    const message = `internal error: ${(err as Error)?.message}`;
+    send(res, 503, format, statusBody(format, RPC_CODE.INTERNAL, message), {
+      'Retry-After': String(SINK_FAILURE_RETRY_AFTER_SECONDS),
+    });
+  });
+}
+
+function routerOf(resolved: ResolvedOptions): Router {
+  const router = express.Router();
+  for (const signal of OTLP_SIGNALS) {
+    router.all(`/v1/${signal}`, (req: Request, res: Response) => handleSignal(signal, resolved, req, res));
+  }
+  return router;
+}
+
 /**
  * The OTLP/HTTP receiver as an express Router (POST /v1/traces, /v1/metrics, /v1/logs), for mounting
  * in a larger app. Every request is answered and
  * none with a 500: bad input is a 4xx, an internal failure a retryable 503.
  */
 export function createOtlpRouter(options: OtlpAppOptions): Router {
-  const resolved = resolveOptions(options);
-  const router = express.Router();
-  for (const signal of OTLP_SIGNALS) {
-    router.all(`/v1/${signal}`, (req: Request, res: Response) => {
-      if (req.method !== 'POST') {
-        resolved.stats.countRequest(signal, 405);
-        res.setHeader('Allow', 'POST');
-        const format = formatOf(req) ?? 'json';
-        send(
-          res,
-          405,
-          format,
-          statusBody(format, RPC_CODE.UNIMPLEMENTED, `${req.method} not allowed, use POST`),
-        );
-        return;
-      }
-      handleExport(signal, resolved, req, res).catch((err: unknown) => {
-        resolved.stats.sinkErrors[signal]++;
-        resolved.stats.countRequest(signal, 503);
-        const format = formatOf(req) ?? 'json';
-        const message = `internal error: ${(err as Error)?.message}`;
-        send(res, 503, format, statusBody(format, RPC_CODE.INTERNAL, message), {
-          'Retry-After': String(SINK_FAILURE_RETRY_AFTER_SECONDS),
-        });
-      });
-    });
-  }
-  return router;
+  return routerOf(resolveOptions(options));
 }
 
-/**
- * An express app serving only the OTLP/HTTP receiver. Errors express itself raises (a malformed URL,
- * say) keep their 4xx status; anything else is answered 503 so that senders retry instead of dropping.
- */
-export function createOtlpApp(options: OtlpAppOptions): Express {
+function appOf(resolved: ResolvedOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(createOtlpRouter(options));
+  app.use(routerOf(resolved));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: unknown })?.status;
     const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 503;
@@ -227,4 +229,33 @@ export function createOtlpApp(options: OtlpAppOptions): Express {
     send(res, code, format, statusBody(format, rpcCode, 'request failed'));
   });
   return app;
+}
+
+/**
+ * An express app serving only the OTLP/HTTP receiver. Errors express itself raises (a malformed URL,
+ * say) keep their 4xx status; anything else is answered 503 so that senders retry instead of dropping.
+ */
+export function createOtlpApp(options: OtlpAppOptions): Express {
+  return appOf(resolveOptions(options));
+}
+
+const SIGNAL_OF_PATH: ReadonlyMap<string, OtlpSignal> = new Map(
+  OTLP_SIGNALS.map((signal) => [`/v1/${signal}`, signal]),
+);
+
+/**
+ * The receiver as a plain Node request listener, for a server of its own (the analyzer's OTLP port):
+ * the export paths as exporters write them go straight to the handler, every other request (another
+ * path, a query string, a trailing slash, other letter case) to the express app of `createOtlpApp`,
+ * so that all answers stay the same. At 500-span batches, express's router, URL parsing and its swap of
+ * the request's and response's prototypes were a few percent of what a request cost the receiver.
+ */
+export function createOtlpListener(options: OtlpAppOptions): RequestListener {
+  const resolved = resolveOptions(options);
+  const app = appOf(resolved);
+  return (req, res) => {
+    const signal = SIGNAL_OF_PATH.get(req.url ?? '');
+    if (signal === undefined) app(req, res);
+    else handleSignal(signal, resolved, req, res);
+  };
 }

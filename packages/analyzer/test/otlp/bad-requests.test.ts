@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { otlpType } from './fixtures/otlp-proto-schema.js';
-import { type RunningReceiver, startReceiver } from './fixtures/start-receiver.js';
+import { type ReceiverForm, type RunningReceiver, startReceiver } from './fixtures/start-receiver.js';
 import { newId, requestWithTruncatedTraceId, spanObject, traceRequest } from './fixtures/trace-payloads.js';
 
 const PROTOBUF = 'application/x-protobuf';
@@ -32,11 +32,13 @@ function rpcStatus(body: Buffer): { code: number; message: string } {
   };
 }
 
-describe('the receiver facing bad requests', () => {
+const FORMS: ReceiverForm[] = ['express app', 'plain listener'];
+
+describe.each(FORMS)('the receiver (%s) facing bad requests', (form) => {
   let receiver: RunningReceiver;
   let traces: string;
   beforeAll(async () => {
-    receiver = await startReceiver({ maxBodyBytes: 64 * 1024 });
+    receiver = await startReceiver({ maxBodyBytes: 64 * 1024 }, form);
     traces = `${receiver.url}/v1/traces`;
   });
   afterAll(() => receiver.close());
@@ -196,10 +198,10 @@ describe('the receiver facing bad requests', () => {
   });
 });
 
-describe('the receiver with a bearer token', () => {
+describe.each(FORMS)('the receiver (%s) with a bearer token', (form) => {
   let receiver: RunningReceiver;
   beforeAll(async () => {
-    receiver = await startReceiver({ token: 's3cret' });
+    receiver = await startReceiver({ token: 's3cret' }, form);
   });
   afterAll(() => receiver.close());
 
@@ -213,6 +215,24 @@ describe('the receiver with a bearer token', () => {
     expect((await post(url, body, { authorization: 'Basic s3cret' })).status).toBe(401);
     expect((await post(url, body, { authorization: 'Bearer s3cret' })).status).toBe(200);
     expect(receiver.sink.spans).toHaveLength(1);
+  });
+});
+
+describe('the plain listener', () => {
+  let receiver: RunningReceiver;
+  beforeAll(async () => {
+    receiver = await startReceiver({}, 'plain listener');
+  });
+  afterAll(() => receiver.close());
+
+  it('leaves other spellings of the paths to the express app, which answers them alike', async () => {
+    for (const path of ['/v1/traces/', '/V1/Traces', '/v1/traces?source=test']) {
+      const reply = await post(`${receiver.url}${path}`, traceRequest([spanObject({ name: path })]));
+      expect(reply.status).toBe(200);
+      expect(receiver.sink.spans.at(-1)?.name).toBe(path);
+    }
+    expect((await post(`${receiver.url}/v1/nothing`, traceRequest([spanObject()]))).status).toBe(404);
+    expect(receiver.stats.requests()).toEqual([{ signal: 'traces', status: 200, count: 3 }]);
   });
 });
 
