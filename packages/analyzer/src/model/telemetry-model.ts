@@ -161,14 +161,21 @@ export class TelemetryModel implements AnalyzerView {
     facts.jobName = this.strings.intern(facts.jobName);
     if (!this.attempts.addAttempt(key, facts, span.events)) return;
     const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.endMs);
-    worker.queues.add(facts.queue);
-    const alreadyEnded = this.endedKeys.has(key);
+    // Marked ended first: one lookup in the largest set both marks the key and tells (by the size) whether
+    // an ended log record had marked it already, where `has` then `add` cost two.
+    const endedBefore = this.endedKeys.size;
+    this.endedKeys.add(key);
+    const alreadyEnded = this.endedKeys.size === endedBefore;
     const live = alreadyEnded || this.live.byKey.size === 0 ? undefined : this.live.remove(key);
-    if (!alreadyEnded) {
-      if (live === undefined) this.workerTable.recordStart(worker, facts.queue, facts.startMs);
+    if (alreadyEnded) {
+      worker.queues.add(facts.queue);
+    } else {
+      evictOldest(this.endedKeys, this.options.maxEndedAttemptKeys);
       const completed = facts.outcome === 'completed';
-      this.workerTable.recordEnd(worker, facts.queue, facts.endMs, facts.endMs - facts.startMs, completed);
-      this.markEnded(key);
+      if (live === undefined)
+        this.workerTable.recordStartAndEnd(worker, facts.queue, facts.startMs, facts.endMs, completed);
+      else
+        this.workerTable.recordEnd(worker, facts.queue, facts.endMs, facts.endMs - facts.startMs, completed);
     }
     this.jobTable.record({
       service: facts.service,

@@ -75,6 +75,23 @@ export class WorkerTable {
     this.recordAttemptEnd(state, endMs, completed);
   }
 
+  /**
+   * A whole attempt seen at once (its span, with no start seen before): `recordStart` and `recordEnd`
+   * with one lookup of the queue's buckets, which also puts the queue among the worker's.
+   */
+  recordStartAndEnd(
+    state: WorkerState,
+    queue: string,
+    startMs: number,
+    endMs: number,
+    completed: boolean,
+  ): void {
+    const buckets = this.buckets(state, queue);
+    buckets.addStart(startMs);
+    buckets.addEnd(endMs, endMs - startMs, completed);
+    this.recordAttemptEnd(state, endMs, completed);
+  }
+
   /** An attempt ended at `endMs` (also from the outcome counter, which carries no duration). */
   recordAttemptEnd(state: WorkerState, endMs: number, completed: boolean): void {
     if (state.lastAttemptEndMs === undefined || endMs > state.lastAttemptEndMs)
