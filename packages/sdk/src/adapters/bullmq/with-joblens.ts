@@ -105,20 +105,12 @@ export function withJoblens<DataType = unknown, ResultType = unknown, NameType e
   const onError = options.onError ?? ((error: Error) => joblens.reportError(error));
   const previousAttempts = new PreviousAttempts();
 
-  const run = async (
+  const start = (
     job: Job<DataType, ResultType, NameType>,
     token: string | undefined,
     signal: AbortSignal | undefined,
+    previous: PreviousAttempt | undefined,
   ): Promise<ResultType> => {
-    let previous: PreviousAttempt | undefined;
-    // Only a job that ran before has a previous attempt: first attempts cost no round trip.
-    if (job.attemptsMade > 0 || (job.attemptsStarted ?? 0) > 1) {
-      try {
-        previous = await previousAttempts.read(job);
-      } catch (cause) {
-        onError(new Error(`reading the previous attempt of job ${job.id}`, { cause }));
-      }
-    }
     const descriptor = describe(job as Job<DataType>, previous, options, onError);
     const state: ProcessorRun<DataType, ResultType, NameType> = {
       processor,
@@ -133,6 +125,29 @@ export function withJoblens<DataType = unknown, ResultType = unknown, NameType e
     const runThisJob: (run: typeof state, ctx: JobContext) => Promise<ResultType> = runProcessor;
     return joblens.runAttempt(descriptor, runThisJob.bind(null, state));
   };
+  const startRetry = async (
+    job: Job<DataType, ResultType, NameType>,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ResultType> => {
+    let previous: PreviousAttempt | undefined;
+    try {
+      previous = await previousAttempts.read(job);
+    } catch (cause) {
+      onError(new Error(`reading the previous attempt of job ${job.id}`, { cause }));
+    }
+    return start(job, token, signal, previous);
+  };
+  const run = (
+    job: Job<DataType, ResultType, NameType>,
+    token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ResultType> =>
+    // Only a job that ran before has a previous attempt: first attempts cost no round trip (and
+    // no extra promise).
+    job.attemptsMade > 0 || (job.attemptsStarted ?? 0) > 1
+      ? startRetry(job, token, signal)
+      : start(job, token, signal, undefined);
   // BullMQ creates an AbortController for every job of a processor declaring three or more
   // parameters (it reads `length`), so the wrapper declares the signal only when the wrapped
   // processor does: a processor that never takes one should not pay for it per job.
