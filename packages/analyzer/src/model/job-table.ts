@@ -41,8 +41,13 @@ export interface JobSighting {
  */
 export class JobTable {
   private readonly byScope = new Map<string, Map<string, Map<string, JobEntry>>>();
-  /** Entries in order of first sighting from `head`; dropped ones stay until the next compaction. */
-  private order: JobEntry[] = [];
+  /**
+   * Entries in order of first sighting from `head`; dropped ones stay until the next compaction. Slots
+   * before `head` are released at once: kept until the compaction, the evicted entries (up to half the
+   * array, some 70k at the default bound) held their strings, numbers and keys in the heap for the GC
+   * to copy and mark.
+   */
+  private order: (JobEntry | undefined)[] = [];
   private head = 0;
   private count = 0;
 
@@ -61,7 +66,7 @@ export class JobTable {
     const order = this.order;
     for (let i = this.head; i < order.length; i++) {
       const entry = order[i];
-      if (!entry.dropped) visit(entry);
+      if (entry !== undefined && !entry.dropped) visit(entry);
     }
   }
 
@@ -153,8 +158,9 @@ export class JobTable {
     const target = Math.max(0, this.maxJobs - Math.floor(this.maxJobs / 64));
     const order = this.order;
     while (this.count > target && this.head < order.length) {
-      const entry = order[this.head++];
-      if (!entry.dropped) this.drop(entry);
+      const entry = order[this.head];
+      order[this.head++] = undefined;
+      if (entry !== undefined && !entry.dropped) this.drop(entry);
     }
     if (this.head * 2 > order.length) this.compact();
   }
@@ -162,7 +168,10 @@ export class JobTable {
   private compact(): void {
     const kept: JobEntry[] = [];
     const order = this.order;
-    for (let i = this.head; i < order.length; i++) if (!order[i].dropped) kept.push(order[i]);
+    for (let i = this.head; i < order.length; i++) {
+      const entry = order[i];
+      if (entry !== undefined && !entry.dropped) kept.push(entry);
+    }
     this.order = kept;
     this.head = 0;
   }
@@ -173,7 +182,7 @@ export class JobTable {
     let dropped = 0;
     for (let i = this.head; i < order.length; i++) {
       const entry = order[i];
-      if (!entry.dropped && entry.lastSeenMs < cutoffMs) {
+      if (entry !== undefined && !entry.dropped && entry.lastSeenMs < cutoffMs) {
         this.drop(entry);
         dropped += 1;
       }
