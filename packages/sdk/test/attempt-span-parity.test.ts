@@ -134,6 +134,18 @@ describe("the SDK's attempt span, beside OpenTelemetry's own spans", () => {
     expect(await sdk.spans()).toEqual([]);
   });
 
+  it('takes a time that is not a time as now, rather than throwing into the job', async () => {
+    sdk = startInMemoryJoblens();
+    const result = await sdk.joblens.runAttempt(aJob(), (job) => {
+      job.span.addEvent('odd', {}, 'yesterday' as never);
+      return 'done';
+    });
+    expect(result).toBe('done');
+    const attempt = attemptOf(await sdk.spans());
+    const odd = attempt.events.find((e) => e.name === 'odd');
+    expect(odd?.time[0]).toBeGreaterThanOrEqual(attempt.startTime[0]);
+  });
+
   it('keeps a status of OK final and ignores UNSET, as the API asks', async () => {
     sdk = startInMemoryJoblens();
     await sdk.joblens.runAttempt(aJob(), (job) => {

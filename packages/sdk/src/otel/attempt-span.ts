@@ -164,7 +164,7 @@ export class AttemptSpan implements SdkSpan {
     this.#pushEvent({
       name,
       attributes: bounded.attributes,
-      time: time === undefined ? this.now() : timeInputToHrTime(time),
+      time: this.#timeOf(time),
       droppedAttributesCount: bounded.dropped,
     });
     return this;
@@ -232,7 +232,7 @@ export class AttemptSpan implements SdkSpan {
       diag.error(`joblens: span ${this.name} ended twice`);
       return;
     }
-    let end = endTime === undefined ? this.now() : timeInputToHrTime(endTime);
+    let end = this.#timeOf(endTime);
     let duration = durationBetween(this.startTime, end);
     if (duration[0] < 0) {
       end = this.startTime;
@@ -244,6 +244,11 @@ export class AttemptSpan implements SdkSpan {
     processor.onEnding?.(this);
     this.ended = true;
     processor.onEnd(this);
+  }
+
+  /** A time the caller gave, or now when it gave none (or something that is not a time, as OpenTelemetry's spans do). */
+  #timeOf(time: TimeInput | undefined): HrTime {
+    return isTimeInput(time) ? timeInputToHrTime(time) : this.now();
   }
 
   #pushEvent(event: TimedEvent): void {
