@@ -4,14 +4,25 @@ import type { JobView } from './analyzer-view.js';
 export interface JobEntry extends JobView {
   /** Shared empty map until the first failure: most jobs never fail, and a Map each is heavy. */
   errorTypes: Map<string, number>;
-  /** Keys (trace + span id) of the attempts seen, oldest first; bounded. */
-  attemptKeys: string[];
+  /**
+   * Keys (trace + span id) of the attempts seen, oldest first; bounded. The only key of a job seen once
+   * (most jobs) is held as itself: an array each cost 100k objects for the GC to copy and mark.
+   * `attemptKeysOf` reads both forms.
+   */
+  attemptKeys: string | string[];
   /** Set once evicted or pruned, so the arrival list can skip it until it is compacted. */
   dropped: boolean;
 }
 
 const MAX_ATTEMPT_KEYS_PER_JOB = 100;
 const NO_ERRORS: Map<string, number> = new Map();
+/** Shared by jobs with no attempt key yet; never mutated. */
+const NO_KEYS: string[] = [];
+
+/** The keys of the job's attempts seen, oldest first, whichever form `attemptKeys` holds them in. */
+export function attemptKeysOf(entry: JobEntry): readonly string[] {
+  return typeof entry.attemptKeys === 'string' ? [entry.attemptKeys] : entry.attemptKeys;
+}
 
 export interface JobSighting {
   service: string;
@@ -105,8 +116,7 @@ export class JobTable {
         errorTypes: NO_ERRORS,
         latestTraceId: sighting.traceId,
         latestSpanId: sighting.spanId,
-        // Sized to its one key: most jobs have one attempt, and `[]` then push reserves room for 17.
-        attemptKeys: sighting.newAttempt ? [sighting.attemptKey] : [],
+        attemptKeys: sighting.newAttempt ? sighting.attemptKey : NO_KEYS,
         dropped: false,
       };
       jobs.set(sighting.jobId, entry);
@@ -116,8 +126,13 @@ export class JobTable {
     }
     if (sighting.newAttempt && !counted) {
       entry.attemptsSeen += 1;
-      entry.attemptKeys.push(sighting.attemptKey);
-      if (entry.attemptKeys.length > MAX_ATTEMPT_KEYS_PER_JOB) entry.attemptKeys.shift();
+      const keys = entry.attemptKeys;
+      if (typeof keys === 'string') entry.attemptKeys = [keys, sighting.attemptKey];
+      else if (keys === NO_KEYS) entry.attemptKeys = sighting.attemptKey;
+      else {
+        keys.push(sighting.attemptKey);
+        if (keys.length > MAX_ATTEMPT_KEYS_PER_JOB) keys.shift();
+      }
     }
     if (sighting.attempt >= entry.maxAttempt) {
       entry.maxAttempt = sighting.attempt;
