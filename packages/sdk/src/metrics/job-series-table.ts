@@ -19,7 +19,9 @@ export type JobSeries = {
   readonly queue: string;
   readonly jobName: string;
   consumed: number;
-  /** Ended attempts by outcome. */
+  /** Completed attempts: counted apart, as nearly every attempt ends so. */
+  completed: number;
+  /** Ended attempts by outcome, other than completed. */
   readonly outcomes: Map<JobOutcome, number>;
   /** Unix ms of the last completed attempt; 0 when none. */
   lastSuccessMs: number;
@@ -42,6 +44,7 @@ function newSeries(system: string, queue: string, jobName: string): JobSeries {
     queue,
     jobName,
     consumed: 0,
+    completed: 0,
     outcomes: new Map(),
     lastSuccessMs: 0,
     durationAttributes: {

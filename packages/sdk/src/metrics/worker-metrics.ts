@@ -101,12 +101,14 @@ export function createWorkerMetrics(options: {
     })
     .addCallback((result) => {
       for (const s of series.all()) {
-        for (const [outcome, count] of s.outcomes)
+        const observe = (outcome: JobOutcome, count: number) =>
           result.observe(count, {
             [ATTR_MESSAGING_DESTINATION_NAME]: s.queue,
             [ATTR_JOB_NAME]: s.jobName,
             [ATTR_JOB_OUTCOME]: outcome,
           });
+        if (s.completed > 0) observe('completed', s.completed);
+        for (const [outcome, count] of s.outcomes) observe(outcome, count);
       }
     });
 
@@ -217,7 +219,8 @@ export function createWorkerMetrics(options: {
     attemptEnded: (s, outcome, durationSeconds, errorType, endedAtMs) => {
       if (!s) return;
       try {
-        s.outcomes.set(outcome, (s.outcomes.get(outcome) ?? 0) + 1);
+        if (outcome === 'completed') s.completed++;
+        else s.outcomes.set(outcome, (s.outcomes.get(outcome) ?? 0) + 1);
         const attributes =
           errorType === undefined
             ? s.durationAttributes
