@@ -9,7 +9,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { type IdGenerator, RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
+import { AttemptIds } from './attempt-ids.js';
 import { AttemptSpan, type AttemptSpanShared, boundedAttributes, truncated } from './attempt-span.js';
 
 export type AttemptSpanOptions = {
@@ -27,12 +27,11 @@ export type AttemptSpanOptions = {
 export class AttemptSpanStarter {
   readonly #shared: AttemptSpanShared;
   readonly #tracer: Tracer;
-  readonly #ids: IdGenerator;
+  readonly #ids = new AttemptIds();
 
-  constructor(shared: AttemptSpanShared, tracer: Tracer, ids: IdGenerator = new RandomIdGenerator()) {
+  constructor(shared: AttemptSpanShared, tracer: Tracer) {
     this.#shared = shared;
     this.#tracer = tracer;
-    this.#ids = ids;
   }
 
   /** Extra attributes from user code, validated and bounded as OpenTelemetry's spans would. */
@@ -62,12 +61,15 @@ export class AttemptSpanStarter {
         parentContext,
       );
     }
+    const ids = validParent
+      ? { traceId: validParent.traceId, spanId: this.#ids.span() }
+      : this.#ids.traceAndSpan();
     return new AttemptSpan(this.#shared, {
       name,
       kind: options.kind,
       spanContext: {
-        traceId: validParent ? validParent.traceId : this.#ids.generateTraceId(),
-        spanId: this.#ids.generateSpanId(),
+        traceId: ids.traceId,
+        spanId: ids.spanId,
         traceFlags: TraceFlags.SAMPLED,
         traceState: validParent?.traceState,
       },
