@@ -12,6 +12,7 @@ import { EventLoopSampler } from './metrics/event-loop-sampler.js';
 import { QueueWatch } from './metrics/queue-watch.js';
 import { createWorkerMetrics } from './metrics/worker-metrics.js';
 import { resolveOptions, unknownOptionKeys } from './options.js';
+import { ContextManagerProbe } from './otel/context-manager-probe.js';
 import { createPipeline } from './otel/create-pipeline.js';
 import { routeOtelErrors } from './otel/route-otel-errors.js';
 import type { FeatureContext, FeatureHandle } from './sdk-feature.js';
@@ -78,6 +79,7 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
     options,
     tracer: pipeline.tracer,
     attemptSpans: pipeline.attemptSpans,
+    contextManager: new ContextManagerProbe(),
     logger: pipeline.logger,
     activeAttempts,
     metrics,

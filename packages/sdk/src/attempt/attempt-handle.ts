@@ -38,7 +38,8 @@ export class AttemptHandle implements JobContext, AttemptScope {
   readonly traceId: string;
   readonly spanId: string;
   readonly descriptor: NormalizedDescriptor;
-  readonly attemptContext: Context;
+  readonly #parentContext: Context;
+  #attemptContext: Context | undefined;
   readonly startedAtMs: number;
   readonly runtime: AttemptRuntime;
   /** This attempt in the registry of running attempts, once added. */
@@ -63,18 +64,24 @@ export class AttemptHandle implements JobContext, AttemptScope {
     runtime: AttemptRuntime,
     descriptor: NormalizedDescriptor,
     span: Span,
-    attemptContext: Context,
+    parentContext: Context,
     startedAtMs: number,
   ) {
     this.runtime = runtime;
     this.descriptor = descriptor;
     this.span = span;
-    this.attemptContext = attemptContext;
+    this.#parentContext = parentContext;
     this.startedAtMs = startedAtMs;
     this.nextStillRunningMs = startedAtMs + runtime.options.stillRunningIntervalMillis;
     const spanContext = span.spanContext();
     this.traceId = spanContext.traceId;
     this.spanId = spanContext.spanId;
+  }
+
+  /** The parent's context with this attempt's span: built when first needed (steps, a context manager). */
+  get attemptContext(): Context {
+    this.#attemptContext ??= trace.setSpan(this.#parentContext, this.span);
+    return this.#attemptContext;
   }
 
   get job(): JobContext {

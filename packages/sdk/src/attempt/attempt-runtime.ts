@@ -4,6 +4,7 @@ import type { ActiveAttempt, ActiveAttempts } from '../active-attempts.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import type { ResolvedOptions } from '../options.js';
 import type { AttemptSpanStarter } from '../otel/attempt-span-starter.js';
+import type { ContextManagerProbe } from '../otel/context-manager-probe.js';
 import type { AttemptHandle } from './attempt-handle.js';
 import type { NormalizedDescriptor } from './normalize-descriptor.js';
 import type { StillRunningSchedule } from './still-running-schedule.js';
@@ -13,6 +14,7 @@ export type AttemptRuntime = {
   readonly options: ResolvedOptions;
   readonly tracer: Tracer;
   readonly attemptSpans: AttemptSpanStarter;
+  readonly contextManager: ContextManagerProbe;
   readonly logger: Logger;
   readonly activeAttempts: ActiveAttempts;
   readonly metrics: WorkerMetrics;

@@ -144,7 +144,7 @@ function beginAttempt(runtime: AttemptRuntime, descriptor: AttemptDescriptor): A
     { kind: SpanKind.CONSUMER, attributes: spanAttributes(runtime, d, startedAtMs), links, startedAtMs },
     parent,
   );
-  const handle = new AttemptHandle(runtime, d, span, trace.setSpan(parent, span), startedAtMs);
+  const handle = new AttemptHandle(runtime, d, span, parent, startedAtMs);
   if (span instanceof AttemptSpan) {
     // Both events happen as the span starts: its start time serves them (shared, never mutated).
     const fetchedAt =
@@ -299,8 +299,13 @@ function endAttempt(runtime: AttemptRuntime, handle: AttemptHandle, failed: bool
   }
 }
 
-/** Runs the job in the attempt's OpenTelemetry context; a named function, so no closure per job. */
+/**
+ * Runs the job in the attempt's OpenTelemetry context, so that spans of other instrumentation nest
+ * under the attempt; without a context manager there is no context to enter. A named function, so
+ * no closure per job.
+ */
 function runInContext<T>(fn: (ctx: JobContext) => Promise<T> | T, job: AttemptHandle): Promise<T> | T {
+  if (!job.runtime.contextManager.registered(job.startedAtMs)) return fn(job);
   return context.with(job.attemptContext, fn, undefined, job);
 }
 
