@@ -1,24 +1,24 @@
 /**
  * sdk_bullmq_throughput_ratio: no-op jobs per second of a real BullMQ worker on the real Redis with
  * `withJoblens` divided by the same worker without it (same Redis, same concurrency, same job
- * count), rounds alternating between the two, medians compared after a warmup round of each.
+ * count), rounds rotating the order of the arms, medians compared after a warmup round of each.
  * The SDK exports to no-op exporters in this process: the figure is the cost of instrumenting,
  * not of a collector's network round trips (those happen in the background, batched). Also printed:
  * the worker process's CPU time per job, with the SDK over without, which other load on a shared
- * machine disturbs less than wall-clock throughput.
+ * machine disturbs less than wall-clock throughput. A third arm runs the same worker with one bare
+ * OpenTelemetry span per job and nothing else (bare_span_bullmq_*), to show what any span costs here.
  */
 import { randomUUID } from 'node:crypto';
 import { ensureRedis, REDIS_URL } from '@joblens/test-utils';
-import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { type Processor, Queue, Worker } from 'bullmq';
 import { withJoblens } from '../src/adapters/bullmq/index.js';
 import { startJoblens } from '../src/start-joblens.js';
+import { bareAttemptSpan, bareProvider, noopLogExporter, noopSpanExporter } from './bare-attempt-span.js';
 import { median, printFigure, progress } from './bench-stats.js';
 
 const JOBS = Number(process.env.JOBLENS_BENCH_BULLMQ_JOBS ?? 5000);
@@ -26,17 +26,6 @@ const ROUNDS = Number(process.env.JOBLENS_BENCH_BULLMQ_ROUNDS ?? 9);
 const CONCURRENCY = 10;
 const url = new URL(REDIS_URL);
 const connection = { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null };
-
-const noopSpanExporter: SpanExporter = {
-  export: (_spans: ReadableSpan[], done) => done({ code: 0 }),
-  forceFlush: async () => {},
-  shutdown: async () => {},
-};
-const noopLogExporter: LogRecordExporter = {
-  export: (_records: ReadableLogRecord[], done) => done({ code: 0 }),
-  forceFlush: async () => {},
-  shutdown: async () => {},
-};
 
 await ensureRedis();
 const joblens = startJoblens({
@@ -53,6 +42,8 @@ const joblens = startJoblens({
 
 const noop: Processor = async () => undefined;
 const instrumented = withJoblens(joblens, async () => undefined);
+// The yardstick: what one bare OpenTelemetry span per job costs the same worker.
+const oneBareSpan: Processor = (job) => bareAttemptSpan(job.queueName, job.name, String(job.id));
 
 /** Jobs per wall second, and this process's CPU µs per job (which a busy shared machine disturbs less). */
 async function jobsPerSecond(processor: Processor): Promise<{ rate: number; cpuMicrosPerJob: number }> {
@@ -89,28 +80,37 @@ async function jobsPerSecond(processor: Processor): Promise<{ rate: number; cpuM
   }
 }
 
-const bare: number[] = [];
-const withSdk: number[] = [];
-const bareCpu: number[] = [];
-const withSdkCpu: number[] = [];
+type Arm = 'bare' | 'sdk' | 'span';
+const PROCESSORS: Record<Arm, Processor> = { bare: noop, sdk: instrumented, span: oneBareSpan };
+const rates: Record<Arm, number[]> = { bare: [], sdk: [], span: [] };
+const cpu: Record<Arm, number[]> = { bare: [], sdk: [], span: [] };
+const ORDERS: Arm[][] = [
+  ['bare', 'sdk', 'span'],
+  ['sdk', 'span', 'bare'],
+  ['span', 'bare', 'sdk'],
+];
 for (let round = 0; round <= ROUNDS; round++) {
-  const order = round % 2 === 0 ? [false, true] : [true, false];
-  for (const useSdk of order) {
-    const { rate, cpuMicrosPerJob } = await jobsPerSecond(useSdk ? instrumented : noop);
+  // Each arm goes first, second and third in turn, so none always follows the same neighbour.
+  for (const arm of ORDERS[round % ORDERS.length]) {
+    const { rate, cpuMicrosPerJob } = await jobsPerSecond(PROCESSORS[arm]);
     // Round 0 warms up Redis scripts, the JIT and the SDK's pipeline.
     if (round > 0) {
-      (useSdk ? withSdk : bare).push(rate);
-      (useSdk ? withSdkCpu : bareCpu).push(cpuMicrosPerJob);
+      rates[arm].push(rate);
+      cpu[arm].push(cpuMicrosPerJob);
     }
     progress(
-      `bullmq-throughput: round ${round}/${ROUNDS} ${useSdk ? 'with SDK' : 'bare'}: ${rate.toFixed(0)} jobs/s, ${cpuMicrosPerJob.toFixed(1)} µs CPU/job`,
+      `bullmq-throughput: round ${round}/${ROUNDS} ${arm}: ${rate.toFixed(0)} jobs/s, ${cpuMicrosPerJob.toFixed(1)} µs CPU/job`,
     );
   }
 }
 
-printFigure('sdk_bullmq_throughput_ratio', median(withSdk) / median(bare));
-printFigure('sdk_bullmq_jobs_per_second', median(withSdk), 0);
-printFigure('bullmq_bare_jobs_per_second', median(bare), 0);
+printFigure('sdk_bullmq_throughput_ratio', median(rates.sdk) / median(rates.bare));
+printFigure('sdk_bullmq_jobs_per_second', median(rates.sdk), 0);
+printFigure('bullmq_bare_jobs_per_second', median(rates.bare), 0);
 // The worker process's CPU per job, with the SDK over without: what instrumenting costs the host.
-printFigure('sdk_bullmq_cpu_per_job_ratio', median(withSdkCpu) / median(bareCpu));
+printFigure('sdk_bullmq_cpu_per_job_ratio', median(cpu.sdk) / median(cpu.bare));
+// The same worker with one bare OpenTelemetry span per job and nothing else, for scale.
+printFigure('bare_span_bullmq_throughput_ratio', median(rates.span) / median(rates.bare));
+printFigure('bare_span_bullmq_cpu_per_job_ratio', median(cpu.span) / median(cpu.bare));
 await joblens.shutdown();
+await bareProvider.shutdown();

@@ -6,51 +6,18 @@
  */
 import { hrtime } from 'node:process';
 import {
-  ATTR_JOB_ATTEMPT,
-  ATTR_JOB_ID,
-  ATTR_JOB_MAX_ATTEMPTS,
-  ATTR_JOB_NAME,
-  ATTR_JOB_QUEUE_WAIT,
-  ATTR_MESSAGING_DESTINATION_NAME,
-  ATTR_MESSAGING_MESSAGE_ID,
-  ATTR_MESSAGING_OPERATION_NAME,
-  ATTR_MESSAGING_OPERATION_TYPE,
-  ATTR_MESSAGING_SYSTEM,
-  ATTR_WORKER_ID,
-  attemptSpanName,
-} from '@joblens/semconv';
-import { SpanKind } from '@opentelemetry/api';
-import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import {
   AggregationTemporality,
   InMemoryMetricExporter,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  type ReadableSpan,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
 import { startJoblens } from '../src/start-joblens.js';
+import { bareAttemptSpan, bareProvider, noopLogExporter, noopSpanExporter } from './bare-attempt-span.js';
 import { median, printFigure, progress } from './bench-stats.js';
 
 const JOBS_PER_ROUND = Number(process.env.JOBLENS_BENCH_JOBS ?? 5000);
 const WARMUP_ROUNDS = 3;
 const ROUNDS = Number(process.env.JOBLENS_BENCH_ROUNDS ?? 15);
 const QUEUE = 'bench-queue';
-
-// Success without doing anything: what is measured is producing telemetry, not shipping it.
-const noopSpanExporter: SpanExporter = {
-  export: (_spans: ReadableSpan[], done) => done({ code: 0 }),
-  forceFlush: async () => {},
-  shutdown: async () => {},
-};
-const noopLogExporter: LogRecordExporter = {
-  export: (_records: ReadableLogRecord[], done) => done({ code: 0 }),
-  forceFlush: async () => {},
-  shutdown: async () => {},
-};
 
 const joblens = startJoblens({
   serviceName: 'joblens-bench',
@@ -64,9 +31,6 @@ const joblens = startJoblens({
   dumpSignal: false,
 });
 
-const bareProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(noopSpanExporter)] });
-const bareTracer = bareProvider.getTracer('bench-bare');
-
 let jobCounter = 0;
 
 async function instrumentedJob(): Promise<void> {
@@ -77,27 +41,8 @@ async function instrumentedJob(): Promise<void> {
   );
 }
 
-async function bareJob(): Promise<void> {
-  const id = String(jobCounter++);
-  const span = bareTracer.startSpan(attemptSpanName(QUEUE), {
-    kind: SpanKind.CONSUMER,
-    attributes: {
-      [ATTR_WORKER_ID]: 'bench',
-      [ATTR_MESSAGING_SYSTEM]: 'joblens',
-      [ATTR_MESSAGING_OPERATION_TYPE]: 'process',
-      [ATTR_MESSAGING_OPERATION_NAME]: 'process',
-      [ATTR_MESSAGING_DESTINATION_NAME]: QUEUE,
-      [ATTR_MESSAGING_MESSAGE_ID]: id,
-      [ATTR_JOB_ID]: id,
-      [ATTR_JOB_NAME]: 'noop',
-      [ATTR_JOB_ATTEMPT]: 1,
-      [ATTR_JOB_MAX_ATTEMPTS]: 3,
-      [ATTR_JOB_QUEUE_WAIT]: 0,
-    },
-  });
-  // The same async shape as a job: the no-op body runs behind an await.
-  await undefined;
-  span.end();
+function bareJob(): Promise<void> {
+  return bareAttemptSpan(QUEUE, 'noop', String(jobCounter++));
 }
 
 async function nanosPerJob(job: () => Promise<void>): Promise<number> {
