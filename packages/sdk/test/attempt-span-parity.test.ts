@@ -72,6 +72,7 @@ describe("the SDK's attempt span, beside OpenTelemetry's own spans", () => {
       job.span.setAttribute('order.items', ['a', 'b']);
       job.span.setAttribute('bad.value', { nested: true } as never);
       job.span.setAttribute('', 'no key');
+      job.span.setAttribute(null as never, 'a key that is not a string');
       job.span.recordException(error);
       job.span.addEvent('cache.miss', { 'cache.key': 'k', bad: { no: 1 } as never });
     });

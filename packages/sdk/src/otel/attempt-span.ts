@@ -132,7 +132,7 @@ export class AttemptSpan implements SdkSpan {
 
   setAttribute(key: string, value: AttributeValue | undefined): this {
     if (value == null || this.ended) return this;
-    if (key.length === 0 || !isAttributeValue(value)) {
+    if (typeof key !== 'string' || key.length === 0 || !isAttributeValue(value)) {
       diag.warn(`joblens: invalid attribute ${key} dropped from span ${this.name}`);
       return this;
     }
@@ -308,7 +308,7 @@ export function boundedAttributes(
   if (attributes) {
     for (const key of Object.keys(attributes)) {
       const value = attributes[key];
-      if (key.length === 0 || !isAttributeValue(value) || value == null) continue;
+      if (key === '' || !isAttributeValue(value) || value == null) continue;
       if (count >= countLimit) {
         dropped++;
         continue;
