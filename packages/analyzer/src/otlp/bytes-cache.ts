@@ -7,6 +7,11 @@
  */
 /** Int32Array reads in platform order; DataView reads of the input must use the same order. */
 const PLATFORM_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** 2^32 divided by the golden ratio: a multiplier that spreads consecutive inputs far apart. */
+const GOLDEN = 0x9e3779b1 | 0;
+/** MurmurHash3's finalizer constants. */
+const MIX_1 = 0x85ebca6b | 0;
+const MIX_2 = 0xc2b2ae35 | 0;
 
 export class BytesCache<T> {
   private readonly slotShift: number;
@@ -33,17 +38,24 @@ export class BytesCache<T> {
     this.words = new Int32Array(this.bytes.buffer);
   }
 
-  /** The slot for bytes [start, end) (at most maxLength long, at least one). */
-  slotOf(buf: Uint8Array, start: number, end: number): number {
-    // A few sampled bytes make the slot: cheap, and `get` compares every byte anyway.
+  /** The slot for bytes [start, end) of `view` (at most maxLength long, at least one). */
+  slotOf(view: DataView, start: number, end: number): number {
     const length = end - start;
-    const last = end - 1;
-    let hash = Math.imul(length ^ buf[start], 0x01000193);
-    hash = Math.imul(hash ^ buf[last], 0x01000193);
-    hash = Math.imul(hash ^ buf[start + (length >> 1)], 0x01000193);
-    hash = Math.imul(hash ^ buf[last - (length >> 2)], 0x01000193);
-    hash = Math.imul(hash ^ buf[start + (length >> 2)], 0x01000193);
-    hash = Math.imul(hash ^ buf[last - (length >> 3)], 0x01000193);
+    let hash = Math.imul(length, GOLDEN);
+    if (length < 4) {
+      for (let i = start; i < end; i++) hash = Math.imul(hash ^ view.getUint8(i), GOLDEN);
+      return hash >>> this.slotShift;
+    }
+    // Every byte, a word at a time (the last word may overlap the one before): sampling a few bytes
+    // let pairs that differ only mid-key (`messaging.operation.type` and `.name` with one value) or
+    // in an id's last digits share a slot and evict each other span after span. Rotate and xor per
+    // word keeps the loop short; the multiplies after it spread every bit into the top bits, which
+    // pick the slot.
+    const lastWord = end - 4;
+    for (let i = start; i < lastWord; i += 4) hash = ((hash << 5) | (hash >>> 27)) ^ view.getInt32(i, true);
+    hash = ((hash << 5) | (hash >>> 27)) ^ view.getInt32(lastWord, true);
+    hash = Math.imul(hash ^ (hash >>> 16), MIX_1);
+    hash = Math.imul(hash ^ (hash >>> 13), MIX_2);
     return hash >>> this.slotShift;
   }
 
@@ -65,11 +77,15 @@ export class BytesCache<T> {
     return this.values[slot];
   }
 
-  set(slot: number, buf: Uint8Array, start: number, end: number, value: T): void {
+  set(slot: number, buf: Uint8Array, view: DataView, start: number, end: number, value: T): void {
     const length = end - start;
     const base = slot * this.maxLength;
+    const words = this.words;
+    let word = base >> 2;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) words[word++] = view.getInt32(start + i, PLATFORM_LITTLE_ENDIAN);
     const bytes = this.bytes;
-    for (let i = 0; i < length; i++) bytes[base + i] = buf[start + i];
+    for (; i < length; i++) bytes[base + i] = buf[start + i];
     this.lengths[slot] = length;
     this.values[slot] = value;
   }

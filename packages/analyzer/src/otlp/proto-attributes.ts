@@ -139,7 +139,7 @@ export function readKeyValue(r: ProtoReader, end: number, target: Attributes, de
     if (!readSimpleKeyValue(r, end, target)) readKeyValueInGeneral(r, end, target, depth);
     return;
   }
-  const slot = pairCache.slotOf(r.buf, start, end);
+  const slot = pairCache.slotOf(r.view, start, end);
   const pair = pairCache.get(slot, r.buf, r.view, start, end);
   if (pair !== undefined) {
     // Pairs with the key __proto__ are never cached, so a plain store is safe here.
@@ -153,7 +153,7 @@ export function readKeyValue(r: ProtoReader, end: number, target: Attributes, de
   }
   // The simple form holds a key and a scalar value: safe to share between records.
   const key = lastSimpleKey;
-  if (key !== '__proto__') pairCache.set(slot, r.buf, start, end, { key, value: target[key] });
+  if (key !== '__proto__') pairCache.set(slot, r.buf, r.view, start, end, { key, value: target[key] });
 }
 
 /** The key readSimpleKeyValue stored last (saves returning a pair object from it). */
