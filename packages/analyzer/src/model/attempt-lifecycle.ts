@@ -2,6 +2,7 @@ import { ATTR_ERROR_TYPE, ATTR_JOB_OUTCOME, JOB_OUTCOMES, type JobOutcome } from
 import type { LiveJobView } from './analyzer-view.js';
 import type { AttemptStore } from './attempt-store.js';
 import { readString } from './attribute-readers.js';
+import type { EndedKeys } from './ended-keys.js';
 import type { JobLogFacts } from './facts.js';
 import type { JobTable } from './job-table.js';
 import type { LiveJobTable } from './live-job-table.js';
@@ -18,7 +19,7 @@ export interface LifecycleTables {
   workers: WorkerTable;
   jobs: JobTable;
   attempts: Pick<AttemptStore, 'has'>;
-  ended: ReadonlySet<string>;
+  ended: Pick<EndedKeys, 'has'>;
   markEnded(key: string): void;
   /** Shares repeated names (queues, job names) among the many live jobs. */
   intern(value: string): string;

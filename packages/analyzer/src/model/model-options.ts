@@ -27,7 +27,10 @@ export interface TelemetryModelOptions {
   pendingChildRetentionSeconds?: number;
   /** At most this many waiting child spans. Default 50000. */
   maxPendingChildren?: number;
-  /** Keys of ended attempts remembered so late records do not revive them. Default 200000. */
+  /**
+   * Keys of ended attempts remembered so late records do not revive them: at most this many, and the
+   * newest half of that always (they are forgotten in halves; 8 bytes each). Default 400000.
+   */
   maxEndedAttemptKeys?: number;
   /** Steps and marks kept per attempt. Default 500. */
   maxStepsPerAttempt?: number;
@@ -61,7 +64,7 @@ export const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = {
   maxJobs: 100_000,
   pendingChildRetentionSeconds: 120,
   maxPendingChildren: 50_000,
-  maxEndedAttemptKeys: 200_000,
+  maxEndedAttemptKeys: 400_000,
   maxStepsPerAttempt: 500,
   workerStatsBucketSeconds: 10,
   workerStatsWindowSeconds: 900,

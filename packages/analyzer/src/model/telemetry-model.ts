@@ -21,6 +21,7 @@ import { buildAttemptContext } from './attempt-context.js';
 import { ingestEnded, ingestRunning, type LifecycleTables } from './attempt-lifecycle.js';
 import { AttemptStore } from './attempt-store.js';
 import { readString } from './attribute-readers.js';
+import { EndedKeys } from './ended-keys.js';
 import { EventLoopBlockLog } from './event-loop-block-log.js';
 import { evictOldest } from './evict-oldest.js';
 import type { AttemptFacts, JobLogFacts } from './facts.js';
@@ -62,7 +63,7 @@ export class TelemetryModel implements AnalyzerView {
   private readonly workerTable: WorkerTable;
   private readonly queueTable = new QueueTable();
   /** Attempts whose end was seen (span or ended log), so late records of them change nothing. */
-  private readonly endedKeys = new Set<string>();
+  private readonly endedKeys: EndedKeys;
   private readonly blockLog: EventLoopBlockLog;
   private readonly outcomes: OutcomeCounters;
   private readonly snapshots = new Map<string, JobLogFacts>();
@@ -87,6 +88,7 @@ export class TelemetryModel implements AnalyzerView {
     );
     this.workerTable = new WorkerTable(o);
     this.jobTable = new JobTable(o.maxJobs);
+    this.endedKeys = new EndedKeys(o.maxEndedAttemptKeys);
     this.blockLog = new EventLoopBlockLog(o.maxEventLoopBlocks);
     this.outcomes = new OutcomeCounters(
       o.workerStatsBucketSeconds * 1000,
@@ -147,7 +149,6 @@ export class TelemetryModel implements AnalyzerView {
 
   private markEnded(key: string): void {
     this.endedKeys.add(key);
-    evictOldest(this.endedKeys, this.options.maxEndedAttemptKeys);
   }
 
   private ingestAttempt(facts: AttemptFacts, span: SpanRecord): void {
@@ -161,16 +162,12 @@ export class TelemetryModel implements AnalyzerView {
     facts.jobName = this.strings.intern(facts.jobName);
     if (!this.attempts.addAttempt(key, facts, span.events)) return;
     const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.endMs);
-    // Marked ended first: one lookup in the largest set both marks the key and tells (by the size) whether
-    // an ended log record had marked it already, where `has` then `add` cost two.
-    const endedBefore = this.endedKeys.size;
-    this.endedKeys.add(key);
-    const alreadyEnded = this.endedKeys.size === endedBefore;
+    // Marked ended first: one probe both marks the key and tells whether an ended log record had marked it.
+    const alreadyEnded = !this.endedKeys.add(key);
     const live = alreadyEnded || this.live.byKey.size === 0 ? undefined : this.live.remove(key);
     if (alreadyEnded) {
       worker.queues.add(facts.queue);
     } else {
-      evictOldest(this.endedKeys, this.options.maxEndedAttemptKeys);
       const completed = facts.outcome === 'completed';
       if (live === undefined)
         this.workerTable.recordStartAndEnd(worker, facts.queue, facts.startMs, facts.endMs, completed);
