@@ -45,6 +45,12 @@ const STATUS_FIELDS = { 2: 'message', 3: 'code' };
  */
 const NO_EVENTS: SpanEventRecord[] = [];
 const NO_LINKS: SpanLinkRecord[] = [];
+/**
+ * Shared, for the same reason, by events and links without attributes (most events: `job fetched`,
+ * `job started`). Frozen, so that code which ever tried to add to it would fail loudly in strict
+ * mode instead of leaking into every other event; nothing downstream writes event attributes.
+ */
+const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 
 const ENVELOPE: EnvelopeNames = {
   resources: 'resource_spans',
@@ -191,7 +197,7 @@ function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeNa
 function readEvent(r: ProtoReader, end: number): SpanEventRecord {
   let timeMs = 0;
   let name = '';
-  const attributes: Attributes = {};
+  let attributes = NO_ATTRIBUTES;
   let field = 0;
   let index = 0;
   try {
@@ -207,6 +213,7 @@ function readEvent(r: ProtoReader, end: number): SpanEventRecord {
         expectWire(wire, WIRE_LENGTH_DELIMITED);
         name = r.string(r.delimited(end));
       } else if (field === 3) {
+        if (attributes === NO_ATTRIBUTES) attributes = {};
         readAttribute(r, wire, end, attributes);
         index++;
       } else {
@@ -223,7 +230,7 @@ function readEvent(r: ProtoReader, end: number): SpanEventRecord {
 function readLink(r: ProtoReader, end: number): SpanLinkRecord {
   let traceId = '';
   let spanId = '';
-  const attributes: Attributes = {};
+  let attributes = NO_ATTRIBUTES;
   let field = 0;
   let index = 0;
   try {
@@ -239,6 +246,7 @@ function readLink(r: ProtoReader, end: number): SpanLinkRecord {
         expectWire(wire, WIRE_LENGTH_DELIMITED);
         spanId = r.hex(r.delimited(end));
       } else if (field === 4) {
+        if (attributes === NO_ATTRIBUTES) attributes = {};
         readAttribute(r, wire, end, attributes);
         index++;
       } else {
