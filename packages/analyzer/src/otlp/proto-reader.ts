@@ -210,17 +210,13 @@ export class ProtoReader {
   hex(stop: number): string {
     const start = this.pos;
     this.pos = stop;
-    const buf = this.buf;
     const length = stop - start;
     for (let k = 0; k < RECENT_IDS; k++) {
-      const at = this.recentIdStarts[k];
-      if (at < 0 || this.recentIdLengths[k] !== length) continue;
-      // From the end: ids that share a prefix (counters, generators seeded per process) differ there.
-      let i = length - 1;
-      while (i >= 0 && buf[at + i] === buf[start + i]) i--;
-      if (i < 0) return this.recentIds[k];
+      if (this.recentIdLengths[k] === length && sameBytes(this.view, this.recentIdStarts[k], start, length)) {
+        return this.recentIds[k];
+      }
     }
-    const hex = hexOf(buf, start, stop);
+    const hex = hexOf(this.buf, start, stop);
     const slot = this.nextRecentId;
     this.nextRecentId = (slot + 1) % RECENT_IDS;
     this.recentIdStarts[slot] = start;
@@ -229,8 +225,9 @@ export class ProtoReader {
     return hex;
   }
 
-  private readonly recentIdStarts = [-1, -1, -1, -1];
-  private readonly recentIdLengths = [0, 0, 0, 0];
+  private readonly recentIdStarts = [0, 0, 0, 0];
+  /** -1: no id remembered yet. */
+  private readonly recentIdLengths = [-1, -1, -1, -1];
   private readonly recentIds = ['', '', '', ''];
   private nextRecentId = 0;
 
@@ -260,6 +257,18 @@ export class ProtoReader {
     }
     if (this.pos > end) throw new DecodeError('truncated');
   }
+}
+
+/**
+ * Whether the `length` bytes at `a` and at `b` are equal. From the end, a word at a time: ids that
+ * share a prefix (counters, generators seeded per process) differ there.
+ */
+export function sameBytes(view: DataView, a: number, b: number, length: number): boolean {
+  let i = length;
+  while (i >= 4 && view.getInt32(a + i - 4, true) === view.getInt32(b + i - 4, true)) i -= 4;
+  // Leading bytes, or the word that differed (then some byte of it differs and stops this).
+  while (i > 0 && view.getUint8(a + i - 1) === view.getUint8(b + i - 1)) i--;
+  return i === 0;
 }
 
 /** Nanoseconds given as 32-bit halves to fractional milliseconds; the JSON decoder shares it so both agree. */
