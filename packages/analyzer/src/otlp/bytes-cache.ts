@@ -21,6 +21,8 @@ export class BytesCache<T> {
   private readonly bytes: Uint8Array;
   /** The same memory as `bytes`, for comparing four bytes at a time (slots start 4-aligned). */
   private readonly words: Int32Array;
+  /** The same memory again, for reading a word at any offset. */
+  private readonly view: DataView;
 
   /** `slotBits`: log2 of the number of slots; `maxLength`: longer sequences are never cached. */
   constructor(
@@ -36,6 +38,7 @@ export class BytesCache<T> {
       throw new RangeError(`BytesCache maxLength: expected a multiple of 4, got ${maxLength}`);
     this.bytes = new Uint8Array(slots * maxLength);
     this.words = new Int32Array(this.bytes.buffer);
+    this.view = new DataView(this.bytes.buffer);
   }
 
   /** The slot for bytes [start, end) of `view` (at most maxLength long, at least one). */
@@ -64,15 +67,18 @@ export class BytesCache<T> {
     const length = end - start;
     if (this.lengths[slot] !== length) return undefined;
     const base = slot * this.maxLength;
+    if (length < 4) {
+      const bytes = this.bytes;
+      for (let i = 0; i < length; i++) if (bytes[base + i] !== buf[start + i]) return undefined;
+      return this.values[slot];
+    }
+    // The last word first: sequences of one length that differ (ids, counters; a slot tried on a
+    // guess) mostly differ there. It also covers the bytes after the last whole word.
+    if (view.getInt32(end - 4, true) !== this.view.getInt32(base + length - 4, true)) return undefined;
     const words = this.words;
     let word = base >> 2;
-    let i = 0;
-    for (; i + 4 <= length; i += 4) {
+    for (let i = 0; i + 4 < length; i += 4) {
       if (view.getInt32(start + i, PLATFORM_LITTLE_ENDIAN) !== words[word++]) return undefined;
-    }
-    const bytes = this.bytes;
-    for (; i < length; i++) {
-      if (bytes[base + i] !== buf[start + i]) return undefined;
     }
     return this.values[slot];
   }
