@@ -23,6 +23,14 @@ export class BytesCache<T> {
   private readonly words: Int32Array;
   /** The same memory again, for reading a word at any offset. */
   private readonly view: DataView;
+  /**
+   * For each slot, the slot looked up right after it last time. Spans of a kind repeat their
+   * attributes and names in one order, so the slot of the previous lookup foretells the next one,
+   * and trying that slot first (`get` checks every byte) saves hashing the bytes.
+   */
+  private readonly nextSlots: Uint16Array;
+  /** The slot of the latest `find`: where its bytes are, or would be `set`. */
+  lastSlot = 0;
 
   /** `slotBits`: log2 of the number of slots; `maxLength`: longer sequences are never cached. */
   constructor(
@@ -39,6 +47,8 @@ export class BytesCache<T> {
     this.bytes = new Uint8Array(slots * maxLength);
     this.words = new Int32Array(this.bytes.buffer);
     this.view = new DataView(this.bytes.buffer);
+    if (slotBits > 16) throw new RangeError(`BytesCache slotBits: expected at most 16, got ${slotBits}`);
+    this.nextSlots = new Uint16Array(slots);
   }
 
   /** The slot for bytes [start, end) of `view` (at most maxLength long, at least one). */
@@ -60,6 +70,21 @@ export class BytesCache<T> {
     hash = Math.imul(hash ^ (hash >>> 16), MIX_1);
     hash = Math.imul(hash ^ (hash >>> 13), MIX_2);
     return hash >>> this.slotShift;
+  }
+
+  /** The value cached for bytes [start, end) (`view` over `buf`), or undefined; sets `lastSlot` either way. */
+  find(buf: Uint8Array, view: DataView, start: number, end: number): T | undefined {
+    const previous = this.lastSlot;
+    const predicted = this.nextSlots[previous];
+    let slot = predicted;
+    let value = this.get(predicted, buf, view, start, end);
+    if (value === undefined) {
+      slot = this.slotOf(view, start, end);
+      this.nextSlots[previous] = slot;
+      if (slot !== predicted) value = this.get(slot, buf, view, start, end);
+    }
+    this.lastSlot = slot;
+    return value;
   }
 
   /** The value cached in `slot` for exactly bytes [start, end), or undefined. */

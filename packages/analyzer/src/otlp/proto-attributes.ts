@@ -139,14 +139,14 @@ export function readKeyValue(r: ProtoReader, end: number, target: Attributes, de
     if (!readSimpleKeyValue(r, end, target)) readKeyValueInGeneral(r, end, target, depth);
     return;
   }
-  const slot = pairCache.slotOf(r.view, start, end);
-  const pair = pairCache.get(slot, r.buf, r.view, start, end);
+  const pair = pairCache.find(r.buf, r.view, start, end);
   if (pair !== undefined) {
     // Pairs with the key __proto__ are never cached, so a plain store is safe here.
     target[pair.key] = pair.value;
     r.pos = end;
     return;
   }
+  const slot = pairCache.lastSlot;
   if (!readSimpleKeyValue(r, end, target)) {
     readKeyValueInGeneral(r, end, target, depth);
     return;

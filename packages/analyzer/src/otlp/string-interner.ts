@@ -12,10 +12,9 @@ type Slices = Buffer & { utf8Slice(start: number, end: number): string };
  */
 export function internedText(buf: Buffer, view: DataView, start: number, end: number): string {
   if (end - start > MAX_CACHED_BYTES) return (buf as Slices).utf8Slice(start, end);
-  const slot = cache.slotOf(view, start, end);
-  const cached = cache.get(slot, buf, view, start, end);
+  const cached = cache.find(buf, view, start, end);
   if (cached !== undefined) return cached;
   const text = (buf as Slices).utf8Slice(start, end);
-  cache.set(slot, buf, view, start, end, text);
+  cache.set(cache.lastSlot, buf, view, start, end, text);
   return text;
 }
