@@ -13,7 +13,7 @@ import type { AnalyzerConfig } from './config/analyzer-config.js';
 import { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
 import { validateConfig } from './config/validate-config.js';
 import type { DetectorOverrides } from './detectors/detector-options.js';
-import { type AnyDetector, allDetectors } from './detectors/index.js';
+import { type AnyDetector, allDetectors, resolveDetectorOptions } from './detectors/index.js';
 import { createExplainRouter } from './explain/explain-router.js';
 import { DetectorRunner } from './findings/detector-runner.js';
 import type { Finding, FindingTransition } from './findings/finding.js';
@@ -111,7 +111,14 @@ export function createAnalyzer(
   const startedAt = clock();
   const metrics = new AnalyzerMetrics();
   const receiverStats = new ReceiverStats();
-  const model = new TelemetryModel({ ...dependencies.model, clock });
+  // Attempts shorter than mystery_gap's threshold cannot hold a gap: explain needs no attributes of them.
+  const gapThresholdSeconds = resolveDetectorOptions(config.detectors as DetectorOverrides).mystery_gap
+    .gapThresholdSeconds;
+  const model = new TelemetryModel({
+    longAttemptSeconds: Math.max(0.001, gapThresholdSeconds),
+    ...dependencies.model,
+    clock,
+  });
   const db = openDatabase(config.dataDir);
   const store = new TimedFindingStore(
     dependencies.store ?? new SqliteFindingStore(db),

@@ -161,6 +161,8 @@ export class AttemptStore {
     private readonly maxPendingChildren: number,
     private readonly maxStepsPerAttempt: number,
     private readonly maxCompletedWithAttributes: number,
+    /** Completed attempts at least this long keep their attributes, as failed ones do. */
+    private readonly longAttemptMs: number,
   ) {}
 
   has(key: string): boolean {
@@ -198,8 +200,10 @@ export class AttemptStore {
     // Nobody taking them (a model without the metrics loop) must not make this grow without bound.
     if (this.fresh.length >= this.maxAttempts) this.fresh = this.fresh.slice(this.fresh.length >> 1);
     this.fresh.push(record);
-    // Failed attempts keep their attributes for explain; completed ones only while among the newest.
-    if (facts.outcome === 'completed') this.keepAttributes(record);
+    // Failed and long attempts keep their attributes for explain; other completed ones only while among
+    // the newest.
+    if (facts.outcome === 'completed' && facts.endMs - facts.startMs < this.longAttemptMs)
+      this.keepAttributes(record);
     return true;
   }
 

@@ -11,10 +11,17 @@ export interface TelemetryModelOptions {
    */
   maxFinishedAttempts?: number;
   /**
-   * Completed attempts keep their span attributes (for explain) only while among the newest this many;
-   * failed ones always keep theirs. Default 10000.
+   * Completed attempts keep their span attributes (for explain) only while among the newest this many,
+   * unless they lasted `longAttemptSeconds`; failed ones always keep theirs. Attributes are the largest
+   * part of an attempt held, and kept longer than a few young-generation GCs they cost about a tenth of
+   * ingest at high rates. Default 1000.
    */
   maxCompletedAttemptsWithAttributes?: number;
+  /**
+   * Completed attempts lasting at least this long keep their span attributes as failed ones do: only in
+   * those can a mystery gap be found. Default 5; the analyzer passes mystery_gap's `gapThresholdSeconds`.
+   */
+  longAttemptSeconds?: number;
   /** At most this many live jobs; the one seen first is evicted first. Default 200000. */
   maxLiveJobs?: number;
   /** A live job with no record for this long is dropped (its worker is long gone). Default 3600. */
@@ -57,7 +64,8 @@ export type ResolvedModelOptions = Required<TelemetryModelOptions>;
 export const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = {
   finishedAttemptRetentionSeconds: 900,
   maxFinishedAttempts: 50_000,
-  maxCompletedAttemptsWithAttributes: 10_000,
+  maxCompletedAttemptsWithAttributes: 1_000,
+  longAttemptSeconds: 5,
   maxLiveJobs: 200_000,
   liveJobRetentionSeconds: 3600,
   jobRetentionSeconds: 3600,

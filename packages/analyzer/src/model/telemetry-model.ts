@@ -85,6 +85,7 @@ export class TelemetryModel implements AnalyzerView {
       o.maxPendingChildren,
       o.maxStepsPerAttempt,
       o.maxCompletedAttemptsWithAttributes,
+      o.longAttemptSeconds * 1000,
     );
     this.workerTable = new WorkerTable(o);
     this.jobTable = new JobTable(o.maxJobs);

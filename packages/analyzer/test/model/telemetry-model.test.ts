@@ -236,6 +236,18 @@ describe('TelemetryModel', () => {
     expect(attributesOf(done[2])['joblens.job.id']).toBe('ok-3');
   });
 
+  it('keeps span attributes of completed attempts long enough to hold a mystery gap', () => {
+    const { model } = modelAt(T0 + 60_000, { maxCompletedAttemptsWithAttributes: 2, longAttemptSeconds: 5 });
+    const long = makeAttemptSpan({ jobId: 'long', startMs: T0, durationMs: 5_000 });
+    const short = makeAttemptSpan({ jobId: 'short', startMs: T0, durationMs: 4_999 });
+    const newer = [1, 2, 3].map((n) => makeAttemptSpan({ jobId: `ok-${n}`, startMs: T0 + n }));
+    model.ingestSpans([long, short, ...newer]);
+    const attributesOf = (span: typeof long) =>
+      model.attemptContext(span.traceId, span.spanId)?.attributes ?? {};
+    expect(attributesOf(long)['joblens.job.id']).toBe('long');
+    expect(attributesOf(short)).toEqual({});
+  });
+
   it('bounds the children waiting for a parent', () => {
     const { model } = modelAt(T0, { maxPendingChildren: 10 });
     for (let n = 0; n < 50; n++) {
