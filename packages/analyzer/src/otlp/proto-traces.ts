@@ -46,6 +46,12 @@ const STATUS_FIELDS = { 2: 'message', 3: 'code' };
 const NO_EVENTS: SpanEventRecord[] = [];
 const NO_LINKS: SpanLinkRecord[] = [];
 /**
+ * The events of the span being read, copied out at its end: an array grown by push kept room for
+ * 17 events when a span has 3. Entries past the count are stale and never read.
+ */
+const eventScratch: SpanEventRecord[] = [];
+const MAX_KEPT_SCRATCH_EVENTS = 64;
+/**
  * Shared, for the same reason, by events and links without attributes (most events: `job fetched`,
  * `job started`). Frozen, so that code which ever tried to add to it would fail loudly in strict
  * mode instead of leaking into every other event; nothing downstream writes event attributes.
@@ -87,7 +93,7 @@ function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeNa
   let statusCode = 0;
   let statusMessage = '';
   const attributes: Attributes = {};
-  let events = NO_EVENTS;
+  let eventCount = 0;
   let links = NO_LINKS;
   let attributeCount = 0;
   let field = 0;
@@ -133,9 +139,8 @@ function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeNa
           break;
         case 11:
           expectWire(wire, WIRE_LENGTH_DELIMITED);
-          index = events.length;
-          if (events === NO_EVENTS) events = [readEvent(r, r.delimited(end))];
-          else events.push(readEvent(r, r.delimited(end)));
+          index = eventCount;
+          eventScratch[eventCount++] = readEvent(r, r.delimited(end));
           break;
         case 13:
           expectWire(wire, WIRE_LENGTH_DELIMITED);
@@ -176,6 +181,9 @@ function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeNa
   } catch (err) {
     throw atField(err, SPAN_FIELDS, field, index);
   }
+  const events = eventCount === 0 ? NO_EVENTS : eventScratch.slice(0, eventCount);
+  // A span with very many events should not keep them all alive until the next such span.
+  if (eventCount > MAX_KEPT_SCRATCH_EVENTS) eventScratch.length = 0;
   return {
     resource,
     scopeName,
