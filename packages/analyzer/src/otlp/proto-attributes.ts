@@ -153,11 +153,15 @@ export function readKeyValue(r: ProtoReader, end: number, target: Attributes, de
   }
   // The simple form holds a key and a scalar value: safe to share between records.
   const key = lastSimpleKey;
-  if (key !== '__proto__') pairCache.set(slot, r.buf, r.view, start, end, { key, value: target[key] });
+  if (key !== '__proto__') pairCache.set(slot, r.buf, r.view, start, end, { key, value: lastSimpleValue });
 }
 
-/** The key readSimpleKeyValue stored last (saves returning a pair object from it). */
+/**
+ * The key and value readSimpleKeyValue stored last (saves returning a pair object from it, and
+ * reading the value back through a property load on an object of ever-changing shape).
+ */
 let lastSimpleKey = '';
+let lastSimpleValue: AttrValue = null;
 
 /**
  * The shape nearly every attribute has: `key` (field 1) then `value` (field 2) holding one string,
@@ -211,6 +215,7 @@ function readSimpleKeyValue(r: ProtoReader, end: number, target: Attributes): bo
   r.pos = end;
   setAttribute(target, key, value);
   lastSimpleKey = key;
+  lastSimpleValue = value;
   return true;
 }
 
