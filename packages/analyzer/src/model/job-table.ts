@@ -1,27 +1,10 @@
 import type { JobOutcome } from '@joblens/semconv';
 import type { JobView } from './analyzer-view.js';
 
+/** A job as `get` hands it out: a snapshot of its row, with the keys of its attempts seen. */
 export interface JobEntry extends JobView {
-  /** Shared empty map until the first failure: most jobs never fail, and a Map each is heavy. */
-  errorTypes: Map<string, number>;
-  /**
-   * Keys (trace + span id) of the attempts seen, oldest first; bounded. The only key of a job seen once
-   * (most jobs) is held as itself: an array each cost 100k objects for the GC to copy and mark.
-   * `attemptKeysOf` reads both forms.
-   */
-  attemptKeys: string | string[];
-  /** Set once evicted or pruned, so the arrival list can skip it until it is compacted. */
-  dropped: boolean;
-}
-
-const MAX_ATTEMPT_KEYS_PER_JOB = 100;
-const NO_ERRORS: Map<string, number> = new Map();
-/** Shared by jobs with no attempt key yet; never mutated. */
-const NO_KEYS: string[] = [];
-
-/** The keys of the job's attempts seen, oldest first, whichever form `attemptKeys` holds them in. */
-export function attemptKeysOf(entry: JobEntry): readonly string[] {
-  return typeof entry.attemptKeys === 'string' ? [entry.attemptKeys] : entry.attemptKeys;
+  /** Keys (trace + span id) of the attempts seen, oldest first; bounded. */
+  attemptKeys: readonly string[];
 }
 
 export interface JobSighting {
@@ -43,45 +26,109 @@ export interface JobSighting {
   newAttempt: boolean;
 }
 
+const MAX_ATTEMPT_KEYS_PER_JOB = 100;
+/** Shared by every job until its first failure: most jobs never fail, and a Map each is heavy. */
+const NO_ERRORS: ReadonlyMap<string, number> = new Map();
+
 /**
- * Jobs across their attempts, in order of first sighting: the count bound evicts the oldest-seen job
- * first. Found by service, then queue, then job id, in nested maps: the names are few and shared (their
- * hashes cached), so this costs one lookup by the job id, where a joined key string per sighting cost a
- * concatenation, its flattening and hashing, and kept a ~100-byte key per job. Entries are not moved on
- * update (Map delete + set per span costs more than a periodic scan).
+ * Jobs across their attempts, one row each in columns: numbers in typed arrays, strings in arrays of
+ * references. As one object per job (100k of them), every new job cost an object with two boxed
+ * timestamps for the young-generation GC to copy twice and the old generation to mark, which made this
+ * table a fifth of the model's ingest; rows cost nothing of the kind, and pruning scans flat arrays.
+ *
+ * Rows are taken in a ring in order of first sighting, so when the ring is full the oldest-seen job
+ * makes room. A row is found by service, then queue, then job id, in nested maps whose values are row
+ * numbers: the names are few and shared (their hashes cached), so a sighting costs one lookup by job id.
+ * Views (`get`, `seenSince`) are snapshots, safe to keep.
  */
 export class JobTable {
-  private readonly byScope = new Map<string, Map<string, Map<string, JobEntry>>>();
-  /**
-   * Entries in order of first sighting from `head`; dropped ones stay until the next compaction. Slots
-   * before `head` are released at once: kept until the compaction, the evicted entries (up to half the
-   * array, some 70k at the default bound) held their strings, numbers and keys in the heap for the GC
-   * to copy and mark.
-   */
-  private order: (JobEntry | undefined)[] = [];
-  private head = 0;
+  private readonly byScope = new Map<string, Map<string, Map<string, number>>>();
+  private readonly capacity: number;
+  /** Whether a row holds a job. */
+  private readonly used: Uint8Array;
+  private readonly services: string[];
+  private readonly queues: string[];
+  private readonly jobNames: string[];
+  private readonly jobIds: string[];
+  private readonly attemptsSeen: Float64Array;
+  private readonly maxAttempt: Float64Array;
+  /** NaN: not known. */
+  private readonly maxAttempts: Float64Array;
+  private readonly lastOutcomes: (JobOutcome | undefined)[];
+  private readonly firstSeenMs: Float64Array;
+  private readonly lastSeenMs: Float64Array;
+  private readonly errorTypes: ReadonlyMap<string, number>[];
+  private readonly latestTraceIds: string[];
+  private readonly latestSpanIds: string[];
+  /** The only key of a job seen once (most jobs) is held as itself, not in an array of one. */
+  private readonly attemptKeys: (string | string[])[];
+  /** The row the next new job takes: the oldest-seen job's when the ring is full. */
+  private next = 0;
   private count = 0;
 
-  constructor(private readonly maxJobs: number) {}
+  constructor(maxJobs: number) {
+    const capacity = Math.max(1, Math.floor(maxJobs));
+    this.capacity = capacity;
+    this.used = new Uint8Array(capacity);
+    this.services = new Array<string>(capacity).fill('');
+    this.queues = new Array<string>(capacity).fill('');
+    this.jobNames = new Array<string>(capacity).fill('');
+    this.jobIds = new Array<string>(capacity).fill('');
+    this.attemptsSeen = new Float64Array(capacity);
+    this.maxAttempt = new Float64Array(capacity);
+    this.maxAttempts = new Float64Array(capacity);
+    this.lastOutcomes = new Array<JobOutcome | undefined>(capacity).fill(undefined);
+    this.firstSeenMs = new Float64Array(capacity);
+    this.lastSeenMs = new Float64Array(capacity);
+    this.errorTypes = new Array<ReadonlyMap<string, number>>(capacity).fill(NO_ERRORS);
+    this.latestTraceIds = new Array<string>(capacity).fill('');
+    this.latestSpanIds = new Array<string>(capacity).fill('');
+    this.attemptKeys = new Array<string | string[]>(capacity).fill('');
+  }
 
   get size(): number {
     return this.count;
   }
 
   get(service: string, queue: string, jobId: string): JobEntry | undefined {
-    return this.byScope.get(service)?.get(queue)?.get(jobId);
+    const row = this.byScope.get(service)?.get(queue)?.get(jobId);
+    if (row === undefined) return undefined;
+    const keys = this.attemptKeys[row];
+    return { ...this.viewOf(row), attemptKeys: typeof keys === 'string' ? [keys] : [...keys] };
   }
 
-  /** Held jobs, oldest-seen first. */
-  forEach(visit: (entry: JobEntry) => void): void {
-    const order = this.order;
-    for (let i = this.head; i < order.length; i++) {
-      const entry = order[i];
-      if (entry !== undefined && !entry.dropped) visit(entry);
+  /** Held jobs seen at or after `sinceMs`, oldest-seen first (reads the column before making views). */
+  seenSince(sinceMs: number): JobView[] {
+    const jobs: JobView[] = [];
+    // From the row the next new job takes: the ring's oldest, or an unused one before the first wrap.
+    const start = this.next;
+    for (let i = 0; i < this.capacity; i++) {
+      const row = (start + i) % this.capacity;
+      if (this.used[row] === 1 && this.lastSeenMs[row] >= sinceMs) jobs.push(this.viewOf(row));
     }
+    return jobs;
   }
 
-  private jobsOf(service: string, queue: string): Map<string, JobEntry> {
+  private viewOf(row: number): JobView {
+    const maxAttempts = this.maxAttempts[row];
+    return {
+      service: this.services[row],
+      queue: this.queues[row],
+      jobName: this.jobNames[row],
+      jobId: this.jobIds[row],
+      attemptsSeen: this.attemptsSeen[row],
+      maxAttempt: this.maxAttempt[row],
+      maxAttempts: Number.isNaN(maxAttempts) ? undefined : maxAttempts,
+      lastOutcome: this.lastOutcomes[row],
+      firstSeenMs: this.firstSeenMs[row],
+      lastSeenMs: this.lastSeenMs[row],
+      errorTypes: this.errorTypes[row],
+      latestTraceId: this.latestTraceIds[row],
+      latestSpanId: this.latestSpanIds[row],
+    };
+  }
+
+  private jobsOf(service: string, queue: string): Map<string, number> {
     let queues = this.byScope.get(service);
     if (queues === undefined) {
       queues = new Map();
@@ -97,111 +144,100 @@ export class JobTable {
 
   record(sighting: JobSighting): void {
     const jobs = this.jobsOf(sighting.service, sighting.queue);
-    let entry = jobs.get(sighting.jobId);
-    let counted = false;
-    if (entry === undefined) {
-      // Every field set from the start (optional ones undefined), so all entries share one shape and the
-      // detectors walking 100k of them read them monomorphically.
-      entry = {
-        service: sighting.service,
-        queue: sighting.queue,
-        jobName: sighting.jobName,
-        jobId: sighting.jobId,
-        attemptsSeen: sighting.newAttempt ? 1 : 0,
-        maxAttempt: 0,
-        maxAttempts: undefined,
-        lastOutcome: undefined,
-        firstSeenMs: sighting.timeMs,
-        lastSeenMs: sighting.timeMs,
-        errorTypes: NO_ERRORS,
-        latestTraceId: sighting.traceId,
-        latestSpanId: sighting.spanId,
-        attemptKeys: sighting.newAttempt ? sighting.attemptKey : NO_KEYS,
-        dropped: false,
-      };
-      jobs.set(sighting.jobId, entry);
-      this.order.push(entry);
-      this.count += 1;
-      counted = true;
-    }
-    if (sighting.newAttempt && !counted) {
-      entry.attemptsSeen += 1;
-      const keys = entry.attemptKeys;
-      if (typeof keys === 'string') entry.attemptKeys = [keys, sighting.attemptKey];
-      else if (keys === NO_KEYS) entry.attemptKeys = sighting.attemptKey;
-      else {
+    let row = jobs.get(sighting.jobId);
+    if (row === undefined) {
+      row = this.takeRow();
+      // The eviction may have emptied and dropped this job's map: look it up again.
+      this.jobsOf(sighting.service, sighting.queue).set(sighting.jobId, row);
+      this.fill(row, sighting);
+    } else if (sighting.newAttempt) {
+      this.attemptsSeen[row] += 1;
+      const keys = this.attemptKeys[row];
+      if (typeof keys !== 'string') {
         keys.push(sighting.attemptKey);
         if (keys.length > MAX_ATTEMPT_KEYS_PER_JOB) keys.shift();
-      }
+      } else if (keys === '') this.attemptKeys[row] = sighting.attemptKey;
+      else this.attemptKeys[row] = [keys, sighting.attemptKey];
     }
-    if (sighting.attempt >= entry.maxAttempt) {
-      entry.maxAttempt = sighting.attempt;
-      entry.latestTraceId = sighting.traceId;
-      entry.latestSpanId = sighting.spanId;
-      if (sighting.outcome !== undefined) entry.lastOutcome = sighting.outcome;
+    if (sighting.attempt >= this.maxAttempt[row]) {
+      this.maxAttempt[row] = sighting.attempt;
+      this.latestTraceIds[row] = sighting.traceId;
+      this.latestSpanIds[row] = sighting.spanId;
+      if (sighting.outcome !== undefined) this.lastOutcomes[row] = sighting.outcome;
     }
-    if (sighting.maxAttempts !== undefined) entry.maxAttempts = sighting.maxAttempts;
+    if (sighting.maxAttempts !== undefined) this.maxAttempts[row] = sighting.maxAttempts;
     if (
       sighting.errorType !== undefined &&
       sighting.outcome !== undefined &&
       sighting.outcome !== 'completed'
     ) {
-      if (entry.errorTypes === NO_ERRORS) entry.errorTypes = new Map();
-      entry.errorTypes.set(sighting.errorType, (entry.errorTypes.get(sighting.errorType) ?? 0) + 1);
+      let errors = this.errorTypes[row] as Map<string, number>;
+      if (errors === NO_ERRORS) {
+        errors = new Map();
+        this.errorTypes[row] = errors;
+      }
+      errors.set(sighting.errorType, (errors.get(sighting.errorType) ?? 0) + 1);
     }
-    entry.firstSeenMs = Math.min(entry.firstSeenMs, sighting.timeMs);
-    entry.lastSeenMs = Math.max(entry.lastSeenMs, sighting.timeMs);
-    if (this.count > this.maxJobs) this.evictOldest();
+    if (sighting.timeMs < this.firstSeenMs[row]) this.firstSeenMs[row] = sighting.timeMs;
+    if (sighting.timeMs > this.lastSeenMs[row]) this.lastSeenMs[row] = sighting.timeMs;
   }
 
-  private drop(entry: JobEntry): void {
-    entry.dropped = true;
+  /** The next row of the ring, emptied of the oldest-seen job if it still holds one. */
+  private takeRow(): number {
+    const row = this.next;
+    this.next = (row + 1) % this.capacity;
+    if (this.used[row] === 1) this.drop(row);
+    this.used[row] = 1;
+    this.count += 1;
+    return row;
+  }
+
+  private fill(row: number, sighting: JobSighting): void {
+    this.services[row] = sighting.service;
+    this.queues[row] = sighting.queue;
+    this.jobNames[row] = sighting.jobName;
+    this.jobIds[row] = sighting.jobId;
+    this.attemptsSeen[row] = sighting.newAttempt ? 1 : 0;
+    this.maxAttempt[row] = 0;
+    this.maxAttempts[row] = Number.NaN;
+    this.lastOutcomes[row] = undefined;
+    this.firstSeenMs[row] = sighting.timeMs;
+    this.lastSeenMs[row] = sighting.timeMs;
+    this.errorTypes[row] = NO_ERRORS;
+    this.latestTraceIds[row] = sighting.traceId;
+    this.latestSpanIds[row] = sighting.spanId;
+    this.attemptKeys[row] = sighting.newAttempt ? sighting.attemptKey : '';
+  }
+
+  private drop(row: number): void {
+    this.used[row] = 0;
     this.count -= 1;
-    const queues = this.byScope.get(entry.service);
-    const jobs = queues?.get(entry.queue);
-    if (queues === undefined || jobs === undefined) return;
-    jobs.delete(entry.jobId);
-    // Queue and service names may come and go (or be junk): no empty maps left behind for them.
-    if (jobs.size === 0) {
-      queues.delete(entry.queue);
-      if (queues.size === 0) this.byScope.delete(entry.service);
-    }
-  }
-
-  /** Evicts the oldest-seen jobs, 1/64 more than needed at once, as `evictOldest` does. */
-  private evictOldest(): void {
-    const target = Math.max(0, this.maxJobs - Math.floor(this.maxJobs / 64));
-    const order = this.order;
-    while (this.count > target && this.head < order.length) {
-      const entry = order[this.head];
-      order[this.head++] = undefined;
-      if (entry !== undefined && !entry.dropped) this.drop(entry);
-    }
-    if (this.head * 2 > order.length) this.compact();
-  }
-
-  private compact(): void {
-    const kept: JobEntry[] = [];
-    const order = this.order;
-    for (let i = this.head; i < order.length; i++) {
-      const entry = order[i];
-      if (entry !== undefined && !entry.dropped) kept.push(entry);
-    }
-    this.order = kept;
-    this.head = 0;
-  }
-
-  /** Drops jobs with no sighting since `cutoffMs` (a full scan: callers run it about once a second). */
-  prune(cutoffMs: number): void {
-    const order = this.order;
-    let dropped = 0;
-    for (let i = this.head; i < order.length; i++) {
-      const entry = order[i];
-      if (entry !== undefined && !entry.dropped && entry.lastSeenMs < cutoffMs) {
-        this.drop(entry);
-        dropped += 1;
+    const service = this.services[row];
+    const queue = this.queues[row];
+    const queues = this.byScope.get(service);
+    const jobs = queues?.get(queue);
+    if (queues !== undefined && jobs !== undefined) {
+      jobs.delete(this.jobIds[row]);
+      // Queue and service names may come and go (or be junk): no empty maps left behind for them.
+      if (jobs.size === 0) {
+        queues.delete(queue);
+        if (queues.size === 0) this.byScope.delete(service);
       }
     }
-    if (dropped > 0) this.compact();
+    // Let go of what the row referenced: names stay shared, ids and keys would be held for nothing.
+    this.jobIds[row] = '';
+    this.latestTraceIds[row] = '';
+    this.latestSpanIds[row] = '';
+    this.attemptKeys[row] = '';
+    this.errorTypes[row] = NO_ERRORS;
+  }
+
+  /** Drops jobs with no sighting since `cutoffMs` (a scan of one column: callers run it about once a second). */
+  prune(cutoffMs: number): void {
+    const used = this.used;
+    const lastSeen = this.lastSeenMs;
+    for (let row = 0; row < this.capacity; row++) {
+      if (used[row] === 1 && lastSeen[row] < cutoffMs) this.drop(row);
+    }
   }
 }

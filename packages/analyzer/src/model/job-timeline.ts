@@ -7,7 +7,7 @@ import type {
   LiveJobView,
 } from './analyzer-view.js';
 import type { AttemptRecord, AttemptStore } from './attempt-store.js';
-import { attemptKeysOf, type JobEntry, type JobTable } from './job-table.js';
+import type { JobEntry, JobTable } from './job-table.js';
 
 export interface TimelineSources {
   attempts: AttemptStore;
@@ -101,7 +101,7 @@ export function buildJobTimeline(
             ? found.seed.facts.traceId + found.seed.facts.spanId
             : found.seed.traceId + found.seed.spanId,
         ]
-      : attemptKeysOf(found);
+      : found.attemptKeys;
   const attempts: AttemptTimeline[] = [];
   let live: LiveAttemptTimeline | undefined;
   for (const key of keys) {

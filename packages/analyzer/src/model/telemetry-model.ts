@@ -304,12 +304,7 @@ export class TelemetryModel implements AnalyzerView {
   }
 
   jobs(sinceMs: number): Iterable<JobView> {
-    // An array rather than a generator: a generator allocated a result object per job (100k).
-    const jobs: JobView[] = [];
-    this.jobTable.forEach((job) => {
-      if (job.lastSeenMs >= sinceMs) jobs.push(job);
-    });
-    return jobs;
+    return this.jobTable.seenSince(sinceMs);
   }
 
   workerStates(): Iterable<WorkerView> {
