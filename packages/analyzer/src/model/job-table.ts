@@ -1,5 +1,6 @@
 import type { JobOutcome } from '@joblens/semconv';
 import type { JobView } from './analyzer-view.js';
+import { hashText, RowIndex } from './row-index.js';
 
 /** A job as `get` hands it out: a snapshot of its row, with the keys of its attempts seen. */
 export interface JobEntry extends JobView {
@@ -37,12 +38,13 @@ const NO_ERRORS: ReadonlyMap<string, number> = new Map();
  * table a fifth of the model's ingest; rows cost nothing of the kind, and pruning scans flat arrays.
  *
  * Rows are taken in a ring in order of first sighting, so when the ring is full the oldest-seen job
- * makes room. A row is found by service, then queue, then job id, in nested maps whose values are row
- * numbers: the names are few and shared (their hashes cached), so a sighting costs one lookup by job id.
- * Views (`get`, `seenSince`) are snapshots, safe to keep.
+ * makes room. A row is found by a hash of service, queue and job id in a RowIndex. Views (`get`,
+ * `seenSince`) are snapshots, safe to keep.
  */
 export class JobTable {
-  private readonly byScope = new Map<string, Map<string, Map<string, number>>>();
+  private readonly index: RowIndex;
+  /** Each row's hash in `index`, to remove it by. */
+  private readonly hashes: Int32Array;
   private readonly capacity: number;
   /** Whether a row holds a job. */
   private readonly used: Uint8Array;
@@ -70,6 +72,8 @@ export class JobTable {
     const capacity = Math.max(1, Math.floor(maxJobs));
     this.capacity = capacity;
     this.used = new Uint8Array(capacity);
+    this.index = new RowIndex(capacity);
+    this.hashes = new Int32Array(capacity);
     this.services = new Array<string>(capacity).fill('');
     this.queues = new Array<string>(capacity).fill('');
     this.jobNames = new Array<string>(capacity).fill('');
@@ -91,8 +95,8 @@ export class JobTable {
   }
 
   get(service: string, queue: string, jobId: string): JobEntry | undefined {
-    const row = this.byScope.get(service)?.get(queue)?.get(jobId);
-    if (row === undefined) return undefined;
+    const row = this.find(service, queue, jobId, hashOfJob(service, queue, jobId));
+    if (row === -1) return undefined;
     const keys = this.attemptKeys[row];
     return { ...this.viewOf(row), attemptKeys: typeof keys === 'string' ? [keys] : [...keys] };
   }
@@ -128,27 +132,29 @@ export class JobTable {
     };
   }
 
-  private jobsOf(service: string, queue: string): Map<string, number> {
-    let queues = this.byScope.get(service);
-    if (queues === undefined) {
-      queues = new Map();
-      this.byScope.set(service, queues);
-    }
-    let jobs = queues.get(queue);
-    if (jobs === undefined) {
-      jobs = new Map();
-      queues.set(queue, jobs);
-    }
-    return jobs;
+  /** What `sameJob` compares a row with (fields, so that no closure is made per lookup). */
+  private probeService = '';
+  private probeQueue = '';
+  private probeJobId = '';
+  private readonly sameJob = (row: number): boolean =>
+    this.jobIds[row] === this.probeJobId &&
+    this.queues[row] === this.probeQueue &&
+    this.services[row] === this.probeService;
+
+  private find(service: string, queue: string, jobId: string, hash: number): number {
+    this.probeService = service;
+    this.probeQueue = queue;
+    this.probeJobId = jobId;
+    return this.index.find(hash, this.sameJob);
   }
 
   record(sighting: JobSighting): void {
-    const jobs = this.jobsOf(sighting.service, sighting.queue);
-    let row = jobs.get(sighting.jobId);
-    if (row === undefined) {
+    const hash = hashOfJob(sighting.service, sighting.queue, sighting.jobId);
+    let row = this.find(sighting.service, sighting.queue, sighting.jobId, hash);
+    if (row === -1) {
       row = this.takeRow();
-      // The eviction may have emptied and dropped this job's map: look it up again.
-      this.jobsOf(sighting.service, sighting.queue).set(sighting.jobId, row);
+      this.index.insert(hash, row);
+      this.hashes[row] = hash;
       this.fill(row, sighting);
     } else if (sighting.newAttempt) {
       this.attemptsSeen[row] += 1;
@@ -212,18 +218,7 @@ export class JobTable {
   private drop(row: number): void {
     this.used[row] = 0;
     this.count -= 1;
-    const service = this.services[row];
-    const queue = this.queues[row];
-    const queues = this.byScope.get(service);
-    const jobs = queues?.get(queue);
-    if (queues !== undefined && jobs !== undefined) {
-      jobs.delete(this.jobIds[row]);
-      // Queue and service names may come and go (or be junk): no empty maps left behind for them.
-      if (jobs.size === 0) {
-        queues.delete(queue);
-        if (queues.size === 0) this.byScope.delete(service);
-      }
-    }
+    this.index.remove(this.hashes[row], row);
     // Let go of what the row referenced: names stay shared, ids and keys would be held for nothing.
     this.jobIds[row] = '';
     this.latestTraceIds[row] = '';
@@ -240,4 +235,8 @@ export class JobTable {
       if (used[row] === 1 && lastSeen[row] < cutoffMs) this.drop(row);
     }
   }
+}
+
+function hashOfJob(service: string, queue: string, jobId: string): number {
+  return hashText(jobId, hashText(queue, hashText(service)));
 }

@@ -38,7 +38,7 @@ describe('EndedKeys', () => {
 
   it('answers like a Set over the keys it must still hold', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(50), fc.nat(50)), { maxLength: 300 }), (pairs) => {
+      fc.property(fc.array(fc.tuple(fc.nat(50), fc.nat(50)), { minLength: 50, maxLength: 300 }), (pairs) => {
         const ended = new EndedKeys(1_000);
         const reference = new Set<string>();
         for (const [trace, span] of pairs) {
