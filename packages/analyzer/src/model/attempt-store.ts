@@ -15,6 +15,7 @@ import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.j
 import { readString } from './attribute-readers.js';
 import { computeGaps, longestGapSeconds } from './compute-gaps.js';
 import type { AttemptFacts } from './facts.js';
+import { hashText, RowIndex } from './row-index.js';
 
 /** Lifecycle events say when, not what: they do not break a silence. */
 const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set([
@@ -60,7 +61,7 @@ export interface AttemptRecord extends AttemptView {
   longestGapSeconds?: number;
   /** Set once evicted or pruned: cheaper to test than a lookup by a key built again. */
   dropped: boolean;
-  /** Its key in `byKey` (trace + span id), for eviction from the arrival queue. */
+  /** Its key (trace + span id), to find it by and to compare with on a hash match. */
   key: string;
 }
 
@@ -131,10 +132,12 @@ function addStep(steps: StepView[], step: StepView, limit: number): StepView[] |
 
 /**
  * Finished attempts by trace + span id, with their children; children whose attempt has not arrived yet
- * wait in a bounded pending area. Insertion order is arrival order, which is what eviction follows.
+ * wait in a bounded pending area. Attempts sit in a ring in arrival order, which is what eviction and
+ * pruning follow (both take the oldest), and are found by a hash of their key in a RowIndex: as a Map
+ * keyed by 48-character strings, every new attempt's miss compared against key strings spread over
+ * the heap.
  */
 export class AttemptStore {
-  readonly byKey = new Map<string, AttemptRecord>();
   private readonly pending = new Map<string, PendingChildren>();
   private pendingCount = 0;
   /** Attempts added since the last `takeNew`, for metrics that count each attempt once. */
@@ -144,38 +147,61 @@ export class AttemptStore {
    * queue of the records themselves, as a Set of keys cost a hash insert and a lookup per attempt.
    */
   private withAttributes: (AttemptRecord | undefined)[] = [];
-  /** Bumped whenever `byKey` changes, so `inArrivalOrder` can hand out the same list until then. */
+  /** Bumped whenever the held attempts change, so `inArrivalOrder` can hand out the same list until then. */
   private version = 0;
   private listed: { version: number; records: AttemptRecord[]; oldestEndMs: number } | undefined;
   private withAttributesHead = 0;
-  /**
-   * Held records in arrival order from `arrivalHead` (dropped ones skipped, taken ones cleared): eviction and pruning take
-   * the oldest from here, as walking `byKey` from its start re-walked the slots of entries deleted
-   * since its last rehash, and allocated a [key, record] pair per entry.
-   */
-  private arrival: (AttemptRecord | undefined)[] = [];
-  private arrivalHead = 0;
+  /** Held attempts in arrival order: `count` of them from row `head`, wrapping around. */
+  private readonly rows: (AttemptRecord | undefined)[];
+  private readonly hashes: Int32Array;
+  private readonly index: RowIndex;
+  private readonly capacity: number;
+  private head = 0;
+  private count = 0;
+  /** The last key looked up and its row: a step's siblings name the same parent one after another. */
+  private lastKey = '';
+  private lastRow = -1;
+  /** What `sameKey` compares a row with (a field, so that no closure is made per lookup). */
+  private probeKey = '';
+  private readonly sameKey = (row: number): boolean => this.rows[row]?.key === this.probeKey;
 
   constructor(
-    private readonly maxAttempts: number,
+    maxAttempts: number,
     private readonly maxPendingChildren: number,
     private readonly maxStepsPerAttempt: number,
     private readonly maxCompletedWithAttributes: number,
     /** Completed attempts at least this long keep their attributes, as failed ones do. */
     private readonly longAttemptMs: number,
-  ) {}
+  ) {
+    this.capacity = Math.max(1, Math.floor(maxAttempts));
+    this.rows = new Array<AttemptRecord | undefined>(this.capacity).fill(undefined);
+    this.hashes = new Int32Array(this.capacity);
+    this.index = new RowIndex(this.capacity);
+  }
+
+  /** Attempts held. */
+  get size(): number {
+    return this.count;
+  }
 
   has(key: string): boolean {
-    return this.byKey.has(key);
+    return this.rowOf(key, hashText(key)) !== -1;
   }
 
   get(key: string): AttemptRecord | undefined {
-    return this.byKey.get(key);
+    const row = this.rowOf(key, hashText(key));
+    return row === -1 ? undefined : this.rows[row];
+  }
+
+  private rowOf(key: string, hash: number): number {
+    this.probeKey = key;
+    return this.index.find(hash, this.sameKey);
   }
 
   /** Returns false for a duplicate (OTLP retries deliver twice). */
   addAttempt(key: string, facts: AttemptFacts, events: readonly SpanEventRecord[]): boolean {
-    if (this.byKey.has(key)) return false;
+    const hash = hashText(key);
+    if (this.rowOf(key, hash) !== -1) return false;
     // Every field set here, gaps too, so all records share one shape and detectors read them monomorphically.
     const record: AttemptRecord = {
       facts,
@@ -193,12 +219,15 @@ export class AttemptStore {
       this.pendingCount -= waiting.steps.length;
       record.steps = waiting.steps;
     }
-    this.byKey.set(key, record);
-    this.arrival.push(record);
+    if (this.count === this.capacity) this.dropOldest();
+    const row = (this.head + this.count) % this.capacity;
+    this.rows[row] = record;
+    this.hashes[row] = hash;
+    this.index.insert(hash, row);
+    this.count += 1;
     this.version += 1;
-    if (this.byKey.size > this.maxAttempts) this.evictOldestAttempts();
     // Nobody taking them (a model without the metrics loop) must not make this grow without bound.
-    if (this.fresh.length >= this.maxAttempts) this.fresh = this.fresh.slice(this.fresh.length >> 1);
+    if (this.fresh.length >= this.capacity) this.fresh = this.fresh.slice(this.fresh.length >> 1);
     this.fresh.push(record);
     // Failed and long attempts keep their attributes for explain; other completed ones only while among
     // the newest.
@@ -216,11 +245,11 @@ export class AttemptStore {
   inArrivalOrder(sinceMs: number): readonly AttemptRecord[] {
     let listed = this.listed;
     if (listed === undefined || listed.version !== this.version) {
-      const records: AttemptRecord[] = new Array(this.byKey.size);
-      let index = 0;
+      const records: AttemptRecord[] = new Array(this.count);
       let oldestEndMs = Number.POSITIVE_INFINITY;
-      for (const record of this.byKey.values()) {
-        records[index++] = record;
+      for (let i = 0; i < this.count; i++) {
+        const record = this.rows[(this.head + i) % this.capacity] as AttemptRecord;
+        records[i] = record;
         if (record.facts.endMs < oldestEndMs) oldestEndMs = record.facts.endMs;
       }
       listed = { version: this.version, records, oldestEndMs };
@@ -230,30 +259,19 @@ export class AttemptStore {
     return listed.records.filter((record) => record.facts.endMs >= sinceMs);
   }
 
-  /** Like `evictOldest` (same 1/64 slack), marking the records dropped. */
-  private evictOldestAttempts(): void {
-    const target = Math.max(0, this.maxAttempts - Math.floor(this.maxAttempts / 64));
-    const arrival = this.arrival;
-    while (this.byKey.size > target && this.arrivalHead < arrival.length) {
-      const record = arrival[this.arrivalHead];
-      // Released at once: the taken front stays in the array until the next compaction.
-      arrival[this.arrivalHead++] = undefined;
-      if (record !== undefined && !record.dropped) this.drop(record);
+  /** Drops the oldest held attempt. */
+  private dropOldest(): void {
+    const row = this.head;
+    const record = this.rows[row];
+    if (record !== undefined) {
+      record.dropped = true;
+      this.index.remove(this.hashes[row], row);
+      this.rows[row] = undefined;
     }
-    this.compactArrival();
+    if (this.lastRow === row) this.lastRow = -1;
+    this.head = (row + 1) % this.capacity;
+    this.count -= 1;
     this.version += 1;
-  }
-
-  private drop(record: AttemptRecord): void {
-    this.byKey.delete(record.key);
-    record.dropped = true;
-  }
-
-  /** Lets go of the taken front of the arrival queue once it is half of it. */
-  private compactArrival(): void {
-    if (this.arrivalHead * 2 <= this.arrival.length) return;
-    this.arrival = this.arrival.slice(this.arrivalHead);
-    this.arrivalHead = 0;
   }
 
   private keepAttributes(record: AttemptRecord): void {
@@ -285,7 +303,13 @@ export class AttemptStore {
 
   /** Attaches a child to its attempt, or parks it until the attempt arrives. */
   addChild(parentKey: string, step: StepView, receivedMs: number): void {
-    const attempt = this.byKey.get(parentKey);
+    let row = this.lastRow;
+    if (parentKey !== this.lastKey || row === -1) {
+      row = this.rowOf(parentKey, hashText(parentKey));
+      this.lastKey = parentKey;
+      this.lastRow = row;
+    }
+    const attempt = row === -1 ? undefined : this.rows[row];
     if (attempt !== undefined) {
       if (attempt.steps === NO_STEPS && this.maxStepsPerAttempt > 0) {
         // Sized to the one step, as most attempts have few: `[]` then push reserves room for 17.
@@ -351,17 +375,7 @@ export class AttemptStore {
   }
 
   prune(attemptCutoffMs: number, pendingCutoffMs: number): void {
-    const arrival = this.arrival;
-    while (this.arrivalHead < arrival.length) {
-      const record = arrival[this.arrivalHead];
-      if (record !== undefined && !record.dropped) {
-        if (record.facts.endMs >= attemptCutoffMs) break;
-        this.drop(record);
-        this.version += 1;
-      }
-      arrival[this.arrivalHead++] = undefined;
-    }
-    this.compactArrival();
+    while (this.count > 0 && (this.rows[this.head]?.facts.endMs ?? 0) < attemptCutoffMs) this.dropOldest();
     for (const [key, waiting] of this.pending) {
       if (waiting.receivedMs >= pendingCutoffMs) break;
       this.pending.delete(key);

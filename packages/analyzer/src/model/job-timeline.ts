@@ -67,7 +67,7 @@ function findEntry(
   }
   const traceId = ref.toLowerCase();
   let seed: AttemptRecord | LiveJobView | undefined;
-  for (const record of sources.attempts.byKey.values()) {
+  for (const record of sources.attempts.inArrivalOrder(Number.NEGATIVE_INFINITY)) {
     if (record.facts.traceId === traceId) {
       seed = record;
       break;

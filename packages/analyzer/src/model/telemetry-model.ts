@@ -363,7 +363,7 @@ export class TelemetryModel implements AnalyzerView {
 
   windowSizes(): WindowSizes {
     return {
-      finishedAttempts: this.attempts.byKey.size,
+      finishedAttempts: this.attempts.size,
       liveJobs: this.live.byKey.size,
       jobs: this.jobTable.size,
       workers: this.workerTable.byId.size,
