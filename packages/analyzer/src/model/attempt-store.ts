@@ -88,6 +88,9 @@ export function toMarks(events: readonly SpanEventRecord[], limit: number): Mark
   return marks;
 }
 
+/** Room for attempts at the first one; the ring doubles from there as attempts come, up to the bound. */
+const INITIAL_ROWS = 1024;
+
 /** Below this length an array grows by a copy of exact size rather than by push. */
 const EXACT_GROWTH_BELOW = 8;
 
@@ -151,10 +154,13 @@ export class AttemptStore {
   private version = 0;
   private listed: { version: number; records: AttemptRecord[]; oldestEndMs: number } | undefined;
   private withAttributesHead = 0;
-  /** Held attempts in arrival order: `count` of them from row `head`, wrapping around. */
-  private readonly rows: (AttemptRecord | undefined)[];
-  private readonly hashes: Int32Array;
-  private readonly index: RowIndex;
+  /**
+   * Held attempts in arrival order: `count` of them from row `head`, wrapping around. The ring grows by
+   * doubling, as attempts come, up to `capacity`.
+   */
+  private rows: (AttemptRecord | undefined)[] = [];
+  private hashes = new Int32Array(0);
+  private index = new RowIndex();
   private readonly capacity: number;
   private head = 0;
   private count = 0;
@@ -174,9 +180,6 @@ export class AttemptStore {
     private readonly longAttemptMs: number,
   ) {
     this.capacity = Math.max(1, Math.floor(maxAttempts));
-    this.rows = new Array<AttemptRecord | undefined>(this.capacity).fill(undefined);
-    this.hashes = new Int32Array(this.capacity);
-    this.index = new RowIndex(this.capacity);
   }
 
   /** Attempts held. */
@@ -219,8 +222,11 @@ export class AttemptStore {
       this.pendingCount -= waiting.steps.length;
       record.steps = waiting.steps;
     }
-    if (this.count === this.capacity) this.dropOldest();
-    const row = (this.head + this.count) % this.capacity;
+    if (this.count === this.rows.length) {
+      if (this.rows.length < this.capacity) this.growRing();
+      else this.dropOldest();
+    }
+    const row = (this.head + this.count) % this.rows.length;
     this.rows[row] = record;
     this.hashes[row] = hash;
     this.index.insert(hash, row);
@@ -248,7 +254,7 @@ export class AttemptStore {
       const records: AttemptRecord[] = new Array(this.count);
       let oldestEndMs = Number.POSITIVE_INFINITY;
       for (let i = 0; i < this.count; i++) {
-        const record = this.rows[(this.head + i) % this.capacity] as AttemptRecord;
+        const record = this.rows[(this.head + i) % this.rows.length] as AttemptRecord;
         records[i] = record;
         if (record.facts.endMs < oldestEndMs) oldestEndMs = record.facts.endMs;
       }
@@ -257,6 +263,25 @@ export class AttemptStore {
     }
     if (listed.oldestEndMs >= sinceMs) return listed.records;
     return listed.records.filter((record) => record.facts.endMs >= sinceMs);
+  }
+
+  /** Doubles the ring (up to the capacity), laying the held attempts out again from row 0. */
+  private growRing(): void {
+    const size = Math.min(this.capacity, Math.max(INITIAL_ROWS, this.rows.length * 2));
+    const rows = new Array<AttemptRecord | undefined>(size).fill(undefined);
+    const hashes = new Int32Array(size);
+    const index = new RowIndex(size);
+    for (let i = 0; i < this.count; i++) {
+      const from = (this.head + i) % this.rows.length;
+      rows[i] = this.rows[from];
+      hashes[i] = this.hashes[from];
+      index.insert(hashes[i], i);
+    }
+    this.rows = rows;
+    this.hashes = hashes;
+    this.index = index;
+    this.head = 0;
+    this.lastRow = -1;
   }
 
   /** Drops the oldest held attempt. */
@@ -269,7 +294,7 @@ export class AttemptStore {
       this.rows[row] = undefined;
     }
     if (this.lastRow === row) this.lastRow = -1;
-    this.head = (row + 1) % this.capacity;
+    this.head = (row + 1) % this.rows.length;
     this.count -= 1;
     this.version += 1;
   }

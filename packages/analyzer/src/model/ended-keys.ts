@@ -17,8 +17,8 @@ export class EndedKeys {
 
   constructor(maxKeys: number) {
     this.generationSize = Math.max(1, Math.floor(maxKeys / 2));
-    this.young = new FingerprintTable(this.generationSize);
-    this.old = new FingerprintTable(this.generationSize);
+    this.young = new FingerprintTable();
+    this.old = new FingerprintTable();
   }
 
   /** Keys remembered now: at most `maxKeys`. */
@@ -71,19 +71,15 @@ function fingerprint(key: string): void {
   fpLow = high === 0 && low === 0 ? 1 : low | 0;
 }
 
-/** An open-addressed set of 64-bit fingerprints, at most half full; no deletions but `clear`. */
+/**
+ * An open-addressed set of 64-bit fingerprints, at most half full: it doubles as keys come (so memory
+ * follows use, not the bound); no deletions but `clear`, which keeps the room.
+ */
 class FingerprintTable {
   /** High and low halves side by side, so that a probe reads one cache line. */
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+  private slots = new Int32Array(2 * 1024);
+  private mask = 1023;
   count = 0;
-
-  constructor(capacity: number) {
-    let slots = 16;
-    while (slots < capacity * 2) slots *= 2;
-    this.slots = new Int32Array(slots * 2);
-    this.mask = slots - 1;
-  }
 
   has(high: number, low: number): boolean {
     const slots = this.slots;
@@ -97,6 +93,7 @@ class FingerprintTable {
 
   /** Returns false when the fingerprint was there already. */
   add(high: number, low: number): boolean {
+    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const slots = this.slots;
     for (let slot = high & this.mask; ; slot = (slot + 1) & this.mask) {
       const h = slots[slot * 2];
@@ -108,6 +105,22 @@ class FingerprintTable {
         this.count += 1;
         return true;
       }
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.mask = old.length - 1;
+    const slots = this.slots;
+    for (let i = 0; i < old.length; i += 2) {
+      const high = old[i];
+      const low = old[i + 1];
+      if (high === 0 && low === 0) continue;
+      let slot = high & this.mask;
+      while (slots[slot * 2] !== 0 || slots[slot * 2 + 1] !== 0) slot = (slot + 1) & this.mask;
+      slots[slot * 2] = high;
+      slots[slot * 2 + 1] = low;
     }
   }
 

@@ -28,6 +28,8 @@ export interface JobSighting {
 }
 
 const MAX_ATTEMPT_KEYS_PER_JOB = 100;
+/** Rows allocated at the first job; the columns double from there as jobs come, up to the bound. */
+const INITIAL_ROWS = 1024;
 /** Shared by every job until its first failure: most jobs never fail, and a Map each is heavy. */
 const NO_ERRORS: ReadonlyMap<string, number> = new Map();
 
@@ -42,52 +44,60 @@ const NO_ERRORS: ReadonlyMap<string, number> = new Map();
  * `seenSince`) are snapshots, safe to keep.
  */
 export class JobTable {
-  private readonly index: RowIndex;
-  /** Each row's hash in `index`, to remove it by. */
-  private readonly hashes: Int32Array;
+  private readonly index = new RowIndex();
   private readonly capacity: number;
+  /** Rows the columns have room for: they grow by doubling up to `capacity`, as jobs come. */
+  private allocated = 0;
+  /** Each row's hash in `index`, to remove it by. */
+  private hashes = new Int32Array(0);
   /** Whether a row holds a job. */
-  private readonly used: Uint8Array;
-  private readonly services: string[];
-  private readonly queues: string[];
-  private readonly jobNames: string[];
-  private readonly jobIds: string[];
-  private readonly attemptsSeen: Float64Array;
-  private readonly maxAttempt: Float64Array;
+  private used = new Uint8Array(0);
+  private readonly services: string[] = [];
+  private readonly queues: string[] = [];
+  private readonly jobNames: string[] = [];
+  private readonly jobIds: string[] = [];
+  private attemptsSeen = new Float64Array(0);
+  private maxAttempt = new Float64Array(0);
   /** NaN: not known. */
-  private readonly maxAttempts: Float64Array;
-  private readonly lastOutcomes: (JobOutcome | undefined)[];
-  private readonly firstSeenMs: Float64Array;
-  private readonly lastSeenMs: Float64Array;
-  private readonly errorTypes: ReadonlyMap<string, number>[];
-  private readonly latestTraceIds: string[];
-  private readonly latestSpanIds: string[];
+  private maxAttempts = new Float64Array(0);
+  private readonly lastOutcomes: (JobOutcome | undefined)[] = [];
+  private firstSeenMs = new Float64Array(0);
+  private lastSeenMs = new Float64Array(0);
+  private readonly errorTypes: ReadonlyMap<string, number>[] = [];
+  private readonly latestTraceIds: string[] = [];
+  private readonly latestSpanIds: string[] = [];
   /** The only key of a job seen once (most jobs) is held as itself, not in an array of one. */
-  private readonly attemptKeys: (string | string[])[];
+  private readonly attemptKeys: (string | string[])[] = [];
   /** The row the next new job takes: the oldest-seen job's when the ring is full. */
   private next = 0;
   private count = 0;
 
   constructor(maxJobs: number) {
-    const capacity = Math.max(1, Math.floor(maxJobs));
-    this.capacity = capacity;
-    this.used = new Uint8Array(capacity);
-    this.index = new RowIndex(capacity);
-    this.hashes = new Int32Array(capacity);
-    this.services = new Array<string>(capacity).fill('');
-    this.queues = new Array<string>(capacity).fill('');
-    this.jobNames = new Array<string>(capacity).fill('');
-    this.jobIds = new Array<string>(capacity).fill('');
-    this.attemptsSeen = new Float64Array(capacity);
-    this.maxAttempt = new Float64Array(capacity);
-    this.maxAttempts = new Float64Array(capacity);
-    this.lastOutcomes = new Array<JobOutcome | undefined>(capacity).fill(undefined);
-    this.firstSeenMs = new Float64Array(capacity);
-    this.lastSeenMs = new Float64Array(capacity);
-    this.errorTypes = new Array<ReadonlyMap<string, number>>(capacity).fill(NO_ERRORS);
-    this.latestTraceIds = new Array<string>(capacity).fill('');
-    this.latestSpanIds = new Array<string>(capacity).fill('');
-    this.attemptKeys = new Array<string | string[]>(capacity).fill('');
+    this.capacity = Math.max(1, Math.floor(maxJobs));
+  }
+
+  /** Doubles the columns' room, up to the capacity; rows keep their numbers. */
+  private growColumns(): void {
+    const size = Math.min(this.capacity, Math.max(INITIAL_ROWS, this.allocated * 2));
+    this.hashes = grown(this.hashes, new Int32Array(size));
+    this.used = grown(this.used, new Uint8Array(size));
+    this.attemptsSeen = grown(this.attemptsSeen, new Float64Array(size));
+    this.maxAttempt = grown(this.maxAttempt, new Float64Array(size));
+    this.maxAttempts = grown(this.maxAttempts, new Float64Array(size));
+    this.firstSeenMs = grown(this.firstSeenMs, new Float64Array(size));
+    this.lastSeenMs = grown(this.lastSeenMs, new Float64Array(size));
+    for (let row = this.allocated; row < size; row++) {
+      this.services.push('');
+      this.queues.push('');
+      this.jobNames.push('');
+      this.jobIds.push('');
+      this.lastOutcomes.push(undefined);
+      this.errorTypes.push(NO_ERRORS);
+      this.latestTraceIds.push('');
+      this.latestSpanIds.push('');
+      this.attemptKeys.push('');
+    }
+    this.allocated = size;
   }
 
   get size(): number {
@@ -106,8 +116,8 @@ export class JobTable {
     const jobs: JobView[] = [];
     // From the row the next new job takes: the ring's oldest, or an unused one before the first wrap.
     const start = this.next;
-    for (let i = 0; i < this.capacity; i++) {
-      const row = (start + i) % this.capacity;
+    for (let i = 0; i < this.allocated; i++) {
+      const row = (start + i) % this.allocated;
       if (this.used[row] === 1 && this.lastSeenMs[row] >= sinceMs) jobs.push(this.viewOf(row));
     }
     return jobs;
@@ -191,6 +201,7 @@ export class JobTable {
   /** The next row of the ring, emptied of the oldest-seen job if it still holds one. */
   private takeRow(): number {
     const row = this.next;
+    if (row === this.allocated) this.growColumns();
     this.next = (row + 1) % this.capacity;
     if (this.used[row] === 1) this.drop(row);
     this.used[row] = 1;
@@ -231,7 +242,7 @@ export class JobTable {
   prune(cutoffMs: number): void {
     const used = this.used;
     const lastSeen = this.lastSeenMs;
-    for (let row = 0; row < this.capacity; row++) {
+    for (let row = 0; row < this.allocated; row++) {
       if (used[row] === 1 && lastSeen[row] < cutoffMs) this.drop(row);
     }
   }
@@ -239,4 +250,10 @@ export class JobTable {
 
 function hashOfJob(service: string, queue: string, jobId: string): number {
   return hashText(jobId, hashText(queue, hashText(service)));
+}
+
+/** `into` (a larger array of the same kind) with `from` copied to its start. */
+function grown<T extends Int32Array | Uint8Array | Float64Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }

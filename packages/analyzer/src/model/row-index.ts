@@ -10,12 +10,14 @@
  */
 export class RowIndex {
   /** Per slot: the hash, then the row, side by side; row -1 marks a free slot. */
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+  private slots: Int32Array;
+  private mask: number;
+  private entries = 0;
 
-  constructor(maxRows: number) {
+  /** Room for `expectedRows` before the first growth; it doubles whenever half full. */
+  constructor(expectedRows = 8) {
     let slots = 16;
-    while (slots < maxRows * 2) slots *= 2;
+    while (slots < expectedRows * 2) slots *= 2;
     this.slots = new Int32Array(slots * 2).fill(-1);
     this.mask = slots - 1;
   }
@@ -32,11 +34,24 @@ export class RowIndex {
 
   /** Stores `row` under `hash` (the caller knows it is not there yet). */
   insert(hash: number, row: number): void {
+    if ((this.entries + 1) * 2 > this.mask + 1) this.grow();
+    this.place(hash, row);
+    this.entries += 1;
+  }
+
+  private place(hash: number, row: number): void {
     const slots = this.slots;
     let slot = hash & this.mask;
     while (slots[slot * 2 + 1] !== -1) slot = (slot + 1) & this.mask;
     slots[slot * 2] = hash;
     slots[slot * 2 + 1] = row;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2).fill(-1);
+    this.mask = old.length - 1;
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== -1) this.place(old[i], old[i + 1]);
   }
 
   /** Removes `row`, stored under `hash`; does nothing when it is not there. */
@@ -50,6 +65,7 @@ export class RowIndex {
       if (held === row && slots[slot * 2] === hash) break;
       slot = (slot + 1) & mask;
     }
+    this.entries -= 1;
     // Backward shift: move later entries of the run into the hole when their home slot allows it.
     let hole = slot;
     for (let next = (hole + 1) & mask; ; next = (next + 1) & mask) {

@@ -17,7 +17,7 @@ describe('RowIndex', () => {
     const operation = fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 40 }));
     fc.assert(
       fc.property(fc.array(operation, { minLength: 100, maxLength: 400 }), (operations) => {
-        const index = new RowIndex(64);
+        const index = new RowIndex(2);
         const hashOf = (key: number) => (key * 7) % 13;
         const held = new Set<number>();
         for (const [insert, key] of operations) {

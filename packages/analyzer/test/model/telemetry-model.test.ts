@@ -236,6 +236,27 @@ describe('TelemetryModel', () => {
     expect(attributesOf(done[2])['joblens.job.id']).toBe('ok-3');
   });
 
+  it('finds every held attempt by its ids after its window grew past pruned ones', () => {
+    const { model, clock } = modelAt(T0, { maxFinishedAttempts: 5_000, finishedAttemptRetentionSeconds: 60 });
+    const spans = Array.from({ length: 4_000 }, (_, n) =>
+      makeAttemptSpan({ jobId: `j${n}`, startMs: T0 + n * 100, durationMs: 10 }),
+    );
+    // The first 1,000 (ended before T0 + 100 s) fall out of the 60 s retention at T0 + 160 s, after
+    // 1,500 arrived: the window then wraps, and grows while wrapped as the other 2,500 arrive.
+    model.ingestSpans(spans.slice(0, 1_500));
+    clock.now = T0 + 160_000;
+    model.prune();
+    model.ingestSpans(spans.slice(1_500));
+    const held = spans.slice(1_000);
+    expect([...model.finishedAttempts(0)].map((a) => a.facts.jobId)).toEqual(
+      held.map((span) => span.attributes['joblens.job.id']),
+    );
+    for (const span of held) {
+      expect(model.jobTimeline(span.traceId)?.attempts.map((a) => a.spanId)).toEqual([span.spanId]);
+    }
+    expect(model.jobTimeline(spans[0].traceId)).toBeUndefined();
+  });
+
   it('keeps span attributes of completed attempts long enough to hold a mystery gap', () => {
     const { model } = modelAt(T0 + 60_000, { maxCompletedAttemptsWithAttributes: 2, longAttemptSeconds: 5 });
     const long = makeAttemptSpan({ jobId: 'long', startMs: T0, durationMs: 5_000 });
