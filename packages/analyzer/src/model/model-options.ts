@@ -6,7 +6,7 @@ export interface TelemetryModelOptions {
   /** Finished attempts are kept this long after they end. Default 900. */
   finishedAttemptRetentionSeconds?: number;
   /**
-   * At most this many finished attempts (with their steps and marks; about 1.7 KB each). At high rates the
+   * At most this many finished attempts (with their steps and marks; about 0.8 KB each). At high rates the
    * count, not the time, bounds the window: detectors then see the newest attempts. Default 50000.
    */
   maxFinishedAttempts?: number;
@@ -28,7 +28,7 @@ export interface TelemetryModelOptions {
   liveJobRetentionSeconds?: number;
   /** Jobs (across attempts) are kept this long after their last record. Default 3600. */
   jobRetentionSeconds?: number;
-  /** At most this many jobs (about 0.5 KB each). Default 100000. */
+  /** At most this many jobs (about 0.2 KB each). Default 100000. */
   maxJobs?: number;
   /** Child spans whose parent has not arrived wait this long. Default 120. */
   pendingChildRetentionSeconds?: number;
