@@ -111,11 +111,12 @@ export function createAnalyzer(
   const startedAt = clock();
   const metrics = new AnalyzerMetrics();
   const receiverStats = new ReceiverStats();
-  // Attempts shorter than mystery_gap's threshold cannot hold a gap: explain needs no attributes of them.
-  const gapThresholdSeconds = resolveDetectorOptions(config.detectors as DetectorOverrides).mystery_gap
-    .gapThresholdSeconds;
+  // Explain needs attributes only of attempts a finding can be about: attempts long enough to hold a
+  // mystery gap, and running ones silent long enough to be silent jobs.
+  const detectorOptions = resolveDetectorOptions(config.detectors as DetectorOverrides);
   const model = new TelemetryModel({
-    longAttemptSeconds: Math.max(0.001, gapThresholdSeconds),
+    longAttemptSeconds: Math.max(0.001, detectorOptions.mystery_gap.gapThresholdSeconds),
+    silentAttemptSeconds: Math.max(0.001, detectorOptions.silent_job.silenceThresholdSeconds),
     ...dependencies.model,
     clock,
   });

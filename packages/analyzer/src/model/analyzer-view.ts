@@ -59,6 +59,8 @@ export interface LiveJobView {
   /** When the attempt last did something (step start or end, event, checkpoint), as far as known. */
   quietSinceMs: number;
   currentStep?: string;
+  /** The latest `still running` record's attributes, once it reported the attempt silent (see model options). */
+  attributes?: Attributes;
 }
 
 export interface WorkerView {

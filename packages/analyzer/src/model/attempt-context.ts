@@ -32,7 +32,7 @@ export function buildAttemptContext(sources: AttemptContextSources): AttemptCont
     spanId: sources.spanId,
     facts: record?.facts,
     live,
-    attributes: record?.facts.attributes ?? snapshot?.attributes ?? {},
+    attributes: record?.facts.attributes ?? live?.attributes ?? snapshot?.attributes ?? {},
     snapshot: snapshot?.attributes ?? snapshotEvent?.attributes,
     dumps: during.length > 0 ? during : dumps.slice(-LATEST_DUMPS),
     worker: worker === undefined ? undefined : sources.workers.find((summary) => summary.worker === worker),

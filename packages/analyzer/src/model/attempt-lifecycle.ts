@@ -23,6 +23,8 @@ export interface LifecycleTables {
   markEnded(key: string): void;
   /** Shares repeated names (queues, job names) among the many live jobs. */
   intern(value: string): string;
+  /** A `still running` record reporting this much silence leaves its attributes on the live job. */
+  silentAttemptMs: number;
 }
 
 /** A started or still-running record: opens the live job, or brings its step and silence up to date. */
@@ -50,6 +52,7 @@ export function ingestRunning(tables: LifecycleTables, facts: JobLogFacts): void
       lastRecordMs: facts.timeMs,
       quietSinceMs: facts.timeMs - (silenceMs ?? 0),
       currentStep: facts.currentStep,
+      attributes: silentEnough(tables, facts, silenceMs) ? facts.attributes : undefined,
     };
     const worker = tables.workers.touch(facts.worker, facts.service, facts.host, facts.timeMs);
     worker.activeJobs += 1;
@@ -77,12 +80,17 @@ export function ingestRunning(tables: LifecycleTables, facts: JobLogFacts): void
     existing.lastRecordMs = facts.timeMs;
     if (facts.currentStep !== undefined || facts.kind === 'still_running')
       existing.currentStep = facts.currentStep;
+    if (silentEnough(tables, facts, silenceMs)) existing.attributes = facts.attributes;
   }
   if (facts.kind === 'started' && facts.timeMs < existing.startedMs) existing.startedMs = facts.timeMs;
   if (silenceMs !== undefined || facts.kind === 'started') {
     const quiet = facts.timeMs - (silenceMs ?? 0);
     if (quiet > existing.quietSinceMs) existing.quietSinceMs = quiet;
   }
+}
+
+function silentEnough(tables: LifecycleTables, facts: JobLogFacts, silenceMs: number | undefined): boolean {
+  return facts.kind === 'still_running' && silenceMs !== undefined && silenceMs >= tables.silentAttemptMs;
 }
 
 /** An ended record: closes the live job and counts the attempt's end, once (the span may come later). */

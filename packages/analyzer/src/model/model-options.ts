@@ -22,6 +22,13 @@ export interface TelemetryModelOptions {
    * those can a mystery gap be found. Default 5; the analyzer passes mystery_gap's `gapThresholdSeconds`.
    */
   longAttemptSeconds?: number;
+  /**
+   * A running attempt whose `still running` record reports at least this much silence keeps that
+   * record's attributes, for explain: the silent ones are those asked about, and attributes for every
+   * running attempt would cost their memory 100k times over. Default 30; the analyzer passes
+   * silent_job's `silenceThresholdSeconds`.
+   */
+  silentAttemptSeconds?: number;
   /** At most this many live jobs; the one seen first is evicted first. Default 200000. */
   maxLiveJobs?: number;
   /** A live job with no record for this long is dropped (its worker is long gone). Default 3600. */
@@ -66,6 +73,7 @@ export const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = {
   maxFinishedAttempts: 50_000,
   maxCompletedAttemptsWithAttributes: 1_000,
   longAttemptSeconds: 5,
+  silentAttemptSeconds: 30,
   maxLiveJobs: 200_000,
   liveJobRetentionSeconds: 3600,
   jobRetentionSeconds: 3600,

@@ -108,6 +108,7 @@ export class TelemetryModel implements AnalyzerView {
       ended: this.endedKeys,
       markEnded: (key) => this.markEnded(key),
       intern: (value) => this.strings.intern(value),
+      silentAttemptMs: o.silentAttemptSeconds * 1000,
     };
   }
 

@@ -240,6 +240,17 @@ describe('GET /api/findings/:id/context for every finding type', () => {
     expect(explanation.attempts.map((a) => a.outcome)).toContain('retry_scheduled');
   });
 
+  it("includes a silent job's attributes from its still-running record, with secret values dropped", async () => {
+    const finding = findingFor({ type: 'silent_job', service: 'hung-svc' });
+    const explanation = JSON.parse((await context(finding.id, 'json')).body) as Explanation;
+    expect(explanation.attributes).toMatchObject({
+      'db.password': '[REDACTED]',
+      'joblens.job.id': 'c-1',
+      'joblens.job.current_step': 'call-bank',
+    });
+    expect((await context(finding.id)).body).toContain('- joblens.job.current_step: `call-bank`');
+  });
+
   it("includes the failed attempt's attributes and failure snapshot with secret values dropped", async () => {
     const finding = findingFor({ type: 'runaway_retries', service: 'retry-svc' });
     const explanation = JSON.parse((await context(finding.id, 'json')).body) as Explanation;

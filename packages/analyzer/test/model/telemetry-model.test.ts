@@ -173,6 +173,26 @@ describe('TelemetryModel', () => {
     });
   });
 
+  it('keeps the attributes of a running attempt once a still-running record reports it silent', () => {
+    const { model } = modelAt(T0 + 120_000, { silentAttemptSeconds: 30 });
+    const quiet = makeAttemptSpan({ jobId: 'quiet', startMs: T0, durationMs: 600_000 });
+    const busy = makeAttemptSpan({ jobId: 'busy', startMs: T0, durationMs: 600_000 });
+    const attributesOf = (span: typeof quiet) =>
+      model.attemptContext(span.traceId, span.spanId)?.attributes ?? {};
+    model.ingestLogs([
+      makeJobLog({ kind: 'started', attempt: quiet, timeMs: T0 }),
+      makeJobLog({ kind: 'started', attempt: busy, timeMs: T0 }),
+    ]);
+    expect(attributesOf(quiet)).toEqual({});
+    model.ingestLogs([
+      makeJobLog({ kind: 'still_running', attempt: quiet, timeMs: T0 + 60_000, silenceSeconds: 45 }),
+      makeJobLog({ kind: 'still_running', attempt: busy, timeMs: T0 + 60_000, silenceSeconds: 5 }),
+    ]);
+    expect(attributesOf(quiet)['joblens.job.id']).toBe('quiet');
+    expect(attributesOf(quiet)['joblens.job.silence']).toBe(45);
+    expect(attributesOf(busy)).toEqual({});
+  });
+
   it('evicts the oldest live job beyond the count bound', () => {
     const { model } = modelAt(T0 + 10_000, { maxLiveJobs: 3 });
     const attempts = [1, 2, 3, 4].map((n) => makeAttemptSpan({ jobId: `j${n}`, startMs: T0 + n }));
