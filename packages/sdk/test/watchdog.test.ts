@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
+  ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
+  ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
   ATTR_EVENT_LOOP_BLOCKED_DURATION,
   ATTR_HOST_NAME,
   ATTR_JOB_CURRENT_STEP,
@@ -79,6 +81,14 @@ describe('the event-loop watchdog, when a job blocks the loop for 2 s', () => {
       [ATTR_JOB_CURRENT_STEP]: 'busy-loop',
     });
     expect(record.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION]).toBeGreaterThanOrEqual(0.6);
+    // Linux says how the main thread spent the block: here on the CPU, in the busy loop.
+    const duration = record.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION] as number;
+    const cpu = record.attributes[ATTR_EVENT_LOOP_BLOCKED_CPU_TIME] as number;
+    const cpuWait = record.attributes[ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT] as number;
+    if (process.platform === 'linux') {
+      expect(cpu).toBeGreaterThan(0.3);
+      expect(cpu + cpuWait).toBeGreaterThan(0.5 * duration);
+    }
     expect(record.resource[ATTR_SERVICE_NAME]).toBe('watchdog-fixture');
     expect(record.resource[ATTR_HOST_NAME]).toEqual(expect.any(String));
 
@@ -104,6 +114,32 @@ describe('the event-loop watchdog, when a job blocks the loop for 2 s', () => {
     expect(blocks.points.map((point) => point.value)).toEqual([1]);
   });
 });
+
+describe.runIf(process.platform === 'linux')(
+  'the event-loop watchdog, when a job waits in a synchronous call',
+  () => {
+    it('reports the block with next to no CPU used, telling it from synchronous work', async () => {
+      const rx = await startOtlpJsonReceiver();
+      try {
+        const worker = runFixture(rx.url, {
+          FIXTURE_BLOCK_MILLIS: '1500',
+          FIXTURE_THRESHOLD_MILLIS: '500',
+          FIXTURE_BLOCK_KIND: 'sleep',
+        });
+        const record = await rx.waitFor(
+          () => rx.logs.find((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED),
+          30_000,
+        );
+        expect(await worker.exited).toBe(0);
+        expect(record.attributes[ATTR_JOB_CURRENT_STEP]).toBe('busy-loop');
+        expect(record.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION]).toBeGreaterThanOrEqual(0.5);
+        expect(record.attributes[ATTR_EVENT_LOOP_BLOCKED_CPU_TIME]).toBeLessThan(0.2);
+      } finally {
+        await rx.close();
+      }
+    });
+  },
+);
 
 describe('the event-loop watchdog, when no turn of the loop is slow', () => {
   it('stays quiet', async () => {

@@ -138,6 +138,16 @@ export const ATTR_DUMP_PATH = 'joblens.dump.path';
 export const ATTR_DUMP_TRIGGER = 'joblens.dump.trigger';
 /** Seconds the event loop had been blocked when the watchdog reported. */
 export const ATTR_EVENT_LOOP_BLOCKED_DURATION = 'joblens.event_loop.blocked_duration';
+/**
+ * Seconds of CPU the main thread used while blocked (Linux): close to the duration when synchronous work
+ * held the loop, close to 0 when a synchronous call waited.
+ */
+export const ATTR_EVENT_LOOP_BLOCKED_CPU_TIME = 'joblens.event_loop.blocked_cpu_time';
+/**
+ * Seconds the main thread waited for a CPU while blocked (Linux): time the machine, not the worker, took.
+ * The watchdog does not count it toward its threshold.
+ */
+export const ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT = 'joblens.event_loop.blocked_cpu_wait';
 
 // ---- Metrics -------------------------------------------------------------------------------------
 // Names are OpenTelemetry names; Prometheus exporters add unit and `_total` suffixes.

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import {
   ATTR_CHECKPOINT_NAME,
   ATTR_ERROR_TYPE,
+  ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
+  ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
   ATTR_EVENT_LOOP_BLOCKED_DURATION,
   ATTR_HOST_NAME,
   ATTR_JOB_ATTEMPT,
@@ -251,6 +253,10 @@ export interface EventLoopBlockedInit {
   /** The attempt running when the loop blocked, if any. */
   attempt?: SpanRecord;
   currentStep?: string;
+  /** CPU the main thread used while blocked, as the watchdog reports it on Linux. Default: not sent. */
+  cpuSeconds?: number;
+  /** Time it waited for a CPU meanwhile. Default 0 when `cpuSeconds` is given. */
+  cpuWaitSeconds?: number;
 }
 
 /** The watchdog's record of a blocked event loop. */
@@ -263,6 +269,10 @@ export function makeEventLoopBlockedLog(init: EventLoopBlockedInit): LogRecordDa
     }
   }
   if (init.currentStep !== undefined) attributes[ATTR_JOB_CURRENT_STEP] = init.currentStep;
+  if (init.cpuSeconds !== undefined) {
+    attributes[ATTR_EVENT_LOOP_BLOCKED_CPU_TIME] = init.cpuSeconds;
+    attributes[ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT] = init.cpuWaitSeconds ?? 0;
+  }
   return {
     resource: init.resource ?? span?.resource ?? makeResource(),
     scopeName: INSTRUMENTATION_SCOPE,

@@ -26,6 +26,34 @@ function jobPhrase(block: EventLoopBlockView): string {
   return ` during ${block.jobName ?? 'job'}${block.jobId === undefined ? '' : ` #${block.jobId}`}${step}`;
 }
 
+/** A block the main thread spent at least this share of on the CPU was synchronous work, else a synchronous wait. */
+const CPU_BOUND_SHARE = 0.5;
+
+/** What held the loop, as far as the watchdog could tell (Linux reports the main thread's CPU time). */
+function causePhrase(block: EventLoopBlockView): string {
+  if (block.cpuShare === undefined) return '';
+  const percent = Math.round(block.cpuShare * 100);
+  return block.cpuShare >= CPU_BOUND_SHARE
+    ? `, on the CPU ${percent}% of it (synchronous work)`
+    : `, on the CPU only ${percent}% of it (waiting in a synchronous call)`;
+}
+
+function nextStepFor(block: EventLoopBlockView): string {
+  const where = block.currentStep === undefined ? 'the job' : `step "${block.currentStep}"`;
+  if (block.cpuShare !== undefined && block.cpuShare < CPU_BOUND_SHARE) {
+    return (
+      `Look for a synchronous call that waits in ${where} (fs.*Sync on a slow or network disk, ` +
+      'child_process.execSync/spawnSync, Atomics.wait, a native addon or driver with a blocking API) and use ' +
+      'its asynchronous form; `joblens dump` taken during a block shows where the thread waits.'
+    );
+  }
+  return (
+    `Look for synchronous work in ${where} ` +
+    '(big JSON.parse/stringify, sync fs or crypto, catastrophic regex, tight loops); move it to a worker thread ' +
+    'or chunk it, and profile with --cpu-prof to confirm.'
+  );
+}
+
 /** `event_loop_blocked`: the worker's watchdog saw its event loop stuck; one finding per worker. */
 export const eventLoopBlockedDetector: Detector<EventLoopBlockedOptions> = {
   type: 'event_loop_blocked',
@@ -78,11 +106,8 @@ export const eventLoopBlockedDetector: Detector<EventLoopBlockedOptions> = {
         },
         summary:
           `Event loop of worker ${worker} (${worst.service}) blocked ${entry.blocks} time(s), up to ` +
-          `${formatSeconds(worst.blockedSeconds)}s${jobPhrase(worst)}`,
-        nextStep:
-          `Look for synchronous work in ${worst.currentStep === undefined ? 'the job' : `step "${worst.currentStep}"`} ` +
-          '(big JSON.parse/stringify, sync fs or crypto, catastrophic regex, tight loops); move it to a worker thread ' +
-          'or chunk it, and profile with --cpu-prof to confirm.',
+          `${formatSeconds(worst.blockedSeconds)}s${jobPhrase(worst)}${causePhrase(worst)}`,
+        nextStep: nextStepFor(worst),
         evidence: {
           figures: {
             blocks: entry.blocks,
@@ -90,6 +115,12 @@ export const eventLoopBlockedDetector: Detector<EventLoopBlockedOptions> = {
             totalBlockedSeconds: formatSeconds(entry.totalSeconds),
             lastBlockAgeSeconds: formatSeconds((now - entry.latest.timeMs) / 1000),
             step: worst.currentStep ?? '',
+            ...(worst.cpuSeconds === undefined
+              ? {}
+              : {
+                  longestBlockCpuSeconds: formatSeconds(worst.cpuSeconds),
+                  longestBlockCpuWaitSeconds: formatSeconds(worst.cpuWaitSeconds ?? 0),
+                }),
           },
           traces,
         },

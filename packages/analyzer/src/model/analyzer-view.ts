@@ -140,6 +140,15 @@ export interface EventLoopBlockView {
   host: string;
   timeMs: number;
   blockedSeconds: number;
+  /** CPU the main thread used while blocked, when the watchdog could tell (Linux). */
+  cpuSeconds?: number;
+  /** Time the main thread waited for a CPU while blocked, likewise. */
+  cpuWaitSeconds?: number;
+  /**
+   * Of the block the worker accounts for (time not spent waiting for a CPU), the share the main thread
+   * ran: near 1 for synchronous work, near 0 for a synchronous call waiting. Undefined when not known.
+   */
+  cpuShare?: number;
   traceId: string;
   spanId: string;
   queue?: string;

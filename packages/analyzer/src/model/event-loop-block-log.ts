@@ -1,10 +1,25 @@
-import { ATTR_EVENT_LOOP_BLOCKED_DURATION } from '@joblens/semconv';
+import {
+  ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
+  ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
+  ATTR_EVENT_LOOP_BLOCKED_DURATION,
+} from '@joblens/semconv';
 import type { EventLoopBlockView } from './analyzer-view.js';
 import { readNumber } from './attribute-readers.js';
 import type { JobLogFacts } from './facts.js';
 
 /** Clock skew and export delay allowed between a block's report and its recovery record. */
 const RECOVERY_SLACK_MS = 2000;
+
+/** The share of the block (less its wait for a CPU) the main thread ran, as reported; 0..1. */
+function cpuShareOf(
+  blocked: number,
+  cpu: number | undefined,
+  cpuWait: number | undefined,
+): number | undefined {
+  if (cpu === undefined || cpu < 0) return undefined;
+  const own = blocked - Math.max(0, cpuWait ?? 0);
+  return own > 0 ? Math.min(1, cpu / own) : undefined;
+}
 
 /** The watchdogs' block reports, oldest first, once each (OTLP retries deliver twice), bounded. */
 export class EventLoopBlockLog {
@@ -17,12 +32,18 @@ export class EventLoopBlockLog {
     const key = `${facts.worker}\u0000${facts.timeMs}`;
     if (this.keys.has(key)) return;
     this.keys.add(key);
+    const blockedSeconds = readNumber(facts.attributes, ATTR_EVENT_LOOP_BLOCKED_DURATION) ?? 0;
+    const cpuSeconds = readNumber(facts.attributes, ATTR_EVENT_LOOP_BLOCKED_CPU_TIME);
+    const cpuWaitSeconds = readNumber(facts.attributes, ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT);
     this.blocks.push({
       worker: facts.worker,
       service: facts.service,
       host: facts.host,
       timeMs: facts.timeMs,
-      blockedSeconds: readNumber(facts.attributes, ATTR_EVENT_LOOP_BLOCKED_DURATION) ?? 0,
+      blockedSeconds,
+      cpuSeconds,
+      cpuWaitSeconds,
+      cpuShare: cpuShareOf(blockedSeconds, cpuSeconds, cpuWaitSeconds),
       traceId: facts.traceId,
       spanId: facts.spanId,
       queue: facts.queue,

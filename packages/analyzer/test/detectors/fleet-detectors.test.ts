@@ -281,4 +281,39 @@ describe('event_loop_blocked', () => {
       eventLoopBlockedDetector.evaluate(model, T0 + 20_000 + 301_000, eventLoopBlockedDetector.defaults),
     ).toEqual([]);
   });
+
+  it('says whether synchronous work or a synchronous call held the loop, from the CPU the thread used', () => {
+    const now = T0 + 60_000;
+    const model = modelAt(now);
+    const busy = makeResource({ worker: 'w-busy' });
+    const waiting = makeResource({ worker: 'w-wait' });
+    model.ingestLogs([
+      // 3 s blocked, 1 s of it waiting for a CPU, the other 2 s running: synchronous work.
+      makeEventLoopBlockedLog({
+        resource: busy,
+        timeMs: T0 + 10_000,
+        blockedSeconds: 3,
+        cpuSeconds: 1.9,
+        cpuWaitSeconds: 1,
+      }),
+      makeEventLoopBlockedLog({
+        resource: waiting,
+        timeMs: T0 + 10_000,
+        blockedSeconds: 3,
+        cpuSeconds: 0.02,
+      }),
+    ]);
+    const drafts = eventLoopBlockedDetector.evaluate(model, now, eventLoopBlockedDetector.defaults);
+    const byWorker = new Map(drafts.map((draft) => [draft.subject.worker, draft]));
+    expect(byWorker.get('w-busy')?.summary).toContain('on the CPU 95% of it (synchronous work)');
+    expect(byWorker.get('w-busy')?.nextStep).toContain('--cpu-prof');
+    expect(byWorker.get('w-busy')?.evidence.figures).toMatchObject({
+      longestBlockCpuSeconds: 1.9,
+      longestBlockCpuWaitSeconds: 1,
+    });
+    expect(byWorker.get('w-wait')?.summary).toContain(
+      'on the CPU only 1% of it (waiting in a synchronous call)',
+    );
+    expect(byWorker.get('w-wait')?.nextStep).toContain('spawnSync');
+  });
 });

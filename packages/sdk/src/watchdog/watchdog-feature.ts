@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
+  ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
+  ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
   ATTR_EVENT_LOOP_BLOCKED_DURATION,
   ATTR_EVENT_NAME,
   ATTR_HOST_NAME,
@@ -118,6 +120,8 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
         body: 'event loop blocked',
         attrEventName: ATTR_EVENT_NAME,
         attrBlockedDuration: ATTR_EVENT_LOOP_BLOCKED_DURATION,
+        attrBlockedCpuTime: ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
+        attrBlockedCpuWait: ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
         attrJobId: ATTR_JOB_ID,
         attrJobName: ATTR_JOB_NAME,
         attrQueue: ATTR_MESSAGING_DESTINATION_NAME,

@@ -4,6 +4,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parentPort, workerData } from 'node:worker_threads';
+import { judgeStall, openMainThreadCpu } from './main-thread-cpu.mjs';
 
 const { buffer, layout, baseMs, thresholdMillis, checkIntervalMillis, logs, names, resource } = workerData;
 const cells = new Int32Array(buffer, 0, layout.textOffset / 4);
@@ -50,11 +51,17 @@ function doubleAttr(key, value) {
   return { key, value: { doubleValue: value } };
 }
 
-function logRecord(nowMs, blockedMillis, attempt) {
+function logRecord(nowMs, blockedMillis, stall, attempt) {
   const attributes = [
     stringAttr(names.attrEventName, names.event),
     doubleAttr(names.attrBlockedDuration, blockedMillis / 1000),
   ];
+  if (stall.cpuMillis !== undefined) {
+    attributes.push(
+      doubleAttr(names.attrBlockedCpuTime, stall.cpuMillis / 1000),
+      doubleAttr(names.attrBlockedCpuWait, stall.cpuWaitMillis / 1000),
+    );
+  }
   const record = {
     timeUnixNano: `${nowMs}000000`,
     observedTimeUnixNano: `${nowMs}000000`,
@@ -130,7 +137,7 @@ function post(url, headers, body, timeoutMillis) {
   });
 }
 
-async function report(beat, nowMs, blockedMillis) {
+async function report(beat, nowMs, blockedMillis, stall) {
   const attempt = readAttempt();
   let delivered = false;
   let error;
@@ -138,7 +145,7 @@ async function report(beat, nowMs, blockedMillis) {
     const result = await post(
       logs.url,
       logs.headers,
-      JSON.stringify(logRecord(nowMs, blockedMillis, attempt)),
+      JSON.stringify(logRecord(nowMs, blockedMillis, stall, attempt)),
       logs.timeoutMillis,
     );
     delivered = result.ok;
@@ -156,6 +163,9 @@ let lastCheckMs = Date.now();
 let watchedBeat = -1;
 /** Since when this thread, running on time, has seen the current heartbeat unchanged. */
 let watchedSinceMs = 0;
+/** The main thread's CPU figures (Linux only), and what they were at `watchedSinceMs`. */
+const mainThreadCpu = openMainThreadCpu(process.pid);
+let cpuSince;
 
 function check() {
   const beat = Atomics.load(cells, layout.heartbeat);
@@ -165,15 +175,22 @@ function check() {
   if (beat !== watchedBeat) {
     watchedBeat = beat;
     watchedSinceMs = baseMs + beat;
+    cpuSince = mainThreadCpu?.sample();
   }
   // Staleness counts only while this thread could watch it: a block is the main thread busy (or
   // waiting in a synchronous call) while its neighbour runs, not both frozen by the scheduler.
-  if (starved) watchedSinceMs = nowMs;
-  const blockedMillis = nowMs - (baseMs + beat);
-  if (nowMs - watchedSinceMs >= thresholdMillis && beat !== reportedBeat) {
-    reportedBeat = beat;
-    void report(beat, nowMs, blockedMillis);
+  if (starved) {
+    watchedSinceMs = nowMs;
+    cpuSince = mainThreadCpu?.sample();
   }
+  const staleMillis = nowMs - watchedSinceMs;
+  if (staleMillis < thresholdMillis || beat === reportedBeat) return;
+  // Nor does the time the main thread waited for a CPU count: on a loaded host this thread may run
+  // on time while the main thread queues for a core, which no code of the worker caused.
+  const stall = judgeStall(staleMillis, cpuSince, cpuSince && mainThreadCpu?.sample());
+  if (stall.attributableMillis < thresholdMillis) return;
+  reportedBeat = beat;
+  void report(beat, nowMs, nowMs - (baseMs + beat), stall);
 }
 
 setInterval(check, checkIntervalMillis);
