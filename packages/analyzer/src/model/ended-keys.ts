@@ -1,3 +1,5 @@
+import { PROCESS_HASH_SEED } from './row-index.js';
+
 /**
  * Keys (trace + span id) of attempts whose end was seen, remembered so that late records of them change
  * nothing. It is the model's largest index, and as a Set of strings it cost a hash insert per attempt, a
@@ -46,14 +48,18 @@ export class EndedKeys {
   }
 }
 
+// Per process, as row-index.ts explains: keys come from outside.
+const HIGH_SEED = PROCESS_HASH_SEED;
+const LOW_SEED = PROCESS_HASH_SEED ^ 0x5bd1e995;
+
 /** The two halves of the last fingerprint computed (saves an object or array per call). */
 let fpHigh = 0;
 let fpLow = 0;
 
 /** Two independent 32-bit hashes of the key's characters; never both zero (zero marks a free slot). */
 function fingerprint(key: string): void {
-  let high = 0x811c9dc5;
-  let low = 0x9747b28c;
+  let high = HIGH_SEED;
+  let low = LOW_SEED;
   for (let i = 0; i < key.length; i++) {
     const code = key.charCodeAt(i);
     high = Math.imul(high ^ code, 0x01000193);

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * Finds a table's row by a 32-bit hash of its key, in an open-addressed table of typed arrays. The
  * model's large tables (50k attempts, 100k jobs) were Maps keyed by strings: a miss, which is what every
@@ -83,8 +85,17 @@ export class RowIndex {
   }
 }
 
-/** A 32-bit hash of `text` (FNV-1a over UTF-16 units, then murmur3's final mix to spread low bits). */
-export function hashText(text: string, seed = 0x811c9dc5): number {
+/**
+ * Seeds hashes anew in each process, as V8 seeds its own string hashes: job ids and trace ids come from
+ * outside, and with a known seed a sender could pick ids that all land in one probe run.
+ */
+export const PROCESS_HASH_SEED = randomBytes(4).readInt32LE(0);
+
+/**
+ * A 32-bit hash of `text` (FNV-1a over UTF-16 units from a per-process seed, then murmur3's final mix to
+ * spread low bits).
+ */
+export function hashText(text: string, seed = PROCESS_HASH_SEED): number {
   let hash = seed;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   hash ^= hash >>> 16;

@@ -41,8 +41,16 @@ describe('RowIndex', () => {
 describe('hashText', () => {
   it('spreads keys that differ only in their last character over different low bits', () => {
     const low = new Set<number>();
-    for (let n = 0; n < 16; n++) low.add(hashText(`job-${n.toString(16)}`) & 0xff);
+    for (let n = 0; n < 16; n++) low.add(hashText(`job-${n.toString(16)}`, 0x811c9dc5) & 0xff);
     expect(low.size).toBeGreaterThan(12);
+  });
+
+  it('is seeded per process, so that ids picked to collide in one process do not in another', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const module = new URL('../../src/model/row-index.ts', import.meta.url).href;
+    const script = `import(${JSON.stringify(module)}).then((m) => console.log(m.hashText('job-1')))`;
+    const run = () => execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+    expect(run()).not.toBe(run());
   });
 
   it('depends on the seed, so that hashes of several fields can be chained', () => {
