@@ -106,7 +106,9 @@ export class TelemetryModel implements AnalyzerView {
       jobs: this.jobTable,
       attempts: this.attempts,
       ended: this.endedKeys,
-      markEnded: (key) => this.markEnded(key),
+      markEnded: (key) => {
+        this.endedKeys.add(key);
+      },
       intern: (value) => this.strings.intern(value),
       silentAttemptMs: o.silentAttemptSeconds * 1000,
     };
@@ -147,10 +149,6 @@ export class TelemetryModel implements AnalyzerView {
       }
     }
     this.maybePrune();
-  }
-
-  private markEnded(key: string): void {
-    this.endedKeys.add(key);
   }
 
   private ingestAttempt(facts: AttemptFacts, span: SpanRecord): void {
