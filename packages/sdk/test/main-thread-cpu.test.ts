@@ -12,6 +12,20 @@ describe('judgeStall', () => {
     expect(stall.attributableMillis).toBe(400);
   });
 
+  it('takes runnable time the thread did not run as queued for a CPU, before the kernel accounts it', () => {
+    // Starved: runnable all along, ran 20 ms; schedstat's wait is only added once the thread runs again.
+    const starved = judgeStall(
+      1_000,
+      { runMillis: 0, waitMillis: 0 },
+      { runMillis: 20, waitMillis: 0 },
+      1_000,
+    );
+    expect(starved).toEqual({ attributableMillis: 20, cpuMillis: 20, cpuWaitMillis: 980 });
+    // Busy: runnable all along and running nearly all along: almost nothing queued.
+    const busy = judgeStall(1_000, { runMillis: 0, waitMillis: 0 }, { runMillis: 990, waitMillis: 0 }, 1_000);
+    expect(busy.attributableMillis).toBe(990);
+  });
+
   it('counts the whole stall when the figures are missing', () => {
     expect(judgeStall(2_000, undefined, undefined)).toEqual({ attributableMillis: 2_000 });
   });
@@ -28,6 +42,10 @@ describe.runIf(process.platform === 'linux')('openMainThreadCpu', () => {
     const after = cpu?.sample();
     expect(before).toBeDefined();
     expect((after?.runMillis ?? 0) - (before?.runMillis ?? 0)).toBeGreaterThan(100);
+  });
+
+  it('sees the main thread runnable while it computes', () => {
+    expect(openMainThreadCpu(process.pid)?.runnable()).toBe(true);
   });
 
   it('is undefined for a thread that does not exist', () => {

@@ -10,6 +10,13 @@ export interface Stall {
   cpuWaitMillis?: number;
 }
 
-export function openMainThreadCpu(pid: number): { sample(): CpuSample | undefined } | undefined;
+export function openMainThreadCpu(
+  pid: number,
+): { sample(): CpuSample | undefined; runnable(): boolean } | undefined;
 
-export function judgeStall(staleMillis: number, since?: CpuSample, now?: CpuSample): Stall;
+export function judgeStall(
+  staleMillis: number,
+  since?: CpuSample,
+  now?: CpuSample,
+  runnableMillis?: number,
+): Stall;

@@ -163,31 +163,39 @@ let lastCheckMs = Date.now();
 let watchedBeat = -1;
 /** Since when this thread, running on time, has seen the current heartbeat unchanged. */
 let watchedSinceMs = 0;
-/** The main thread's CPU figures (Linux only), and what they were at `watchedSinceMs`. */
+/** The main thread's CPU figures (Linux only), what they were at `watchedSinceMs`, and since then how
+ * long it was seen runnable (running or queued for a CPU). */
 const mainThreadCpu = openMainThreadCpu(process.pid);
 let cpuSince;
+let runnableMillis = 0;
 
 function check() {
   const beat = Atomics.load(cells, layout.heartbeat);
   const nowMs = Date.now();
-  const starved = nowMs - lastCheckMs > checkIntervalMillis + STARVED_SLACK_MILLIS;
+  const sinceLastCheck = nowMs - lastCheckMs;
+  const starved = sinceLastCheck > checkIntervalMillis + STARVED_SLACK_MILLIS;
   lastCheckMs = nowMs;
   if (beat !== watchedBeat) {
     watchedBeat = beat;
     watchedSinceMs = baseMs + beat;
     cpuSince = mainThreadCpu?.sample();
+    runnableMillis = 0;
+    return;
   }
   // Staleness counts only while this thread could watch it: a block is the main thread busy (or
   // waiting in a synchronous call) while its neighbour runs, not both frozen by the scheduler.
   if (starved) {
     watchedSinceMs = nowMs;
     cpuSince = mainThreadCpu?.sample();
+    runnableMillis = 0;
+    return;
   }
+  if (mainThreadCpu?.runnable()) runnableMillis += sinceLastCheck;
   const staleMillis = nowMs - watchedSinceMs;
   if (staleMillis < thresholdMillis || beat === reportedBeat) return;
-  // Nor does the time the main thread waited for a CPU count: on a loaded host this thread may run
-  // on time while the main thread queues for a core, which no code of the worker caused.
-  const stall = judgeStall(staleMillis, cpuSince, cpuSince && mainThreadCpu?.sample());
+  // Nor does the time the main thread queued for a CPU count: on a loaded host this thread may run
+  // on time while the main thread waits for a core, which no code of the worker caused.
+  const stall = judgeStall(staleMillis, cpuSince, cpuSince && mainThreadCpu?.sample(), runnableMillis);
   if (stall.attributableMillis < thresholdMillis) return;
   reportedBeat = beat;
   void report(beat, nowMs, nowMs - (baseMs + beat), stall);
