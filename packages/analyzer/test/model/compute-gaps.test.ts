@@ -37,6 +37,26 @@ function referenceGaps(startMs: number, endMs: number, steps: StepView[], marks:
 
 const time = fc.integer({ min: 0, max: 100 });
 
+/** Steps from generated (start, duration, name) tuples, sorted by start as an attempt holds them. */
+function sortedSteps(tuples: [number, number, string][]): StepView[] {
+  return tuples
+    .map(([startMs, duration, name], i) => ({
+      spanId: `s${i}`,
+      name,
+      startMs,
+      endMs: startMs + duration,
+      statusCode: 0,
+    }))
+    .sort((a, b) => a.startMs - b.startMs);
+}
+
+/** Event marks from generated (time, name) tuples, sorted by time. */
+function sortedMarks(tuples: [number, string][]): MarkView[] {
+  return tuples
+    .map(([timeMs, name]) => ({ kind: 'event' as const, name, timeMs, attributes: {} }))
+    .sort((a, b) => a.timeMs - b.timeMs);
+}
+
 describe('computeGaps', () => {
   it('finds the same gaps as sorting all steps and marks into one list', () => {
     const step = fc.tuple(time, fc.integer({ min: 0, max: 30 }), fc.constantFrom('a', 'b', 'c'));
@@ -47,18 +67,8 @@ describe('computeGaps', () => {
         fc.array(mark, { maxLength: 6 }),
         time,
         (s, m, length) => {
-          const steps: StepView[] = s
-            .map(([startMs, duration, name], i) => ({
-              spanId: `s${i}`,
-              name,
-              startMs,
-              endMs: startMs + duration,
-              statusCode: 0,
-            }))
-            .sort((a, b) => a.startMs - b.startMs);
-          const marks: MarkView[] = m
-            .map(([timeMs, name]) => ({ kind: 'event' as const, name, timeMs, attributes: {} }))
-            .sort((a, b) => a.timeMs - b.timeMs);
+          const steps = sortedSteps(s);
+          const marks = sortedMarks(m);
           expect(computeGaps(10, 10 + length, steps, marks)).toEqual(
             referenceGaps(10, 10 + length, steps, marks),
           );
@@ -77,18 +87,8 @@ describe('computeGaps', () => {
         fc.array(mark, { maxLength: 6 }),
         time,
         (s, m, length) => {
-          const steps: StepView[] = s
-            .map(([startMs, duration, name], i) => ({
-              spanId: `s${i}`,
-              name,
-              startMs,
-              endMs: startMs + duration,
-              statusCode: 0,
-            }))
-            .sort((a, b) => a.startMs - b.startMs);
-          const marks: MarkView[] = m
-            .map(([timeMs, name]) => ({ kind: 'event' as const, name, timeMs, attributes: {} }))
-            .sort((a, b) => a.timeMs - b.timeMs);
+          const steps = sortedSteps(s);
+          const marks = sortedMarks(m);
           const breaks = (mark: MarkView) => mark.name !== 'lifecycle';
           const expected = computeGaps(10, 10 + length, steps, marks.filter(breaks))[0]?.seconds ?? 0;
           expect(longestGapSeconds(10, 10 + length, steps, marks, breaks)).toBe(expected);
