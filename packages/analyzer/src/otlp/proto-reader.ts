@@ -9,6 +9,8 @@ export const WIRE_LENGTH_DELIMITED = 2;
 export const WIRE_FIXED32 = 5;
 
 const TWO_POW_32 = 4294967296;
+/** Lengths from here on are refused (see `length32`). */
+const MAX_LENGTH = 2 ** 31;
 /** How many recently decoded ids `hex()` remembers. */
 const RECENT_IDS = 4;
 
@@ -189,10 +191,23 @@ export class ProtoReader {
     // One-byte lengths (under 128) are most of them: skip the general varint read.
     let length = this.buf[this.pos];
     if (length < 0x80) this.pos++;
-    else length = this.uint32();
+    else length = this.length32();
     const stop = this.pos + length;
     if (stop > end || stop > this.buf.length) throw new DecodeError('truncated');
     return stop;
+  }
+
+  /**
+   * A length varint, refused from 2^31 on. `uint32` keeps only the low 32 bits, so a length of 2^63
+   * read through it was 0: a huge prefix passed as an empty field and the bytes after it were read
+   * as the next fields. No length in a body of at most `maxBodyBytes` can come near 2^31.
+   */
+  private length32(): number {
+    this.varint64();
+    if (this.hi !== 0 || this.lo >= MAX_LENGTH) {
+      throw new DecodeError(`length ${this.hi * TWO_POW_32 + this.lo} is 2^31 or more`);
+    }
+    return this.lo;
   }
 
   /** UTF-8 text in [pos, stop); invalid sequences become U+FFFD. Short text comes from a cache. */
