@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { getHeapStatistics } from 'node:v8';
 import type { Registry } from 'prom-client';
-import { type AlertMessage, alertForTransition } from './alerts/alert-message.js';
+import { type AlertMessage, alertForTransition, isAlerted } from './alerts/alert-message.js';
 import { WebhookAlertSender } from './alerts/webhook-alert-sender.js';
 import { createApiRouter } from './api/api-router.js';
 import { apiWorkers } from './api/api-workers.js';
@@ -147,6 +147,8 @@ export function createAnalyzer(
     log: (message) => console.error(`joblens: ${message}`),
   });
   const openFindings = new Map<string, Finding>(store.open().map((f) => [f.id, f]));
+  // Findings resolved just before a restart may still reopen; the runner drops those past their hold time.
+  runner.remember(store.list({ status: 'resolved', limit: 1000 }));
   const inherited = new Set(openFindings.keys());
   const attemptCounter = new AttemptCounter(model, metrics);
   let storeError: Error | undefined;
@@ -205,7 +207,7 @@ export function createAnalyzer(
       const finding = byId.get(transition.findingId);
       if (!finding) continue;
       if (transition.to === 'open' && transition.from === null) metrics.countOpened(finding.type);
-      sendAlert(alertForTransition(finding, transition));
+      if (isAlerted(transition)) sendAlert(alertForTransition(finding, transition));
     }
   }
 
@@ -258,6 +260,7 @@ export function createAnalyzer(
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
     stats: receiverStats,
+    redaction: { emails: config.redactEmails },
   });
   const apiApp = createApiApp({
     health,

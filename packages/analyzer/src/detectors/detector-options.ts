@@ -21,5 +21,10 @@ export type DetectorOptions = {
 
 export type DetectorType = keyof DetectorOptions;
 
-/** What a configuration may override: any subset of any detector's options. */
-export type DetectorOverrides = { [T in DetectorType]?: Partial<DetectorOptions[T]> };
+/**
+ * What a configuration may override: any subset of any detector's options, and the hold time within
+ * which its resolved findings reopen (`reopenWithinSeconds`, every detector).
+ */
+export type DetectorOverrides = {
+  [T in DetectorType]?: Partial<DetectorOptions[T]> & { reopenWithinSeconds?: number };
+};

@@ -33,6 +33,18 @@ export const detectorDefaults: Readonly<DetectorOptions> = Object.fromEntries(
 ) as unknown as DetectorOptions;
 
 /**
+ * An option every detector takes besides its own: a finding that resolved and comes back within this many
+ * seconds reopens under its old id (see `reconcile`). It is the runner's, not passed to `evaluate`.
+ */
+export const REOPEN_OPTION = 'reopenWithinSeconds';
+/**
+ * Default of {@link REOPEN_OPTION}. Ten minutes: conditions measured over a window (shares, bursts, gaps)
+ * dip below their thresholds now and then for a few evaluations, and a problem that comes back within
+ * minutes is, to the person reading it, the same problem.
+ */
+export const DEFAULT_REOPEN_WITHIN_SECONDS = 600;
+
+/**
  * Defaults of `detectors` (default: all) with overrides applied; rejects an unknown detector, an unknown option or a value that is not a
  * finite number >= 0, naming the option, the expected and the actual value.
  */
@@ -51,9 +63,9 @@ export function resolveDetectorOptions(
       );
     }
     for (const [name, value] of Object.entries(options ?? {})) {
-      if (!(name in target)) {
+      if (!(name in target) && name !== REOPEN_OPTION) {
         throw new Error(
-          `detectors.${type}.${name}: unknown option, expected one of ${Object.keys(target).join(', ')}`,
+          `detectors.${type}.${name}: unknown option, expected one of ${[...Object.keys(target), REOPEN_OPTION].join(', ')}`,
         );
       }
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -61,10 +73,25 @@ export function resolveDetectorOptions(
           `detectors.${type}.${name}: expected a finite number >= 0, got ${JSON.stringify(value)}`,
         );
       }
-      target[name] = value;
+      if (name !== REOPEN_OPTION) target[name] = value;
     }
   }
   return resolved as unknown as DetectorOptions;
+}
+
+/** {@link REOPEN_OPTION} by finding type: the override where one is given, else the default. */
+export function resolveReopenWindows(
+  overrides: DetectorOverrides = {},
+  detectors: readonly { type: string }[] = allDetectors,
+): Record<string, number> {
+  const windows: Record<string, number> = {};
+  for (const detector of detectors) {
+    const value = (overrides as Record<string, Record<string, unknown> | undefined>)[detector.type]?.[
+      REOPEN_OPTION
+    ];
+    windows[detector.type] = typeof value === 'number' ? value : DEFAULT_REOPEN_WITHIN_SECONDS;
+  }
+  return windows;
 }
 
 export {

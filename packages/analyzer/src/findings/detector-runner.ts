@@ -1,15 +1,19 @@
 import type { FindingType } from '@joblens/semconv';
 import type { DetectorOptions } from '../detectors/detector-options.js';
 import type { AnyDetector, DetectorOverrides } from '../detectors/index.js';
-import { allDetectors, resolveDetectorOptions } from '../detectors/index.js';
+import { allDetectors, resolveDetectorOptions, resolveReopenWindows } from '../detectors/index.js';
 import type { AnalyzerView } from '../model/analyzer-view.js';
 import type { Finding, FindingDraft, FindingTransition } from './finding.js';
-import { reconcile } from './reconcile.js';
+import { findingIdentity, reconcile } from './reconcile.js';
+import { RecentlyResolved } from './recently-resolved.js';
 
 export interface DetectorRunnerOptions {
   /** Default: every detector (`allDetectors`). */
   detectors?: readonly AnyDetector[];
-  /** Overrides of detector defaults, by finding type; validated at construction. Default none. */
+  /**
+   * Overrides of detector defaults, by finding type, including each type's `reopenWithinSeconds`
+   * (default 600); validated at construction. Default none.
+   */
   overrides?: DetectorOverrides;
   /** Passed to `reconcile`: an absent key resolves its finding after this long. Default 0. */
   resolveAfterSeconds?: number;
@@ -46,6 +50,9 @@ const MAX_LOGGED_MESSAGES = 100;
 export class DetectorRunner {
   private readonly detectors: readonly AnyDetector[];
   private options: DetectorOptions;
+  private reopenWindows: Record<string, number>;
+  /** Findings that resolved lately, so a key coming back within its type's hold time reopens one. */
+  private readonly resolved = new RecentlyResolved();
   private readonly resolveAfterSeconds: number;
   private readonly log: (message: string) => void;
   private readonly statsByType = new Map<FindingType, DetectorStats>();
@@ -54,6 +61,7 @@ export class DetectorRunner {
   constructor(options: DetectorRunnerOptions = {}) {
     this.detectors = options.detectors ?? allDetectors;
     this.options = resolveDetectorOptions(options.overrides, this.detectors);
+    this.reopenWindows = resolveReopenWindows(options.overrides, this.detectors);
     const resolveAfter = options.resolveAfterSeconds ?? 0;
     if (!Number.isFinite(resolveAfter) || resolveAfter < 0) {
       throw new Error(`resolveAfterSeconds: expected a finite number >= 0, got ${String(resolveAfter)}`);
@@ -75,6 +83,12 @@ export class DetectorRunner {
   /** Replaces the overrides (configuration reload); throws, keeping the old ones, when they are invalid. */
   setOverrides(overrides: DetectorOverrides): void {
     this.options = resolveDetectorOptions(overrides, this.detectors);
+    this.reopenWindows = resolveReopenWindows(overrides, this.detectors);
+  }
+
+  /** Findings resolved before this runner started (read back from the store), so they can still reopen. */
+  remember(resolved: readonly Finding[]): void {
+    for (const finding of resolved) if (finding.status === 'resolved') this.resolved.add(finding);
   }
 
   /** The types this runner's detectors produce: pass only open findings of these to `run`. */
@@ -114,10 +128,20 @@ export class DetectorRunner {
       }
     }
     const ran = new Set(this.types);
-    const open = openFindings.filter((finding) => ran.has(finding.type) && !failed.has(finding.type));
-    const { findings, transitions } = reconcile(open, drafts, now, {
-      resolveAfterSeconds: this.resolveAfterSeconds,
-    });
+    const judged = (finding: Finding) => ran.has(finding.type) && !failed.has(finding.type);
+    const open = openFindings.filter(judged);
+    const reopenWithinSeconds = (type: FindingType) => this.reopenWindows[type] ?? 0;
+    this.resolved.prune(now, reopenWithinSeconds);
+    const { findings, transitions } = reconcile(
+      [...open, ...this.resolved.list().filter(judged)],
+      drafts,
+      now,
+      { resolveAfterSeconds: this.resolveAfterSeconds, reopenWithinSeconds },
+    );
+    for (const finding of findings) {
+      if (finding.status === 'resolved') this.resolved.add(finding);
+      else this.resolved.forget(findingIdentity(finding.type, finding.key));
+    }
     return { findings, transitions, failedTypes: [...failed] };
   }
 

@@ -98,4 +98,64 @@ describe('DetectorRunner', () => {
       /detectors\.nope: unknown detector/,
     );
   });
+
+  it('reopens a flapping finding under its old id within the hold time set for its detector', () => {
+    let holds = true;
+    const flapping: Detector<{ unused: number }> = {
+      type: 'host_imbalance',
+      defaults: { unused: 1 },
+      evaluate: () =>
+        holds
+          ? [
+              {
+                type: 'host_imbalance',
+                key: 'share|worker|shop|emails',
+                severity: 'warning',
+                subject: { service: 'shop', queue: 'emails' },
+                summary: 'w1 takes 80% of emails',
+                nextStep: '',
+                evidence: { figures: {}, traces: [] },
+                since: T0,
+              },
+            ]
+          : [],
+    };
+    const runner = new DetectorRunner({
+      detectors: [flapping as unknown as AnyDetector],
+      overrides: { host_imbalance: { reopenWithinSeconds: 120 } as never },
+    });
+    const model = new TelemetryModel({ clock: () => T0 });
+    const open = new Map<string, Finding>();
+    const transitions: string[] = [];
+    const evaluate = (atMs: number) => {
+      const result = runner.run(model, [...open.values()], atMs);
+      for (const finding of result.findings) {
+        if (finding.status === 'open') open.set(finding.id, finding);
+        else open.delete(finding.id);
+      }
+      transitions.push(...result.transitions.map((t) => `${t.findingId} ${t.from}->${t.to}`));
+    };
+    evaluate(T0);
+    const [id] = open.keys();
+    holds = false;
+    evaluate(T0 + 1_000);
+    holds = true;
+    evaluate(T0 + 100_000);
+    holds = false;
+    evaluate(T0 + 101_000);
+    holds = true;
+    evaluate(T0 + 101_000 + 121_000);
+    const [later] = open.keys();
+    expect(transitions).toEqual([
+      `${id} null->open`,
+      `${id} open->resolved`,
+      `${id} resolved->open`,
+      `${id} open->resolved`,
+      `${later} null->open`,
+    ]);
+    expect(later).not.toBe(id);
+    expect(() => new DetectorRunner({ overrides: { silent_job: { reopenWithinSeconds: -5 } } })).toThrow(
+      /detectors\.silent_job\.reopenWithinSeconds: expected a finite number >= 0, got -5/,
+    );
+  });
 });

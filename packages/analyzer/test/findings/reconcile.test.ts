@@ -83,6 +83,73 @@ describe('reconcile', () => {
     expect(transitions[0]).toMatchObject({ from: null, to: 'open' });
   });
 
+  it('reopens the same finding when the condition returns within the hold time', () => {
+    const holdFiveMinutes = { reopenWithinSeconds: () => 300 };
+    const [opened] = reconcile([], [draft('a')], T0, holdFiveMinutes).findings;
+    const [resolved] = reconcile([opened], [], T0 + 10_000, holdFiveMinutes).findings;
+    const back = reconcile(
+      [resolved],
+      [draft('a', { summary: 'job a silent again' })],
+      T0 + 250_000,
+      holdFiveMinutes,
+    );
+    expect(back.findings).toEqual([
+      expect.objectContaining({ id: opened.id, status: 'open', firstSeen: T0, lastSeen: T0 + 250_000 }),
+    ]);
+    expect(back.findings[0]).not.toHaveProperty('resolvedAt');
+    expect(back.transitions).toEqual([
+      { findingId: opened.id, at: T0 + 250_000, from: 'resolved', to: 'open', summary: 'job a silent again' },
+    ]);
+  });
+
+  it('opens a new finding when the condition returns after the hold time of its type', () => {
+    const hold = { reopenWithinSeconds: (type: string) => (type === 'silent_job' ? 300 : 3600) };
+    const [opened] = reconcile([], [draft('a')], T0, hold).findings;
+    const [resolved] = reconcile([opened], [], T0 + 10_000, hold).findings;
+    const back = reconcile([resolved], [draft('a')], T0 + 10_000 + 301_000, hold);
+    expect(back.findings[0].id).not.toBe(opened.id);
+    expect(back.transitions[0]).toMatchObject({ from: null, to: 'open' });
+  });
+
+  it('reopens the latest of several resolved findings of one key', () => {
+    const hold = { reopenWithinSeconds: () => 600 };
+    const older: Finding = {
+      ...draft('a'),
+      id: 'old',
+      status: 'resolved',
+      firstSeen: T0,
+      lastSeen: T0,
+      resolvedAt: T0,
+    };
+    const newer: Finding = { ...older, id: 'new', resolvedAt: T0 + 60_000, lastSeen: T0 + 60_000 };
+    const back = reconcile([newer, older], [draft('a')], T0 + 120_000, hold);
+    expect(back.findings.map((finding) => finding.id)).toEqual(['new']);
+  });
+
+  it('updates a finding whose severity changes and records the change as a transition', () => {
+    const [opened] = reconcile([], [draft('a')], T0).findings;
+    const worse = reconcile(
+      [opened],
+      [draft('a', { severity: 'critical', summary: 'job a silent 5 min' })],
+      T0 + 30_000,
+    );
+    expect(worse.findings).toEqual([
+      expect.objectContaining({ id: opened.id, severity: 'critical', status: 'open' }),
+    ]);
+    expect(worse.transitions).toEqual([
+      {
+        findingId: opened.id,
+        at: T0 + 30_000,
+        from: 'open',
+        to: 'open',
+        summary: 'severity warning → critical: job a silent 5 min',
+      },
+    ]);
+    expect(
+      reconcile([worse.findings[0]], [draft('a', { severity: 'critical' })], T0 + 60_000).transitions,
+    ).toEqual([]);
+  });
+
   it('keeps the most severe of two drafts with the same key, and tells types apart', () => {
     const { findings } = reconcile(
       [],
