@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { TelemetrySink } from '../telemetry/records.js';
+import { type Admission, type AdmissionOptions, admitRecords, resolveAdmission } from './admit-records.js';
 import { DecodeError } from './decode-error.js';
 import { decodePayload, deliver } from './decode-payload.js';
 import { CONTENT_TYPES, exportResponse, type OtlpFormat, RPC_CODE, statusBody } from './otlp-response.js';
@@ -17,6 +18,8 @@ export interface OtlpAppOptions {
   token?: string;
   /** Counters to update; pass your own to read them elsewhere (the analyzer's /metrics). Default: a new one. */
   stats?: ReceiverStats;
+  /** Attribute limits (on by default) and timestamp bounds (off by default): see admit-records.ts. */
+  admission?: AdmissionOptions;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -28,6 +31,7 @@ interface ResolvedOptions {
   maxBodyBytes: number;
   tokenDigest: Buffer | undefined;
   stats: ReceiverStats;
+  admission: Admission;
 }
 
 function resolveOptions(options: OtlpAppOptions): ResolvedOptions {
@@ -57,7 +61,13 @@ function resolveOptions(options: OtlpAppOptions): ResolvedOptions {
   if (!(stats instanceof ReceiverStats)) {
     throw new TypeError(`createOtlpApp option stats: expected a ReceiverStats, got ${String(stats)}`);
   }
-  return { sink, maxBodyBytes, tokenDigest: token === undefined ? undefined : digest(token), stats };
+  return {
+    sink,
+    maxBodyBytes,
+    tokenDigest: token === undefined ? undefined : digest(token),
+    stats,
+    admission: resolveAdmission(options.admission),
+  };
 }
 
 function digest(text: string): Buffer {
@@ -156,6 +166,9 @@ async function handleExport(
     return;
   }
 
+  const admitted = admitRecords(signal, decoded, options.admission);
+  stats.limitedValues[signal] += admitted.limited;
+  stats.clampedTimestamps[signal] += admitted.clamped;
   if (decoded.records.length > 0) {
     try {
       const returned = deliver(sink, signal, decoded.records);

@@ -27,6 +27,10 @@ export class ReceiverStats {
   readonly decodeErrors = perSignal();
   /** Requests answered 503 because the sink threw (an internal error, counted rather than crashing). */
   readonly sinkErrors = perSignal();
+  /** Attribute values, names and bodies cut, and attributes, events and links dropped, by the limits. */
+  readonly limitedValues = perSignal();
+  /** Record times more than the allowed skew ahead of the clock, set to the clock's time. */
+  readonly clampedTimestamps = perSignal();
   private readonly requestsByKey = new Map<string, RequestCount>();
 
   countRequest(signal: OtlpSignal, status: number): void {

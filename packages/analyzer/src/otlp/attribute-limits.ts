@@ -1,0 +1,115 @@
+import type { Attributes, AttrValue } from '../telemetry/records.js';
+
+/**
+ * OpenTelemetry's attribute limits (the SDK environment variables `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`,
+ * `OTEL_ATTRIBUTE_COUNT_LIMIT`, `OTEL_SPAN_EVENT_COUNT_LIMIT`, `OTEL_SPAN_LINK_COUNT_LIMIT`), applied
+ * again at ingest: a sender that does not apply them must not make the analyzer keep a 7 MiB value
+ * with every failed attempt.
+ */
+export interface AttributeLimits {
+  /**
+   * Strings longer than this many UTF-16 code units (as JavaScript counts `length`) are cut to it;
+   * also bounds span, event and metric names, status messages and log bodies. Keys longer than this
+   * drop their attribute. Default 4096.
+   */
+  maxAttributeValueChars: number;
+  /**
+   * Attributes kept per span, event, link, log record, data point and resource; also entries kept per
+   * array or key-value list value. The first ones are kept, the rest dropped. Default 128.
+   */
+  maxAttributesPerRecord: number;
+  /** Events kept per span (the first ones). Default 128. */
+  maxEventsPerSpan: number;
+  /** Links kept per span (the first ones). Default 128. */
+  maxLinksPerSpan: number;
+}
+
+export const DEFAULT_ATTRIBUTE_LIMITS: Readonly<AttributeLimits> = {
+  maxAttributeValueChars: 4096,
+  maxAttributesPerRecord: 128,
+  maxEventsPerSpan: 128,
+  maxLinksPerSpan: 128,
+};
+
+/** Defaults applied and every value checked; an error names the option, the expected and the given. */
+export function resolveAttributeLimits(limits: Partial<AttributeLimits> = {}): AttributeLimits {
+  const resolved = { ...DEFAULT_ATTRIBUTE_LIMITS };
+  for (const [name, value] of Object.entries(limits)) {
+    if (value === undefined) continue;
+    if (!(name in DEFAULT_ATTRIBUTE_LIMITS)) throw new TypeError(`attribute limit ${name}: unknown option`);
+    if (!Number.isSafeInteger(value) || (value as number) < 1) {
+      throw new RangeError(`attribute limit ${name}: expected a positive integer, got ${String(value)}`);
+    }
+    resolved[name as keyof AttributeLimits] = value as number;
+  }
+  return resolved;
+}
+
+/**
+ * `text` cut to `maxChars`, as a string of its own. A slice of a long string is a view that keeps the
+ * whole original alive (V8's sliced strings), which is exactly what cutting is meant to free: the
+ * copy through a buffer makes a flat string. A surrogate pair is never split.
+ */
+export function limitText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  let cut = maxChars;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return Buffer.from(text.slice(0, cut), 'utf16le').toString('utf16le');
+}
+
+/**
+ * Enforces the limits on one attributes object in place (nested arrays and key-value lists too) and
+ * returns how many values were cut or dropped. The common case, a few short scalars, is one pass
+ * that changes nothing.
+ */
+export function limitAttributes(attributes: Attributes, limits: AttributeLimits): number {
+  let changed = 0;
+  let count = 0;
+  for (const key in attributes) {
+    count += 1;
+    if (count > limits.maxAttributesPerRecord || key.length > limits.maxAttributeValueChars) {
+      delete attributes[key];
+      changed += 1;
+      continue;
+    }
+    const value = attributes[key];
+    if (typeof value === 'string') {
+      if (value.length > limits.maxAttributeValueChars) {
+        attributes[key] = limitText(value, limits.maxAttributeValueChars);
+        changed += 1;
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      changed += limitNested(value, limits);
+    }
+  }
+  return changed;
+}
+
+function limitNested(value: AttrValue[] | Attributes, limits: AttributeLimits): number {
+  if (!Array.isArray(value)) return limitAttributes(value, limits);
+  let changed = 0;
+  if (value.length > limits.maxAttributesPerRecord) {
+    changed += value.length - limits.maxAttributesPerRecord;
+    value.length = limits.maxAttributesPerRecord;
+  }
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    if (typeof item === 'string') {
+      if (item.length > limits.maxAttributeValueChars) {
+        value[i] = limitText(item, limits.maxAttributeValueChars);
+        changed += 1;
+      }
+    } else if (typeof item === 'object' && item !== null) {
+      changed += limitNested(item, limits);
+    }
+  }
+  return changed;
+}
+
+/** A log body (any AnyValue) within the limits: a long string is cut, a list or map limited in place. */
+export function limitValue(value: AttrValue, limits: AttributeLimits): AttrValue {
+  if (typeof value === 'string') return limitText(value, limits.maxAttributeValueChars);
+  if (typeof value === 'object' && value !== null) limitNested(value, limits);
+  return value;
+}
