@@ -21,6 +21,11 @@ export interface AnalyzerConfig {
   evaluationIntervalMillis: number;
   /** Largest OTLP request body, before and after gzip. Default 8 MiB. */
   maxBodyBytes: number;
+  /**
+   * Also mask e-mail addresses in telemetry at ingest (secret keys, URL passwords, bearer tokens and
+   * `password=...` are always masked). Default false.
+   */
+  redactEmails: boolean;
   /** Detector threshold overrides, checked against each detector's defaults. Default: none. */
   detectors: DetectorOverrides;
   /** Heartbeat monitor definitions, passed to the monitors code which checks their shape. Default `[]`. */
@@ -34,6 +39,7 @@ export const DEFAULT_CONFIG: Readonly<AnalyzerConfig> = {
   dataDir: './.joblens',
   evaluationIntervalMillis: 1000,
   maxBodyBytes: 8 * 1024 * 1024,
+  redactEmails: false,
   detectors: {},
   monitors: [],
 };

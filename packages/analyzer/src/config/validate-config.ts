@@ -17,6 +17,7 @@ const FIELDS: Record<keyof AnalyzerConfig, FieldCheck> = {
   alertWebhookUrl: httpUrl,
   evaluationIntervalMillis: positiveInteger,
   maxBodyBytes: positiveInteger,
+  redactEmails: boolean,
   detectors: () => undefined, // checked against the detectors' defaults below
   monitors: monitorsSection,
 };
@@ -103,6 +104,12 @@ function checkLike(defaultValue: unknown, value: unknown, field: string): number
 function nonEmptyString(value: unknown, field: string): void {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ConfigError(`${field} must be a non-empty string, got ${describeValue(value)}`);
+  }
+}
+
+function boolean(value: unknown, field: string): void {
+  if (typeof value !== 'boolean') {
+    throw new ConfigError(`${field} must be true or false, got ${describeValue(value)}`);
   }
 }
 

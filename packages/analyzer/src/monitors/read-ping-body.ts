@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { redactText } from '../telemetry/redact.js';
 
 /** Bytes of a ping's body kept as the run's log; the rest is read and dropped (Healthchecks.io keeps 100 KB too). */
 export const MAX_PING_BODY_BYTES = 100 * 1024;
@@ -6,8 +7,9 @@ export const MAX_PING_BODY_BYTES = 100 * 1024;
 const MAX_DRAINED_BYTES = 16 * 1024 * 1024;
 
 /**
- * The first {@link MAX_PING_BODY_BYTES} of a ping's body as UTF-8 text, or undefined when there is
- * none. A body an app-wide parser already read (JSON, text) is used as it was parsed.
+ * The first {@link MAX_PING_BODY_BYTES} of a ping's body as UTF-8 text with secrets redacted (a cron
+ * job's log often prints a connection string), or undefined when there is none. A body an app-wide
+ * parser already read (JSON, text) is used as it was parsed.
  */
 export async function readPingBody(req: Request): Promise<string | undefined> {
   const parsed: unknown = req.body;
@@ -48,5 +50,5 @@ export async function readPingBody(req: Request): Promise<string | undefined> {
 function truncate(bytes: Buffer): string {
   // Cut on a byte count, then drop a partial UTF-8 sequence at the end rather than keep a broken character.
   const text = bytes.subarray(0, MAX_PING_BODY_BYTES).toString('utf8');
-  return bytes.length > MAX_PING_BODY_BYTES ? text.replace(/\uFFFD$/, '') : text;
+  return redactText(bytes.length > MAX_PING_BODY_BYTES ? text.replace(/\uFFFD$/, '') : text);
 }

@@ -1,4 +1,5 @@
 import type { LogRecordData, MetricPointRecord, SpanRecord, TelemetrySink } from '../telemetry/records.js';
+import type { RecordRedactor } from '../telemetry/redact-records.js';
 import type { DecodeResult } from './decode-result.js';
 import { decodeLogsJson } from './json-logs.js';
 import { decodeMetricsJson } from './json-metrics.js';
@@ -37,4 +38,11 @@ export function deliver(sink: TelemetrySink, signal: OtlpSignal, records: AnyRec
   if (signal === 'traces') return sink.acceptSpans(records as SpanRecord[]);
   if (signal === 'logs') return sink.acceptLogs(records as LogRecordData[]);
   return sink.acceptMetrics(records as MetricPointRecord[]);
+}
+
+/** Redacts decoded records of a signal in place (see RecordRedactor). */
+export function redactRecords(redactor: RecordRedactor, signal: OtlpSignal, records: AnyRecord[]): void {
+  if (signal === 'traces') redactor.spans(records as SpanRecord[]);
+  else if (signal === 'logs') redactor.logs(records as LogRecordData[]);
+  else redactor.metrics(records as MetricPointRecord[]);
 }

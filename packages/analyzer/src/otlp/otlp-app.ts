@@ -2,9 +2,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { TelemetrySink } from '../telemetry/records.js';
+import type { RedactionOptions } from '../telemetry/redact.js';
+import { RecordRedactor } from '../telemetry/redact-records.js';
 import { type Admission, type AdmissionOptions, admitRecords, resolveAdmission } from './admit-records.js';
 import { DecodeError } from './decode-error.js';
-import { decodePayload, deliver } from './decode-payload.js';
+import { decodePayload, deliver, redactRecords } from './decode-payload.js';
 import { CONTENT_TYPES, exportResponse, type OtlpFormat, RPC_CODE, statusBody } from './otlp-response.js';
 import { OTLP_SIGNALS, type OtlpSignal, ReceiverStats } from './receiver-stats.js';
 import { BodyTooLargeError, readRequestBody } from './request-body.js';
@@ -20,6 +22,11 @@ export interface OtlpAppOptions {
   stats?: ReceiverStats;
   /** Attribute limits (on by default) and timestamp bounds (off by default): see admit-records.ts. */
   admission?: AdmissionOptions;
+  /**
+   * What to redact from every record before the sink sees it (secret attribute keys, credentials in
+   * values always; e-mail addresses with `emails: true`). Default `{}`. Redaction cannot be turned off.
+   */
+  redaction?: RedactionOptions;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -32,13 +39,20 @@ interface ResolvedOptions {
   tokenDigest: Buffer | undefined;
   stats: ReceiverStats;
   admission: Admission;
+  redactor: RecordRedactor;
 }
 
 function resolveOptions(options: OtlpAppOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`createOtlpApp options: expected an object, got ${String(options)}`);
   }
-  const { sink, maxBodyBytes = DEFAULT_MAX_BODY_BYTES, token, stats = new ReceiverStats() } = options;
+  const {
+    sink,
+    maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+    token,
+    stats = new ReceiverStats(),
+    redaction = {},
+  } = options;
   if (
     typeof sink !== 'object' ||
     sink === null ||
@@ -61,12 +75,16 @@ function resolveOptions(options: OtlpAppOptions): ResolvedOptions {
   if (!(stats instanceof ReceiverStats)) {
     throw new TypeError(`createOtlpApp option stats: expected a ReceiverStats, got ${String(stats)}`);
   }
+  if (typeof redaction !== 'object' || redaction === null) {
+    throw new TypeError(`createOtlpApp option redaction: expected an object, got ${String(redaction)}`);
+  }
   return {
     sink,
     maxBodyBytes,
     tokenDigest: token === undefined ? undefined : digest(token),
     stats,
     admission: resolveAdmission(options.admission),
+    redactor: new RecordRedactor(redaction),
   };
 }
 
@@ -171,6 +189,8 @@ async function handleExport(
   stats.clampedTimestamps[signal] += admitted.clamped;
   if (decoded.records.length > 0) {
     try {
+      // Before the sink: nothing past the receiver may hold a secret (model, findings, store, page).
+      redactRecords(options.redactor, signal, decoded.records);
       const returned = deliver(sink, signal, decoded.records);
       // A sink that returns a promise must not turn into an unhandled rejection.
       if (returned instanceof Promise) returned.catch(() => stats.sinkErrors[signal]++);

@@ -1,36 +1,81 @@
 /**
- * Secrets must not travel into incident tickets or an LLM's context. Attribute keys that name a secret
- * lose their value; values that embed credentials (URL user-info, bearer tokens, JWTs) are masked.
+ * Secrets must not travel past the receiver: not into the model, findings, the page, webhook bodies, the
+ * SQLite file, incident tickets or an LLM's context. Attribute keys that name a secret lose their value;
+ * values that embed credentials (URL passwords, bearer tokens, JWTs, `password=...`) are masked, and
+ * e-mail addresses too when asked. The receiver redacts every record at ingest (`redact-records.ts`);
+ * explain redacts again what it prints, as findings saved by an older analyzer may predate that.
  */
 
+export interface RedactionOptions {
+  /** Also mask e-mail addresses inside values (`[EMAIL]`). Default false: they are often the subject. */
+  emails?: boolean;
+}
+
+export const REDACTED = '[REDACTED]';
+const EMAIL_MASK = '[EMAIL]';
+
+/**
+ * Anywhere in the key, any case, any separator: `db_password`, `http.request.header.authorization`,
+ * `X-Api-Key`, `apiKey`, `aws.secret_access_key`, `set-cookie`.
+ */
 const SECRET_KEY =
   /(pass(word|wd)?|pwd|secret|token|api[-_.]?key|apikey|private[-_.]?key|access[-_.]?key|auth(orization)?|cookie|session|credential|signature)/i;
-const REDACTED = '[REDACTED]';
+
+/**
+ * Every pattern below needs one of these to match, so a value without any is returned as it is after
+ * one scan: almost every value (job names, queue names, ids, step names) takes only that path, which
+ * keeps redaction at ingest to a few percent of the receiver's time.
+ */
+const SUSPECT =
+  /@|eyJ|bearer|basic|pass|pwd|secret|token|api[-_]?key|authorization|cookie|credential/i;
+
+// The scheme's length is bounded: unbounded, every position of a long word would scan to its end, and a
+// 100 kB attribute value took minutes. The user name stays: it helps, and is not the secret.
+const URL_PASSWORD = /([a-z][a-z0-9+.-]{0,31}:\/\/[^/\s:@]{0,256}):[^/\s@]{1,256}@/gi;
+const AUTH_SCHEME_TOKEN = /\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}/gi;
+const JWT = /\beyJ[a-z0-9_-]{5,4096}\.[a-z0-9_-]{5,4096}\.[a-z0-9_-]{5,4096}/gi;
+// Also `"password":"…"`: checkpoint data and logged payloads are JSON text; and query strings.
+const KEY_VALUE =
+  /\b((?:[a-z_]{0,64}(?:pass(?:word|wd)?|pwd|secret|token|api[-_]?key|authorization|cookie|credentials?))"?\s*[=:]\s*"?)(?!bearer\s|basic\s)[^\s&,;"']+/gi;
+const EMAIL = /[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}\.[a-z]{2,24}\b/gi;
+
+/** Bound of the key-decision cache; keys come from the wire, so an unbounded cache would be a leak. */
+const MAX_CACHED_KEYS = 4096;
+const secretKeys = new Map<string, boolean>();
 
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key);
+    // Forgetting all at once is cheap and keeps the common keys (re-learnt at once) without an LRU.
+    if (secretKeys.size >= MAX_CACHED_KEYS) secretKeys.clear();
+    secretKeys.set(key, secret);
+  }
+  return secret;
 }
 
-export function redactText(text: string): string {
-  return (
-    text
-      // The scheme's length is bounded: unbounded, every position of a long word would scan to its end,
-      // and a 100 kB attribute value took minutes.
-      .replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${REDACTED}@`)
-      .replace(/\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
-      .replace(/\beyJ[a-z0-9_-]{5,4096}\.[a-z0-9_-]{5,4096}\.[a-z0-9_-]{5,4096}/gi, REDACTED)
-      // Also `"password":"…"`: checkpoint data and logged payloads are JSON text.
-      .replace(/\b((?:pass(?:word)?|secret|token|api[-_]?key)"?\s*[=:]\s*"?)[^\s&,;"']+/gi, `$1${REDACTED}`)
-  );
+export function redactText(text: string, options: RedactionOptions = {}): string {
+  if (!SUSPECT.test(text)) return text;
+  let out = text
+    .replace(URL_PASSWORD, `$1:${REDACTED}@`)
+    .replace(AUTH_SCHEME_TOKEN, `$1 ${REDACTED}`)
+    .replace(JWT, REDACTED)
+    .replace(KEY_VALUE, `$1${REDACTED}`);
+  if (options.emails && out.includes('@')) out = out.replace(EMAIL, EMAIL_MASK);
+  return out;
 }
 
-/** Deep copy with secrets removed; bounded in depth so hostile nesting can't blow the stack. */
-export function redactValue(value: unknown, key = '', depth = 0): unknown {
+/**
+ * Deep copy with secrets removed; bounded in depth so hostile nesting can't blow the stack. What lies
+ * deeper than the bound is dropped rather than passed on unread.
+ */
+export function redactValue(value: unknown, key = '', depth = 0, options: RedactionOptions = {}): unknown {
   if (key && isSecretKey(key)) return REDACTED;
-  if (typeof value === 'string') return redactText(value);
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, '', depth + 1));
+  if (typeof value === 'string') return redactText(value, options);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 8) return REDACTED;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, '', depth + 1, options));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, k, depth + 1);
+  for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, k, depth + 1, options);
   return out;
 }

@@ -371,7 +371,7 @@ describe('retry_storm', () => {
       model.ingestSpans([span]);
     }
     const [draft] = retryStormDetector.evaluate(model, now, retryStormDetector.defaults);
-    expect(draft.nextStep).toContain('postgres://[REDACTED]@db');
+    expect(draft.nextStep).toContain('postgres://app:[REDACTED]@db');
     expect(draft.nextStep).not.toMatch(/s3cret/);
   });
 

@@ -235,7 +235,7 @@ describe('GET /api/findings/:id/context for every finding type', () => {
       (await context(findingFor({ type: 'runaway_retries', service: 'retry-svc' }).id, 'json')).body,
     ) as Explanation;
     expect(explanation.attempts.map((a) => a.errorMessage)).toEqual(
-      explanation.attempts.map(() => 'connect ECONNREFUSED postgres://[REDACTED]@db/x'),
+      explanation.attempts.map(() => 'connect ECONNREFUSED postgres://app:[REDACTED]@db/x'),
     );
     expect(explanation.attempts.map((a) => a.outcome)).toContain('retry_scheduled');
   });
@@ -262,7 +262,7 @@ describe('GET /api/findings/:id/context for every finding type', () => {
     expect(explanation.snapshot).toMatchObject({
       'db.password': '[REDACTED]',
       'joblens.job.current_step': 'write-db',
-      'joblens.snapshot.last_checkpoint': 'opened postgres://[REDACTED]@db/x',
+      'joblens.snapshot.last_checkpoint': 'opened postgres://app:[REDACTED]@db/x',
     });
     const md = (await context(finding.id)).body;
     expect(md).toContain('## Failure snapshot');

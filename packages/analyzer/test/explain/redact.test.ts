@@ -19,7 +19,7 @@ describe('redaction', () => {
 
   it('masks credentials inside free text', () => {
     expect(redactText('connect postgres://app:s3cret@db:5432/x failed')).toBe(
-      'connect postgres://[REDACTED]@db:5432/x failed',
+      'connect postgres://app:[REDACTED]@db:5432/x failed',
     );
     expect(redactText('sent Authorization: Bearer abcdefghijklmnop')).toContain('Bearer [REDACTED]');
     expect(redactText('url?token=abc123&x=1')).toBe('url?token=[REDACTED]&x=1');
