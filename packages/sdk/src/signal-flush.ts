@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 
-type Flushable = { forceFlush(): Promise<void>; shutdown(): Promise<void> };
+/** `shutdown(reason)`: the instance's own shutdown, told that a signal caused it. */
+type Flushable = { forceFlush(): Promise<void>; shutdown(reason: 'signal'): Promise<void> };
 
 const instances = new Set<Flushable>();
 const handlers = new Map<NodeJS.Signals, () => void>();
@@ -15,7 +16,7 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
     await Promise.allSettled([...instances].map((instance) => instance.forceFlush()));
     return;
   }
-  await Promise.allSettled([...instances].map((instance) => instance.shutdown()));
+  await Promise.allSettled([...instances].map((instance) => instance.shutdown('signal')));
   process.exit(128 + (constants.signals[signal] ?? 0));
 }
 

@@ -1,4 +1,4 @@
-import { ATTR_DIAGNOSTIC_MODE, LOG_DIAGNOSTIC_MODE } from '@joblens/semconv';
+import { ATTR_DIAGNOSTIC_MODE, LOG_DIAGNOSTIC_MODE, type WorkerStopReason } from '@joblens/semconv';
 import { ActiveAttempts } from './active-attempts.js';
 import type { AttemptRuntime } from './attempt/attempt-runtime.js';
 import { emitSpanLog } from './attempt/job-log-records.js';
@@ -19,6 +19,8 @@ import type { FeatureContext, FeatureHandle } from './sdk-feature.js';
 import { flushOnSignals } from './signal-flush.js';
 import { CpuSinceLast } from './snapshot/cpu-since-last.js';
 import { failureSnapshotAttributes } from './snapshot/failure-snapshot.js';
+import { stopBeforeExit } from './stop-before-exit.js';
+import { emitWorkerStopped } from './worker-stopped-record.js';
 
 /** Queue samples run inside a metric collection; a slow source must not eat the export's time. */
 const MAX_QUEUE_SAMPLE_MILLIS = 2000;
@@ -133,10 +135,12 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
   }
 
   let shutdownPromise: Promise<void> | undefined;
-  const shutdown = (): Promise<void> => {
+  // The signal handler passes `signal`; a program calling `shutdown()` gets the default.
+  const shutdown = (reason: WorkerStopReason = 'shutdown'): Promise<void> => {
     shutdownPromise ??= (async () => {
       shutDown = true;
       stopSignals();
+      stopOnExit();
       for (const { name, handle } of [...features].reverse()) {
         try {
           await handle.stop();
@@ -146,6 +150,9 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
       }
       stillRunning.stop();
       eventLoop.stop();
+      // Before the final flush, so it goes out with it: the analyzer then knows the silence that follows
+      // is a stop, not a death.
+      emitWorkerStopped(pipeline.logger, options.serviceInstanceId, reason, onError);
       await pipeline.shutdown();
       unrouteErrors();
     })();
@@ -163,8 +170,11 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
     },
     reportError: onError,
     forceFlush: () => (shutDown ? Promise.resolve() : pipeline.forceFlush()),
-    shutdown,
+    shutdown: () => shutdown(),
   };
-  const stopSignals = options.flushOnSignals ? flushOnSignals(joblens) : () => {};
+  const stopSignals = options.flushOnSignals
+    ? flushOnSignals({ forceFlush: () => joblens.forceFlush(), shutdown: (reason) => shutdown(reason) })
+    : () => {};
+  const stopOnExit = stopBeforeExit({ shutdown: (reason) => shutdown(reason) });
   return joblens;
 }

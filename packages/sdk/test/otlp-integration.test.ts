@@ -15,18 +15,27 @@ import {
   ATTR_PROCESS_PID,
   ATTR_SERVICE_INSTANCE_ID,
   ATTR_SERVICE_NAME,
+  ATTR_WORKER_STOP_REASON,
   attemptSpanName,
   LINK_TYPE_PREVIOUS_ATTEMPT,
   LOG_JOB_STARTED,
   LOG_JOB_STILL_RUNNING,
+  LOG_WORKER_STOPPED,
   METRIC_JOB_OUTCOMES,
   METRIC_WORKER_HEARTBEATS,
 } from '@joblens/semconv';
-import { type OtlpJsonReceiver, startOtlpJsonReceiver } from '@joblens/test-utils';
+import { type OtlpJsonReceiver, type ReceivedLog, startOtlpJsonReceiver } from '@joblens/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Joblens, JoblensOptions } from '../src/interfaces.js';
 import { startJoblens } from '../src/start-joblens.js';
 import { sleep } from './support/in-memory-joblens.js';
+
+/** The `worker stopped` records received: the stop reason of each. */
+function stopReasons(logs: readonly ReceivedLog[]): unknown[] {
+  return logs
+    .filter((log) => log.eventName === LOG_WORKER_STOPPED)
+    .map((log) => log.attributes[ATTR_WORKER_STOP_REASON]);
+}
 
 const PRODUCER_TRACE = '0af7651916cd43dd8448eb211c80319c';
 const producerCarrier = { traceparent: `00-${PRODUCER_TRACE}-b7ad6b7169203331-01` };
@@ -270,6 +279,7 @@ describe('flushing on SIGTERM', () => {
     try {
       expect(await runSignalWorker(receiver.url, 'alone')).toBe(143);
       expect(receiver.spans.map((s) => s.attributes[ATTR_JOB_ID])).toContain('sig-1');
+      expect(stopReasons(receiver.logs)).toEqual(['signal']);
     } finally {
       await receiver.close();
     }
@@ -282,6 +292,8 @@ describe('flushing on SIGTERM', () => {
       const ids = receiver.spans.map((s) => s.attributes[ATTR_JOB_ID]);
       expect(ids).toContain('sig-1');
       expect(ids).toContain('sig-2');
+      // The worker's own handler called shutdown() after its close.
+      expect(stopReasons(receiver.logs)).toEqual(['shutdown']);
     } finally {
       await receiver.close();
     }
@@ -308,6 +320,8 @@ describe('a cron script', () => {
       const run = receiver.spans.find((s) => s.attributes[ATTR_JOB_NAME] === 'nightly-cleanup');
       expect(run?.attributes[ATTR_MONITOR_SLUG]).toBe('nightly-cleanup');
       expect(receiver.spans.some((s) => s.name === 'delete-old-rows')).toBe(true);
+      // Ending by itself is a deliberate stop too: the analyzer must not wait for its heartbeats.
+      expect(stopReasons(receiver.logs)).toEqual(['exit']);
     } finally {
       await receiver.close();
     }

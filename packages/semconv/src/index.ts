@@ -123,6 +123,20 @@ export const LOG_FAILURE_SNAPSHOT = 'joblens.failure_snapshot';
 export const LOG_WORKER_DUMP = 'joblens.worker.dump';
 export const LOG_EVENT_LOOP_BLOCKED = 'joblens.event_loop.blocked';
 export const LOG_DIAGNOSTIC_MODE = 'joblens.diagnostic_mode';
+/**
+ * Emitted once when the worker process stops on purpose (`shutdown()`, SIGTERM or SIGINT handled by the
+ * SDK, the end of `joblens run`, a script's event loop running empty): the analyzer then stops expecting its heartbeats, so a deliberate stop
+ * is not reported as a worker gone silent. A process that dies without it (SIGKILL, OOM) still is.
+ */
+export const LOG_WORKER_STOPPED = 'joblens.worker.stopped';
+/** On {@link LOG_WORKER_STOPPED}: why it stopped, one of {@link WorkerStopReason}. */
+export const ATTR_WORKER_STOP_REASON = 'joblens.worker.stop_reason';
+/**
+ * `shutdown`: the program called `shutdown()`; `signal`: the SDK shut down on SIGTERM or SIGINT; `exit`:
+ * the process ran out of work and was ending by itself (a script that never called `shutdown()`).
+ */
+export const WORKER_STOP_REASONS = ['shutdown', 'signal', 'exit'] as const;
+export type WorkerStopReason = (typeof WORKER_STOP_REASONS)[number];
 
 // Failure snapshot and dump attributes (on the snapshot span event and log record).
 export const ATTR_SNAPSHOT_QUEUE_DEPTH = 'joblens.snapshot.queue_depth';
