@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { createHealthRouter, type Health } from './health-router.js';
 import { errorsAsJson, notFoundJson } from './json-errors.js';
 import { requireToken } from './require-token.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface ApiAppParts {
   health: () => Health;
@@ -23,6 +24,7 @@ export interface ApiAppParts {
 export function createApiApp(parts: ApiAppParts): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.use(createHealthRouter(parts.health));
   for (const router of parts.openRouters) app.use(router);
   if (parts.token) app.use(requireToken(parts.token));

@@ -47,7 +47,7 @@ ${shown.length === 0 ? html`<p id="no-findings">No findings match.</p>` : render
 
 function renderSelect(name: string, values: string[], selected: string | undefined): SafeHtml {
   const options = [...new Set([...(selected ? [selected] : []), ...values])];
-  return html`<label>${name}<select name="${name}" onchange="this.form.submit()">
+  return html`<label>${name}<select name="${name}">
 <option value="">all</option>
 ${options.map((v) => html`<option value="${v}"${v === selected ? html` selected` : ''}>${v}</option>`)}
 </select></label>`;

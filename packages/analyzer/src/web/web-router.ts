@@ -5,9 +5,10 @@ import { readFilters, renderFindingsPage } from './findings-page.js';
 import { html } from './html.js';
 import { renderLayout } from './layout.js';
 import { renderMonitorsPage } from './monitors-page.js';
+import { PAGE_SCRIPT, PAGE_SCRIPT_PATH, PAGE_STYLE, PAGE_STYLE_PATH } from './page-assets.js';
 import { renderWorkersPage } from './workers-page.js';
 
-/** The findings page, server-rendered: `/`, `/findings/:id`, `/workers`, `/monitors`. */
+/** The findings page, server-rendered: `/`, `/findings/:id`, `/workers`, `/monitors`, and its two assets. */
 export function createWebRouter(sources: FindingSources): Router {
   const router = Router();
   const send = (res: Response, status: number, page: string) => {
@@ -30,6 +31,12 @@ export function createWebRouter(sources: FindingSources): Router {
       );
     }
   };
+  router.get(PAGE_STYLE_PATH, (_req, res) => {
+    res.type('css').set('Cache-Control', 'max-age=300').send(PAGE_STYLE);
+  });
+  router.get(PAGE_SCRIPT_PATH, (_req, res) => {
+    res.type('js').set('Cache-Control', 'max-age=300').send(PAGE_SCRIPT);
+  });
   router.get(
     '/',
     page((req, res) =>

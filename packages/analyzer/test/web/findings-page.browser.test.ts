@@ -127,6 +127,23 @@ describe('the findings page in a real browser', () => {
     await page.close();
   });
 
+  it('styles the page from its stylesheet and refuses inline script under its policy', async () => {
+    const { page, errors } = await openPage('/');
+    const headerColor = await page.evaluate(
+      () => getComputedStyle(document.querySelector('header') as Element).backgroundColor,
+    );
+    expect(headerColor).toBe('rgb(29, 35, 48)');
+    expect(errors).toEqual([]);
+    const ran = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'globalThis.__inline = 1';
+      document.body.append(script);
+      return (globalThis as { __inline?: number }).__inline;
+    });
+    expect(ran).toBeUndefined();
+    await page.close();
+  });
+
   it('shows the workers and monitors views', async () => {
     const workers = await openPage('/workers');
     expect(await workers.page.locator('#workers').textContent()).toContain('page-test-worker');
