@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_DURATION_SECONDS, DEFAULT_OTLP_PORT, DEFAULT_PORT } from '@joblens/demo/options';
 import { buildScenario } from '@joblens/demo/scenario';
 import { CliError } from '../cli-error.js';
-import type { Command } from '../command.js';
+import type { Command, CommandSyntax } from '../command.js';
+import { parseCommandLine } from '../parse-command-line.js';
 
 const USAGE = `usage: joblens demo [options]
 
@@ -19,18 +19,29 @@ options:
   --no-redis         use the generic adapter and an in-process queue even when Redis is reachable
   --faults <ids>     inject only these faults, comma-separated (default: all of busy-host, silent-call,
                      hung-job, poison-job, blocked-loop, upstream-outage, stuck-worker, missed-checkin)
+  -h, --help         show this help
 
 Exit status: 0 when every injected fault was found and no false finding appeared.`;
 
+const SYNTAX = {
+  allowPositionals: false,
+  options: {
+    duration: { type: 'string' },
+    port: { type: 'string' },
+    'otlp-port': { type: 'string' },
+    'data-dir': { type: 'string' },
+    'no-redis': { type: 'boolean' },
+    faults: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+} as const satisfies CommandSyntax;
+
 export const demoCommand: Command = {
   summary: 'run a simulated worker fleet with injected faults and watch joblens find them',
+  usage: USAGE,
+  syntax: SYNTAX,
   async run(argv) {
-    let values: ReturnType<typeof parse>['values'];
-    try {
-      values = parse(argv).values;
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n${USAGE}`, 2);
-    }
+    const { values } = parseCommandLine('demo', SYNTAX, argv);
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;
@@ -48,23 +59,6 @@ export const demoCommand: Command = {
     return runDemo(options);
   },
 };
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      duration: { type: 'string' },
-      port: { type: 'string' },
-      'otlp-port': { type: 'string' },
-      'data-dir': { type: 'string' },
-      'no-redis': { type: 'boolean' },
-      faults: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
 
 function readFaults(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;

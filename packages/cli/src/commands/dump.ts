@@ -1,9 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultDumpDirectory, dumpFilePrefix } from '@joblens/sdk';
 import { CliError } from '../cli-error.js';
-import type { Command } from '../command.js';
+import type { Command, CommandSyntax } from '../command.js';
+import { parseCommandLine } from '../parse-command-line.js';
 
 const USAGE = `usage: joblens dump <pid> [--dir <path>] [--signal SIGUSR2] [--timeout-seconds 10]
 
@@ -13,21 +13,25 @@ the dump's summary as a log record to its OTLP endpoint.
 
   --dir              the worker's dumpDirectory (default: <tmpdir>/joblens-dumps)
   --signal           the worker's dumpSignal (default SIGUSR2)
-  --timeout-seconds  how long to wait for the file (default 10)`;
+  --timeout-seconds  how long to wait for the file (default 10)
+  -h, --help         show this help`;
+
+const SYNTAX = {
+  allowPositionals: true,
+  options: {
+    dir: { type: 'string' },
+    signal: { type: 'string', default: 'SIGUSR2' },
+    'timeout-seconds': { type: 'string', default: '10' },
+    help: { type: 'boolean', short: 'h' },
+  },
+} as const satisfies CommandSyntax;
 
 export const dumpCommand: Command = {
   summary: 'trigger a dump in a running worker and print where it went',
+  usage: USAGE,
+  syntax: SYNTAX,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        dir: { type: 'string' },
-        signal: { type: 'string', default: 'SIGUSR2' },
-        'timeout-seconds': { type: 'string', default: '10' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    const { values, positionals } = parseCommandLine('dump', SYNTAX, argv);
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

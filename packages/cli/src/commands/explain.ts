@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { AnalyzerClient } from '../analyzer-client.js';
 import { CliError } from '../cli-error.js';
-import type { Command } from '../command.js';
+import type { Command, CommandSyntax } from '../command.js';
+import { parseCommandLine } from '../parse-command-line.js';
 
 const USAGE = `usage: joblens explain <finding-id> [--json] [--url URL] [--token TOKEN]
 
@@ -9,23 +9,27 @@ Prints a compact, self-contained account of one finding to paste into an inciden
 what happened in order, the job's steps with timings, the relevant attributes, snapshot and dump, the
 worker's state and similar findings. Secrets are redacted. Markdown by default.
 
-  --json    print JSON instead of Markdown
-  --url     the analyzer's API (default JOBLENS_URL, else http://127.0.0.1:4320)
-  --token   bearer token (default JOBLENS_TOKEN)`;
+  --json         print JSON instead of Markdown
+  --url <url>    the analyzer's API (default JOBLENS_URL, else http://127.0.0.1:4320)
+  --token <t>    bearer token (default JOBLENS_TOKEN)
+  -h, --help     show this help`;
+
+const SYNTAX = {
+  allowPositionals: true,
+  options: {
+    json: { type: 'boolean' },
+    url: { type: 'string' },
+    token: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+} as const satisfies CommandSyntax;
 
 export const explainCommand: Command = {
   summary: 'print one finding as Markdown (or JSON) for a ticket or an LLM',
+  usage: USAGE,
+  syntax: SYNTAX,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        url: { type: 'string' },
-        token: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    const { values, positionals } = parseCommandLine('explain', SYNTAX, argv);
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import type { Finding } from '@joblens/analyzer';
 import { AnalyzerClient } from '../analyzer-client.js';
-import { CliError } from '../cli-error.js';
-import type { Command } from '../command.js';
+import type { Command, CommandSyntax } from '../command.js';
+import { parseCommandLine } from '../parse-command-line.js';
 
 const USAGE = `usage: joblens findings [options]
 
@@ -20,23 +19,28 @@ options:
   --token <token>      bearer token (default $JOBLENS_TOKEN)
   -h, --help           show this help`;
 
-const OPTIONS = {
-  type: { type: 'string' },
-  status: { type: 'string' },
-  service: { type: 'string' },
-  queue: { type: 'string' },
-  worker: { type: 'string' },
-  limit: { type: 'string' },
-  json: { type: 'boolean' },
-  url: { type: 'string' },
-  token: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const SYNTAX = {
+  allowPositionals: false,
+  options: {
+    type: { type: 'string' },
+    status: { type: 'string' },
+    service: { type: 'string' },
+    queue: { type: 'string' },
+    worker: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+    url: { type: 'string' },
+    token: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+} as const satisfies CommandSyntax;
 
 export const findingsCommand: Command = {
   summary: 'list findings from a running analyzer',
+  usage: USAGE,
+  syntax: SYNTAX,
   async run(argv) {
-    const { values } = parseFlags(argv);
+    const { values } = parseCommandLine('findings', SYNTAX, argv);
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;
@@ -55,14 +59,6 @@ export const findingsCommand: Command = {
     return 0;
   },
 };
-
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}; see 'joblens findings --help'`, 2);
-  }
-}
 
 const SUMMARY_WIDTH = 90;
 

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type Joblens, startJoblens } from '@joblens/sdk';
 import {
   ATTR_PROCESS_COMMAND_LINE,
@@ -10,8 +9,10 @@ import {
   ATTR_RUN_OUTPUT_TAIL,
   MAX_RUN_OUTPUT_TAIL_BYTES,
 } from '@joblens/semconv';
+import { DEFAULT_ANALYZER_URL } from '../analyzer-client.js';
 import { CliError } from '../cli-error.js';
-import type { Command } from '../command.js';
+import type { Command, CommandSyntax } from '../command.js';
+import { parseCommandLine } from '../parse-command-line.js';
 
 const USAGE = `usage: joblens run --monitor <slug> [options] -- <command> [args...]
 
@@ -20,20 +21,36 @@ success or its exit code) and records the run as a job span. Exits with the comm
 
 options:
   --monitor <slug>         the monitor to check in to (required)
-  --endpoint <url>         the analyzer's API (default: JOBLENS_URL, else http://127.0.0.1:4320)
+  --url <url>              the analyzer's API (default: JOBLENS_URL, else ${DEFAULT_ANALYZER_URL})
+  --endpoint <url>         alias of --url (this command's former name for it)
   --otlp-endpoint <url>    where the span goes (default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318)
   --token <token>          bearer token for pings and telemetry (default: JOBLENS_TOKEN)
-  --service <name>         service.name of the span (default: OTEL_SERVICE_NAME, else joblens-run)`;
+  --service <name>         service.name of the span (default: OTEL_SERVICE_NAME, else joblens-run)
+  -h, --help               show this help`;
+
+const SYNTAX = {
+  allowPositionals: false,
+  passThroughAfterSeparator: true,
+  options: {
+    monitor: { type: 'string' },
+    url: { type: 'string' },
+    endpoint: { type: 'string' },
+    'otlp-endpoint': { type: 'string' },
+    token: { type: 'string' },
+    service: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+} as const satisfies CommandSyntax;
 
 /** A ping must never hold the job up: the analyzer answers in milliseconds or is treated as away. */
 const PING_TIMEOUT_MILLIS = 3000;
 /** Bound on sending the span at the end, so an unreachable collector adds seconds, not minutes. */
 const TELEMETRY_FLUSH_MILLIS = 5000;
-const DEFAULT_ENDPOINT = 'http://127.0.0.1:4320';
 
 interface RunOptions {
   monitor: string;
-  endpoint: string;
+  /** The analyzer's API, without a trailing slash. */
+  url: string;
   otlpEndpoint?: string;
   token?: string;
   service: string;
@@ -42,36 +59,32 @@ interface RunOptions {
 }
 
 function parseRunArgs(argv: string[]): RunOptions | 'help' {
-  const separator = argv.indexOf('--');
-  const own = separator === -1 ? argv : argv.slice(0, separator);
-  const { values } = parseArgs({
-    args: own,
-    options: {
-      monitor: { type: 'string' },
-      endpoint: { type: 'string' },
-      'otlp-endpoint': { type: 'string' },
-      token: { type: 'string' },
-      service: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values, passThrough } = parseCommandLine('run', SYNTAX, argv);
   if (values.help) return 'help';
-  if (!values.monitor) throw new CliError(`--monitor <slug> is required\n${USAGE}`, 2);
-  if (separator === -1 || separator === argv.length - 1)
-    throw new CliError(`give the command after --\n${USAGE}`, 2);
-  const endpoint = (values.endpoint ?? process.env.JOBLENS_URL ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
-  if (!/^https?:\/\/./.test(endpoint))
-    throw new CliError(`--endpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}`, 2);
+  if (!values.monitor) throw new CliError("--monitor <slug> is required; see 'joblens run --help'", 2);
+  if (!passThrough || passThrough.length === 0)
+    throw new CliError("give the command after --; see 'joblens run --help'", 2);
+  // `--endpoint` was this command's name for what every other command calls `--url`; scripts that use it
+  // keep working, but two different values would leave one silently ignored.
+  if (values.url !== undefined && values.endpoint !== undefined && values.url !== values.endpoint)
+    throw new CliError('--endpoint is the old name of --url; give one of them', 2);
+  const source =
+    values.url !== undefined ? '--url' : values.endpoint !== undefined ? '--endpoint' : 'JOBLENS_URL';
+  const url = (values.url ?? values.endpoint ?? (process.env.JOBLENS_URL || DEFAULT_ANALYZER_URL)).replace(
+    /\/+$/,
+    '',
+  );
+  if (!/^https?:\/\/./.test(url))
+    throw new CliError(`${source} must be an http(s) URL, got ${JSON.stringify(url)}`, 2);
   const token = values.token ?? process.env.JOBLENS_TOKEN;
   return {
     monitor: values.monitor,
-    endpoint,
+    url,
     ...(values['otlp-endpoint'] ? { otlpEndpoint: values['otlp-endpoint'] } : {}),
     ...(token ? { token } : {}),
     service: values.service ?? process.env.OTEL_SERVICE_NAME ?? 'joblens-run',
-    command: argv[separator + 1],
-    args: argv.slice(separator + 2),
+    command: passThrough[0],
+    args: passThrough.slice(1),
   };
 }
 
@@ -91,7 +104,7 @@ async function ping(
   body: string | undefined,
   warn: (m: string) => void,
 ): Promise<void> {
-  const url = `${options.endpoint}/ping/${encodeURIComponent(options.monitor)}${path}`;
+  const url = `${options.url}/ping/${encodeURIComponent(options.monitor)}${path}`;
   try {
     const res = await fetch(url, {
       method: 'POST',
@@ -107,7 +120,7 @@ async function ping(
   } catch (error) {
     const cause = (error as Error).cause;
     const why = cause instanceof Error ? cause.message : (error as Error).message;
-    warn(`cannot reach the analyzer at ${options.endpoint} (${why})`);
+    warn(`cannot reach the analyzer at ${options.url} (${why})`);
   }
 }
 
@@ -268,14 +281,10 @@ async function runMonitored(options: RunOptions): Promise<number> {
 
 export const runCommand: Command = {
   summary: 'run a command under a heartbeat monitor: pings, a job span, its exit code',
+  usage: USAGE,
+  syntax: SYNTAX,
   async run(argv) {
-    let options: RunOptions | 'help';
-    try {
-      options = parseRunArgs(argv);
-    } catch (error) {
-      if (error instanceof CliError) throw error;
-      throw new CliError(`${(error as Error).message}\n${USAGE}`, 2);
-    }
+    const options = parseRunArgs(argv);
     if (options === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return 0;

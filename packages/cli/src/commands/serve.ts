@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
+  type AnalyzerConfig,
   ConfigError,
   createAnalyzer,
   DETECTOR_DEFAULTS,
@@ -8,7 +8,8 @@ import {
   loadConfig,
 } from '@joblens/analyzer';
 import { CliError } from '../cli-error.js';
-import type { Command } from '../command.js';
+import type { Command, CommandSyntax } from '../command.js';
+import { parseCommandLine } from '../parse-command-line.js';
 
 const USAGE = `usage: joblens serve [options]
 
@@ -24,40 +25,40 @@ options:
   --token <token>              bearer token for ingest, API, page and /metrics (JOBLENS_TOKEN)
   --jaeger-url <url>           Jaeger UI for trace links (JOBLENS_JAEGER_URL)
   --alert-webhook-url <url>    Slack-compatible webhook for finding changes (JOBLENS_ALERT_WEBHOOK_URL)
+  --evaluation-interval-millis <ms>
+                               how often detectors run (default 1000;
+                               JOBLENS_EVALUATION_INTERVAL_MILLIS)
+  --max-body-bytes <n>         largest OTLP body, before and after gzip (default 8388608, 8 MiB;
+                               JOBLENS_MAX_BODY_BYTES)
   -h, --help                   show this help`;
 
-const OPTIONS = {
-  'otlp-port': { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  'data-dir': { type: 'string' },
-  config: { type: 'string' },
-  token: { type: 'string' },
-  'jaeger-url': { type: 'string' },
-  'alert-webhook-url': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** Each flag but `--help` is an analyzer setting of the same name, read by the analyzer's `loadConfig`. */
+const SYNTAX = {
+  allowPositionals: false,
+  options: {
+    'otlp-port': { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+    config: { type: 'string' },
+    token: { type: 'string' },
+    'jaeger-url': { type: 'string' },
+    'alert-webhook-url': { type: 'string' },
+    'evaluation-interval-millis': { type: 'string' },
+    'max-body-bytes': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+} as const satisfies CommandSyntax;
 
 export const serveCommand: Command = {
   summary: 'run the analyzer (OTLP receiver, findings page, API, /metrics)',
+  usage: USAGE,
+  syntax: SYNTAX,
   async run(argv) {
-    let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'];
-    try {
-      values = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }).values;
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}; see 'joblens serve --help'`, 2);
-    }
-    if (values.help) {
+    const config = readServeConfig(argv, process.env);
+    if (config === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return 0;
-    }
-    const { help: _help, ...flags } = values;
-    let config: ReturnType<typeof loadConfig>;
-    try {
-      config = loadConfig({ flags, env: process.env, detectorDefaults: DETECTOR_DEFAULTS });
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(error.message, 2);
-      throw error;
     }
     const analyzer = createAnalyzer(config);
     let urls: Awaited<ReturnType<typeof analyzer.start>>;
@@ -93,6 +94,25 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The analyzer's configuration from `serve`'s flags, the `JOBLENS_*` variables in `env` and the config
+ * file they name; `'help'` when asked for help. Bad usage and bad values throw a CliError with exit code 2.
+ */
+export function readServeConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): AnalyzerConfig | 'help' {
+  const { values } = parseCommandLine('serve', SYNTAX, argv);
+  if (values.help) return 'help';
+  const { help: _help, ...flags } = values;
+  try {
+    return loadConfig({ flags, env, detectorDefaults: DETECTOR_DEFAULTS });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, 2);
+    throw error;
+  }
+}
 
 /** Resolves on the first SIGINT or SIGTERM; a second one means "now", and exits at once. */
 function untilStopSignal(): Promise<NodeJS.Signals> {
