@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// The packages ship TypeScript sources; tsx compiles them on load so no build step stands between a clone and a run.
-import { register } from 'tsx/esm/api';
+// Runs the built CLI with plain Node. In a clone, `pnpm install` builds it (the root's `prepare`).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main.ts');
+const main = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('joblens: not built: run `npx -y pnpm@9.15.9 install` (or `pnpm build`) first\n');
+  process.exit(1);
+}
+await import(main.href);

@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { buildScenario } from '@joblens/demo';
 import { describe, expect, it } from 'vitest';
-
-const BIN = fileURLToPath(new URL('../bin/joblens.js', import.meta.url));
+import { JOBLENS_COMMAND } from './run-joblens.js';
 
 interface DemoRun {
   code: number | null;
@@ -13,10 +11,14 @@ interface DemoRun {
 /** Runs `joblens demo` as a person's CI would: a child process, no TTY, CI set. Ports are ephemeral here. */
 function runDemo(args: string[]): Promise<DemoRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'demo', '--port', '0', '--otlp-port', '0', ...args], {
-      env: { ...process.env, CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...JOBLENS_COMMAND, 'demo', '--port', '0', '--otlp-port', '0', ...args],
+      {
+        env: { ...process.env, CI: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;

@@ -2,7 +2,15 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-export const JOBLENS_BIN = fileURLToPath(new URL('../bin/joblens.js', import.meta.url));
+/**
+ * Node's arguments that run `joblens` from its sources, so tests see the code as it is now; the built
+ * bin (`bin/joblens.js` → `dist/`) is what the packed-install test runs.
+ */
+export const JOBLENS_COMMAND: readonly string[] = [
+  '--import',
+  'tsx',
+  fileURLToPath(new URL('../src/main.ts', import.meta.url)),
+];
 
 export interface CliResult {
   code: number | null;
@@ -13,7 +21,7 @@ export interface CliResult {
 /** Runs `joblens <args>` as a real child process to completion. */
 export function runJoblens(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [JOBLENS_BIN, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...JOBLENS_COMMAND, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -33,7 +41,7 @@ export interface ServeProcess {
 
 /** Starts `joblens serve <args>` and resolves once it printed the URLs it listens on. */
 export function startServe(args: string[], timeoutMillis = 30_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [JOBLENS_BIN, 'serve', ...args], {
+  const child = spawn(process.execPath, [...JOBLENS_COMMAND, 'serve', ...args], {
     env: { ...process.env, JOBLENS_TOKEN: '' },
   });
   let output = '';

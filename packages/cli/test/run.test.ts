@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type AnalyzerHandle, type AnalyzerUrls, createAnalyzer } from '@joblens/analyzer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOBLENS_COMMAND } from './run-joblens.js';
 
-const BIN = resolve(import.meta.dirname, '../bin/joblens.js');
 
 let dataDir: string;
 let analyzer: AnalyzerHandle;
@@ -25,7 +25,7 @@ function joblensRun(
     const child = spawn(
       process.execPath,
       [
-        BIN,
+        ...JOBLENS_COMMAND,
         'run',
         '--endpoint',
         options.endpoint ?? urls.apiUrl,

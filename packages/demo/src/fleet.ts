@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { HostSpec } from './scenario.js';
+import { workerEntryCommand } from './worker-entry-command.js';
 import {
   type ParentMessage,
   WORKER_CONFIG_ENV,
@@ -28,10 +28,10 @@ interface Member {
 }
 
 const STDERR_TAIL_CHARS = 4000;
-const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.ts', import.meta.url));
+const WORKER_ENTRY = workerEntryCommand();
 
 /**
- * The simulated hosts: one child process each (`node --import tsx worker-entry.ts`), posing as its own
+ * The simulated hosts: one child process each (`node worker-entry.js`), posing as its own
  * machine through `host.name` and `service.instance.id`.
  */
 export class Fleet {
@@ -41,7 +41,7 @@ export class Fleet {
   constructor(private readonly options: FleetOptions) {}
 
   /**
-   * Starts the workers in two phases. Loading (the heavy part: Node, tsx, the SDK and BullMQ) runs at
+   * Starts the workers in two phases. Loading (the heavy part: Node, the SDK and BullMQ) runs at
    * most `loadConcurrency` at a time, since eight processes loading at once on two busy cores starve
    * each other for seconds. Then every worker starts its SDK and consumers together, after
    * `beforeStart` runs. Resolves when all are ready; rejects naming the laggards after `timeoutMillis`,
@@ -95,9 +95,8 @@ export class Fleet {
       consumers: spec.consumers,
       cron: spec.cron,
     };
-    const child = fork(WORKER_ENTRY, [], {
-      // The demo depends on tsx, so its loader resolves from here whatever the current directory is.
-      execArgv: ['--import', import.meta.resolve('tsx')],
+    const child = fork(WORKER_ENTRY.script, [], {
+      execArgv: WORKER_ENTRY.execArgv,
       env: { ...process.env, [WORKER_CONFIG_ENV]: JSON.stringify(config) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
