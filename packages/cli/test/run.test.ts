@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AnalyzerHandle, type AnalyzerUrls, createAnalyzer } from '@joblens/analyzer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOBLENS_COMMAND } from './run-joblens.js';
-
+import { JOBLENS_COMMAND, runJoblensInProcess } from './run-joblens.js';
 
 let dataDir: string;
 let analyzer: AnalyzerHandle;
@@ -19,7 +18,7 @@ interface RunResult {
 
 function joblensRun(
   args: string[],
-  options: { onStart?: (pid: number) => void; endpoint?: string } = {},
+  options: { onStart?: (pid: number) => void; url?: string; urlFlag?: '--url' | '--endpoint' } = {},
 ): Promise<RunResult> {
   return new Promise((done) => {
     const child = spawn(
@@ -27,8 +26,8 @@ function joblensRun(
       [
         ...JOBLENS_COMMAND,
         'run',
-        '--endpoint',
-        options.endpoint ?? urls.apiUrl,
+        options.urlFlag ?? '--url',
+        options.url ?? urls.apiUrl,
         '--otlp-endpoint',
         urls.otlpUrl,
         '--service',
@@ -77,7 +76,7 @@ async function telemetryPing(slug: string): Promise<Ping | undefined> {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'joblens-run-'));
-  const monitors = ['ok-job', 'failing-job', 'killed-job', 'stopped-job'].map((slug) => ({
+  const monitors = ['ok-job', 'failing-job', 'killed-job', 'stopped-job', 'alias-job'].map((slug) => ({
     slug,
     periodSeconds: 3600,
     graceSeconds: 60,
@@ -163,14 +162,38 @@ describe('joblens run against a live analyzer', () => {
   it('still runs the command and returns its exit code when the analyzer is away, with one warning line', async () => {
     const result = await joblensRun(
       ['--monitor', 'ok-job', '--', process.execPath, '-e', 'console.log("ran"); process.exit(5)'],
-      {
-        endpoint: 'http://127.0.0.1:9',
-      },
+      { url: 'http://127.0.0.1:9' },
     );
     expect(result.code).toBe(5);
     expect(result.stdout.toString()).toBe('ran\n');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('cannot reach the analyzer');
+  });
+
+  it('checks in through --endpoint, the former name of --url', async () => {
+    const result = await joblensRun(['--monitor', 'alias-job', '--', process.execPath, '-e', ''], {
+      urlFlag: '--endpoint',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const pings = (await monitor('alias-job')).pings.filter((p) => p.source === 'http');
+    expect(pings.map((p) => p.type)).toEqual(['start', 'success']);
+  });
+
+  it('refuses --url and --endpoint with different URLs in one line, with exit code 2', async () => {
+    const result = await runJoblensInProcess([
+      'run',
+      '--url',
+      urls.apiUrl,
+      '--endpoint',
+      'http://127.0.0.1:9',
+      '--monitor',
+      'ok-job',
+      '--',
+      'true',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('joblens run: --endpoint is the old name of --url; give one of them\n');
   });
 
   it('says in one line that a command does not exist and exits 127', async () => {

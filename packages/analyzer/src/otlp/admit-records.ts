@@ -1,6 +1,7 @@
 import type { LogRecordData, MetricPointRecord, ResourceRecord, SpanRecord } from '../telemetry/records.js';
 import {
   type AttributeLimits,
+  type Changes,
   limitAttributes,
   limitText,
   limitValue,
@@ -46,9 +47,8 @@ export function resolveAdmission(options: AdmissionOptions = {}): Admission {
 }
 
 /** What admission changed in one request, for the receiver's counters. */
-export interface AdmissionCounts {
-  /** Attribute values, names and bodies cut, and attributes, events and links dropped. */
-  limited: number;
+export interface AdmissionCounts extends Changes {
+  /** Attribute values, names and bodies cut, and attributes, events and links dropped: `count`. */
   /** Times later than the clock allows, set to the clock's time. */
   clamped: number;
 }
@@ -63,7 +63,7 @@ export function admitRecords(
   decoded: DecodeResult<AnyRecord>,
   { limits, bounds }: Admission,
 ): AdmissionCounts {
-  const counts: AdmissionCounts = { limited: 0, clamped: 0 };
+  const counts: AdmissionCounts = { count: 0, clamped: 0 };
   const window = bounds === undefined ? undefined : timeWindowOf(bounds);
   const records = decoded.records;
   let kept = 0;
@@ -73,7 +73,7 @@ export function admitRecords(
     // Records of one resource share its object: limit it once.
     if (record.resource !== lastResource) {
       lastResource = record.resource;
-      counts.limited += limitResource(record.resource, limits);
+      limitResource(record.resource, limits, counts);
     }
     const reason =
       signal === 'traces'
@@ -88,22 +88,21 @@ export function admitRecords(
   return counts;
 }
 
-function limitResource(resource: ResourceRecord, limits: AttributeLimits): number {
+function limitResource(resource: ResourceRecord, limits: AttributeLimits, counts: Changes): void {
   const max = limits.maxAttributeValueChars;
-  let changed = limitAttributes(resource.attributes, limits);
+  resource.attributes = limitAttributes(resource.attributes, limits, counts);
   if (resource.serviceName.length > max) {
     resource.serviceName = limitText(resource.serviceName, max);
-    changed += 1;
+    counts.count += 1;
   }
   if (resource.serviceInstanceId.length > max) {
     resource.serviceInstanceId = limitText(resource.serviceInstanceId, max);
-    changed += 1;
+    counts.count += 1;
   }
   if (resource.hostName.length > max) {
     resource.hostName = limitText(resource.hostName, max);
-    changed += 1;
+    counts.count += 1;
   }
-  return changed;
 }
 
 function admitSpan(
@@ -115,20 +114,20 @@ function admitSpan(
   const max = limits.maxAttributeValueChars;
   if (span.name.length > max) {
     span.name = limitText(span.name, max);
-    counts.limited += 1;
+    counts.count += 1;
   }
   if (span.statusMessage.length > max) {
     span.statusMessage = limitText(span.statusMessage, max);
-    counts.limited += 1;
+    counts.count += 1;
   }
-  counts.limited += limitAttributes(span.attributes, limits);
+  span.attributes = limitAttributes(span.attributes, limits, counts);
   if (span.events.length > 0) limitEvents(span, limits, window, counts);
   if (span.links.length > 0) {
     if (span.links.length > limits.maxLinksPerSpan) {
-      counts.limited += span.links.length - limits.maxLinksPerSpan;
+      counts.count += span.links.length - limits.maxLinksPerSpan;
       span.links.length = limits.maxLinksPerSpan;
     }
-    for (const link of span.links) counts.limited += limitAttributes(link.attributes, limits);
+    for (const link of span.links) link.attributes = limitAttributes(link.attributes, limits, counts);
   }
   if (window === undefined) return undefined;
   if (span.endMs < window.earliestMs)
@@ -152,15 +151,15 @@ function limitEvents(
 ): void {
   const events = span.events;
   if (events.length > limits.maxEventsPerSpan) {
-    counts.limited += events.length - limits.maxEventsPerSpan;
+    counts.count += events.length - limits.maxEventsPerSpan;
     events.length = limits.maxEventsPerSpan;
   }
   for (const event of events) {
     if (event.name.length > limits.maxAttributeValueChars) {
       event.name = limitText(event.name, limits.maxAttributeValueChars);
-      counts.limited += 1;
+      counts.count += 1;
     }
-    counts.limited += limitAttributes(event.attributes, limits);
+    event.attributes = limitAttributes(event.attributes, limits, counts);
     if (window !== undefined && event.timeMs > window.latestMs) {
       event.timeMs = window.nowMs;
       counts.clamped += 1;
@@ -174,14 +173,9 @@ function admitLog(
   window: TimeWindow | undefined,
   counts: AdmissionCounts,
 ): string | undefined {
-  counts.limited += limitAttributes(log.attributes, limits);
-  if (log.body !== null) {
-    const body = limitValue(log.body, limits);
-    if (body !== log.body) {
-      log.body = body;
-      counts.limited += 1;
-    }
-  }
+  log.attributes = limitAttributes(log.attributes, limits, counts);
+  if (log.body !== null && typeof log.body !== 'number' && typeof log.body !== 'boolean')
+    log.body = limitValue(log.body, limits, counts);
   if (window === undefined || log.timeMs === 0) return undefined;
   if (log.timeMs < window.earliestMs) return 'log record: time before the oldest time kept';
   if (log.timeMs > window.latestMs) {
@@ -199,9 +193,9 @@ function admitPoint(
 ): string | undefined {
   if (point.name.length > limits.maxAttributeValueChars) {
     point.name = limitText(point.name, limits.maxAttributeValueChars);
-    counts.limited += 1;
+    counts.count += 1;
   }
-  counts.limited += limitAttributes(point.attributes, limits);
+  point.attributes = limitAttributes(point.attributes, limits, counts);
   if (window === undefined || point.timeMs === 0) return undefined;
   if (point.timeMs < window.earliestMs)
     return `data point of "${limitText(point.name, 64)}": time before the oldest time kept`;

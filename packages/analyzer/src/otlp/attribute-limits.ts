@@ -59,38 +59,76 @@ export function limitText(text: string, maxChars: number): string {
 }
 
 /**
- * Enforces the limits on one attributes object in place (nested arrays and key-value lists too) and
- * returns how many values were cut or dropped. The common case, a few short scalars, is one pass
- * that changes nothing.
+ * The attributes within the limits, and how many values were cut or dropped (added to `changes.count`).
+ * The common case, a few short scalars, is one pass that returns the same object. Over the count limit
+ * it returns a new object of the first ones: deleting hundreds of thousands of keys one by one from a
+ * hostile span would cost more than reading them did. Nested arrays and key-value lists are limited too.
  */
-export function limitAttributes(attributes: Attributes, limits: AttributeLimits): number {
-  let changed = 0;
+export function limitAttributes(
+  attributes: Attributes,
+  limits: AttributeLimits,
+  changes: Changes,
+): Attributes {
   let count = 0;
   for (const key in attributes) {
     count += 1;
-    if (count > limits.maxAttributesPerRecord || key.length > limits.maxAttributeValueChars) {
-      delete attributes[key];
-      changed += 1;
-      continue;
-    }
+    if (count > limits.maxAttributesPerRecord) return firstAttributes(attributes, limits, changes);
+    if (key.length > limits.maxAttributeValueChars) return firstAttributes(attributes, limits, changes);
     const value = attributes[key];
     if (typeof value === 'string') {
       if (value.length > limits.maxAttributeValueChars) {
         attributes[key] = limitText(value, limits.maxAttributeValueChars);
-        changed += 1;
+        changes.count += 1;
       }
     } else if (typeof value === 'object' && value !== null) {
-      changed += limitNested(value, limits);
+      const limited = limitNested(value, limits, changes);
+      if (limited !== value) attributes[key] = limited;
     }
   }
-  return changed;
+  return attributes;
 }
 
-function limitNested(value: AttrValue[] | Attributes, limits: AttributeLimits): number {
-  if (!Array.isArray(value)) return limitAttributes(value, limits);
-  let changed = 0;
+/** A running count of values cut or dropped. */
+export interface Changes {
+  count: number;
+}
+
+/** A new object of the first attributes within the limits (keys too long are dropped, not cut). */
+function firstAttributes(attributes: Attributes, limits: AttributeLimits, changes: Changes): Attributes {
+  const kept: Attributes = {};
+  let count = 0;
+  for (const key in attributes) {
+    if (count >= limits.maxAttributesPerRecord || key.length > limits.maxAttributeValueChars) {
+      changes.count += 1;
+      continue;
+    }
+    count += 1;
+    const value = attributes[key];
+    let limited = value;
+    if (typeof value === 'string' && value.length > limits.maxAttributeValueChars) {
+      limited = limitText(value, limits.maxAttributeValueChars);
+      changes.count += 1;
+    } else if (typeof value === 'object' && value !== null) {
+      limited = limitNested(value, limits, changes);
+    }
+    setOwn(kept, key, limited);
+  }
+  return kept;
+}
+
+/** Sets a key without letting `__proto__` replace the object's prototype. */
+function setOwn(target: Attributes, key: string, value: AttrValue): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function limitNested(
+  value: AttrValue[] | Attributes,
+  limits: AttributeLimits,
+  changes: Changes,
+): AttrValue[] | Attributes {
+  if (!Array.isArray(value)) return limitAttributes(value, limits, changes);
   if (value.length > limits.maxAttributesPerRecord) {
-    changed += value.length - limits.maxAttributesPerRecord;
+    changes.count += value.length - limits.maxAttributesPerRecord;
     value.length = limits.maxAttributesPerRecord;
   }
   for (let i = 0; i < value.length; i++) {
@@ -98,18 +136,22 @@ function limitNested(value: AttrValue[] | Attributes, limits: AttributeLimits): 
     if (typeof item === 'string') {
       if (item.length > limits.maxAttributeValueChars) {
         value[i] = limitText(item, limits.maxAttributeValueChars);
-        changed += 1;
+        changes.count += 1;
       }
     } else if (typeof item === 'object' && item !== null) {
-      changed += limitNested(item, limits);
+      value[i] = limitNested(item, limits, changes);
     }
   }
-  return changed;
+  return value;
 }
 
-/** A log body (any AnyValue) within the limits: a long string is cut, a list or map limited in place. */
-export function limitValue(value: AttrValue, limits: AttributeLimits): AttrValue {
-  if (typeof value === 'string') return limitText(value, limits.maxAttributeValueChars);
-  if (typeof value === 'object' && value !== null) limitNested(value, limits);
+/** A log body (any AnyValue) within the limits: a long string is cut, a list or map limited. */
+export function limitValue(value: AttrValue, limits: AttributeLimits, changes: Changes): AttrValue {
+  if (typeof value === 'string') {
+    if (value.length <= limits.maxAttributeValueChars) return value;
+    changes.count += 1;
+    return limitText(value, limits.maxAttributeValueChars);
+  }
+  if (typeof value === 'object' && value !== null) return limitNested(value, limits, changes);
   return value;
 }

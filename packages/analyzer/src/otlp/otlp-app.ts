@@ -6,9 +6,11 @@ import type { RedactionOptions } from '../telemetry/redact.js';
 import { RecordRedactor } from '../telemetry/redact-records.js';
 import { type Admission, type AdmissionOptions, admitRecords, resolveAdmission } from './admit-records.js';
 import { DecodeError } from './decode-error.js';
+import { DecodeTurns } from './decode-turns.js';
 import { decodePayload, deliver, redactRecords } from './decode-payload.js';
 import { CONTENT_TYPES, exportResponse, type OtlpFormat, RPC_CODE, statusBody } from './otlp-response.js';
 import { OTLP_SIGNALS, type OtlpSignal, ReceiverStats } from './receiver-stats.js';
+import { DEFAULT_LOAD_LIMITS, LoadShedder } from './load-shedder.js';
 import { BodyTooLargeError, readRequestBody } from './request-body.js';
 
 export interface OtlpAppOptions {
@@ -23,6 +25,11 @@ export interface OtlpAppOptions {
   /** Attribute limits (on by default) and timestamp bounds (off by default): see admit-records.ts. */
   admission?: AdmissionOptions;
   /**
+   * Bounds requests in flight and bytes reserved; past them requests are answered 429 with Retry-After.
+   * Pass your own to read its counts. Default: one with the defaults of load-shedder.ts.
+   */
+  shedder?: LoadShedder;
+  /**
    * What to redact from every record before the sink sees it (secret attribute keys, credentials in
    * values always; e-mail addresses with `emails: true`). Default `{}`. Redaction cannot be turned off.
    */
@@ -32,6 +39,8 @@ export interface OtlpAppOptions {
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Seconds a client should wait after the sink failed (an internal error worth retrying). */
 const SINK_FAILURE_RETRY_AFTER_SECONDS = 1;
+/** Seconds a client refused by the load shedder should wait: long enough for the requests ahead to end. */
+const SHED_RETRY_AFTER_SECONDS = 1;
 
 interface ResolvedOptions {
   sink: TelemetrySink;
@@ -39,6 +48,8 @@ interface ResolvedOptions {
   tokenDigest: Buffer | undefined;
   stats: ReceiverStats;
   admission: Admission;
+  shedder: LoadShedder;
+  turns: DecodeTurns;
   redactor: RecordRedactor;
 }
 
@@ -84,8 +95,18 @@ function resolveOptions(options: OtlpAppOptions): ResolvedOptions {
     tokenDigest: token === undefined ? undefined : digest(token),
     stats,
     admission: resolveAdmission(options.admission),
+    shedder: resolveShedder(options.shedder),
+    turns: new DecodeTurns(),
     redactor: new RecordRedactor(redaction),
   };
+}
+
+function resolveShedder(shedder: LoadShedder | undefined): LoadShedder {
+  if (shedder === undefined) return new LoadShedder(DEFAULT_LOAD_LIMITS);
+  if (!(shedder instanceof LoadShedder)) {
+    throw new TypeError(`createOtlpApp option shedder: expected a LoadShedder, got ${String(shedder)}`);
+  }
+  return shedder;
 }
 
 function digest(text: string): Buffer {
@@ -164,6 +185,23 @@ async function handleExport(
     return;
   }
 
+  const declared = Number(req.headers['content-length']);
+  const reserved =
+    Number.isSafeInteger(declared) && declared >= 0
+      ? Math.min(declared, options.maxBodyBytes)
+      : options.maxBodyBytes;
+  const release = options.shedder.admit(reserved);
+  if (typeof release === 'string') {
+    const what = release === 'requests' ? 'too many requests in flight' : 'too many bytes in flight';
+    // Connection: close, so that the body this answer does not read is not read afterwards either.
+    answer(429, RPC_CODE.RESOURCE_EXHAUSTED, `analyzer is shedding load (${what}), retry later`, {
+      'Retry-After': String(SHED_RETRY_AFTER_SECONDS),
+      Connection: 'close',
+    });
+    return;
+  }
+  res.once('close', release);
+
   let body: Buffer;
   try {
     body = await readRequestBody(req, encoding === 'gzip', options.maxBodyBytes);
@@ -173,6 +211,7 @@ async function handleExport(
     return;
   }
 
+  await options.turns.next();
   let decoded: ReturnType<typeof decodePayload>;
   try {
     decoded = decodePayload(signal, format, body);
@@ -185,7 +224,7 @@ async function handleExport(
   }
 
   const admitted = admitRecords(signal, decoded, options.admission);
-  stats.limitedValues[signal] += admitted.limited;
+  stats.limitedValues[signal] += admitted.count;
   stats.clampedTimestamps[signal] += admitted.clamped;
   if (decoded.records.length > 0) {
     try {
