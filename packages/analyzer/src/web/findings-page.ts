@@ -1,5 +1,6 @@
 import { FINDING_TYPES } from '@joblens/semconv';
 import type { Finding, FindingFilter } from '../findings/finding.js';
+import { compareFindingsForReading } from './finding-order.js';
 import type { FindingSources } from './finding-sources.js';
 import { formatAge } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -25,7 +26,7 @@ export function renderFindingsPage(
   const now = sources.now();
   const all = sources.store.list({ limit: 2000 });
   const filter: FindingFilter = { ...filters, status: filters.status as FindingFilter['status'], limit: 500 };
-  const shown = sources.store.list(filter);
+  const shown = sources.store.list(filter).sort(compareFindingsForReading);
   const choices = {
     type: [...FINDING_TYPES],
     status: ['open', 'resolved'],
@@ -36,7 +37,7 @@ export function renderFindingsPage(
   const open = all.filter((f) => f.status === 'open').length;
   const body = html`
 <h1>Findings</h1>
-<p class="muted">${open} open, ${all.length - open} resolved. Newest first.</p>
+<p class="muted">${open} open, ${all.length - open} resolved. Most severe first, then most recently seen.</p>
 <form class="filters" method="get" action="/">
 ${FILTER_KEYS.map((key) => renderSelect(key, choices[key], filters[key]))}
 <button type="submit">Apply</button> <a href="/">Clear</a>

@@ -1,16 +1,25 @@
 import { formatSeconds } from './format.js';
+import { redactText } from '../telemetry/redact.js';
 import { escapeHtml, html, type SafeHtml, trusted } from './html.js';
 import type { TimelineAttempt, TimelineData } from './timeline-data.js';
+import { chooseTimelineRows } from './timeline-rows.js';
 
 const WIDTH = 960;
 const LABEL_WIDTH = 180;
 const LANE_HEADER = 22;
 const ROW = 18;
 const AXIS = 28;
+const SUMMARY_HEIGHT = 36;
+/** A step narrower than this keeps its name in its tooltip: written on it, the name ran over its neighbours. */
+const MIN_LABELLED_STEP_WIDTH = 24;
+/** Longest error message the tooltip quotes. */
+const MAX_MESSAGE_CHARS = 300;
 
 /**
  * Draws a job's attempts as SVG: attempts stacked top to bottom, steps as bars, events as ticks, gaps
- * hatched red, a live hang in orange up to `now`. Every label is escaped: they come from telemetry.
+ * hatched red, a live hang in orange up to `now`. A job with many attempts shows its first and last ones
+ * and a line summarizing those between (`chooseTimelineRows`). Every label is escaped: they come from
+ * telemetry.
  */
 export function renderTimelineSvg(data: TimelineData, now: number): SafeHtml {
   const attempts = data.attempts;
@@ -22,9 +31,14 @@ export function renderTimelineSvg(data: TimelineData, now: number): SafeHtml {
 
   let y = AXIS;
   const lanes: string[] = [];
-  for (const attempt of attempts) {
-    const laneHeight = LANE_HEADER + Math.max(1, maxDepthRows(attempt)) * ROW + 8;
-    lanes.push(renderLane(attempt, y, laneHeight, x, now).value);
+  for (const row of chooseTimelineRows(attempts)) {
+    if (row.kind === 'summary') {
+      lanes.push(renderSummary(row.attempts, row.text, y, x, now).value);
+      y += SUMMARY_HEIGHT;
+      continue;
+    }
+    const laneHeight = LANE_HEADER + Math.max(1, maxDepthRows(row.attempt)) * ROW + 8;
+    lanes.push(renderLane(row.attempt, y, laneHeight, x, now).value);
     y += laneHeight;
   }
   const height = y + 4;
@@ -61,7 +75,7 @@ function renderLane(
   }
   const barClass = failed ? 'attempt failed' : attempt.endMs === undefined ? 'attempt live' : 'attempt';
   parts.push(
-    `<rect x="${x(attempt.startMs).toFixed(1)}" y="${top + 4}" width="${Math.max(2, x(end) - x(attempt.startMs)).toFixed(1)}" height="12" class="${barClass}"><title>${escapeHtml(`${label}: ${formatSeconds((end - attempt.startMs) / 1000)}${attempt.errorMessage ? ` — ${attempt.errorMessage}` : ''}`)}</title></rect>`,
+    `<rect x="${x(attempt.startMs).toFixed(1)}" y="${top + 4}" width="${Math.max(2, x(end) - x(attempt.startMs)).toFixed(1)}" height="12" class="${barClass}"><title>${escapeHtml(`${label}: ${formatSeconds((end - attempt.startMs) / 1000)}${attempt.errorMessage ? ` — ${truncate(redactText(attempt.errorMessage), MAX_MESSAGE_CHARS)}` : ''}`)}</title></rect>`,
   );
   for (const gap of attempt.gaps) {
     const w = Math.max(2, x(gap.endMs) - x(gap.startMs));
@@ -81,9 +95,12 @@ function renderLane(
     const stepEnd = step.endMs ?? end;
     const w = Math.max(2, x(stepEnd) - x(step.startMs));
     const cls = step.failed ? 'step failed' : step.endMs === undefined ? 'step live' : 'step';
+    const name =
+      w < MIN_LABELLED_STEP_WIDTH
+        ? ''
+        : `<text x="${(x(step.startMs) + 3).toFixed(1)}" y="${rowY + 11}" class="step-label">${escapeHtml(truncate(step.name, Math.floor((w - 4) / 6.5)))}</text>`;
     parts.push(
-      `<g class="${cls}"><rect x="${x(step.startMs).toFixed(1)}" y="${rowY}" width="${w.toFixed(1)}" height="${ROW - 4}"><title>${escapeHtml(`${step.name}: ${formatSeconds((stepEnd - step.startMs) / 1000)}`)}</title></rect>` +
-        `<text x="${(x(step.startMs) + 3).toFixed(1)}" y="${rowY + 11}" class="step-label">${escapeHtml(truncate(step.name, Math.max(3, Math.floor(w / 6.5))))}</text></g>`,
+      `<g class="${cls}"><rect x="${x(step.startMs).toFixed(1)}" y="${rowY}" width="${w.toFixed(1)}" height="${ROW - 4}"><title>${escapeHtml(`${step.name}: ${formatSeconds((stepEnd - step.startMs) / 1000)}`)}</title></rect>${name}</g>`,
     );
   }
   for (const mark of attempt.events) {
@@ -92,6 +109,24 @@ function renderLane(
     );
   }
   return trusted(parts.join(''));
+}
+
+/** The line standing for the attempts not drawn: what they came to, and a bar over the time they took. */
+function renderSummary(
+  attempts: readonly TimelineAttempt[],
+  text: string,
+  top: number,
+  x: (ms: number) => number,
+  now: number,
+): SafeHtml {
+  const from = Math.min(...attempts.map((a) => a.startMs));
+  const to = Math.max(...attempts.map((a) => a.endMs ?? now));
+  const w = Math.max(2, x(to) - x(from));
+  return trusted(
+    `<g class="attempts-summary"><rect x="0" y="${top}" width="${WIDTH}" height="${SUMMARY_HEIGHT - 4}" class="lane"/>` +
+      `<text x="6" y="${top + 13}" class="lane-label">${escapeHtml(text)}</text>` +
+      `<rect x="${x(from).toFixed(1)}" y="${top + 19}" width="${w.toFixed(1)}" height="8" class="attempt summarized"><title>${escapeHtml(text)}</title></rect></g>`,
+  );
 }
 
 function maxDepthRows(attempt: TimelineAttempt): number {

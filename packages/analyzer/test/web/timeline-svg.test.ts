@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { html } from '../../src/web/html.js';
-import type { TimelineData } from '../../src/web/timeline-data.js';
+import type { TimelineAttempt, TimelineData } from '../../src/web/timeline-data.js';
 import { renderTimelineSvg } from '../../src/web/timeline-svg.js';
 
 const hostile = '<script>alert(1)</script>"onload="x';
@@ -65,6 +65,73 @@ describe('the job timeline', () => {
     const svg = renderTimelineSvg(data, now).value;
     expect(svg).toContain('class="hang"');
     expect(svg).toContain('no activity for 50 s in step call');
+  });
+});
+
+/** A poison job: `count` one-second attempts a second apart, each failing, the last `completed` ones not. */
+function retriedJob(count: number, completedAtEnd = 0): TimelineData {
+  const t0 = 1_700_000_000_000;
+  const attempts: TimelineAttempt[] = Array.from({ length: count }, (_, index) => {
+    const completed = index >= count - completedAtEnd;
+    return {
+      attempt: index + 1,
+      traceId: 'e'.repeat(32),
+      spanId: String(index).padStart(16, '0'),
+      startMs: t0 + index * 2000,
+      endMs: t0 + index * 2000 + 1000,
+      outcome: completed ? 'completed' : 'retry_scheduled',
+      errorType: completed ? undefined : index % 10 === 0 ? 'TimeoutError' : 'TypeError',
+      errorMessage: completed ? undefined : 'password=hunter2 rejected',
+      steps: [{ name: 'call-crm', startMs: t0 + index * 2000, endMs: t0 + index * 2000 + 900 }],
+      events: [],
+      gaps: [],
+    };
+  });
+  return { title: 'sync-crm-contact 4711', attempts };
+}
+
+function svgHeight(svg: string): number {
+  return Number(/viewBox="0 0 \d+ (\d+)"/.exec(svg)?.[1]);
+}
+
+describe('the job timeline of a job retried many times', () => {
+  it('draws the first and last attempts and one line that summarizes the rest', () => {
+    const svg = renderTimelineSvg(retriedJob(100, 1), Date.now()).value;
+    const lanes = [...svg.matchAll(/class="lane-label">([^<]*)</g)].map((m) => m[1]);
+    expect(lanes).toEqual([
+      'attempt 1 · retry_scheduled',
+      'attempt 2 · retry_scheduled',
+      'attempts 3–97 (95) not drawn: 95 retry_scheduled · errors TypeError 86, TimeoutError 9',
+      'attempt 98 · retry_scheduled',
+      'attempt 99 · retry_scheduled',
+      'attempt 100 · completed',
+    ]);
+  });
+
+  it('stays as tall as a job of six attempts, however many there were', () => {
+    const six = svgHeight(renderTimelineSvg(retriedJob(6), Date.now()).value);
+    const hundred = svgHeight(renderTimelineSvg(retriedJob(100), Date.now()).value);
+    const thousand = svgHeight(renderTimelineSvg(retriedJob(1000), Date.now()).value);
+    expect(hundred).toBeLessThan(six * 1.2);
+    expect(thousand).toBe(hundred);
+  });
+
+  it('draws every attempt of a job with six', () => {
+    const svg = renderTimelineSvg(retriedJob(6), Date.now()).value;
+    expect(svg.match(/class="lane-label"/g)).toHaveLength(6);
+    expect(svg).not.toContain('not drawn');
+  });
+
+  it('writes no step name on a step too narrow to hold it', () => {
+    const svg = renderTimelineSvg(retriedJob(100), Date.now()).value;
+    expect(svg.match(/class="step-label"/g) ?? []).toHaveLength(0);
+    expect(svg).toContain('<title>call-crm: 900 ms</title>');
+  });
+
+  it('quotes the error message in the attempt tooltip with secrets redacted', () => {
+    const svg = renderTimelineSvg(retriedJob(3), Date.now()).value;
+    expect(svg).toContain('password=[REDACTED] rejected');
+    expect(svg).not.toContain('hunter2');
   });
 });
 
