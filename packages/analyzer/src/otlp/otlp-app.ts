@@ -6,11 +6,11 @@ import type { RedactionOptions } from '../telemetry/redact.js';
 import { RecordRedactor } from '../telemetry/redact-records.js';
 import { type Admission, type AdmissionOptions, admitRecords, resolveAdmission } from './admit-records.js';
 import { DecodeError } from './decode-error.js';
-import { DecodeTurns } from './decode-turns.js';
 import { decodePayload, deliver, redactRecords } from './decode-payload.js';
+import { DecodeTurns } from './decode-turns.js';
+import { DEFAULT_LOAD_LIMITS, LoadShedder } from './load-shedder.js';
 import { CONTENT_TYPES, exportResponse, type OtlpFormat, RPC_CODE, statusBody } from './otlp-response.js';
 import { OTLP_SIGNALS, type OtlpSignal, ReceiverStats } from './receiver-stats.js';
-import { DEFAULT_LOAD_LIMITS, LoadShedder } from './load-shedder.js';
 import { BodyTooLargeError, readRequestBody } from './request-body.js';
 
 export interface OtlpAppOptions {
