@@ -85,6 +85,8 @@ export interface WorkerView {
   reportedActiveTimeMs?: number;
   /** Queues the worker processed or reported. */
   queues: ReadonlySet<string>;
+  /** `process.pid` from the worker's resource, for `joblens dump <pid>` on its host. */
+  pid?: number;
 }
 
 /** Work a worker did on one queue within a window (bucketed: bounds are rounded to the bucket size). */
@@ -168,6 +170,7 @@ export interface WorkerSummary {
   worker: string;
   service: string;
   host: string;
+  pid?: number;
   lastHeartbeatMs?: number;
   heartbeatAgeSeconds?: number;
   lastSeenMs: number;

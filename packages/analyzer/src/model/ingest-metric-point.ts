@@ -14,7 +14,7 @@ import { readString } from './attribute-readers.js';
 import type { OutcomeCounters } from './outcome-counters.js';
 import { queueOfAttributes } from './queue-of-attributes.js';
 import type { QueueTable } from './queue-table.js';
-import { workerIdentity } from './worker-identity.js';
+import { processPid, workerIdentity } from './worker-identity.js';
 import type { WorkerTable } from './worker-table.js';
 
 /** Reads the metrics the model uses (heartbeats, queue gauges, active jobs, last success); any point is a sign of life. */
@@ -30,6 +30,7 @@ export function ingestMetricPoint(
     resource.serviceName,
     resource.hostName,
     point.timeMs,
+    processPid(resource),
   );
   switch (point.name) {
     case METRIC_WORKER_HEARTBEATS:

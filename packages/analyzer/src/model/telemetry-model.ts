@@ -38,7 +38,7 @@ import { readAttempt, readJobLog } from './normalize.js';
 import { OutcomeCounters } from './outcome-counters.js';
 import { QueueTable } from './queue-table.js';
 import { StringPool } from './string-pool.js';
-import { workerIdentity } from './worker-identity.js';
+import { processPid, workerIdentity } from './worker-identity.js';
 import { buildWorkerSummaries } from './worker-summaries.js';
 import { WorkerTable } from './worker-table.js';
 
@@ -161,7 +161,8 @@ export class TelemetryModel implements AnalyzerView {
     facts.queue = this.strings.intern(facts.queue);
     facts.jobName = this.strings.intern(facts.jobName);
     if (!this.attempts.addAttempt(key, facts, span.events)) return;
-    const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.endMs);
+    const pid = processPid(span.resource);
+    const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.endMs, pid);
     // Marked ended first: one probe both marks the key and tells whether an ended log record had marked it.
     const alreadyEnded = !this.endedKeys.add(key);
     const live = alreadyEnded || this.live.byKey.size === 0 ? undefined : this.live.remove(key);
@@ -206,7 +207,9 @@ export class TelemetryModel implements AnalyzerView {
 
   private ingestChild(span: SpanRecord): void {
     const resource = span.resource;
-    this.workerTable.touch(workerIdentity(resource), resource.serviceName, resource.hostName, span.endMs);
+    const identity = workerIdentity(resource);
+    const pid = processPid(resource);
+    this.workerTable.touch(identity, resource.serviceName, resource.hostName, span.endMs, pid);
     if (span.parentSpanId === '') return;
     const step = {
       spanId: span.spanId,
@@ -227,10 +230,13 @@ export class TelemetryModel implements AnalyzerView {
     const facts = readJobLog(log);
     if (facts === undefined) {
       const resource = log.resource;
-      this.workerTable.touch(workerIdentity(resource), resource.serviceName, resource.hostName, log.timeMs);
+      const identity = workerIdentity(resource);
+      const pid = processPid(resource);
+      this.workerTable.touch(identity, resource.serviceName, resource.hostName, log.timeMs, pid);
       return;
     }
-    const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.timeMs);
+    const pid = processPid(log.resource);
+    const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.timeMs, pid);
     switch (facts.kind) {
       case 'started':
       case 'still_running':

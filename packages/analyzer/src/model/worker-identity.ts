@@ -1,6 +1,6 @@
 import { ATTR_PROCESS_PID } from '@joblens/semconv';
 import type { ResourceRecord } from '../telemetry/records.js';
-import { readString } from './attribute-readers.js';
+import { readNumber, readString } from './attribute-readers.js';
 
 // Resources are shared by reference among the records of one request, so this is computed once per request.
 const cache = new WeakMap<ResourceRecord, string>();
@@ -15,4 +15,18 @@ export function workerIdentity(resource: ResourceRecord): string {
     resource.hostName !== '' && pid !== undefined ? `${resource.hostName}:${pid}` : resource.serviceName;
   cache.set(resource, identity);
   return identity;
+}
+
+// One entry is enough: the records of a request share one resource object, and they arrive together.
+let lastResource: ResourceRecord | undefined;
+let lastPid: number | undefined;
+
+/** `process.pid` of the resource, for `joblens dump <pid>`; undefined when the sender did not say. */
+export function processPid(resource: ResourceRecord): number | undefined {
+  if (resource !== lastResource) {
+    const pid = readNumber(resource.attributes, ATTR_PROCESS_PID);
+    lastPid = pid !== undefined && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    lastResource = resource;
+  }
+  return lastPid;
 }

@@ -48,6 +48,7 @@ export function buildWorkerSummaries(
       worker: state.worker,
       service: state.service,
       host: state.host,
+      pid: state.pid,
       lastHeartbeatMs: state.lastHeartbeatMs,
       heartbeatAgeSeconds: Number.isFinite(lastSign) ? Math.max(0, (now - lastSign) / 1000) : undefined,
       lastSeenMs: state.lastSeenMs,

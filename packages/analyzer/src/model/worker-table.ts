@@ -31,14 +31,18 @@ export class WorkerTable {
     );
   }
 
-  /** The worker, created on first sight; every record from it counts as a sign of life. */
-  touch(worker: string, service: string, host: string, timeMs: number): WorkerState {
+  /**
+   * The worker, created on first sight; every record from it counts as a sign of life. Its pid is the
+   * latest one a record carried (an instance id reused by a restarted process gets the new pid).
+   */
+  touch(worker: string, service: string, host: string, timeMs: number, pid?: number): WorkerState {
     let state = this.byId.get(worker);
     if (state === undefined) {
       state = {
         worker,
         service,
         host,
+        pid,
         firstSeenMs: timeMs,
         lastSeenMs: timeMs,
         activeJobs: 0,
@@ -52,6 +56,7 @@ export class WorkerTable {
       if (timeMs > state.lastSeenMs) state.lastSeenMs = timeMs;
       if (timeMs < state.firstSeenMs) state.firstSeenMs = timeMs;
       if (state.host === '' && host !== '') state.host = host;
+      if (pid !== undefined) state.pid = pid;
     }
     return state;
   }

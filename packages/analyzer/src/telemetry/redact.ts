@@ -22,12 +22,12 @@ const SECRET_KEY =
   /(pass(word|wd)?|pwd|secret|token|api[-_.]?key|apikey|private[-_.]?key|access[-_.]?key|auth(orization)?|cookie|session|credential|signature)/i;
 
 /**
- * Every pattern below needs one of these to match, so a value without any is returned as it is after
- * one scan: almost every value (job names, queue names, ids, step names) takes only that path, which
- * keeps redaction at ingest to a few percent of the receiver's time.
+ * What a value passing `mayHoldSecret` must also hold to be worth the patterns: a URL with user info,
+ * a JWT or one of these words. Not a bare `@`: scope names (`@joblens/sdk`) have one, and sent every
+ * span through all the patterns.
  */
 const SUSPECT =
-  /@|eyJ|bearer|basic|pass|pwd|secret|token|api[-_]?key|authorization|cookie|credential/i;
+  /:\/\/[^\s/@]*@|eyJ|bearer|basic|pass|pwd|secret|token|api[-_]?key|authorization|cookie|credential/i;
 
 // The scheme's length is bounded: unbounded, every position of a long word would scan to its end, and a
 // 100 kB attribute value took minutes. The user name stays: it helps, and is not the secret.
@@ -54,14 +54,31 @@ export function isSecretKey(key: string): boolean {
   return secret;
 }
 
+/**
+ * Every pattern needs one of these characters: `@` (URLs, e-mails), `=` or `:` (key=value), white space
+ * (an auth scheme and its token; any non-ASCII character counts, as Unicode has spaces too), or a JWT's
+ * `eyJ`. Most values (job names, queue names, ids, step names) have none and end after this loop,
+ * which for such short strings costs less than a regular expression's call: it keeps redaction at
+ * ingest a small part of the receiver's time.
+ */
+function mayHoldSecret(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c === 64 || c === 61 || c === 58 || c > 126) return true;
+  }
+  return text.includes('eyJ');
+}
+
 export function redactText(text: string, options: RedactionOptions = {}): string {
-  if (!SUSPECT.test(text)) return text;
+  if (!mayHoldSecret(text)) return text;
+  const emails = options.emails === true && text.includes('@');
+  if (!emails && !SUSPECT.test(text)) return text;
   let out = text
     .replace(URL_PASSWORD, `$1:${REDACTED}@`)
     .replace(AUTH_SCHEME_TOKEN, `$1 ${REDACTED}`)
     .replace(JWT, REDACTED)
     .replace(KEY_VALUE, `$1${REDACTED}`);
-  if (options.emails && out.includes('@')) out = out.replace(EMAIL, EMAIL_MASK);
+  if (emails) out = out.replace(EMAIL, EMAIL_MASK);
   return out;
 }
 
