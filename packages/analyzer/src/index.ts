@@ -20,6 +20,7 @@ export {
 export { ConfigError } from './config/config-error.js';
 export { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
 export { type LoadConfigInput, loadConfig } from './config/load-config.js';
+export { STRING_SETTINGS } from './config/string-settings.js';
 export { type DetectorDefaults, validateConfig } from './config/validate-config.js';
 export type {
   Finding,

@@ -6,6 +6,7 @@ import {
   DETECTOR_DEFAULTS,
   IN_MEMORY_DATA_DIR,
   loadConfig,
+  STRING_SETTINGS,
 } from '@joblens/analyzer';
 import { CliError } from '../cli-error.js';
 import type { Command, CommandSyntax } from '../command.js';
@@ -32,20 +33,20 @@ options:
                                JOBLENS_MAX_BODY_BYTES)
   -h, --help                   show this help`;
 
-/** Each flag but `--help` is an analyzer setting of the same name, read by the analyzer's `loadConfig`. */
+/**
+ * Every analyzer setting that a `JOBLENS_*` variable can give is a flag too, taken from the analyzer's own
+ * table, so a setting added there cannot be missing here (the help test then asks for its line above).
+ */
+const SETTING_OPTIONS = Object.fromEntries(
+  Object.values(STRING_SETTINGS).map((setting) => [setting.flag, { type: 'string' }]),
+) as Record<(typeof STRING_SETTINGS)[keyof typeof STRING_SETTINGS]['flag'], { type: 'string' }>;
+
+/** Each flag but `--help` is read by the analyzer's `loadConfig`, by its flag name. */
 const SYNTAX = {
   allowPositionals: false,
   options: {
-    'otlp-port': { type: 'string' },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'data-dir': { type: 'string' },
+    ...SETTING_OPTIONS,
     config: { type: 'string' },
-    token: { type: 'string' },
-    'jaeger-url': { type: 'string' },
-    'alert-webhook-url': { type: 'string' },
-    'evaluation-interval-millis': { type: 'string' },
-    'max-body-bytes': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 } as const satisfies CommandSyntax;
