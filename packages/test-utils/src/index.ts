@@ -49,4 +49,5 @@ export {
   makeSpanId,
   makeStepSpan,
   makeTraceId,
+  makeWorkerStoppedLog,
 } from './telemetry-factories.js';

@@ -23,6 +23,8 @@ import {
   ATTR_SERVICE_INSTANCE_ID,
   ATTR_SERVICE_NAME,
   ATTR_STEP_NAME,
+  ATTR_WORKER_ID,
+  ATTR_WORKER_STOP_REASON,
   attemptSpanName,
   EVENT_CHECKPOINT,
   INSTRUMENTATION_SCOPE,
@@ -33,6 +35,7 @@ import {
   LOG_JOB_STARTED,
   LOG_JOB_STILL_RUNNING,
   LOG_WORKER_DUMP,
+  LOG_WORKER_STOPPED,
   MESSAGING_OPERATION_PROCESS,
   MESSAGING_SYSTEM_GENERIC,
   METRIC_ACTIVE_JOBS,
@@ -42,6 +45,7 @@ import {
   METRIC_QUEUE_OLDEST_READY_AGE,
   METRIC_WORKER_HEARTBEATS,
   type QueueState,
+  type WorkerStopReason,
 } from '@joblens/semconv';
 // Type-only: test-utils must not depend on the analyzer at run time (the analyzer depends on test-utils).
 import type {
@@ -284,6 +288,30 @@ export function makeEventLoopBlockedLog(init: EventLoopBlockedInit): LogRecordDa
     traceId: span?.traceId ?? '',
     spanId: span?.spanId ?? '',
     attributes,
+  };
+}
+
+/** The SDK's `worker stopped` record: the process stops on purpose (shutdown, SIGTERM, end of a script). */
+export function makeWorkerStoppedLog(init: {
+  resource: ResourceRecord;
+  timeMs: number;
+  /** Default `shutdown`. */
+  reason?: WorkerStopReason;
+}): LogRecordData {
+  return {
+    resource: init.resource,
+    scopeName: INSTRUMENTATION_SCOPE,
+    timeMs: init.timeMs,
+    severityNumber: 9,
+    severityText: 'INFO',
+    body: 'worker stopped',
+    eventName: LOG_WORKER_STOPPED,
+    traceId: '',
+    spanId: '',
+    attributes: {
+      [ATTR_WORKER_ID]: init.resource.serviceInstanceId,
+      [ATTR_WORKER_STOP_REASON]: init.reason ?? 'shutdown',
+    },
   };
 }
 

@@ -170,7 +170,9 @@ export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
     }
     const workersByQueue = new Map<string, WorkerView[]>();
     for (const worker of view.workerStates()) {
-      if (workerLastSign(worker) < sinceMs) continue;
+      // Shares are compared among live workers: after a deploy or a scale-down, the stopped ones' earlier
+      // work would otherwise count as that of extra workers, each far below a fair share.
+      if (workerLastSign(worker) < sinceMs || worker.stoppedMs !== undefined) continue;
       for (const queue of worker.queues) {
         const key = `${worker.service}\u0000${queue}`;
         const list = workersByQueue.get(key);

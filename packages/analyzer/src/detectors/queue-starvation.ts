@@ -34,7 +34,10 @@ export const queueStarvationDetector: Detector<QueueStarvationOptions> = {
   evaluate(view: AnalyzerView, now: number, options: Readonly<QueueStarvationOptions>): FindingDraft[] {
     const freshSinceMs = now - options.staleMetricSeconds * 1000;
     const aliveSinceMs = now - options.aliveWithinSeconds * 1000;
-    const workers = [...view.workerStates()].filter((worker) => workerLastSign(worker) >= aliveSinceMs);
+    // A stopped worker is neither a consumer of the queue nor an idle one.
+    const workers = [...view.workerStates()].filter(
+      (worker) => worker.stoppedMs === undefined && workerLastSign(worker) >= aliveSinceMs,
+    );
     const drafts: FindingDraft[] = [];
     // Built on the first starving queue only: a scan of the finished attempts is not free.
     let newest: Map<string, AttemptView> | undefined;

@@ -20,7 +20,10 @@ export interface SilentWorkerOptions {
   staleMetricSeconds: number;
 }
 
-/** A new instance of the same service on the same host that started around the old one's end. */
+/**
+ * A new instance of the same service on the same host that started around the old one's end. One that
+ * has itself stopped replaces nothing: a cron run ending just after a worker died must not hide it.
+ */
 function replacement(
   worker: WorkerView,
   all: readonly WorkerView[],
@@ -29,6 +32,7 @@ function replacement(
   return all.find(
     (other) =>
       other !== worker &&
+      other.stoppedMs === undefined &&
       other.service === worker.service &&
       other.host === worker.host &&
       worker.host !== '' &&
@@ -125,7 +129,8 @@ function stuckFinding(
 
 /**
  * `silent_worker`: a worker whose heartbeats stopped (gone), or whose heartbeats go on while it completes
- * nothing although its queue has ready jobs (stuck). Only workers that send heartbeats are judged.
+ * nothing although its queue has ready jobs (stuck). Only workers that send heartbeats and have not
+ * announced a stop (`joblens.worker.stopped`) are judged.
  */
 export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
   type: 'silent_worker',
@@ -149,7 +154,8 @@ export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
     }
     const drafts: FindingDraft[] = [];
     for (const worker of workers) {
-      if (worker.lastHeartbeatMs === undefined) continue;
+      // A worker that announced its stop is expected to fall silent: neither gone nor stuck.
+      if (worker.lastHeartbeatMs === undefined || worker.stoppedMs !== undefined) continue;
       const lastSign = workerLastSign(worker);
       const silenceSeconds = (now - lastSign) / 1000;
       const goneAfterSeconds = Math.max(
@@ -163,7 +169,9 @@ export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
         ) {
           const peersAlive = workers.filter(
             (other) =>
-              other.service === worker.service && (now - workerLastSign(other)) / 1000 < goneAfterSeconds,
+              other.service === worker.service &&
+              other.stoppedMs === undefined &&
+              (now - workerLastSign(other)) / 1000 < goneAfterSeconds,
           ).length;
           drafts.push(
             goneFinding(

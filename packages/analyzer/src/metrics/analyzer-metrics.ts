@@ -1,5 +1,7 @@
+import { JOB_OUTCOMES } from '@joblens/semconv';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { BucketHistogram, type HistogramSeries } from './bucket-histogram.js';
+import { JobSeriesTable } from './job-series-table.js';
 import type {
   DetectorRunStats,
   FinishedAttemptRow,
@@ -8,6 +10,7 @@ import type {
   ReceiverTotals,
   WorkerMetricsRow,
 } from './metric-inputs.js';
+import { resolveSeriesLimits, type SeriesLimits } from './series-limits.js';
 
 const SIGNALS = ['traces', 'metrics', 'logs'] as const;
 
@@ -49,6 +52,11 @@ export class AnalyzerMetrics {
   private readonly heartbeatAge = this.gauge(
     'joblens_worker_heartbeat_age_seconds',
     "Seconds since the worker's last heartbeat metric.",
+    ['service', 'worker', 'host'],
+  );
+  private readonly stoppedAt = this.gauge(
+    'joblens_worker_stopped_timestamp_seconds',
+    'Unix time at which the worker announced a deliberate stop, while the analyzer still remembers it.',
     ['service', 'worker', 'host'],
   );
   private readonly activeJobs = this.gauge('joblens_worker_active_jobs', 'Jobs the worker is running now.', [
@@ -102,8 +110,11 @@ export class AnalyzerMetrics {
     GAP_BUCKETS,
     this.registry,
   );
-  /** Per-attempt series by service, queue and job name; counts wait here until a scrape or evaluation. */
-  private readonly jobSeries = new Map<string, Map<string, Map<string, JobSeries>>>();
+  /**
+   * Per-attempt series by service, queue and job name, bounded (see SeriesLimits); counts wait here
+   * until a scrape or evaluation.
+   */
+  private readonly jobSeries: JobSeriesTable<JobSeries>;
   private readonly pendingSeries = new Set<JobSeries>();
   private readonly received = this.counter('joblens_analyzer_received_items_total', 'OTLP items received.', [
     'signal',
@@ -145,7 +156,12 @@ export class AnalyzerMetrics {
   ]);
   private readonly lastReceiverTotals: ReceiverTotals = emptyTotals();
 
-  constructor() {
+  constructor(seriesLimits: Partial<SeriesLimits> = {}) {
+    this.jobSeries = new JobSeriesTable<JobSeries>(
+      resolveSeriesLimits(seriesLimits),
+      (labels) => ({ labels, outcomes: new Map(), retries: 0, duration: this.duration.series(labels) }),
+      (series) => this.dropJobSeries(series),
+    );
     // Pre-create signal series so rate() works from the first scrape, before any traffic.
     for (const signal of SIGNALS) {
       this.received.inc({ signal }, 0);
@@ -173,13 +189,16 @@ export class AnalyzerMetrics {
 
   refreshWorkers(workers: readonly WorkerMetricsRow[]): void {
     this.heartbeatAge.reset();
+    this.stoppedAt.reset();
     this.activeJobs.reset();
     this.jobShare.reset();
     this.imbalance.reset();
     const sharesByQueue = new Map<string, { service: string; queue: string; shares: number[] }>();
     for (const w of workers) {
       const labels = { service: w.service, worker: w.worker, host: w.host };
-      if (w.heartbeatAgeSeconds !== undefined)
+      // A stopped worker has no heartbeat age: its silence is expected, and an alert on the age must not fire.
+      if (w.stoppedMs !== undefined) this.stoppedAt.set(labels, w.stoppedMs / 1000);
+      else if (w.heartbeatAgeSeconds !== undefined)
         this.heartbeatAge.set(labels, Math.max(0, w.heartbeatAgeSeconds));
       this.activeJobs.set(labels, w.activeJobs);
       for (const [queue, share] of Object.entries(w.shareByQueue)) {
@@ -235,26 +254,23 @@ export class AnalyzerMetrics {
       series.retries = 0;
     }
     this.pendingSeries.clear();
+    this.jobSeries.expireIdle();
+  }
+
+  /** Job label sets held now, overflow ones included (bounded by `maxSeriesPerMetric` + the overflow). */
+  get jobSeriesCount(): number {
+    return this.jobSeries.size;
+  }
+
+  private dropJobSeries(series: JobSeries): void {
+    for (const outcome of JOB_OUTCOMES) this.attempts.remove({ ...series.labels, outcome });
+    this.retries.remove(series.labels);
+    this.duration.drop(series.duration);
+    if (series.gap !== undefined) this.gap.drop(series.gap);
   }
 
   private seriesOf(service: string, queue: string, jobName: string): JobSeries {
-    let byQueue = this.jobSeries.get(service);
-    if (byQueue === undefined) {
-      byQueue = new Map();
-      this.jobSeries.set(service, byQueue);
-    }
-    let byName = byQueue.get(queue);
-    if (byName === undefined) {
-      byName = new Map();
-      byQueue.set(queue, byName);
-    }
-    let series = byName.get(jobName);
-    if (series === undefined) {
-      const labels = { service, queue, job_name: jobName };
-      series = { labels, outcomes: new Map(), retries: 0, duration: this.duration.series(labels) };
-      byName.set(jobName, series);
-    }
-    return series;
+    return this.jobSeries.get(service, queue, jobName);
   }
 
   /** Receiver totals only grow; counters advance by the difference since the last call. */

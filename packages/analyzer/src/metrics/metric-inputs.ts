@@ -8,6 +8,8 @@ export interface WorkerMetricsRow {
   /** Seconds since the last heartbeat; undefined when none was seen yet. */
   heartbeatAgeSeconds?: number;
   activeJobs: number;
+  /** Unix ms of the worker's announced stop; undefined while it runs. */
+  stoppedMs?: number;
   /** Share 0..1 of each queue's attempts in the imbalance window, by queue. */
   shareByQueue: Record<string, number>;
 }

@@ -10,6 +10,7 @@ export function refreshMetricsFromView(metrics: AnalyzerMetrics, view: AnalyzerV
       host: w.host,
       heartbeatAgeSeconds: w.heartbeatAgeSeconds,
       activeJobs: w.activeJobs,
+      stoppedMs: w.stoppedMs,
       shareByQueue: Object.fromEntries(w.queues.map((q) => [q.queue, q.share])),
     })),
   );

@@ -87,6 +87,11 @@ export interface WorkerView {
   queues: ReadonlySet<string>;
   /** `process.pid` from the worker's resource, for `joblens dump <pid>` on its host. */
   pid?: number;
+  /**
+   * When the worker announced a deliberate stop (`joblens.worker.stopped`); undefined while it runs, and
+   * cleared by a record stamped after the stop's final flush (the same instance id started again).
+   */
+  stoppedMs?: number;
 }
 
 /** Work a worker did on one queue within a window (bucketed: bounds are rounded to the bucket size). */
@@ -189,6 +194,8 @@ export interface WorkerSummary {
   completedInWindow: number;
   busySecondsInWindow: number;
   lastCompletionMs?: number;
+  /** When the worker announced a deliberate stop; undefined while it runs. */
+  stoppedMs?: number;
 }
 
 export interface AttemptTimeline {

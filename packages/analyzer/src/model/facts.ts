@@ -39,7 +39,8 @@ export type JobLogKind =
   | 'worker_dump'
   | 'event_loop_blocked'
   | 'event_loop_recovered'
-  | 'diagnostic_mode';
+  | 'diagnostic_mode'
+  | 'worker_stopped';
 
 /** A joblens SDK log record, normalized. */
 export interface JobLogFacts {

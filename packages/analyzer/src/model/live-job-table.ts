@@ -36,6 +36,13 @@ export class LiveJobTable {
     return job;
   }
 
+  /** Drops every job of one worker (a full scan: a worker stops rarely). */
+  removeWorker(worker: string): void {
+    this.byKey.forEach((job, key) => {
+      if (job.worker === worker) this.remove(key);
+    });
+  }
+
   /** Drops jobs with no record since `cutoffMs` (a full scan: callers run it about once a second). */
   prune(cutoffMs: number): void {
     // forEach, not for-of over entries: that allocated a [key, job] pair per live job, 100k a second.

@@ -54,6 +54,13 @@ export interface TelemetryModelOptions {
   workerStatsWindowSeconds?: number;
   /** A worker with no record for this long is forgotten. Default 3600. */
   workerRetentionSeconds?: number;
+  /**
+   * A worker that announced its stop is forgotten this long after its last record: every `joblens run`
+   * and every deploy's old workers would otherwise fill the table for the full retention. Default 300.
+   */
+  stoppedWorkerRetentionSeconds?: number;
+  /** At most this many workers; past it, stopped ones go first, then those silent longest. Default 10000. */
+  maxWorkers?: number;
   /** Event-loop block reports are kept this long. Default 3600. */
   eventLoopBlockRetentionSeconds?: number;
   /** At most this many event-loop block reports. Default 10000. */
@@ -85,6 +92,8 @@ export const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = {
   workerStatsBucketSeconds: 10,
   workerStatsWindowSeconds: 900,
   workerRetentionSeconds: 3600,
+  stoppedWorkerRetentionSeconds: 300,
+  maxWorkers: 10_000,
   eventLoopBlockRetentionSeconds: 3600,
   maxEventLoopBlocks: 10_000,
   maxSnapshots: 10_000,

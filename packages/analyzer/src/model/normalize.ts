@@ -36,6 +36,7 @@ import {
   LOG_JOB_STARTED,
   LOG_JOB_STILL_RUNNING,
   LOG_WORKER_DUMP,
+  LOG_WORKER_STOPPED,
   MESSAGING_OPERATION_PROCESS,
   MESSAGING_SYSTEM_BULLMQ,
 } from '@joblens/semconv';
@@ -73,6 +74,7 @@ const LOG_KINDS: ReadonlyMap<string, JobLogKind> = new Map([
   [LOG_EVENT_LOOP_BLOCKED, 'event_loop_blocked'],
   [LOG_EVENT_LOOP_RECOVERED, 'event_loop_recovered'],
   [LOG_DIAGNOSTIC_MODE, 'diagnostic_mode'],
+  [LOG_WORKER_STOPPED, 'worker_stopped'],
 ]);
 
 function isAttemptSpan(span: SpanRecord): boolean {

@@ -259,6 +259,12 @@ export class TelemetryModel implements AnalyzerView {
       case 'event_loop_recovered':
         this.blockLog.addRecovery(facts);
         return;
+      case 'worker_stopped':
+        this.workerTable.recordStop(worker, facts.timeMs);
+        // Jobs it still held were abandoned with the process; the broker hands them out again as new
+        // attempts. Kept, they would turn into silent jobs of a worker that no longer exists.
+        if (worker.stoppedMs !== undefined && worker.activeJobs > 0) this.live.removeWorker(facts.worker);
+        return;
       default:
         return;
     }

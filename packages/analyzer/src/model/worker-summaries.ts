@@ -70,6 +70,7 @@ export function buildWorkerSummaries(
       completedInWindow: completed,
       busySecondsInWindow: busySeconds,
       lastCompletionMs: state.lastCompletionMs,
+      stoppedMs: state.stoppedMs,
     });
   }
   summaries.sort((a, b) => a.service.localeCompare(b.service) || a.worker.localeCompare(b.worker));

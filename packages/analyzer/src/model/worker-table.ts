@@ -3,6 +3,12 @@ import type { JobLogFacts } from './facts.js';
 import type { ResolvedModelOptions } from './model-options.js';
 import { QueueBuckets } from './queue-buckets.js';
 
+/**
+ * Records stamped up to this long after a worker's stop record belong to its shutdown (the final flush
+ * exports a last heartbeat and the spans still buffered); a later one means the instance runs again.
+ */
+export const STOP_FLUSH_GRACE_MS = 30_000;
+
 const EMPTY_STATS: Readonly<WorkerQueueStats> = {
   attemptsStarted: 0,
   busySeconds: 0,
@@ -57,6 +63,8 @@ export class WorkerTable {
       if (timeMs < state.firstSeenMs) state.firstSeenMs = timeMs;
       if (state.host === '' && host !== '') state.host = host;
       if (pid !== undefined) state.pid = pid;
+      if (state.stoppedMs !== undefined && timeMs > state.stoppedMs + STOP_FLUSH_GRACE_MS)
+        state.stoppedMs = undefined;
     }
     return state;
   }
@@ -135,6 +143,12 @@ export class WorkerTable {
     state.reportedActiveTimeMs = newest;
   }
 
+  /** The worker announced a deliberate stop at `timeMs`. */
+  recordStop(state: WorkerState, timeMs: number): void {
+    if (state.lastSeenMs > timeMs + STOP_FLUSH_GRACE_MS) return; // it ran again after this (late) record
+    state.stoppedMs = Math.max(state.stoppedMs ?? timeMs, timeMs);
+  }
+
   recordDump(state: WorkerState, dump: JobLogFacts): void {
     state.dumps.push(dump);
     if (state.dumps.length > this.options.maxDumpsPerWorker) state.dumps.shift();
@@ -145,11 +159,24 @@ export class WorkerTable {
     return buckets === undefined ? { ...EMPTY_STATS } : buckets.sum(sinceMs);
   }
 
-  /** Forgets workers silent for longer than the retention, unless live jobs still point at them. */
+  /**
+   * Forgets workers silent for longer than the retention (stopped ones sooner), unless live jobs still
+   * point at them; then, past `maxWorkers`, stopped workers first and the longest silent next.
+   */
   prune(now: number): void {
     const cutoff = now - this.options.workerRetentionSeconds * 1000;
+    const stoppedCutoff = now - this.options.stoppedWorkerRetentionSeconds * 1000;
     for (const [id, state] of this.byId) {
-      if (state.lastSeenMs < cutoff && state.activeJobs === 0) this.byId.delete(id);
+      if (state.activeJobs > 0) continue;
+      const stoppedLongAgo = state.stoppedMs !== undefined && state.lastSeenMs < stoppedCutoff;
+      if (state.lastSeenMs < cutoff || stoppedLongAgo) this.byId.delete(id);
     }
+    const excess = this.byId.size - this.options.maxWorkers;
+    if (excess <= 0) return;
+    const byEvictionOrder = [...this.byId.values()].sort(
+      (a, b) =>
+        Number(b.stoppedMs !== undefined) - Number(a.stoppedMs !== undefined) || a.lastSeenMs - b.lastSeenMs,
+    );
+    for (const state of byEvictionOrder.slice(0, excess)) this.byId.delete(state.worker);
   }
 }
