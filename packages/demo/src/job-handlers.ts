@@ -127,10 +127,23 @@ async function work(jobId: string, minMillis: number, maxMillis: number): Promis
   await sleep(jitter(jobId, minMillis, maxMillis));
 }
 
-function busyLoop(millis: number): void {
-  const until = Date.now() + millis;
+/**
+ * Holds the thread until it has used `cpuMillis` of CPU: a fixed amount of work, as a real layout is. A
+ * wall-clock budget would be mostly spent queued for a core on a loaded machine, which the watchdog
+ * rightly does not blame on the job, and the fault would go unseen. The wall-clock bound only stops a hang.
+ */
+function busyLoop(cpuMillis: number): void {
+  const start = process.cpuUsage();
+  const giveUpAt = Date.now() + cpuMillis * 6;
   let digest = Buffer.from('layout');
-  while (Date.now() < until) digest = createHash('sha256').update(digest).digest();
+  while (cpuMillisSince(start) < cpuMillis && Date.now() < giveUpAt) {
+    digest = createHash('sha256').update(digest).digest();
+  }
+}
+
+function cpuMillisSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
 }
 
 async function fetchText(url: string): Promise<string> {

@@ -156,10 +156,12 @@ export function buildScenario(runId: string): Scenario {
     },
     {
       id: 'blocked-loop',
-      title: 'render-pdf lays out a huge document in a 5 s synchronous loop on pdf-1',
+      title: 'render-pdf lays out a huge document in a synchronous loop, 5 s of CPU, on pdf-1',
       findingType: 'event_loop_blocked',
-      // The job that blocks says nothing for 5 s: seen from the job's side, it is the same fault.
-      relatedTypes: ['silent_job'],
+      // The job that blocks says nothing meanwhile: seen from the job's side, it is the same fault. So is a
+      // worker that sends no heartbeat: on a loaded machine 5 s of CPU can take longer than the 20 s after
+      // which a worker counts as gone, and its heartbeats are sent by the blocked thread.
+      relatedTypes: ['silent_job', 'silent_worker'],
       atSeconds: 10,
       subject: { worker: id('pdf-1'), queue: QUEUES.pdf },
     },
