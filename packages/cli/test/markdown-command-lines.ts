@@ -110,9 +110,9 @@ export function scanMarkdown(markdown: string, file: string): Omit<DocCommandLin
   return { commandLines, bareFlags };
 }
 
-/** True for a word the docs use to stand for a value: `<pid>`, `<command…>`. */
+/** True for a word the docs use to stand for something: `<pid>`, `<command…>`, or `…` as in `joblens …`. */
 export function isPlaceholder(word: string): boolean {
-  return /^<[^<>\s]+>$/.test(word);
+  return /^<[^<>\s]+>$/.test(word) || word === '…' || word === '...';
 }
 
 function findCommandLines(code: string, where: string): DocCommandLine[] {
