@@ -28,7 +28,7 @@ type MetricJson = { name: string; help: string; type: string; values: ExportValu
 export class BucketHistogram<L extends string> {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
-  private readonly all: Series<L>[] = [];
+  private readonly all = new Set<Series<L>>();
 
   constructor(
     readonly name: string,
@@ -42,8 +42,13 @@ export class BucketHistogram<L extends string> {
   /** A new series for these labels; keep it and pass it to `observe` (one per label set). */
   series(labels: Record<L, string>): Series<L> {
     const series = { labels, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 };
-    this.all.push(series);
+    this.all.add(series);
     return series;
+  }
+
+  /** Removes a series from the output (its label set went idle); observing it afterwards is lost. */
+  drop(series: Series<L>): void {
+    this.all.delete(series);
   }
 
   observe(series: Series<L>, value: number): void {
