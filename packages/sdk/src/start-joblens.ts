@@ -5,6 +5,7 @@ import { emitSpanLog } from './attempt/job-log-records.js';
 import { attemptDue, runAttempt } from './attempt/run-attempt.js';
 import { StillRunningSchedule } from './attempt/still-running-schedule.js';
 import { DiagnosticMode } from './diagnostic-mode.js';
+import { createDisabledJoblens, isSdkDisabled } from './disabled-joblens.js';
 import { writeDump } from './dump/write-dump.js';
 import { FEATURES } from './features.js';
 import type { Joblens, JoblensOptions } from './interfaces.js';
@@ -15,6 +16,7 @@ import { resolveOptions, unknownOptionKeys } from './options.js';
 import { ContextManagerProbe } from './otel/context-manager-probe.js';
 import { createPipeline } from './otel/create-pipeline.js';
 import { routeOtelErrors } from './otel/route-otel-errors.js';
+import { registerRunning, runningInstance } from './running-instances.js';
 import type { FeatureContext, FeatureHandle } from './sdk-feature.js';
 import { flushOnSignals } from './signal-flush.js';
 import { CpuSinceLast } from './snapshot/cpu-since-last.js';
@@ -32,6 +34,8 @@ function asError(error: unknown): Error {
 /**
  * Starts instrumentation for one worker process: its own OpenTelemetry providers and exporters,
  * heartbeat metrics, the hung-job timer and the optional features. Throws only for bad options.
+ * With `OTEL_SDK_DISABLED=true` it returns a handle that runs jobs and exports nothing. While an
+ * instance with the same `serviceInstanceId` runs, it warns (once per process) and returns that one.
  */
 export function startJoblens(input: JoblensOptions = {}): Joblens {
   const resolved = resolveOptions(input);
@@ -46,6 +50,9 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
   const options = { ...resolved, onError };
   // Unknown options are reported, not fatal: a typo should be seen, but must not stop a worker.
   for (const key of unknownOptionKeys(input)) onError(new Error(`joblens: unknown option ${key} is ignored`));
+  if (isSdkDisabled()) return createDisabledJoblens(options.serviceInstanceId);
+  const running = runningInstance(options.serviceInstanceId);
+  if (running !== undefined) return running;
 
   let diagnostic: DiagnosticMode | undefined;
   const isDiagnostic = () => diagnostic?.on ?? options.diagnostic.enabled;
@@ -139,6 +146,8 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
   const shutdown = (reason: WorkerStopReason = 'shutdown'): Promise<void> => {
     shutdownPromise ??= (async () => {
       shutDown = true;
+      // At once, not after the flush: a start that follows shutdown() gets a fresh instance.
+      unregister();
       stopSignals();
       stopOnExit();
       for (const { name, handle } of [...features].reverse()) {
@@ -176,5 +185,6 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
     ? flushOnSignals({ forceFlush: () => joblens.forceFlush(), shutdown: (reason) => shutdown(reason) })
     : () => {};
   const stopOnExit = stopBeforeExit({ shutdown: (reason) => shutdown(reason) });
+  const unregister = registerRunning(joblens);
   return joblens;
 }

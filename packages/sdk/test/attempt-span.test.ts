@@ -189,9 +189,10 @@ describe('the attempt span', () => {
     expect(sdk.errors).toHaveLength(1);
   });
 
-  it('keeps two instances in one process apart', async () => {
-    sdk = startInMemoryJoblens({ serviceName: 'first' });
-    const second = startInMemoryJoblens({ serviceName: 'second' });
+  it('keeps two instances with their own worker ids in one process apart', async () => {
+    // Under one worker id a second start returns the first instance (start-up-guards.test.ts).
+    sdk = startInMemoryJoblens({ serviceName: 'first', serviceInstanceId: 'first-1' });
+    const second = startInMemoryJoblens({ serviceName: 'second', serviceInstanceId: 'second-1' });
     try {
       await sdk.joblens.runAttempt(aJob({ jobId: 'one' }), (job) => job.step('a', () => 1));
       await second.joblens.runAttempt(aJob({ jobId: 'two' }), (job) => job.step('b', () => 2));
