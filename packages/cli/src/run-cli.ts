@@ -17,9 +17,10 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
   }
-  const command = commands[name];
+  // Own properties only: `joblens constructor` is an unknown command, not Object's prototype.
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(`joblens: unknown command '${name}'\n${USAGE}\n`);
+    process.stderr.write(`joblens: unknown command '${name}'; 'joblens --help' lists the commands\n`);
     return 2;
   }
   try {

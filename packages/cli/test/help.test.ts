@@ -27,6 +27,14 @@ describe('joblens --help', () => {
     for (const name of Object.keys(commands)) expect(result.stdout).toMatch(new RegExp(`^ {2}${name} `, 'm'));
   });
 
+  it('refuses an unknown command in one line, with exit code 2', async () => {
+    for (const name of ['serv', 'constructor']) {
+      const result = await runJoblensInProcess([name]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`joblens: unknown command '${name}'; 'joblens --help' lists the commands\n`);
+    }
+  });
+
   describe.each(Object.keys(commands))('joblens %s --help', (name) => {
     it('names every flag the parser accepts, and its short form', async () => {
       const result = await runJoblensInProcess([name, '--help']);
