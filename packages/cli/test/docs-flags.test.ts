@@ -1,7 +1,9 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../src/commands/index.js';
 import { parseCommandLine } from '../src/parse-command-line.js';
+import { scanComposeCommands } from './compose-command-lines.js';
 import {
   collectDocCommandLines,
   type DocBareFlag,
@@ -100,6 +102,21 @@ describe('the joblens command lines in the Markdown files', () => {
     expect(refused).toEqual([]);
   });
 
+  it('include the Compose commands that run the joblens image, here and in docker-compose.yml, all accepted', () => {
+    const names = Object.keys(commands);
+    const composeLines = ['docker-compose.yml', ...docs.files].flatMap((file) =>
+      scanComposeCommands(readFileSync(join(ROOT, file), 'utf8'), file, names),
+    );
+    expect(composeLines.map((line) => line.where.split(':')[0])).toEqual(
+      expect.arrayContaining(['docker-compose.yml', 'docs/scale-out.md']),
+    );
+    const refused = composeLines.flatMap((line) => {
+      const reason = refusalOfLine(line);
+      return reason === undefined ? [] : [`${line.where}: ${line.text}: ${reason}`];
+    });
+    expect(refused).toEqual([]);
+  });
+
   it('can rely on --url and --token on every command that talks to an analyzer, as the CLI README says', () => {
     for (const [command, args] of [
       ['findings', []],
@@ -108,6 +125,30 @@ describe('the joblens command lines in the Markdown files', () => {
     ] as const) {
       expect(refusal(command, ['--url', 'http://analyzer:4320', '--token', 't', ...args])).toBeUndefined();
     }
+  });
+});
+
+describe('collecting command lines from Compose files', () => {
+  it("takes a service's command when it starts with a joblens command, and leaves other programs' alone", () => {
+    const lines = scanComposeCommands(
+      [
+        'services:',
+        '  analyzer:',
+        "    command: ['serve', '--host', '0.0.0.0', \"--port\", '4320'] # the page",
+        '  collector:',
+        "    command: ['--config=/etc/otelcol-contrib/config.yaml']",
+      ].join('\n'),
+      'compose.yml',
+      Object.keys(commands),
+    );
+    expect(lines).toEqual([
+      {
+        where: 'compose.yml:3',
+        text: 'joblens serve --host 0.0.0.0 --port 4320',
+        command: 'serve',
+        args: ['--host', '0.0.0.0', '--port', '4320'],
+      },
+    ]);
   });
 });
 

@@ -12,7 +12,9 @@ import { Fleet } from './fleet.js';
 import { formatFinding } from './format-finding.js';
 import { formatSummary } from './format-summary.js';
 import { type InterruptSignal, listenForInterrupt } from './interrupt-signal.js';
+import { pickFreePorts } from './pick-free-ports.js';
 import { redisUrlFromEnv } from './probe-redis.js';
+import { writePrometheusConfig } from './prometheus-scrape-config.js';
 import { buildScenario, type Scenario, scenarioQueues, selectFaults } from './scenario.js';
 import { DEMO_SDK_SETTINGS, startDemoAnalyzer } from './start-demo-analyzer.js';
 import { TerminalOutput } from './terminal-output.js';
@@ -31,7 +33,7 @@ const FLEET_READY_TIMEOUT_SECONDS = 90;
 export async function runDemo(input: DemoOptions = {}): Promise<number> {
   const options = resolveDemoOptions(input);
   const out = new TerminalOutput(options.stdout, options.isTty);
-  const interrupt = listenForInterrupt();
+  const interrupt = listenForInterrupt(options.signal);
   const cleanup = new CleanupStack();
   try {
     return await runScenario(options, out, interrupt, cleanup);
@@ -75,6 +77,12 @@ async function runScenario(
   });
   cleanup.push('stopping the analyzer', () => analyzer.stop());
   out.line(`analyzer: findings page ${analyzer.apiUrl}/ , OTLP ${analyzer.otlpUrl} , SQLite in ${dataDir}`);
+  const prometheusPorts = await exposeForPrometheus(
+    out,
+    scenario,
+    analyzer.apiUrl,
+    options.prometheusConfigFile ?? join(dataDir, 'prometheus.yml'),
+  );
 
   const upstream = await startUpstreamServer();
   cleanup.push('stopping the fake upstream', () => upstream.close());
@@ -88,6 +96,7 @@ async function runScenario(
       transport: transport.config,
       sdk: DEMO_SDK_SETTINGS,
     },
+    prometheusPorts,
     onMessage: (id, message) => transport.localQueue?.handle(id, message),
     onUnexpectedExit: (host, reason, stderrTail) => {
       problems.push(`worker ${host} ended (${reason})`);
@@ -174,6 +183,27 @@ async function runScenario(
     out.line('stopping: workers, queues and the analyzer');
   }
   return exitCode;
+}
+
+/**
+ * Gives every worker a Prometheus endpoint on a free port and writes a Prometheus configuration that
+ * scrapes them and the analyzer's /metrics, so the dashboards and rules in prometheus/ and grafana/ can
+ * be tried on the demo. Resolves with each worker's port by instance id.
+ */
+async function exposeForPrometheus(
+  out: TerminalOutput,
+  scenario: Scenario,
+  analyzerUrl: string,
+  configFile: string,
+): Promise<Map<string, number>> {
+  const ports = await pickFreePorts(scenario.hosts.length);
+  const byInstance = new Map(scenario.hosts.map((host, i) => [host.instanceId, ports[i]]));
+  await writePrometheusConfig(configFile, {
+    analyzer: new URL(analyzerUrl).host,
+    workers: scenario.hosts.map((host, i) => ({ address: `127.0.0.1:${ports[i]}`, host: host.host })),
+  });
+  out.line(`prometheus: scrape config for the analyzer and the ${ports.length} workers in ${configFile}`);
+  return byInstance;
 }
 
 async function announcePort(out: TerminalOutput, label: string, wanted: number): Promise<number> {
