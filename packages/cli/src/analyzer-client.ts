@@ -1,3 +1,4 @@
+import { stripControlCharacters } from '@joblens/analyzer';
 import { CliError } from './cli-error.js';
 
 /** Where the analyzer's API listens unless `--url` or `JOBLENS_URL` says otherwise. */
@@ -16,6 +17,8 @@ export interface AnalyzerClientOptions {
 /**
  * A small client for the analyzer's JSON API, for CLI commands. Every failure a person can meet
  * (nothing listening, wrong token, unknown id, a proxy answering HTML) becomes one CliError line.
+ * What it returns is printed to a terminal and holds text from workers (job names, error messages), so
+ * every string comes back without control characters: a job name must not retitle or clear the screen.
  */
 export class AnalyzerClient {
   readonly baseUrl: string;
@@ -24,15 +27,15 @@ export class AnalyzerClient {
 
   constructor(options: AnalyzerClientOptions = {}) {
     const env = options.env ?? process.env;
-    const url = options.url ?? env.JOBLENS_URL ?? DEFAULT_ANALYZER_URL;
-    let parsed: URL;
+    const url = options.url ?? (env.JOBLENS_URL || DEFAULT_ANALYZER_URL);
+    // Name where a bad URL came from: the flag, or the variable set long ago in a shell profile.
+    const source = options.url !== undefined ? '--url' : 'JOBLENS_URL';
+    let parsed: URL | undefined;
     try {
       parsed = new URL(url);
-    } catch {
-      throw new CliError(`--url must be an http(s) URL, got ${JSON.stringify(url)}`, 2);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new CliError(`--url must be an http(s) URL, got ${JSON.stringify(url)}`, 2);
+    } catch {}
+    if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
+      throw new CliError(`${source} must be an http(s) URL, got ${JSON.stringify(url)}`, 2);
     }
     this.baseUrl = parsed.href.replace(/\/+$/, '');
     this.token = options.token ?? (env.JOBLENS_TOKEN || undefined);
@@ -44,19 +47,21 @@ export class AnalyzerClient {
     const response = await this.request(path, query, 'application/json');
     const text = await response.text();
     try {
-      return JSON.parse(text) as T;
+      return JSON.parse(text, (_key, value) =>
+        typeof value === 'string' ? stripControlCharacters(value) : value,
+      ) as T;
     } catch {
       throw new CliError(`${this.baseUrl} answered something that is not JSON; is it a joblens analyzer?`);
     }
   }
 
-  /** GETs `path` and returns the body as text (Markdown, HTML). */
+  /** GETs `path` and returns the body as text (Markdown, HTML), without control characters. */
   async getText(
     path: string,
     query: Record<string, string | undefined> = {},
     accept = '*/*',
   ): Promise<string> {
-    return (await this.request(path, query, accept)).text();
+    return stripControlCharacters(await (await this.request(path, query, accept)).text());
   }
 
   private async request(
@@ -103,7 +108,9 @@ export class AnalyzerClient {
 async function errorText(response: Response): Promise<string | undefined> {
   try {
     const body = (await response.json()) as { error?: unknown };
-    return typeof body.error === 'string' ? body.error : undefined;
+    return typeof body.error === 'string'
+      ? stripControlCharacters(body.error, { singleLine: true })
+      : undefined;
   } catch {
     return undefined;
   }
