@@ -3,7 +3,7 @@ import type { AnalyzerView, AttemptView, QueueView, WorkerView } from '../model/
 import type { Detector } from './detector.js';
 import { formatSeconds } from './format-seconds.js';
 import { median } from './median.js';
-import { oldestReadyAgeSeconds, readyJobs } from './ready-jobs.js';
+import { oldestReadyAgeSeconds, readyJobs, typicalOldestReadyAgeSeconds } from './ready-jobs.js';
 import { SlowHostSamples } from './slow-host-findings.js';
 import { workerLastSign } from './worker-last-sign.js';
 
@@ -187,7 +187,14 @@ export const hostImbalanceDetector: Detector<HostImbalanceOptions> = {
       if (workers.length < options.minWorkers) continue;
       const [service, queue] = key.split('\u0000');
       const queueView = queueViews.get(key);
-      const age = queueView ? oldestReadyAgeSeconds(queueView, freshSinceMs) : undefined;
+      // The newest reading, or what the readings of the window typically say when that is more: one poll
+      // that happens to find the backlog drained must not end an imbalance that holds the whole window.
+      const newestAge = queueView ? oldestReadyAgeSeconds(queueView, freshSinceMs) : undefined;
+      const typicalAge = queueView
+        ? typicalOldestReadyAgeSeconds(queueView, Math.max(sinceMs, freshSinceMs))
+        : undefined;
+      const age =
+        newestAge === undefined ? undefined : Math.max(newestAge, typicalAge ?? Number.NEGATIVE_INFINITY);
       const ready = queueView ? readyJobs(queueView, freshSinceMs) : undefined;
       const attempts = perQueue.get(service)?.get(queue);
       const waits = attempts?.waits;

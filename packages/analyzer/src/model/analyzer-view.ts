@@ -110,7 +110,15 @@ export interface QueueView {
   depthTimeMs?: number;
   oldestReadyAgeSeconds?: number;
   oldestReadyTimeMs?: number;
+  /**
+   * The latest oldest-ready-age readings (at most {@link MAX_RECENT_READY_AGES}), oldest first: one reading
+   * flickers with every poll of a queue that drains and refills, what it reads over a window does not.
+   */
+  recentOldestReadyAges?: readonly { timeMs: number; seconds: number }[];
 }
+
+/** Bound of `QueueView.recentOldestReadyAges`: five minutes of readings from two workers every 10 s, or one minute of three every second. */
+export const MAX_RECENT_READY_AGES = 180;
 
 /** One job (service + queue + job id) across its attempts. */
 export interface JobView {

@@ -1,5 +1,6 @@
 import { QUEUE_STATES, type QueueState } from '@joblens/semconv';
-import type { QueueView } from './analyzer-view.js';
+import { MAX_RECENT_READY_AGES, type QueueView } from './analyzer-view.js';
+import { evictOldest } from './evict-oldest.js';
 
 const STATES: ReadonlySet<string> = new Set(QUEUE_STATES);
 
@@ -7,12 +8,16 @@ const STATES: ReadonlySet<string> = new Set(QUEUE_STATES);
 export class QueueTable {
   readonly byKey = new Map<string, QueueView>();
 
+  /** `maxQueues`: past it the queues seen first are forgotten (queue names come from senders). */
+  constructor(private readonly maxQueues: number = Number.POSITIVE_INFINITY) {}
+
   private entry(service: string, queue: string): QueueView {
     const key = `${service}\u0000${queue}`;
     let view = this.byKey.get(key);
     if (view === undefined) {
       view = { service, queue, depthByState: {} };
       this.byKey.set(key, view);
+      evictOldest(this.byKey, this.maxQueues);
     }
     return view;
   }
@@ -36,6 +41,10 @@ export class QueueTable {
     if (view.oldestReadyTimeMs !== undefined && timeMs < view.oldestReadyTimeMs) return;
     view.oldestReadyAgeSeconds = ageSeconds;
     view.oldestReadyTimeMs = timeMs;
+    const recent = (view.recentOldestReadyAges ?? []) as { timeMs: number; seconds: number }[];
+    recent.push({ timeMs, seconds: ageSeconds });
+    if (recent.length > MAX_RECENT_READY_AGES) recent.shift();
+    view.recentOldestReadyAges = recent;
   }
 
   /** Forgets queues with no gauge since `cutoffMs`. */
