@@ -14,12 +14,19 @@ export interface DemoOptions {
   otlpPort?: number;
   /** Where the analyzer keeps its SQLite file; kept after the demo. Default: a temporary directory, removed. */
   dataDir?: string;
+  /**
+   * Where to write a Prometheus configuration that scrapes this run's analyzer and workers. Default:
+   * `prometheus.yml` in the data directory.
+   */
+  prometheusConfigFile?: string;
   /** Use BullMQ on Redis when one answers (REDIS_URL, else 127.0.0.1:6379). Default true. */
   redis?: boolean;
   /** Inject only these faults (by id) and start only the hosts they and the healthy traffic need. Default: all. */
   faults?: string[];
   /** Seconds without new false findings, after every fault is found, before the demo ends early. Default 10. */
   quietSeconds?: number;
+  /** Stops the demo as Ctrl-C does (cleaning up, resolving with 130), for a caller running it from code. */
+  signal?: AbortSignal;
   /** Default process.stdout. */
   stdout?: OutputStream;
   /** Default: process.stdout.isTTY. */
@@ -36,9 +43,11 @@ export interface ResolvedDemoOptions {
   port: number;
   otlpPort: number;
   dataDir?: string;
+  prometheusConfigFile?: string;
   redis: boolean;
   faults?: string[];
   quietSeconds: number;
+  signal?: AbortSignal;
   stdout: OutputStream;
   isTty: boolean;
   env: NodeJS.ProcessEnv;
@@ -63,6 +72,9 @@ export function resolveDemoOptions(options: DemoOptions = {}): ResolvedDemoOptio
   if (options.dataDir !== undefined && options.dataDir.trim() === '') {
     throw new Error('demo: option dataDir must be a directory path, got an empty string');
   }
+  if (options.prometheusConfigFile !== undefined && options.prometheusConfigFile.trim() === '') {
+    throw new Error('demo: option prometheusConfigFile must be a file path, got an empty string');
+  }
   const interactive = isTty && !env.CI && options.durationSeconds === undefined;
   return {
     durationSeconds: options.durationSeconds ?? DEFAULT_DURATION_SECONDS,
@@ -70,9 +82,11 @@ export function resolveDemoOptions(options: DemoOptions = {}): ResolvedDemoOptio
     port: options.port ?? DEFAULT_PORT,
     otlpPort: options.otlpPort ?? DEFAULT_OTLP_PORT,
     dataDir: options.dataDir,
+    prometheusConfigFile: options.prometheusConfigFile,
     redis: options.redis ?? true,
     faults: options.faults,
     quietSeconds: options.quietSeconds ?? DEFAULT_QUIET_SECONDS,
+    signal: options.signal,
     stdout: options.stdout ?? process.stdout,
     isTty,
     env,

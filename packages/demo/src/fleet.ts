@@ -11,7 +11,9 @@ import {
 export interface FleetOptions {
   hosts: HostSpec[];
   /** Everything in a worker's config but its host, id, consumers and cron. */
-  base: Omit<WorkerConfig, 'host' | 'instanceId' | 'consumers' | 'cron'>;
+  base: Omit<WorkerConfig, 'host' | 'instanceId' | 'consumers' | 'cron' | 'prometheusPort'>;
+  /** Each worker's Prometheus endpoint port, by instance id; a worker missing here exposes none. */
+  prometheusPorts?: ReadonlyMap<string, number>;
   onMessage(instanceId: string, message: WorkerMessage): void;
   /** A worker ended without being asked to: its exit code or signal, and the end of its stderr. */
   onUnexpectedExit(host: string, reason: string, stderrTail: string): void;
@@ -94,6 +96,7 @@ export class Fleet {
       instanceId: spec.instanceId,
       consumers: spec.consumers,
       cron: spec.cron,
+      prometheusPort: this.options.prometheusPorts?.get(spec.instanceId),
     };
     const child = fork(WORKER_ENTRY.script, [], {
       execArgv: WORKER_ENTRY.execArgv,

@@ -1,18 +1,22 @@
+/** What ended the demo early: a signal from the person, or the caller's `AbortSignal`. */
+export type InterruptReason = NodeJS.Signals | 'aborted';
+
 export interface InterruptSignal {
-  /** Resolves when the person presses Ctrl-C (or the process gets SIGTERM). */
-  readonly promise: Promise<NodeJS.Signals>;
-  readonly received: NodeJS.Signals | undefined;
+  /** Resolves when the person presses Ctrl-C (or the process gets SIGTERM), or the caller aborts. */
+  readonly promise: Promise<InterruptReason>;
+  readonly received: InterruptReason | undefined;
   dispose(): void;
 }
 
 /**
- * Turns SIGINT and SIGTERM into a promise, so the demo cleans up (workers, queues, temp files) instead
- * of dying with children left behind. A second Ctrl-C still ends the process at once.
+ * Turns SIGINT and SIGTERM (and an abort of `abortSignal`, for a caller running the demo from code) into
+ * a promise, so the demo cleans up (workers, queues, temp files) instead of dying with children left
+ * behind. A second Ctrl-C still ends the process at once.
  */
-export function listenForInterrupt(): InterruptSignal {
-  let received: NodeJS.Signals | undefined;
-  let resolve!: (signal: NodeJS.Signals) => void;
-  const promise = new Promise<NodeJS.Signals>((done) => {
+export function listenForInterrupt(abortSignal?: AbortSignal): InterruptSignal {
+  let received: InterruptReason | undefined;
+  let resolve!: (reason: InterruptReason) => void;
+  const promise = new Promise<InterruptReason>((done) => {
     resolve = done;
   });
   const onSignal = (signal: NodeJS.Signals) => {
@@ -20,8 +24,14 @@ export function listenForInterrupt(): InterruptSignal {
     received = signal;
     resolve(signal);
   };
+  const onAbort = () => {
+    received ??= 'aborted';
+    resolve(received);
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (abortSignal?.aborted) onAbort();
+  else abortSignal?.addEventListener('abort', onAbort, { once: true });
   return {
     promise,
     get received() {
@@ -30,6 +40,7 @@ export function listenForInterrupt(): InterruptSignal {
     dispose() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      abortSignal?.removeEventListener('abort', onAbort);
     },
   };
 }

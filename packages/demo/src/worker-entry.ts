@@ -41,6 +41,7 @@ const joblens = startJoblens({
   endpoint: config.otlpEndpoint,
   stillRunningIntervalMillis: config.sdk.stillRunningIntervalMillis,
   metricExportIntervalMillis: config.sdk.metricExportIntervalMillis,
+  prometheusPort: config.prometheusPort,
   watchdog: { enabled: true, blockedThresholdMillis: config.sdk.blockedThresholdMillis },
   // The parent stops workers with a shutdown message; a signal then means the parent is gone.
   flushOnSignals: true,

@@ -36,6 +36,8 @@ export interface WorkerConfig {
   transport: TransportConfig;
   consumers: ConsumerConfig[];
   cron?: CronConfig;
+  /** The SDK's Prometheus endpoint (`prometheusPort`) on 127.0.0.1; none when absent. */
+  prometheusPort?: number;
   sdk: {
     stillRunningIntervalMillis: number;
     metricExportIntervalMillis: number;
