@@ -20,12 +20,16 @@ import {
 import { ensurePrometheus } from '@joblens/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { ALL_DASHBOARDS } from '../src/all-dashboards.js';
-import { listPanelQueries, substituteVariables } from '../src/panel-queries.js';
+import {
+  checksWithoutData,
+  dashboardAndRuleChecks,
+  ruleHealth,
+  variablesWithoutValues,
+} from './dashboard-checks.js';
 import { type DemoWorkerProcess, startDemoWorker } from './demo-worker-process.js';
 import { freePort } from './free-port.js';
 import { type PrometheusProcess, startPrometheus } from './prometheus-process.js';
-import { readRepoYaml, repoPath } from './repo-files.js';
+import { repoPath } from './repo-files.js';
 
 // One machine, no Collector: a real analyzer, three real instrumented workers (the compose demo worker)
 // scraped on the SDK's own Prometheus endpoint, and a real Prometheus loading the repository's rules.
@@ -36,43 +40,6 @@ const RULE_FILES = [
   repoPath('prometheus/rules/joblens-recording.yml'),
   repoPath('prometheus/rules/joblens-alerts.yml'),
 ];
-const VARIABLES = { service: '.*', queue: '.*', worker: '.*', job_name: '.*' };
-
-/**
- * Queries only the Collector path can answer (span metrics come from its spanmetrics connector), and
- * targets of other data sources (Jaeger), are left out here: this stack has neither.
- */
-const collectorOnly = (expr: string) => expr.includes('traces_span_metrics_');
-
-type Check = { name: string; expr: string; instant: boolean };
-
-function checks(): Check[] {
-  const panelChecks = ALL_DASHBOARDS.flatMap(({ build }) => {
-    const dashboard = build();
-    const instantPanels = new Set(
-      (dashboard.panels as { title?: string; type?: string }[])
-        .filter((panel) => panel.type === 'table')
-        .map((panel) => panel.title),
-    );
-    return listPanelQueries(dashboard)
-      .filter((query) => query.expr !== undefined && !collectorOnly(query.expr))
-      .map((query) => ({
-        name: `${query.dashboard} / ${query.panel} / ${query.refId}`,
-        expr: substituteVariables(query.expr ?? '', VARIABLES, '15s'),
-        instant: instantPanels.has(query.panel),
-      }));
-  });
-  const ruleChecks = readRepoYaml('prometheus/rules/joblens-recording.yml').groups.flatMap(
-    (group: { rules: { record: string }[] }) =>
-      group.rules.map((rule) => ({
-        name: `recording rule ${rule.record}`,
-        expr: rule.record,
-        instant: true,
-      })),
-  );
-  return [...panelChecks, ...ruleChecks];
-}
-
 let analyzer: AnalyzerHandle;
 let workers: DemoWorkerProcess[] = [];
 let prometheus: PrometheusProcess | undefined;
@@ -166,51 +133,19 @@ afterAll(async () => {
 
 describe('the dashboards and recording rules against a live analyzer and live workers', () => {
   it('gets data from every dashboard panel query and every recording rule while faults run', async () => {
-    const all = checks();
+    const all = dashboardAndRuleChecks('15s');
     expect(all.length).toBeGreaterThan(30);
-    const pending = new Map(all.map((check) => [check.name, check]));
-    const deadline = Date.now() + 80_000;
-    while (pending.size > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      for (const check of [...pending.values()]) {
-        const result = check.instant
-          ? await prometheus!.query(check.expr)
-          : await prometheus!.queryRange(check.expr, 60, 2);
-        if (result.length > 0) pending.delete(check.name);
-      }
-    }
-    const empty = [...pending.values()].map((check) => `${check.name}: ${check.expr}`);
+    const empty = await checksWithoutData(prometheus!, all, Date.now() + 80_000);
     expect(empty, 'queries that returned no data (broken panels)').toEqual([]);
   }, 100_000);
 
   it('fills every dashboard variable from the live series', async () => {
-    const variables = new Map<string, string>();
-    for (const { build } of ALL_DASHBOARDS) {
-      for (const variable of build().templating?.list ?? []) {
-        if (typeof variable.query === 'string') variables.set(variable.name, variable.query);
-      }
-    }
-    for (const [name, query] of variables) {
-      const match = /^label_values\((.*),\s*(\w+)\)$/.exec(query);
-      if (!match) continue;
-      const [, selector, label] = match;
-      const result = (await prometheus!.query(
-        `count by (${label}) (${substituteVariables(selector, VARIABLES, '15s')})`,
-      )) as { metric: Record<string, string> }[];
-      expect(result.map((series) => series.metric[label]).filter(Boolean).length, name).toBeGreaterThan(0);
-    }
+    expect(await variablesWithoutValues(prometheus!)).toEqual([]);
   });
 
   it('evaluates every recording and alert rule without an error', async () => {
-    const response = await fetch(`${prometheus!.url}/api/v1/rules`);
-    const body = (await response.json()) as {
-      data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
-    };
-    const rules = body.data.groups.flatMap((group) => group.rules);
-    expect(rules.length).toBeGreaterThan(15);
-    const failing = rules
-      .filter((rule) => rule.health !== 'ok')
-      .map((rule) => `${rule.name}: ${rule.lastError}`);
+    const { loaded, failing } = await ruleHealth(prometheus!);
+    expect(loaded).toBeGreaterThan(15);
     expect(failing).toEqual([]);
   });
 

@@ -44,11 +44,24 @@ export async function startPrometheus(
       })),
     }),
   );
+  return launchPrometheus(binary, join(dir, 'prometheus.yml'), dir);
+}
+
+/** A real Prometheus on a free port running a configuration file as given, its data in a temporary directory. */
+export async function startPrometheusWithConfig(
+  binary: string,
+  configFile: string,
+): Promise<PrometheusProcess> {
+  return launchPrometheus(binary, configFile, mkdtempSync(join(tmpdir(), 'joblens-prometheus-')));
+}
+
+/** Starts Prometheus with `configFile`, its data under `dir` (removed on stop), and waits until it is ready. */
+async function launchPrometheus(binary: string, configFile: string, dir: string): Promise<PrometheusProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     binary,
     [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--config.file=${configFile}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--enable-feature=exemplar-storage',
