@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { getHeapStatistics } from 'node:v8';
 import type { Registry } from 'prom-client';
 import { type AlertMessage, alertForTransition, isAlerted } from './alerts/alert-message.js';
 import { WebhookAlertSender } from './alerts/webhook-alert-sender.js';
@@ -26,8 +25,10 @@ import type { AnalyzerView } from './model/analyzer-view.js';
 import type { TelemetryModelOptions } from './model/model-options.js';
 import { TelemetryModel } from './model/telemetry-model.js';
 import { attachMonitors } from './monitors/attach-monitors.js';
+import { LoadShedder } from './otlp/load-shedder.js';
 import { createOtlpListener } from './otlp/otlp-app.js';
 import { ReceiverStats } from './otlp/receiver-stats.js';
+import { HeapGuard } from './overload/heap-guard.js';
 import { openDatabase, type SqliteDatabase } from './store/open-database.js';
 import { SqliteFindingStore } from './store/sqlite-finding-store.js';
 import { TimedFindingStore } from './store/timed-finding-store.js';
@@ -42,6 +43,10 @@ export interface AnalyzerDependencies {
   clock?: () => number;
   /** Bounds of the job model's windows (defaults in model-options.ts). */
   model?: TelemetryModelOptions;
+  /** The heap's used share of its limit (0..1). Default: read from V8 (tests pass their own). */
+  heapUsedShare?: () => number;
+  /** Runs a full garbage collection once the model freed memory under heap pressure. Default: V8's. */
+  collectGarbage?: () => void;
 }
 
 export interface AnalyzerUrls {
@@ -63,6 +68,8 @@ export interface AnalyzerHandle {
   readonly registry: Registry;
   readonly metrics: AnalyzerMetrics;
   readonly receiverStats: ReceiverStats;
+  /** Requests in flight, bytes reserved and requests shed by the OTLP receiver. */
+  readonly shedder: LoadShedder;
   /** Queues an alert for the webhook (no-op without `alertWebhookUrl`); never blocks. */
   sendAlert(message: AlertMessage): void;
   /** Listens on both ports; resolves with the bound URLs (ports may be 0 in the config). */
@@ -88,6 +95,8 @@ const RESTART_WARMUP_MILLIS = 60_000;
  * rather than letting the process die of out-of-memory and lose everything.
  */
 const HEAP_PRESSURE_LIMIT = 0.9;
+/** `/healthz` reports overload while the receiver shed a request within this long. */
+const SHED_REPORT_MILLIS = 10_000;
 /**
  * The detectors read windows of up to 50k attempts and 100k live jobs; under a flood of telemetry one
  * evaluation can take a good part of a second. Spacing evaluations so they take at most about one part in
@@ -109,7 +118,11 @@ export function createAnalyzer(
   const config = validateConfig(input, DETECTOR_DEFAULTS);
   const clock = dependencies.clock ?? Date.now;
   const startedAt = clock();
-  const metrics = new AnalyzerMetrics();
+  const metrics = new AnalyzerMetrics({
+    maxSeriesPerMetric: config.maxSeriesPerMetric,
+    seriesIdleSeconds: config.seriesIdleSeconds,
+    clock,
+  });
   const receiverStats = new ReceiverStats();
   // Explain needs attributes only of attempts a finding can be about: attempts long enough to hold a
   // mystery gap, and running ones silent long enough to be silent jobs.
@@ -117,6 +130,7 @@ export function createAnalyzer(
   const model = new TelemetryModel({
     longAttemptSeconds: Math.max(0.001, detectorOptions.mystery_gap.gapThresholdSeconds),
     silentAttemptSeconds: Math.max(0.001, detectorOptions.silent_job.silenceThresholdSeconds),
+    maxRetainedAttributeBytes: config.maxRetainedAttributeBytes,
     ...dependencies.model,
     clock,
   });
@@ -152,12 +166,21 @@ export function createAnalyzer(
   const inherited = new Set(openFindings.keys());
   const attemptCounter = new AttemptCounter(model, metrics);
   let storeError: Error | undefined;
-  let heapPressure = 0;
+  const heapGuard = new HeapGuard({
+    limit: HEAP_PRESSURE_LIMIT,
+    readShare: dependencies.heapUsedShare,
+    collect: dependencies.collectGarbage,
+  });
+  const shedder = new LoadShedder(
+    { maxConcurrentRequests: config.maxConcurrentRequests, maxBufferedBytes: config.maxBufferedBytes },
+    clock,
+  );
 
   function evaluateNow(): void {
     const now = clock();
-    const heap = getHeapStatistics();
-    heapPressure = heap.used_heap_size / heap.heap_size_limit;
+    // Here and not only during ingest: while ingest is refused, nothing else would prune.
+    model.prune(now);
+    heapGuard.check(() => model.shedRetainedAttributes());
     try {
       const run = runner.run(model, [...openFindings.values()], now);
       const failed = new Set<string>(run.failedTypes);
@@ -237,16 +260,43 @@ export function createAnalyzer(
       fanOut((extra) => extra.acceptMetrics(points));
     },
     overloadedRetryAfterSeconds() {
-      return storeError || heapPressure > HEAP_PRESSURE_LIMIT ? OVERLOAD_RETRY_AFTER_SECONDS : undefined;
+      return storeError || heapGuard.overloaded ? OVERLOAD_RETRY_AFTER_SECONDS : undefined;
     },
   };
 
-  const health = (): Health => ({
-    ok: !storeError,
-    uptimeSeconds: (clock() - startedAt) / 1000,
-    counts: { openFindings: openFindings.size, heapUsedShare: heapPressure, ...model.windowSizes() },
-    store: storeError ? { ok: false, error: storeError.message } : { ok: true },
-  });
+  /** Why the analyzer refuses or sheds telemetry now; empty while it takes everything. */
+  function overloadReasons(): string[] {
+    const reasons: string[] = [];
+    if (storeError) reasons.push(`the finding store fails: ${storeError.message}`);
+    if (heapGuard.overloaded)
+      reasons.push(
+        `heap at ${Math.round(heapGuard.share * 100)}% of its limit: ingest refused until it falls`,
+      );
+    if (clock() - shedder.lastShedMs < SHED_REPORT_MILLIS)
+      reasons.push(
+        `shedding load: OTLP requests refused with 429 in the last ${SHED_REPORT_MILLIS / 1000} s`,
+      );
+    return reasons;
+  }
+
+  const health = (): Health => {
+    const reasons = overloadReasons();
+    return {
+      ok: reasons.length === 0,
+      reasons,
+      uptimeSeconds: (clock() - startedAt) / 1000,
+      counts: {
+        openFindings: openFindings.size,
+        heapUsedShare: heapGuard.share,
+        inFlightRequests: shedder.inFlightRequests,
+        bufferedBytes: shedder.bufferedBytes,
+        shedRequests: shedder.shed.requests + shedder.shed.bytes,
+        jobSeries: metrics.jobSeriesCount,
+        ...model.windowSizes(),
+      },
+      store: storeError ? { ok: false, error: storeError.message } : { ok: true },
+    };
+  };
 
   const sources = findingSourcesFromView({
     store,
@@ -260,6 +310,20 @@ export function createAnalyzer(
     maxBodyBytes: config.maxBodyBytes,
     token: config.token,
     stats: receiverStats,
+    shedder,
+    admission: {
+      attributeLimits: {
+        maxAttributeValueChars: config.maxAttributeValueChars,
+        maxAttributesPerRecord: config.maxAttributesPerRecord,
+        maxEventsPerSpan: config.maxEventsPerSpan,
+        maxLinksPerSpan: config.maxLinksPerSpan,
+      },
+      timestampBounds: {
+        maxFutureSkewSeconds: config.maxFutureSkewSeconds,
+        maxTimestampAgeSeconds: config.maxTimestampAgeSeconds,
+        clock,
+      },
+    },
     redaction: { emails: config.redactEmails },
   });
   const apiApp = createApiApp({
@@ -301,6 +365,7 @@ export function createAnalyzer(
     registry: metrics.registry,
     metrics,
     receiverStats,
+    shedder,
     sendAlert,
     evaluateNow,
     async start() {

@@ -1,8 +1,10 @@
 import { Router } from 'express';
 
-/** What `/healthz` reports. `ok` is false (and the status 503) while the store is failing. */
+/** What `/healthz` reports. `ok` is false (and the status 503) while the analyzer is overloaded. */
 export interface Health {
   ok: boolean;
+  /** Why it is not ok: the store failing, the heap over its limit, load being shed. Empty when ok. */
+  reasons: string[];
   uptimeSeconds: number;
   counts: Record<string, number>;
   store: { ok: boolean; error?: string };

@@ -21,6 +21,28 @@ export interface AnalyzerConfig {
   evaluationIntervalMillis: number;
   /** Largest OTLP request body, before and after gzip. Default 8 MiB. */
   maxBodyBytes: number;
+  /** OTLP requests received, decoded or stored at once; more are answered 429. Default 32. */
+  maxConcurrentRequests: number;
+  /** OTLP request bytes (Content-Length) held at once; past it requests are answered 429. Default 64 MiB. */
+  maxBufferedBytes: number;
+  /** Longer attribute values, names and log bodies are cut to this many characters. Default 4096. */
+  maxAttributeValueChars: number;
+  /** Attributes kept per span, event, link, log record, data point and resource. Default 128. */
+  maxAttributesPerRecord: number;
+  /** Events kept per span. Default 128. */
+  maxEventsPerSpan: number;
+  /** Links kept per span. Default 128. */
+  maxLinksPerSpan: number;
+  /** Record times further than this ahead of the analyzer's clock are set to its time. Default 600. */
+  maxFutureSkewSeconds: number;
+  /** Records older than this (a span by its end) are rejected. Default 3600. */
+  maxTimestampAgeSeconds: number;
+  /** Job label sets (service, queue, job name) per job metric in /metrics; more go to `__other__`. Default 10000. */
+  maxSeriesPerMetric: number;
+  /** A job label set without attempts for this long leaves /metrics. Default 900. */
+  seriesIdleSeconds: number;
+  /** Bytes of span and event attributes the job model keeps for explain, in all. Default 64 MiB. */
+  maxRetainedAttributeBytes: number;
   /**
    * Also mask e-mail addresses in telemetry at ingest (secret keys, URL passwords, bearer tokens and
    * `password=...` are always masked). Default false.
@@ -39,6 +61,17 @@ export const DEFAULT_CONFIG: Readonly<AnalyzerConfig> = {
   dataDir: './.joblens',
   evaluationIntervalMillis: 1000,
   maxBodyBytes: 8 * 1024 * 1024,
+  maxConcurrentRequests: 32,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  maxAttributeValueChars: 4096,
+  maxAttributesPerRecord: 128,
+  maxEventsPerSpan: 128,
+  maxLinksPerSpan: 128,
+  maxFutureSkewSeconds: 600,
+  maxTimestampAgeSeconds: 3600,
+  maxSeriesPerMetric: 10_000,
+  seriesIdleSeconds: 900,
+  maxRetainedAttributeBytes: 64 * 1024 * 1024,
   redactEmails: false,
   detectors: {},
   monitors: [],

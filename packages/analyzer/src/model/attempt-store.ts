@@ -12,6 +12,7 @@ import {
 } from '@joblens/semconv';
 import type { Attributes, SpanEventRecord } from '../telemetry/records.js';
 import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.js';
+import { attemptAttributeBytes } from './attribute-bytes.js';
 import { readString } from './attribute-readers.js';
 import { computeGaps, longestGapSeconds } from './compute-gaps.js';
 import type { AttemptFacts } from './facts.js';
@@ -63,6 +64,8 @@ export interface AttemptRecord extends AttemptView {
   dropped: boolean;
   /** Its key (trace + span id), to find it by and to compare with on a hash match. */
   key: string;
+  /** Estimated bytes of the attributes it still holds (span and marks); 0 once they are dropped. */
+  attributeBytes: number;
 }
 
 interface PendingChildren {
@@ -164,6 +167,10 @@ export class AttemptStore {
   private readonly capacity: number;
   private head = 0;
   private count = 0;
+  /** Estimated bytes of the attributes the held attempts keep, against `maxRetainedAttributeBytes`. */
+  retainedAttributeBytes = 0;
+  /** Rows from `head` whose attributes the budget already dropped: trimming goes on from there. */
+  private trimmedRows = 0;
   /** The last key looked up and its row: a step's siblings name the same parent one after another. */
   private lastKey = '';
   private lastRow = -1;
@@ -178,6 +185,8 @@ export class AttemptStore {
     private readonly maxCompletedWithAttributes: number,
     /** Completed attempts at least this long keep their attributes, as failed ones do. */
     private readonly longAttemptMs: number,
+    /** Attributes held in all, estimated; past it the oldest attempts' attributes go first. */
+    private readonly maxRetainedAttributeBytes: number = Number.POSITIVE_INFINITY,
   ) {
     this.capacity = Math.max(1, Math.floor(maxAttempts));
   }
@@ -206,14 +215,16 @@ export class AttemptStore {
     const hash = hashText(key);
     if (this.rowOf(key, hash) !== -1) return false;
     // Every field set here, gaps too, so all records share one shape and detectors read them monomorphically.
+    const marks = toMarks(events, this.maxStepsPerAttempt);
     const record: AttemptRecord = {
       facts,
       steps: NO_STEPS,
-      marks: toMarks(events, this.maxStepsPerAttempt),
+      marks,
       gaps: undefined,
       longestGapSeconds: undefined,
       dropped: false,
       key,
+      attributeBytes: attemptAttributeBytes(facts.attributes, marks),
     };
     const waiting = this.pending.size === 0 ? undefined : this.pending.get(key);
     if (waiting !== undefined) {
@@ -239,7 +250,40 @@ export class AttemptStore {
     // the newest.
     if (facts.outcome === 'completed' && facts.endMs - facts.startMs < this.longAttemptMs)
       this.keepAttributes(record);
+    this.retainedAttributeBytes += record.attributeBytes;
+    if (this.retainedAttributeBytes > this.maxRetainedAttributeBytes) this.trimAttributes();
     return true;
+  }
+
+  /**
+   * Drops the attributes of the oldest attempts until the held ones fit the budget again, with the
+   * slack of `evictOldest` so that a flood of large attempts does not trim on every insert.
+   */
+  private trimAttributes(): void {
+    const target = this.maxRetainedAttributeBytes - this.maxRetainedAttributeBytes / 64;
+    while (this.retainedAttributeBytes > target && this.trimmedRows < this.count) {
+      const record = this.rows[(this.head + this.trimmedRows) % this.rows.length];
+      if (record !== undefined) this.dropAttributes(record);
+      this.trimmedRows += 1;
+    }
+  }
+
+  /** Drops every held attempt's attributes (the heap guard's relief); explain shows none until new come. */
+  dropAllAttributes(): void {
+    for (let i = 0; i < this.count; i++) {
+      const record = this.rows[(this.head + i) % this.rows.length];
+      if (record !== undefined) this.dropAttributes(record);
+    }
+    this.trimmedRows = this.count;
+  }
+
+  private dropAttributes(record: AttemptRecord): void {
+    if (record.attributeBytes === 0) return;
+    this.retainedAttributeBytes -= record.attributeBytes;
+    record.attributeBytes = 0;
+    record.facts.attributes = NO_ATTRIBUTES;
+    if (record.marks.length > 0)
+      record.marks = record.marks.map((mark) => ({ ...mark, attributes: NO_ATTRIBUTES }));
   }
 
   /**
@@ -289,6 +333,7 @@ export class AttemptStore {
     const row = this.head;
     const record = this.rows[row];
     if (record !== undefined) {
+      this.retainedAttributeBytes -= record.attributeBytes;
       record.dropped = true;
       this.index.remove(this.hashes[row], row);
       this.rows[row] = undefined;
@@ -296,6 +341,7 @@ export class AttemptStore {
     if (this.lastRow === row) this.lastRow = -1;
     this.head = (row + 1) % this.rows.length;
     this.count -= 1;
+    if (this.trimmedRows > 0) this.trimmedRows -= 1;
     this.version += 1;
   }
 
@@ -308,7 +354,9 @@ export class AttemptStore {
       const old = this.withAttributes[this.withAttributesHead];
       this.withAttributes[this.withAttributesHead] = undefined;
       this.withAttributesHead += 1;
-      if (old !== undefined) old.facts.attributes = NO_ATTRIBUTES;
+      // Its marks' attributes go too: the budget counts them with the span's, and a completed short
+      // attempt is not one a finding is about.
+      if (old !== undefined && !old.dropped) this.dropAttributes(old);
     }
     if (this.withAttributesHead * 2 > this.withAttributes.length) {
       this.withAttributes = this.withAttributes.slice(this.withAttributesHead);

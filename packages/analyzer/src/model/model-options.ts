@@ -69,6 +69,15 @@ export interface TelemetryModelOptions {
   maxSnapshots?: number;
   /** Dumps kept per worker. Default 10. */
   maxDumpsPerWorker?: number;
+  /**
+   * Estimated bytes of span and event attributes finished attempts keep, in all (each value is already
+   * cut at ingest). Past it the oldest attempts lose theirs first. Default 64 MiB.
+   */
+  maxRetainedAttributeBytes?: number;
+  /** Queues (service + queue) with gauges kept; past it the first seen go first. Default 10000. */
+  maxQueues?: number;
+  /** Queues a worker keeps statistics for; past it the first seen go first. Default 1000. */
+  maxQueuesPerWorker?: number;
   /** Current time in Unix ms. Default `Date.now`. */
   clock?: () => number;
 }
@@ -98,6 +107,9 @@ export const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = {
   maxEventLoopBlocks: 10_000,
   maxSnapshots: 10_000,
   maxDumpsPerWorker: 10,
+  maxRetainedAttributeBytes: 64 * 1024 * 1024,
+  maxQueues: 10_000,
+  maxQueuesPerWorker: 1_000,
   clock: Date.now,
 };
 

@@ -61,7 +61,7 @@ export class TelemetryModel implements AnalyzerView {
   private readonly live: LiveJobTable;
   private readonly jobTable: JobTable;
   private readonly workerTable: WorkerTable;
-  private readonly queueTable = new QueueTable();
+  private readonly queueTable: QueueTable;
   /** Attempts whose end was seen (span or ended log), so late records of them change nothing. */
   private readonly endedKeys: EndedKeys;
   private readonly blockLog: EventLoopBlockLog;
@@ -86,8 +86,10 @@ export class TelemetryModel implements AnalyzerView {
       o.maxStepsPerAttempt,
       o.maxCompletedAttemptsWithAttributes,
       o.longAttemptSeconds * 1000,
+      o.maxRetainedAttributeBytes,
     );
     this.workerTable = new WorkerTable(o);
+    this.queueTable = new QueueTable(o.maxQueues);
     this.jobTable = new JobTable(o.maxJobs);
     this.endedKeys = new EndedKeys(o.maxEndedAttemptKeys);
     this.blockLog = new EventLoopBlockLog(o.maxEventLoopBlocks);
@@ -289,6 +291,14 @@ export class TelemetryModel implements AnalyzerView {
     this.workerTable.prune(now);
     this.queueTable.prune(now - o.workerRetentionSeconds * 1000);
     this.blockLog.prune(now - o.eventLoopBlockRetentionSeconds * 1000);
+  }
+
+  /**
+   * Drops the span and event attributes of every held attempt: what the heap guard asks for when the
+   * heap is over its limit, as attributes are most of what the model holds that it can do without.
+   */
+  shedRetainedAttributes(): void {
+    this.attempts.dropAllAttributes();
   }
 
   // ---- AnalyzerView -------------------------------------------------------------------------------

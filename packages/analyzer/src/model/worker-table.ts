@@ -1,4 +1,5 @@
 import type { WorkerQueueStats, WorkerView } from './analyzer-view.js';
+import { evictOldest } from './evict-oldest.js';
 import type { JobLogFacts } from './facts.js';
 import type { ResolvedModelOptions } from './model-options.js';
 import { QueueBuckets } from './queue-buckets.js';
@@ -75,6 +76,8 @@ export class WorkerTable {
       buckets = new QueueBuckets(this.bucketMs, this.bucketCount);
       state.stats.set(queue, buckets);
       state.queues.add(queue);
+      // Queue names come from senders: a worker naming a new queue per job must not grow without bound.
+      evictOldest(state.stats, this.options.maxQueuesPerWorker, (old) => state.queues.delete(old));
     }
     return buckets;
   }

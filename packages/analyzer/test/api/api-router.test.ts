@@ -36,6 +36,7 @@ beforeAll(async () => {
   app.use(
     createHealthRouter(() => ({
       ok: true,
+      reasons: [],
       uptimeSeconds: 1,
       counts: { openFindings: 2 },
       store: { ok: true },
