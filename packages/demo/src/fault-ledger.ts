@@ -20,6 +20,8 @@ export type LedgerEntry = Attribution & { finding: ObservedFinding; latencySecon
 export class FaultLedger {
   private readonly rowsById = new Map<string, FaultRow>();
   private readonly seen = new Set<string>();
+  /** The severity each finding was last seen with, to tell a change of it. */
+  private readonly severities = new Map<string, string>();
   private readonly falseOnes: ObservedFinding[] = [];
   private lastSurpriseAtMs = 0;
 
@@ -36,6 +38,7 @@ export class FaultLedger {
   record(finding: ObservedFinding, nowMs: number): LedgerEntry | undefined {
     if (this.seen.has(finding.id)) return undefined;
     this.seen.add(finding.id);
+    this.severities.set(finding.id, finding.severity);
     const attribution = this.attributeInTime(finding);
     if (attribution.kind === 'false') {
       this.falseOnes.push(finding);
@@ -51,6 +54,17 @@ export class FaultLedger {
     const first = row.detection === undefined;
     if (first) row.detection = { finding, latencySeconds };
     return { ...attribution, finding, latencySeconds, first };
+  }
+
+  /**
+   * The severity a finding recorded before had, when it differs from the one it has now (the analyzer
+   * updates a finding in place when its severity changes); undefined otherwise.
+   */
+  severityChange(finding: ObservedFinding): string | undefined {
+    const before = this.severities.get(finding.id);
+    if (before === undefined || before === finding.severity) return undefined;
+    this.severities.set(finding.id, finding.severity);
+    return before;
   }
 
   /** A finding about a fault's subject that opened before the fault was injected is not explained by it. */

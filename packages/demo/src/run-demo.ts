@@ -10,6 +10,7 @@ import { FaultInjector } from './fault-injector.js';
 import { FaultLedger } from './fault-ledger.js';
 import { Fleet } from './fleet.js';
 import { formatFinding } from './format-finding.js';
+import { formatSeverityChange } from './format-severity-change.js';
 import { formatSummary } from './format-summary.js';
 import { type InterruptSignal, listenForInterrupt } from './interrupt-signal.js';
 import { pickFreePorts } from './pick-free-ports.js';
@@ -152,6 +153,8 @@ async function runScenario(
       deadlineMs,
       quietMillis,
       onFinding: (entry) => out.line(formatFinding(entry, (Date.now() - startedAtMs) / 1000).join('\n')),
+      onSeverityChange: (finding, previous) =>
+        out.line(formatSeverityChange(finding, previous, (Date.now() - startedAtMs) / 1000)),
       onTick: (pollError) => {
         const elapsed = ((Date.now() - startedAtMs) / 1000).toFixed(0);
         const errors = traffic.enqueueErrors > 0 ? ` | ${traffic.enqueueErrors} enqueue errors` : '';

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ObservedFinding } from './attribute-finding.js';
 import type { FaultLedger, LedgerEntry } from './fault-ledger.js';
 import { fetchFindings } from './finding-poller.js';
 import type { InterruptSignal } from './interrupt-signal.js';
@@ -14,6 +15,8 @@ export interface WatchFindingsOptions {
   /** Default 1000. */
   pollEveryMillis?: number;
   onFinding(entry: LedgerEntry): void;
+  /** A finding already handed on changed severity (it is the same finding, updated, not a new one). */
+  onSeverityChange?(finding: ObservedFinding, previousSeverity: string): void;
   /** After each poll; `pollError` says why the analyzer's API could not be read this time. */
   onTick(pollError?: string): void;
 }
@@ -22,7 +25,8 @@ export type WatchEnd = 'all-found' | 'deadline' | 'interrupted';
 
 /**
  * Polls the analyzer's findings until every fault is found and a quiet period passed, the deadline
- * comes, or the person interrupts. Each finding is handed on once, the first time it is seen.
+ * comes, or the person interrupts. Each finding is handed on once, the first time it is seen, and
+ * again only as one line when its severity changes.
  */
 export async function watchFindings(options: WatchFindingsOptions): Promise<WatchEnd> {
   const { ledger, interrupt } = options;
@@ -35,6 +39,10 @@ export async function watchFindings(options: WatchFindingsOptions): Promise<Watc
       for (const finding of await fetchFindings(options.apiUrl)) {
         const entry = ledger.record(finding, now);
         if (entry) options.onFinding(entry);
+        else {
+          const previous = ledger.severityChange(finding);
+          if (previous !== undefined) options.onSeverityChange?.(finding, previous);
+        }
       }
     } catch (error) {
       pollError = error instanceof Error ? error.message : String(error);

@@ -24,6 +24,19 @@ describe('FaultLedger', () => {
     expect(ledger.record(finding, 13_000)).toBeUndefined();
   });
 
+  it('tells a change of severity of a finding it recorded, once per change', () => {
+    const ledger = new FaultLedger(scenario.faults);
+    ledger.markInjected('silent-call', 10_000);
+    const finding = makeFinding({ subject: gapSubject, firstSeen: 12_000, severity: 'warning' });
+    ledger.record(finding, 12_000);
+    expect(ledger.severityChange(finding)).toBeUndefined();
+    const worse = { ...finding, severity: 'critical' };
+    expect(ledger.record(worse, 20_000)).toBeUndefined();
+    expect(ledger.severityChange(worse)).toBe('warning');
+    expect(ledger.severityChange(worse)).toBeUndefined();
+    expect(ledger.severityChange(makeFinding({ severity: 'critical' }))).toBeUndefined();
+  });
+
   it('calls a finding that opened before its fault was injected false', () => {
     const ledger = new FaultLedger(scenario.faults);
     ledger.markInjected('silent-call', 10_000);
