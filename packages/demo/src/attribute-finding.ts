@@ -8,7 +8,7 @@ export interface ObservedFinding {
   severity: string;
   summary: string;
   nextStep: string;
-  subject: FaultSubject & { service?: string; host?: string; jobId?: string };
+  subject: FaultSubject & { service?: string; host?: string; jobId?: string; pid?: number };
   evidence: {
     figures: Record<string, unknown>;
     traces: { traceId: string; spanId?: string; label: string }[];

@@ -1,8 +1,15 @@
 import type { ObservedFinding } from './attribute-finding.js';
 import type { LedgerEntry } from './fault-ledger.js';
 
+/** Where a printed finding can be looked at: the analyzer's page, and Jaeger when one is configured. */
+export interface FindingLinks {
+  /** The analyzer's page, e.g. `http://127.0.0.1:4320`. */
+  pageUrl: string;
+  jaegerUrl?: string;
+}
+
 /** The lines printed when a finding first appears: what, where, evidence, trace, next step. */
-export function formatFinding(entry: LedgerEntry, elapsedSeconds: number): string[] {
+export function formatFinding(entry: LedgerEntry, elapsedSeconds: number, links?: FindingLinks): string[] {
   const { finding } = entry;
   const verdict =
     entry.kind === 'false'
@@ -20,14 +27,39 @@ export function formatFinding(entry: LedgerEntry, elapsedSeconds: number): strin
     lines.push(
       `         trace:    ${trace.traceId}${trace.spanId ? ` span ${trace.spanId}` : ''} (${trace.label})`,
     );
-  lines.push(`         next:     ${finding.nextStep}`);
+  if (links) lines.push(`         see:      ${whereToLook(finding, links)}`);
+  lines.push(`         next:     ${links ? pointTracesAtViewer(finding, links) : finding.nextStep}`);
   lines.push(`         ${verdict}`);
   return lines;
 }
 
+/** The finding on the page, or its trace in Jaeger when there is one to open it in. */
+function whereToLook(finding: ObservedFinding, links: FindingLinks): string {
+  const trace = finding.evidence?.traces?.[0];
+  if (trace && links.jaegerUrl) return `${links.jaegerUrl.replace(/\/$/, '')}/trace/${trace.traceId}`;
+  return findingPageUrl(finding, links, trace !== undefined);
+}
+
+function findingPageUrl(finding: ObservedFinding, links: FindingLinks, timeline: boolean): string {
+  const page = `${links.pageUrl.replace(/\/$/, '')}/findings/${encodeURIComponent(finding.id)}`;
+  return timeline ? `${page}#timeline` : page;
+}
+
+/**
+ * Detectors say "Open trace <id>", which only helps with a trace viewer at hand. Without Jaeger the same
+ * attempt is drawn on the finding's page, so the next step sends the reader there instead.
+ */
+function pointTracesAtViewer(finding: ObservedFinding, links: FindingLinks): string {
+  if (links.jaegerUrl) return finding.nextStep;
+  return finding.nextStep.replace(
+    /\b(?:the latest attempt's )?trace [0-9a-f]{32}\b/g,
+    `the job timeline at ${findingPageUrl(finding, links, true)}`,
+  );
+}
+
 export function formatSubject(finding: ObservedFinding): string {
   const subject = finding.subject ?? {};
-  const parts = (['service', 'queue', 'jobName', 'jobId', 'worker', 'host', 'monitor'] as const)
+  const parts = (['service', 'queue', 'jobName', 'jobId', 'worker', 'host', 'pid', 'monitor'] as const)
     .filter((key) => subject[key] !== undefined && subject[key] !== '')
     .map((key) => `${key}=${subject[key]}`);
   return parts.length > 0 ? parts.join(' ') : '(no subject)';

@@ -152,7 +152,10 @@ async function runScenario(
       interrupt,
       deadlineMs,
       quietMillis,
-      onFinding: (entry) => out.line(formatFinding(entry, (Date.now() - startedAtMs) / 1000).join('\n')),
+      onFinding: (entry) =>
+        out.line(
+          formatFinding(entry, (Date.now() - startedAtMs) / 1000, { pageUrl: analyzer.apiUrl }).join('\n'),
+        ),
       onSeverityChange: (finding, previous) =>
         out.line(formatSeverityChange(finding, previous, (Date.now() - startedAtMs) / 1000)),
       onTick: (pollError) => {

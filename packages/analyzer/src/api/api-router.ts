@@ -8,6 +8,8 @@ export interface ApiWorker {
   worker: string;
   service: string;
   host: string;
+  /** `process.pid` the worker reported, for `joblens dump <pid>` on `host`. */
+  pid?: number;
   lastHeartbeatMs?: number;
   heartbeatAgeSeconds?: number;
   /** Newest record of any kind from the worker. */

@@ -8,6 +8,7 @@ export function apiWorkers(view: AnalyzerView, now: number): ApiWorker[] {
       worker: w.worker,
       service: w.service,
       host: w.host,
+      pid: w.pid,
       lastHeartbeatMs: w.lastHeartbeatMs,
       heartbeatAgeSeconds: w.heartbeatAgeSeconds,
       lastSeenMs: w.lastSeenMs,

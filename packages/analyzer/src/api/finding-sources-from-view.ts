@@ -111,7 +111,9 @@ function toWorkerRow(w: ReturnType<AnalyzerView['workers']>[number]): WorkerRow 
     worker: w.worker,
     service: w.service,
     host: w.host,
+    pid: w.pid,
     lastHeartbeatMs: w.lastHeartbeatMs,
+    stoppedMs: w.stoppedMs,
     activeJobs: w.activeJobs,
     // The page shows one figure: the queue where this worker weighs most.
     shareOfWork: w.queues.length ? Math.max(...w.queues.map((q) => q.share)) : undefined,

@@ -1,6 +1,7 @@
 import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
+import { dumpInstruction, workerPids } from './dump-instruction.js';
 import { formatSeconds } from './format-seconds.js';
 import { mostSilent } from './most-silent.js';
 
@@ -22,6 +23,7 @@ export const silentJobDetector: Detector<SilentJobOptions> = {
   defaults: { silenceThresholdSeconds: 30, criticalFactor: 5, maxFindings: 200 },
   evaluate(view: AnalyzerView, now: number, options: Readonly<SilentJobOptions>): FindingDraft[] {
     const ranked = mostSilent(view, now, options);
+    const pidOf = workerPids(view);
     return ranked.map(({ key, job, silenceSeconds }) => {
       const where = job.currentStep === undefined ? 'outside any step' : `in step "${job.currentStep}"`;
       const elapsedSeconds = Math.max(0, (now - job.startedMs) / 1000);
@@ -42,7 +44,7 @@ export const silentJobDetector: Detector<SilentJobOptions> = {
           `${job.jobName} #${job.jobId} on ${job.queue} (${job.service}) has been silent for ` +
           `${formatSeconds(silenceSeconds)}s ${where} on worker ${job.worker}`,
         nextStep:
-          `Run \`joblens dump\` (or send SIGUSR2) to worker ${job.worker}${job.host ? ` on ${job.host}` : ''} to see ` +
+          `${dumpInstruction(job.worker, job.host || undefined, pidOf(job.worker))} to see ` +
           `what ${job.currentStep === undefined ? 'the job' : `"${job.currentStep}"`} waits on; a missing timeout on ` +
           'a network call or lock is the usual cause.',
         evidence: {

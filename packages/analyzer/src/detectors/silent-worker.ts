@@ -1,6 +1,7 @@
 import type { FindingDraft, TraceReference } from '../findings/finding.js';
 import type { AnalyzerView, LiveJobView, QueueView, WorkerView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
+import { dumpInstruction } from './dump-instruction.js';
 import { formatSeconds } from './format-seconds.js';
 import { oldestReadyAgeSeconds, readyJobs } from './ready-jobs.js';
 import { workerLastSign } from './worker-last-sign.js';
@@ -110,8 +111,9 @@ function stuckFinding(
       `Worker ${worker.worker} (${worker.service})${where} is alive but completed nothing for ` +
       `${formatSeconds(idleSeconds)}s while ${queue.queue} has ${ready === undefined ? '' : `${ready} `}ready jobs`,
     nextStep:
-      `Run \`joblens dump\` (or send SIGUSR2) to ${worker.worker} to see what its ${worker.activeJobs} active job(s) wait ` +
-      'on; if it holds none, its consumer stopped fetching (lost broker connection, paused worker).',
+      `${dumpInstruction(worker.worker, worker.host || undefined, worker.pid)} to see what its ` +
+      `${worker.activeJobs} active job(s) wait on; if it holds none, its consumer stopped fetching ` +
+      '(lost broker connection, paused worker).',
     evidence: {
       figures: {
         secondsSinceLastCompletion: formatSeconds(idleSeconds),

@@ -6,6 +6,7 @@ import type { AnalyzerView } from '../model/analyzer-view.js';
 import type { Finding, FindingDraft, FindingTransition } from './finding.js';
 import { findingIdentity, reconcile } from './reconcile.js';
 import { RecentlyResolved } from './recently-resolved.js';
+import { withWorkerProcess } from './worker-process.js';
 
 export interface DetectorRunnerOptions {
   /** Default: every detector (`allDetectors`). */
@@ -134,7 +135,7 @@ export class DetectorRunner {
     this.resolved.prune(now, reopenWithinSeconds);
     const { findings, transitions } = reconcile(
       [...open, ...this.resolved.list().filter(judged)],
-      drafts,
+      withWorkerProcess(drafts, view),
       now,
       { resolveAfterSeconds: this.resolveAfterSeconds, reopenWithinSeconds },
     );

@@ -11,6 +11,8 @@ export interface FindingSubject {
   /** `service.instance.id` of the worker. */
   worker?: string;
   host?: string;
+  /** `process.pid` of the worker, for `joblens dump <pid>` on `host`; set on every finding about a worker. */
+  pid?: number;
   jobId?: string;
   /** Heartbeat monitor slug, for missed_heartbeat and runaway_job. */
   monitor?: string;

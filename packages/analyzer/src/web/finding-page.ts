@@ -1,9 +1,11 @@
 import type { Finding, FindingTransition } from '../findings/finding.js';
+import { redactText } from '../telemetry/redact.js';
 import type { FindingSources } from './finding-sources.js';
 import { describeSubject } from './findings-page.js';
 import { formatAge, formatTime } from './format.js';
 import { html, type SafeHtml, safeHref } from './html.js';
 import { renderLayout } from './layout.js';
+import type { TimelineAttempt, TimelineData } from './timeline-data.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 
 export function renderFindingPage(sources: FindingSources, finding: Finding): string {
@@ -14,13 +16,54 @@ export function renderFindingPage(sources: FindingSources, finding: Finding): st
 <p><a href="/">← all findings</a></p>
 <h1><code>${finding.type}</code> <span class="sev-${finding.severity}">${finding.severity}</span> <span class="status-${finding.status}">${finding.status}</span></h1>
 <p id="summary">${finding.summary}</p>
-<p><strong>Next step:</strong> ${finding.nextStep}</p>
+<p id="next-step"><strong>Next step:</strong> ${renderNextStep(finding.nextStep, sources.jaegerUrl, timeline !== undefined)}</p>
+${renderFailingAttempt(timeline)}
 <section><h2>Subject</h2><p>${describeSubject(finding)}</p>
 <p class="muted">first seen ${formatTime(finding.firstSeen)} · last seen ${formatAge(finding.lastSeen, now)}${finding.resolvedAt ? html` · resolved ${formatTime(finding.resolvedAt)}` : ''} · id <code>${finding.id}</code> · <a href="/api/findings/${encodeURIComponent(finding.id)}/context">explain (Markdown)</a></p></section>
 <section><h2>Evidence</h2>${renderFigures(finding)}${renderTraces(finding, sources.jaegerUrl)}</section>
 <section id="timeline"><h2>Job timeline</h2>${timeline ? renderTimelineSvg(timeline, now) : html`<p class="muted">No job timeline for this finding.</p>`}</section>
 <section><h2>Transitions</h2>${renderTransitions(transitions)}</section>`;
   return renderLayout(`${finding.type} ${finding.id}`, 'findings', body);
+}
+
+/** Longest error message the page quotes; the rest is in the trace. */
+const MAX_MESSAGE_CHARS = 2000;
+const TRACE_ID = /\b[0-9a-f]{32}\b/g;
+
+/**
+ * The next step, its trace ids made links: to Jaeger when configured, else to the job timeline on this
+ * page, which draws the same attempts (a bare trace id is no use without a viewer to open it in).
+ */
+function renderNextStep(text: string, jaegerUrl: string | undefined, hasTimeline: boolean): SafeHtml {
+  if (!jaegerUrl && !hasTimeline) return html`${text}`;
+  const parts: SafeHtml[] = [];
+  let last = 0;
+  for (const match of text.matchAll(TRACE_ID)) {
+    const traceId = match[0];
+    const href = jaegerUrl
+      ? safeHref(`${jaegerUrl.replace(/\/$/, '')}/trace/${encodeURIComponent(traceId)}`)
+      : '#timeline';
+    const title = jaegerUrl ? 'open in Jaeger' : 'drawn in the job timeline below';
+    parts.push(
+      html`${text.slice(last, match.index)}<a href="${href}" title="${title}"><code>${traceId}</code></a>`,
+    );
+    last = match.index + traceId.length;
+  }
+  parts.push(html`${text.slice(last)}`);
+  return html`${parts}`;
+}
+
+/** The newest attempt that failed, with its error type and (redacted) message: the type alone rarely says why. */
+function renderFailingAttempt(timeline: TimelineData | undefined): SafeHtml {
+  const failed = timeline?.attempts.findLast(
+    (a: TimelineAttempt) =>
+      a.outcome !== undefined && a.outcome !== 'completed' && (a.errorType || a.errorMessage),
+  );
+  if (!failed) return html``;
+  const message = failed.errorMessage ? redactText(failed.errorMessage) : undefined;
+  return html`<section id="failing-attempt"><h2>Failing attempt</h2>
+<p>Attempt ${failed.attempt} (${failed.outcome}${failed.host ? ` on ${failed.host}` : ''}): <code>${failed.errorType ?? 'error'}</code></p>
+${message ? html`<pre class="error-message">${message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message}</pre>` : html`<p class="muted">No error message was recorded.</p>`}</section>`;
 }
 
 function renderFigures(finding: Finding): SafeHtml {

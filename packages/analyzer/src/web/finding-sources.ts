@@ -18,7 +18,10 @@ export interface WorkerRow {
   worker: string;
   service: string;
   host: string;
+  pid?: number;
   lastHeartbeatMs?: number;
+  /** When the worker announced a deliberate stop; undefined while it runs. */
+  stoppedMs?: number;
   activeJobs: number;
   /** Share of its queues' attempts in the analyzer's window, 0..1. */
   shareOfWork?: number;

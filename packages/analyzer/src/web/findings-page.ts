@@ -80,6 +80,7 @@ export function describeSubject(finding: Finding): string {
     s.jobId && `#${s.jobId}`,
     s.worker && `worker ${s.worker}`,
     s.host && `host ${s.host}`,
+    s.pid !== undefined && `pid ${s.pid}`,
     s.monitor && `monitor ${s.monitor}`,
   ]
     .filter(Boolean)

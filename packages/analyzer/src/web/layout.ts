@@ -1,7 +1,6 @@
 import { html, type SafeHtml } from './html.js';
 import { PAGE_SCRIPT_PATH, PAGE_STYLE_PATH } from './page-assets.js';
 
-
 export type Section = 'findings' | 'workers' | 'monitors';
 
 /** The page frame. Refreshes itself every `refreshSeconds` so an open tab follows a live incident. */

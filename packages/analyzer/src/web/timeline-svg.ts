@@ -1,5 +1,5 @@
-import { formatSeconds } from './format.js';
 import { redactText } from '../telemetry/redact.js';
+import { formatSeconds } from './format.js';
 import { escapeHtml, html, type SafeHtml, trusted } from './html.js';
 import type { TimelineAttempt, TimelineData } from './timeline-data.js';
 import { chooseTimelineRows } from './timeline-rows.js';

@@ -107,7 +107,7 @@ describe('silent_job', () => {
     const now = T0 + 90_000;
     const model = modelAt(now);
     const attempt = makeAttemptSpan({
-      resource: makeResource({ worker: 'w-7', host: 'h-7' }),
+      resource: makeResource({ worker: 'w-7', host: 'h-7', pid: 4711 }),
       jobName: 'charge',
       jobId: 'c-1',
       startMs: T0,
@@ -133,8 +133,18 @@ describe('silent_job', () => {
       currentStep: 'call-bank',
     });
     expect(draft.summary).toContain('in step "call-bank"');
-    expect(draft.nextStep).toContain('w-7');
+    // The dump command is one a person can run: it names the pid the SDK sent and the host to run it on.
+    expect(draft.nextStep).toMatch(/^Run `npx joblens dump 4711` on host h-7 \(worker w-7\) to see what "call-bank"/);
     expect(draft.evidence.traces[0].traceId).toBe(attempt.traceId);
+  });
+
+  it('says how to find the process when the worker sent no pid', () => {
+    const now = T0 + 90_000;
+    const model = modelAt(now);
+    const attempt = makeAttemptSpan({ resource: makeResource({ worker: 'w-8' }), jobId: 'c-3', startMs: T0 });
+    model.ingestLogs([makeJobLog({ kind: 'started', attempt, timeMs: T0 })]);
+    const [draft] = silentJobDetector.evaluate(model, now, silentJobDetector.defaults);
+    expect(draft.nextStep).toContain('Find the process of worker w-8 on host host-1 (it sent no process.pid)');
   });
 
   it('lets the job go once it speaks again or ends', () => {
