@@ -1,3 +1,4 @@
+import { stripControlCharacters } from '@joblens/analyzer';
 import { CliError } from './cli-error.js';
 import { commands } from './commands/index.js';
 
@@ -27,7 +28,8 @@ export async function runCli(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     const message = error instanceof CliError ? error.message : describeUnexpected(error);
-    process.stderr.write(`joblens ${name}: ${message}\n`);
+    // Messages can quote the analyzer's answers or the user's arguments: one clean line, whatever they hold.
+    process.stderr.write(`joblens ${name}: ${stripControlCharacters(message, { singleLine: true })}\n`);
     if (process.env.JOBLENS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }

@@ -1,12 +1,16 @@
+import { stripControlCharacters } from '@joblens/analyzer';
+
 /** Where the demo writes: `write` is enough, so a test can pass any stream. */
 export interface OutputStream {
   write(text: string): unknown;
 }
 
 /**
- * The demo's terminal: lines that stay (findings, notices) and one progress status. On a TTY the
- * status is a single line rewritten in place under the lines; elsewhere (CI logs, pipes) it is printed
- * as a plain line every `plainProgressEveryMillis`, so logs stay readable.
+ * The demo's terminal: lines that stay (findings, notices) and one progress status. The text it is
+ * given holds job names and error messages from workers, so its control characters are stripped; the
+ * only escapes written are this class's own. On a TTY the status is a single line rewritten in place
+ * under the lines; elsewhere (CI logs, pipes) it is printed as a plain line every
+ * `plainProgressEveryMillis`, so logs stay readable.
  */
 export class TerminalOutput {
   private status = '';
@@ -20,13 +24,15 @@ export class TerminalOutput {
   ) {}
 
   /** A line that stays. */
-  line(text = ''): void {
+  line(raw = ''): void {
+    const text = stripControlCharacters(raw);
     if (this.isTty && this.status) this.stream.write(`\r\x1b[2K${text}\n${this.status}`);
     else this.stream.write(`${text}\n`);
   }
 
   /** Replaces the progress status. */
-  progress(text: string, nowMs = Date.now()): void {
+  progress(raw: string, nowMs = Date.now()): void {
+    const text = stripControlCharacters(raw, { singleLine: true });
     if (this.isTty) {
       this.status = text;
       this.stream.write(`\r\x1b[2K${text}`);

@@ -25,4 +25,12 @@ describe('TerminalOutput', () => {
     out.progress('at 10', 110_000);
     expect(sink.text()).toBe('at 0\na finding\nat 10\n');
   });
+
+  it('strips control characters from the text it is given, keeping its own status escapes', () => {
+    const sink = capture();
+    const out = new TerminalOutput(sink.stream, true);
+    out.progress('1s\r\x1b[2J elapsed');
+    out.line('job \x1b]0;pwned\x07render\x9b2J\u202egnp.exe done');
+    expect(sink.text()).toBe('\r\x1b[2K1s elapsed\r\x1b[2Kjob render2Jgnp.exe done\n1s elapsed');
+  });
 });

@@ -16,6 +16,17 @@ export {
   silentJobScenario,
   silentWorkerScenario,
 } from './finding-scenarios.js';
+export {
+  ERROR_MESSAGE_REDACTED,
+  ERROR_MESSAGE_WITH_PASSWORD,
+  type FailingJobInit,
+  failingJobRequest,
+  HOSTILE_SECRETS,
+  JOB_NAME_REDACTED,
+  JOB_NAME_WITH_URL_PASSWORD,
+  PING_BODY_WITH_SECRETS,
+  TERMINAL_AND_HTML_JOB_NAME,
+} from './hostile-telemetry.js';
 export type {
   AttributeMap,
   AttributeValue,
@@ -26,6 +37,8 @@ export type {
   ReceivedSpan,
 } from './otlp-json-receiver.js';
 export { startOtlpJsonReceiver } from './otlp-json-receiver.js';
+export type { PublishedPackage } from './pack-packages.js';
+export { npmInstall, PUBLISHED_PACKAGES, packPackages } from './pack-packages.js';
 export type {
   AttemptSpanInit,
   EventLoopBlockedInit,

@@ -1,3 +1,4 @@
+import { stripControlCharacters } from '../telemetry/strip-control-characters.js';
 import type { Explanation } from './explanation.js';
 
 /**
@@ -133,12 +134,20 @@ function keyValues(record: Record<string, unknown>): string[] {
     .map(([k, v]) => `- ${inline(k)}: \`${inline(typeof v === 'string' ? v : JSON.stringify(v))}\``);
 }
 
-/** Telemetry text on one line, without characters that would break out of inline code or a table. */
+/**
+ * Telemetry text on one line, without characters that would break out of inline code or a table, and
+ * with HTML escaped: the Markdown is pasted into tickets and chat tools that render it, and a job name
+ * such as `<script>` or `<img onerror>` must stay text there. Entities show as themselves inside code
+ * spans; a rare `&lt;` in a code span is the price of one rule for all worker-supplied text. Control
+ * characters go too (terminal escapes in a job name).
+ */
 function inline(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
+  return stripControlCharacters(text.replace(/[\r\n\t]+/g, ' '), { singleLine: true })
     .replace(/`/g, "'")
-    .slice(0, 600);
+    .slice(0, 600)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function cell(text: string): string {

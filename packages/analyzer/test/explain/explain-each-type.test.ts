@@ -134,8 +134,14 @@ async function context(id: string, format?: 'json'): Promise<{ status: number; t
 }
 
 /** As the Markdown prints telemetry text: on one line, backticks turned into quotes (they would end inline code). */
+/** Text as the Markdown carries it: on one line, backticks replaced and HTML escaped. */
 function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'");
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/`/g, "'")
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function expectNoSecrets(text: string): void {
