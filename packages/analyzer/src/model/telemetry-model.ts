@@ -301,6 +301,11 @@ export class TelemetryModel implements AnalyzerView {
     this.attempts.dropAllAttributes();
   }
 
+  /** Estimated bytes of attributes the held attempts keep (bounded by `maxRetainedAttributeBytes`). */
+  get retainedAttributeBytes(): number {
+    return this.attempts.retainedAttributeBytes;
+  }
+
   // ---- AnalyzerView -------------------------------------------------------------------------------
 
   finishedAttempts(sinceMs: number): Iterable<AttemptView> {
