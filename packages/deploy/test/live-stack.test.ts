@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AnalyzerHandle, createAnalyzer, DETECTOR_DEFAULTS, loadConfig } from '@joblens/analyzer';
 import {
@@ -106,18 +106,13 @@ beforeAll(async () => {
     );
   }
 
-  // The SDK's own endpoint puts the worker's resource (service.name, service.instance.id, host.name) on
-  // target_info only, so each worker target carries them as target labels, as prometheus/prometheus.yml
-  // says to do for direct scrapes.
+  // No target labels: the SDK's own endpoint puts the worker's resource (service_name,
+  // service_instance_id, host_name) on every series, as prometheus/prometheus.yml says.
   prometheus = await startPrometheus(
     bins.prometheus,
     [
       { job: 'joblens-analyzer', address: new URL(apiUrl).host },
-      ...workers.map((worker) => ({
-        job: 'joblens-workers',
-        address: `127.0.0.1:${worker.prometheusPort}`,
-        labels: { service_name: SERVICE, service_instance_id: worker.instanceId, host_name: hostname() },
-      })),
+      ...workers.map((worker) => ({ job: 'joblens-workers', address: `127.0.0.1:${worker.prometheusPort}` })),
     ],
     RULE_FILES,
   );
