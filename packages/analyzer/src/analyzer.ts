@@ -68,6 +68,11 @@ export interface AnalyzerHandle {
   readonly registry: Registry;
   readonly metrics: AnalyzerMetrics;
   readonly receiverStats: ReceiverStats;
+  /**
+   * Where decoded telemetry goes (the model and the monitors), as the OTLP receiver hands it on: for
+   * embedders that decode themselves and for tests that drive the analyzer on a virtual clock.
+   */
+  readonly sink: TelemetrySink;
   /** Requests in flight, bytes reserved and requests shed by the OTLP receiver. */
   readonly shedder: LoadShedder;
   /** Queues an alert for the webhook (no-op without `alertWebhookUrl`); never blocks. */
@@ -365,6 +370,7 @@ export function createAnalyzer(
     registry: metrics.registry,
     metrics,
     receiverStats,
+    sink,
     shedder,
     sendAlert,
     evaluateNow,
