@@ -84,10 +84,9 @@ export class RecordRedactor {
   private attributes(attributes: Attributes, depth: number): void {
     for (const key in attributes) {
       const value = attributes[key];
-      const clean =
-        isSecretKey(key) && (typeof value === 'string' || (value !== null && typeof value === 'object'))
-          ? REDACTED
-          : this.value(value, depth);
+      // Numbers, booleans and null hold no secret, whatever their key (a third of all values).
+      if (typeof value !== 'string' && (value === null || typeof value !== 'object')) continue;
+      const clean = isSecretKey(key) ? REDACTED : this.value(value, depth);
       if (clean !== value) replaceAttribute(attributes, key, clean);
     }
   }
