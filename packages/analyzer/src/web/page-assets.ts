@@ -26,7 +26,7 @@ form.filters label { display: flex; flex-direction: column; font-size: 12px; col
 code { background: #eef0f4; padding: 1px 4px; border-radius: 3px; }
 section { margin-bottom: 20px; }
 svg.timeline { background: #fff; border: 1px solid #e3e6eb; }
-svg .lane { fill: #fafbfc; stroke: #e3e6eb; } svg .lane-label { font-size: 12px; font-weight: 600; fill: #1d2330; }
+svg .lane { fill: #fafbfc; stroke: #e3e6eb; } svg .lane-label { font-size: 11px; font-weight: 600; fill: #1d2330; }
 svg .lane-error { font-size: 11px; fill: #b91c1c; } svg .axis { font-size: 10px; fill: #6b7280; text-anchor: middle; }
 svg .tick { stroke: #eef0f4; } svg .attempt { fill: #93c5fd; } svg .attempt.failed { fill: #fca5a5; } svg .attempt.live { fill: #fde68a; }
 svg .attempt.summarized { fill: #d1d5db; }

@@ -5,7 +5,9 @@ import type { TimelineAttempt, TimelineData } from './timeline-data.js';
 import { chooseTimelineRows } from './timeline-rows.js';
 
 const WIDTH = 960;
-const LABEL_WIDTH = 180;
+// Wide enough for `attempt 100 · retry_scheduled` at the label's 11 px; longer labels are cut to fit.
+const LABEL_WIDTH = 220;
+const LABEL_CHARS = 32;
 const LANE_HEADER = 22;
 const ROW = 18;
 const AXIS = 28;
@@ -67,10 +69,12 @@ function renderLane(
   const parts: string[] = [];
   parts.push(`<rect x="0" y="${top}" width="${WIDTH}" height="${height - 4}" class="lane"/>`);
   const label = `attempt ${attempt.attempt}${attempt.outcome ? ` · ${attempt.outcome}` : ' · running'}`;
-  parts.push(`<text x="6" y="${top + 15}" class="lane-label">${escapeHtml(label)}</text>`);
+  parts.push(
+    `<text x="6" y="${top + 15}" class="lane-label">${escapeHtml(truncate(label, LABEL_CHARS))}</text>`,
+  );
   if (attempt.errorType) {
     parts.push(
-      `<text x="6" y="${top + 30}" class="lane-error">${escapeHtml(truncate(attempt.errorType, 22))}</text>`,
+      `<text x="6" y="${top + 30}" class="lane-error">${escapeHtml(truncate(attempt.errorType, LABEL_CHARS))}</text>`,
     );
   }
   const barClass = failed ? 'attempt failed' : attempt.endMs === undefined ? 'attempt live' : 'attempt';
