@@ -58,5 +58,9 @@ export async function writePrometheusConfig(
   targets: ScrapeTargets,
   ruleFiles = repositoryRuleFiles(),
 ): Promise<void> {
-  await writeFile(file, buildPrometheusConfig(targets, ruleFiles));
+  try {
+    await writeFile(file, buildPrometheusConfig(targets, ruleFiles));
+  } catch (cause) {
+    throw new Error(`writing the demo's Prometheus configuration to ${file}`, { cause });
+  }
 }

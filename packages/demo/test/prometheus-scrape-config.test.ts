@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildPrometheusConfig, repositoryRuleFiles } from '../src/prometheus-scrape-config.js';
+import {
+  buildPrometheusConfig,
+  repositoryRuleFiles,
+  writePrometheusConfig,
+} from '../src/prometheus-scrape-config.js';
 
 const TARGETS = {
   analyzer: '127.0.0.1:4320',
@@ -31,6 +36,15 @@ describe('buildPrometheusConfig', () => {
   it('loads the rule files it is given and leaves rule_files out when there are none', () => {
     expect(buildPrometheusConfig(TARGETS, ['/rules/a.yml'])).toContain('rule_files:\n  - "/rules/a.yml"\n');
     expect(buildPrometheusConfig(TARGETS, [])).not.toContain('rule_files');
+  });
+});
+
+describe('writePrometheusConfig', () => {
+  it('names the file it could not write', async () => {
+    const file = join(tmpdir(), `joblens-no-such-dir-${process.pid}`, 'prometheus.yml');
+    await expect(writePrometheusConfig(file, TARGETS, [])).rejects.toThrow(
+      `writing the demo's Prometheus configuration to ${file}`,
+    );
   });
 });
 
