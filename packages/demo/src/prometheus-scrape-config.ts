@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface ScrapeTargets {
@@ -9,15 +10,22 @@ export interface ScrapeTargets {
   workers: { address: string; host: string }[];
 }
 
+const RULE_FILE_NAMES = ['joblens-recording.yml', 'joblens-alerts.yml'];
+/** packages/demo/src or a build folder (dist/, maybe one level deeper) sits this far below the root. */
+const MAX_LEVELS_UP = 4;
+
 /**
- * The repository's recording and alert rules, found from this file (in `src/` or a build folder beside
- * it, both one level under packages/demo). An installed demo has no repository around it: then none.
+ * The repository's recording and alert rules (`prometheus/rules`), found by looking up from this file, so
+ * the sources and a build of them both find it. An installed demo has no repository around it: then none.
  */
-export function repositoryRuleFiles(): string[] {
-  const files = ['joblens-recording.yml', 'joblens-alerts.yml'].map((name) =>
-    fileURLToPath(new URL(`../../../prometheus/rules/${name}`, import.meta.url)),
-  );
-  return files.every((file) => existsSync(file)) ? files : [];
+export function repositoryRuleFiles(from = fileURLToPath(import.meta.url)): string[] {
+  let dir = dirname(from);
+  for (let level = 0; level <= MAX_LEVELS_UP; level++) {
+    const files = RULE_FILE_NAMES.map((name) => join(dir, 'prometheus', 'rules', name));
+    if (files.every((file) => existsSync(file))) return files;
+    dir = dirname(dir);
+  }
+  return [];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   buildPrometheusConfig,
@@ -53,5 +54,16 @@ describe('repositoryRuleFiles', () => {
     const files = repositoryRuleFiles();
     expect(files.map((file) => basename(file))).toEqual(['joblens-recording.yml', 'joblens-alerts.yml']);
     for (const file of files) expect(existsSync(file), file).toBe(true);
+  });
+
+  it('finds them from a build folder nested below the package too', () => {
+    const fromBuild = fileURLToPath(new URL('../dist/esm/prometheus-scrape-config.js', import.meta.url));
+    expect(repositoryRuleFiles(fromBuild)).toEqual(repositoryRuleFiles());
+  });
+
+  it('finds none outside a repository', () => {
+    expect(
+      repositoryRuleFiles(join(tmpdir(), 'node_modules', '@joblens', 'demo', 'dist', 'index.js')),
+    ).toEqual([]);
   });
 });
