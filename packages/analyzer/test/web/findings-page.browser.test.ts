@@ -10,6 +10,17 @@ import type { Finding } from '../../src/findings/finding.js';
 const ARTIFACTS = join(import.meta.dirname, '../../../../test-artifacts');
 const HOSTILE_STEP = '<img src=x onerror="window.__xss=1">';
 
+/** The few browser globals the tests touch (the test's TypeScript has no DOM library). */
+type BrowserGlobals = {
+  document: {
+    querySelector(selector: string): unknown;
+    createElement(tag: string): { textContent: string };
+    body: { append(node: unknown): void };
+  };
+  getComputedStyle(element: unknown): { backgroundColor: string };
+  __inline?: number;
+};
+
 let analyzer: AnalyzerHandle;
 let apiUrl: string;
 let browser: Browser;
@@ -129,16 +140,18 @@ describe('the findings page in a real browser', () => {
 
   it('styles the page from its stylesheet and refuses inline script under its policy', async () => {
     const { page, errors } = await openPage('/');
-    const headerColor = await page.evaluate(
-      () => getComputedStyle(document.querySelector('header') as Element).backgroundColor,
-    );
+    const headerColor = await page.evaluate(() => {
+      const window = globalThis as unknown as BrowserGlobals;
+      return window.getComputedStyle(window.document.querySelector('header')).backgroundColor;
+    });
     expect(headerColor).toBe('rgb(29, 35, 48)');
     expect(errors).toEqual([]);
     const ran = await page.evaluate(() => {
-      const script = document.createElement('script');
+      const window = globalThis as unknown as BrowserGlobals;
+      const script = window.document.createElement('script');
       script.textContent = 'globalThis.__inline = 1';
-      document.body.append(script);
-      return (globalThis as { __inline?: number }).__inline;
+      window.document.body.append(script);
+      return window.__inline;
     });
     expect(ran).toBeUndefined();
     await page.close();
