@@ -137,3 +137,31 @@ describe('secrets sent to the analyzer over OTLP', () => {
     expect((await stat(join(folder, 'joblens.db-wal'))).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('e-mail addresses', () => {
+  it('are masked at ingest when redactEmails is set', async () => {
+    const masking = createAnalyzer({ port: 0, otlpPort: 0, dataDir: ':memory:', redactEmails: true });
+    const urls = await masking.start();
+    try {
+      const jobName = 'notify ann.lee@example.com';
+      await fetch(`${urls.otlpUrl}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(failingJobRequest({ startMs: Date.now() - 20_000, jobName })),
+      });
+      masking.evaluateNow();
+      const list = await (await fetch(`${urls.apiUrl}/api/findings`)).text();
+      expect(list).toContain('notify [EMAIL]');
+      expect(list).not.toContain('ann.lee@example.com');
+    } finally {
+      await masking.stop();
+    }
+  });
+
+  it('are kept by default, and a redactEmails that is not a boolean is refused by name', () => {
+    expect(analyzer.config.redactEmails).toBe(false);
+    expect(() => createAnalyzer({ dataDir: ':memory:', redactEmails: 'yes' as never })).toThrow(
+      'redactEmails must be true or false, got "yes"',
+    );
+  });
+});
