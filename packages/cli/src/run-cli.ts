@@ -21,7 +21,8 @@ export async function runCli(argv: string[]): Promise<number> {
   // Own properties only: `joblens constructor` is an unknown command, not Object's prototype.
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(`joblens: unknown command '${name}'; 'joblens --help' lists the commands\n`);
+    const shown = stripControlCharacters(name, { singleLine: true });
+    process.stderr.write(`joblens: unknown command '${shown}'; 'joblens --help' lists the commands\n`);
     return 2;
   }
   try {

@@ -59,4 +59,11 @@ describe('CLI output of a job name made of terminal escapes and HTML', () => {
     expect(result.stderr).not.toMatch(CONTROL);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
+
+  it('names an unknown command without the escapes it was given', async () => {
+    const result = await runJoblens(['\x1b]0;pwned\x07nope']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(CONTROL);
+    expect(result.stderr).toContain("unknown command 'nope'");
+  });
 });
