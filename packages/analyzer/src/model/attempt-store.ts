@@ -69,9 +69,17 @@ export interface AttemptRecord extends AttemptView {
 }
 
 interface PendingChildren {
+  /** When the newest of them arrived (refreshed at most every {@link PENDING_REFRESH_MS}). */
   receivedMs: number;
   steps: StepView[];
 }
+
+/**
+ * A long job's steps are exported as they end, minutes before its attempt span: its children wait while
+ * more keep coming. Moving the entry to the back of the prune order on every child would cost a Map
+ * delete and set per span on the ingest path, so it is refreshed only once this much older.
+ */
+const PENDING_REFRESH_MS = 10_000;
 
 export function toMarks(events: readonly SpanEventRecord[], limit: number): MarkView[] {
   let marks = NO_MARKS;
@@ -405,6 +413,13 @@ export class AttemptStore {
       if (steps !== undefined) {
         waiting.steps = steps;
         this.pendingCount += 1;
+      }
+      // Pruning drops children that waited too long for their parent; a parent still sending children
+      // is still running, not lost.
+      if (receivedMs - waiting.receivedMs >= PENDING_REFRESH_MS) {
+        waiting.receivedMs = receivedMs;
+        this.pending.delete(parentKey);
+        this.pending.set(parentKey, waiting);
       }
     } else if (this.maxStepsPerAttempt > 0) {
       this.pending.set(parentKey, { receivedMs, steps: [step] });

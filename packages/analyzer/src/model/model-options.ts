@@ -37,7 +37,10 @@ export interface TelemetryModelOptions {
   jobRetentionSeconds?: number;
   /** At most this many jobs (about 0.2 KB each). Default 100000. */
   maxJobs?: number;
-  /** Child spans whose parent has not arrived wait this long. Default 120. */
+  /**
+   * Child spans whose parent has not arrived wait this long after the newest of them came (a long job
+   * exports its steps for minutes before its attempt span). Default 120.
+   */
   pendingChildRetentionSeconds?: number;
   /** At most this many waiting child spans. Default 50000. */
   maxPendingChildren?: number;
