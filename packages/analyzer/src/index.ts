@@ -38,4 +38,5 @@ export { MemoryFindingStore } from './store/memory-finding-store.js';
 export { type Migration, migrate } from './store/migrate.js';
 export { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from './store/open-database.js';
 export { SqliteFindingStore } from './store/sqlite-finding-store.js';
+export { type RedactionOptions, redactText } from './telemetry/redact.js';
 export { stripControlCharacters } from './telemetry/strip-control-characters.js';

@@ -1,3 +1,4 @@
+import { redactText } from '@joblens/analyzer';
 import { BullmqJobProducer } from './bullmq-job-producer.js';
 import type { JobProducer } from './job-producer.js';
 import { LocalJobQueue } from './local-job-queue.js';
@@ -28,25 +29,15 @@ export async function chooseTransport(
     return {
       producer: new BullmqJobProducer(redisUrl, prefix),
       config: { kind: 'bullmq', redisUrl, prefix },
-      description: `jobs flow through BullMQ on Redis at ${redactPassword(redisUrl)} (key prefix ${prefix})`,
+      description: `jobs flow through BullMQ on Redis at ${redactText(redisUrl)} (key prefix ${prefix})`,
     };
   }
   const localQueue = new LocalJobQueue(sendToWorker);
-  const why = useRedis ? `no Redis answered at ${redactPassword(redisUrl)}` : '--no-redis';
+  const why = useRedis ? `no Redis answered at ${redactText(redisUrl)}` : '--no-redis';
   return {
     producer: localQueue,
     config: { kind: 'local' },
     localQueue,
     description: `jobs flow through the generic adapter from an in-process queue (${why})`,
   };
-}
-
-function redactPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
