@@ -37,8 +37,9 @@ describe('the Dockerfile', () => {
   });
 
   it('starts from a pinned Node 20 image and installs with the pinned pnpm and the lockfile', () => {
-    const [from] = steps.filter((step) => step.op === 'FROM');
-    expect(from.args).toMatch(/^node:20\.\d+\.\d+-/);
+    for (const from of steps.filter((step) => step.op === 'FROM')) {
+      expect(from.args).toMatch(/^node:20\.\d+\.\d+-/);
+    }
     const runs = steps.filter((step) => step.op === 'RUN').map((step) => step.args);
     expect(runs).toContainEqual(expect.stringMatching(/npx (-y )?pnpm@9\.15\.9 install --frozen-lockfile/));
   });
@@ -62,6 +63,34 @@ describe('the Dockerfile', () => {
       '/data',
     ]);
     const [entrypoint] = steps.filter((step) => step.op === 'ENTRYPOINT');
-    expect(JSON.parse(entrypoint.args)).toEqual(['node', 'packages/cli/bin/joblens.js']);
+    expect(JSON.parse(entrypoint.args)).toEqual(['node', '/app/node_modules/@joblens/cli/bin/joblens.js']);
+  });
+
+  it('runs built JavaScript in a final stage without tsx or build tools, as a user other than root', () => {
+    const stages = readRepoText('Dockerfile')
+      .split(/^FROM /m)
+      .slice(1);
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const final = instructions(`FROM ${stages.at(-1)}`);
+    const text = final.map((step) => `${step.op} ${step.args}`).join('\n');
+    expect(text).not.toMatch(/tsx|g\+\+|python3|pnpm|apt-get install/);
+    const users = final.filter((step) => step.op === 'USER').map((step) => step.args);
+    expect(users.at(-1)).toBeDefined();
+    expect(users.at(-1)).not.toMatch(/^(root|0)$/);
+    expect(final.filter((step) => step.op === 'COPY').map((step) => step.args)).toEqual([
+      expect.stringMatching(/^--from=build \/app \/app$/),
+    ]);
+  });
+
+  it("starts compose's demo workers from the built module, not through tsx", () => {
+    const compose = readRepoYaml('docker-compose.yml');
+    const workers = Object.entries(compose.services as Record<string, { entrypoint?: string[] }>).filter(
+      ([name]) => name.startsWith('demo-worker'),
+    );
+    expect(workers.length).toBeGreaterThan(0);
+    for (const [name, service] of workers) {
+      expect(service.entrypoint, name).toEqual(['node', '/app/demo-worker.mjs']);
+    }
+    expect(readRepoText('Dockerfile')).toContain('--outfile=/app/demo-worker.mjs');
   });
 });
