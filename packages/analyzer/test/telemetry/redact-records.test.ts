@@ -1,7 +1,7 @@
 import { makeAttemptSpan, makeHeartbeatPoint, makeJobLog, makeResource } from '@joblens/test-utils';
 import { describe, expect, it } from 'vitest';
-import { RecordRedactor } from '../../src/telemetry/redact-records.js';
 import { redactText } from '../../src/telemetry/redact.js';
+import { RecordRedactor } from '../../src/telemetry/redact-records.js';
 
 const SECRETS = ['hunter2', 'abcdefghijklmnop', 'secretpw', 's3cr3t-key', 'c00kie'];
 
