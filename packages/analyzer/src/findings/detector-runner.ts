@@ -4,8 +4,8 @@ import type { AnyDetector, DetectorOverrides } from '../detectors/index.js';
 import { allDetectors, resolveDetectorOptions, resolveReopenWindows } from '../detectors/index.js';
 import type { AnalyzerView } from '../model/analyzer-view.js';
 import type { Finding, FindingDraft, FindingTransition } from './finding.js';
-import { findingIdentity, reconcile } from './reconcile.js';
 import { RecentlyResolved } from './recently-resolved.js';
+import { findingIdentity, reconcile } from './reconcile.js';
 import { withWorkerProcess } from './worker-process.js';
 
 export interface DetectorRunnerOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding.js';
-import { driveAnalyzer } from './drive-analyzer.js';
-import { fleetFacts } from './fleet-facts.js';
+import { type DrivenRun, driveAnalyzer } from './drive-analyzer.js';
+import { type FleetFacts, fleetFacts } from './fleet-facts.js';
 import { CRON_MONITOR, type FleetOptions, simulateHealthyFleet } from './healthy-fleet.js';
 import { type InjectedFault, injectFaults } from './injected-faults.js';
 import { SeededRandom, Timeline } from './timeline.js';
@@ -16,9 +16,15 @@ const EVALUATE_EVERY_MS = 5_000;
  */
 const MAX_DETECTION_MS = 90_000;
 
-async function soak(
-  withFaults: boolean,
-): Promise<{ findings: Finding[]; faults: InjectedFault[]; run: Awaited<ReturnType<typeof driveAnalyzer>> }> {
+interface Soaked {
+  findings: Finding[];
+  faults: InjectedFault[];
+  run: DrivenRun;
+  facts: FleetFacts;
+}
+
+/** Half an hour of the fleet, with or without the demo's faults, through a real analyzer. */
+async function soak(withFaults: boolean): Promise<Soaked> {
   const timeline = new Timeline(T0 + HALF_HOUR_MS);
   const fleet: FleetOptions = {};
   const faults = withFaults ? injectFaults(timeline, new SeededRandom(11), T0, fleet) : [];
