@@ -1,48 +1,27 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const PACK_SCRIPT = fileURLToPath(new URL('../../../scripts/pack-packages.mjs', import.meta.url));
 
 /** The packages a user installs, in the order their dependencies need them. */
 export const PUBLISHED_PACKAGES = ['semconv', 'sdk', 'analyzer', 'demo', 'cli'] as const;
 export type PublishedPackage = (typeof PUBLISHED_PACKAGES)[number];
 
 /**
- * The pnpm that runs this process when there is one (`pnpm test`, `pnpm bench`), else the pinned one
- * through npx, as the README's lines call it.
+ * Packs each package through the repository's `pack-packages` script, as the README tells users to:
+ * built from the current sources, with `workspace:` ranges turned into versions. Returns the tarballs.
  */
-function pnpmCommand(): [string, string[]] {
-  const execPath = process.env.npm_execpath;
-  if (execPath && /pnpm/.test(execPath)) return [process.execPath, [execPath]];
-  return ['npx', ['-y', 'pnpm@9.15.9']];
-}
-
-/**
- * Packs each package as `pnpm pack` does for publishing: its `prepack` builds it from the current
- * sources, and `workspace:` ranges become the versions they point at. Returns the tarballs' paths.
- */
-export async function packPackages(
-  names: readonly PublishedPackage[],
+export async function packPackages<Name extends PublishedPackage>(
+  names: readonly Name[],
   destination: string,
-): Promise<Record<PublishedPackage, string>> {
-  mkdirSync(destination, { recursive: true });
-  const [command, prefix] = pnpmCommand();
-  const tarballs = {} as Record<PublishedPackage, string>;
-  for (const name of names) {
-    const { stdout } = await run(command, [...prefix, 'pack', '--pack-destination', destination], {
-      cwd: join(REPO_ROOT, 'packages', name),
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const tarball = stdout.trim().split('\n').at(-1)?.trim();
-    if (!tarball?.endsWith('.tgz'))
-      throw new Error(`pnpm pack in packages/${name} printed no tarball:\n${stdout}`);
-    tarballs[name] = tarball;
-  }
-  return tarballs;
+): Promise<Record<Name, string>> {
+  const { stdout } = await run(process.execPath, [PACK_SCRIPT, destination, ...names], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const paths = stdout.trim().split('\n');
+  return Object.fromEntries(names.map((name, i) => [name, paths[i]])) as Record<Name, string>;
 }
 
 /**
