@@ -24,7 +24,9 @@ describe('a finding printed by the demo', () => {
     const lines = formatFinding(poisonJobEntry(), 12, { pageUrl: 'http://127.0.0.1:4320/' }).join('\n');
     const page = 'http://127.0.0.1:4320/findings/runaway_retries-0123456789ab#timeline';
     expect(lines).toContain(`see:      ${page}`);
-    expect(lines).toContain(`next:     Open the job timeline at ${page} and fix the cause of ValidationError`);
+    expect(lines).toContain(
+      `next:     Open the job timeline at ${page} and fix the cause of ValidationError`,
+    );
     expect(lines).not.toContain(`Open trace ${TRACE}`);
   });
 

@@ -134,7 +134,9 @@ describe('silent_job', () => {
     });
     expect(draft.summary).toContain('in step "call-bank"');
     // The dump command is one a person can run: it names the pid the SDK sent and the host to run it on.
-    expect(draft.nextStep).toMatch(/^Run `npx joblens dump 4711` on host h-7 \(worker w-7\) to see what "call-bank"/);
+    expect(draft.nextStep).toMatch(
+      /^Run `npx joblens dump 4711` on host h-7 \(worker w-7\) to see what "call-bank"/,
+    );
     expect(draft.evidence.traces[0].traceId).toBe(attempt.traceId);
   });
 
@@ -144,7 +146,9 @@ describe('silent_job', () => {
     const attempt = makeAttemptSpan({ resource: makeResource({ worker: 'w-8' }), jobId: 'c-3', startMs: T0 });
     model.ingestLogs([makeJobLog({ kind: 'started', attempt, timeMs: T0 })]);
     const [draft] = silentJobDetector.evaluate(model, now, silentJobDetector.defaults);
-    expect(draft.nextStep).toContain('Find the process of worker w-8 on host host-1 (it sent no process.pid)');
+    expect(draft.nextStep).toContain(
+      'Find the process of worker w-8 on host host-1 (it sent no process.pid)',
+    );
   });
 
   it('lets the job go once it speaks again or ends', () => {
