@@ -115,6 +115,12 @@ describe('cron runs through joblens run', () => {
         .split('\n')
         .filter((line) => line.startsWith('joblens_worker_heartbeat_age_seconds{'));
       expect(ages).toEqual([expect.stringContaining(`worker="${killed.worker}"`)]);
+      // The API says so too, for the workers page.
+      const api = (await (await fetch(`${urls.apiUrl}/api/workers`)).json()) as {
+        workers: { worker: string; stoppedMs?: number }[];
+      };
+      expect(api.workers.filter((w) => w.stoppedMs !== undefined)).toHaveLength(3);
+      expect(api.workers.find((w) => w.worker === killed.worker)?.stoppedMs).toBeUndefined();
       const stops = metrics
         .split('\n')
         .filter((line) => line.startsWith('joblens_worker_stopped_timestamp_seconds{'));

@@ -19,6 +19,8 @@ export interface ApiWorker {
   shareOfWork: Record<string, number>;
   completedInWindow?: number;
   oldestActiveJob?: OldestActiveJob;
+  /** Unix ms at which the worker announced a deliberate stop; absent while it runs. */
+  stoppedMs?: number;
 }
 
 export interface ApiSources {

@@ -16,6 +16,7 @@ export function apiWorkers(view: AnalyzerView, now: number): ApiWorker[] {
       shareOfWork: Object.fromEntries(w.queues.map((q) => [q.queue, q.share])),
       completedInWindow: w.completedInWindow,
     };
+    if (w.stoppedMs !== undefined) row.stoppedMs = w.stoppedMs;
     if (w.oldestActiveJob) {
       const job = w.oldestActiveJob;
       row.oldestActiveJob = {
