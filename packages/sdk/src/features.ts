@@ -2,6 +2,7 @@ import { adminEndpointFeature } from './diagnostic/admin-endpoint-feature.js';
 import { toggleSignalFeature } from './diagnostic/toggle-signal-feature.js';
 import { signalDumpFeature } from './dump/signal-dump-feature.js';
 import type { SdkFeature } from './sdk-feature.js';
+import { waitingEvidenceFeature } from './waiting/waiting-evidence-feature.js';
 import { watchdogFeature } from './watchdog/watchdog-feature.js';
 
 /** Every feature `startJoblens` starts, in order (and stops in reverse order). Add entries here. */
@@ -10,4 +11,5 @@ export const FEATURES: readonly SdkFeature[] = [
   signalDumpFeature,
   toggleSignalFeature,
   adminEndpointFeature,
+  waitingEvidenceFeature,
 ];

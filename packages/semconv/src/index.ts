@@ -242,3 +242,27 @@ export const ATTR_PROCESS_COMMAND_LINE = 'process.command_line';
 /** The last part (at most {@link MAX_RUN_OUTPUT_TAIL_BYTES}) of the wrapped command's stdout and stderr, interleaved as written. */
 export const ATTR_RUN_OUTPUT_TAIL = 'joblens.run.output_tail';
 export const MAX_RUN_OUTPUT_TAIL_BYTES = 10 * 1024;
+
+// ---- What a silent attempt waits on (on `still running` records past the silence threshold) ----
+/**
+ * Outbound calls the attempt started in its own async context that have not finished (HTTP through
+ * `node:http`/`https`, undici and `fetch`), every one of them, including those past the listed bound.
+ */
+export const ATTR_WAITING_COUNT = 'joblens.waiting.count';
+/**
+ * The longest-open of those calls, longest first, at most {@link MAX_WAITING_OPERATIONS}, each as
+ * `METHOD scheme://host:port/path` (the port always written; no credentials, query string or fragment).
+ */
+export const ATTR_WAITING_OPERATIONS = 'joblens.waiting.operations';
+/** Seconds each of {@link ATTR_WAITING_OPERATIONS} has been open, in the same order. */
+export const ATTR_WAITING_DURATIONS = 'joblens.waiting.durations';
+export const MAX_WAITING_OPERATIONS = 10;
+/** Active timers in the worker process that keep it alive (`setTimeout`/`setInterval`; unref'd ones, such as the SDK's own, are not counted). */
+export const ATTR_PROCESS_TIMERS = 'joblens.process.timers';
+/** Connected sockets in the worker process. */
+export const ATTR_PROCESS_SOCKETS = 'joblens.process.sockets';
+/** Remote `host:port`s the process has sockets to, most sockets first, at most {@link MAX_SOCKET_PEERS}. */
+export const ATTR_PROCESS_SOCKET_PEERS = 'joblens.process.socket_peers';
+/** Sockets to each of {@link ATTR_PROCESS_SOCKET_PEERS}, in the same order. */
+export const ATTR_PROCESS_SOCKET_PEER_COUNTS = 'joblens.process.socket_peer_counts';
+export const MAX_SOCKET_PEERS = 10;

@@ -21,6 +21,7 @@ import {
 import type { ActiveAttempt } from '../active-attempts.js';
 import type { JobContext } from '../interfaces.js';
 import type { JobSeries } from '../metrics/job-series-table.js';
+import type { OutboundOperations } from '../waiting/outbound-operations.js';
 import type { AttemptRuntime } from './attempt-runtime.js';
 import { type AttemptScope, attemptStorage } from './attempt-storage.js';
 import { boundedJson } from './bounded-json.js';
@@ -54,6 +55,8 @@ export class AttemptHandle implements JobContext, AttemptScope {
   nextStillRunningMs: number;
   /** Unix ms when the still-running schedule should next call this attempt. */
   dueMs = 0;
+  /** The outbound calls this attempt has open, from its first one on (see `waiting/`). */
+  outbound: OutboundOperations | undefined;
   /** The innermost step the failure came out of, for the failure snapshot. */
   failedStep: string | undefined;
   #failedStepError: unknown;

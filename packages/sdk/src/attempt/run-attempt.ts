@@ -55,6 +55,7 @@ import { millisToHrTime, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { currentStepOf, silenceSecondsOf } from '../active-attempts.js';
 import type { AttemptDescriptor, JobContext } from '../interfaces.js';
 import { AttemptSpan } from '../otel/attempt-span.js';
+import { addWaitingAttributes } from '../waiting/waiting-attributes.js';
 import { AttemptHandle } from './attempt-handle.js';
 import type { AttemptRuntime } from './attempt-runtime.js';
 import { attemptStorage } from './attempt-storage.js';
@@ -222,6 +223,10 @@ function emitStillRunning(runtime: AttemptRuntime, handle: AttemptHandle, now: n
   if (step !== undefined) attributes[ATTR_JOB_CURRENT_STEP] = step;
   attributes[ATTR_JOB_SILENCE] = silenceSecondsOf(active, now);
   attributes[ATTR_JOB_ELAPSED] = Math.max(0, now - active.startedAtMs) / 1000;
+  // Only a silent attempt says what it waits on: a busy one is not waiting, and its records stay small.
+  if (now - active.lastActivityMs >= runtime.options.sampling.gapThresholdMillis) {
+    addWaitingAttributes(attributes, handle.outbound, now);
+  }
   emitSpanLog(runtime.logger, handle.span, LOG_JOB_STILL_RUNNING, 'still running', attributes);
 }
 
