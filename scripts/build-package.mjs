@@ -27,6 +27,11 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'ts
 // Files tsc does not emit (plain-JavaScript worker threads and their types) travel as they are.
 const assets = listFiles(src).filter((file) => /\.(mjs|d\.mts|json)$/.test(file));
 for (const file of assets) copy(join(src, file), join(dist, file));
+// Files from elsewhere in the repository that the package needs at run time (the demo's Prometheus
+// rules), listed in its package.json as `"joblensBuild": { "copy": { "<from>": "<to, under dist>" } }`.
+for (const [from, to] of Object.entries(manifest.joblensBuild?.copy ?? {})) {
+  cpSync(join(packageDir, from), join(dist, to), { recursive: true });
+}
 if (withCjs) buildCommonJs();
 
 function buildCommonJs() {

@@ -15,8 +15,8 @@ const RULE_FILE_NAMES = ['joblens-recording.yml', 'joblens-alerts.yml'];
 const MAX_LEVELS_UP = 4;
 
 /**
- * The repository's recording and alert rules (`prometheus/rules`), found by looking up from this file, so
- * the sources and a build of them both find it. An installed demo has no repository around it: then none.
+ * The recording and alert rules (`prometheus/rules`), found by looking up from this file: the sources find
+ * the repository's, and a build (also when installed from its package) the copy its build put in `dist/`.
  */
 export function repositoryRuleFiles(from = fileURLToPath(import.meta.url)): string[] {
   let dir = dirname(from);
