@@ -162,6 +162,16 @@ export const ATTR_EVENT_LOOP_BLOCKED_CPU_TIME = 'joblens.event_loop.blocked_cpu_
  * The watchdog does not count it toward its threshold.
  */
 export const ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT = 'joblens.event_loop.blocked_cpu_wait';
+/**
+ * String array: the main thread's JavaScript stack while blocked, innermost frame first, at most
+ * {@link MAX_BLOCKED_STACK_FRAMES} frames, each `function (location)` with a 1-based `path:line:column`
+ * (`layoutPage (src/render.js:42:7)`). Paths are relative to the app's root; code from a dependency reads
+ * `node_modules/<package>/…` (from the last `node_modules` segment), Node's own `node:…`. Absent when the
+ * watchdog could not take the stack (see docs/semantic-conventions.md).
+ */
+export const ATTR_EVENT_LOOP_BLOCKED_STACK = 'joblens.event_loop.blocked_stack';
+/** At most this many frames in {@link ATTR_EVENT_LOOP_BLOCKED_STACK}, the innermost ones. */
+export const MAX_BLOCKED_STACK_FRAMES = 20;
 
 // ---- Metrics -------------------------------------------------------------------------------------
 // Names are OpenTelemetry names; Prometheus exporters add unit and `_total` suffixes.
