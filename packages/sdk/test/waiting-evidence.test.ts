@@ -46,12 +46,17 @@ function runFixture(env: Record<string, string>): { child: ChildProcess; output:
 /** The first still-running record that names a call the job waits on. */
 function waitingRecord(rx: OtlpJsonReceiver): ReceivedLog | undefined {
   return rx.logs.find(
-    (log) => log.eventName === LOG_JOB_STILL_RUNNING && Array.isArray(log.attributes[ATTR_WAITING_OPERATIONS]),
+    (log) =>
+      log.eventName === LOG_JOB_STILL_RUNNING && Array.isArray(log.attributes[ATTR_WAITING_OPERATIONS]),
   );
 }
 
 describe.each([
-  { client: 'node:http', env: 'http', url: (address: string) => `http://reader:s3cret@${address}/rows?token=abc` },
+  {
+    client: 'node:http',
+    env: 'http',
+    url: (address: string) => `http://reader:s3cret@${address}/rows?token=abc`,
+  },
   { client: 'fetch', env: 'fetch', url: (address: string) => `http://${address}/rows?token=abc#part` },
 ])('a job whose step awaits a $client call that is never answered', ({ env, url }) => {
   let rx: OtlpJsonReceiver;

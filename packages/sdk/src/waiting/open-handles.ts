@@ -33,7 +33,9 @@ export function summarizeOpenHandles(maxPeers: number): OpenHandlesSummary {
     const { remoteAddress, remotePort } = handle;
     if (remoteAddress === undefined || remotePort === undefined) continue;
     sockets += 1;
-    const address = remoteAddress.includes(':') ? `[${remoteAddress}]:${remotePort}` : `${remoteAddress}:${remotePort}`;
+    const address = remoteAddress.includes(':')
+      ? `[${remoteAddress}]:${remotePort}`
+      : `${remoteAddress}:${remotePort}`;
     const count = byPeer.get(address);
     if (count !== undefined) byPeer.set(address, count + 1);
     else if (byPeer.size < MAX_COUNTED_PEERS) byPeer.set(address, 1);

@@ -17,7 +17,10 @@ function runningAttempt(): AttemptHandle | undefined {
   return job instanceof AttemptHandle ? job : undefined;
 }
 
-function open(job: AttemptHandle, description: string): { calls: OutboundOperations; call: OutboundOperation } {
+function open(
+  job: AttemptHandle,
+  description: string,
+): { calls: OutboundOperations; call: OutboundOperation } {
   job.outbound ??= new OutboundOperations();
   return { calls: job.outbound, call: job.outbound.open(description, Date.now()) };
 }
