@@ -1,3 +1,4 @@
+import type { WaitingEvidence } from '../detectors/waiting-evidence.js';
 import { stripControlCharacters } from '../telemetry/strip-control-characters.js';
 import type { Explanation } from './explanation.js';
 
@@ -56,6 +57,7 @@ export function renderExplanationMarkdown(e: Explanation): string {
     (t) => `- ${inline(t.label)}: trace \`${t.traceId}\`${t.spanId ? ` span \`${t.spanId}\`` : ''}`,
   );
   sections.push({ title: 'Evidence', lines: [...traces, ...figures], rank: 1 });
+  sections.push({ title: 'Waiting on', lines: waitingLines(e.evidence.detail?.waiting), rank: 1 });
   sections.push({ title: 'Attributes', lines: keyValues(e.attributes), rank: 6 });
   if (e.snapshot) sections.push({ title: 'Failure snapshot', lines: keyValues(e.snapshot), rank: 4 });
   if (e.dump) sections.push({ title: 'Dump', lines: keyValues(e.dump), rank: 5 });
@@ -122,6 +124,27 @@ function fit(s: Section, maxChars: number): { markdown: string; shortened: boole
     markdown: section(s.title, s.lines.slice(0, kept)) + note(s.lines.length - kept),
     shortened: true,
   };
+}
+
+/** A silent job's open calls and the process's sockets, from the finding's detail (already redacted). */
+function waitingLines(detail: unknown): string[] {
+  const waiting = detail as Partial<WaitingEvidence> | undefined;
+  if (!waiting || typeof waiting !== 'object' || !Array.isArray(waiting.calls)) return [];
+  const lines = waiting.calls.map(
+    (c) => `- \`${inline(String(c.call))}\`${c.openSeconds === undefined ? '' : `, open ${c.openSeconds} s`}`,
+  );
+  if (lines.length === 0) lines.push('- no open HTTP call');
+  const more = (waiting.count ?? 0) - waiting.calls.length;
+  if (more > 0) lines.push(`- and ${more} more open call(s)`);
+  const peers = Array.isArray(waiting.socketPeers) ? waiting.socketPeers : [];
+  if (peers.length > 0) {
+    const list = peers.map(
+      (p) => `\`${inline(String(p.address))}\`${p.sockets === undefined ? '' : ` (${p.sockets})`}`,
+    );
+    lines.push(`- sockets to ${list.join(', ')}`);
+  }
+  if (typeof waiting.timers === 'number') lines.push(`- ${waiting.timers} open timer(s)`);
+  return lines;
 }
 
 function section(title: string, lines: string[]): string {

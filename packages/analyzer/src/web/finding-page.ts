@@ -7,6 +7,7 @@ import { html, type SafeHtml, safeHref } from './html.js';
 import { renderLayout } from './layout.js';
 import type { TimelineAttempt, TimelineData } from './timeline-data.js';
 import { renderTimelineSvg } from './timeline-svg.js';
+import { renderWaitingSection } from './waiting-section.js';
 
 export function renderFindingPage(sources: FindingSources, finding: Finding): string {
   const now = sources.now();
@@ -21,6 +22,7 @@ ${renderFailingAttempt(timeline)}
 <section><h2>Subject</h2><p>${describeSubject(finding)}</p>
 <p class="muted">first seen ${formatTime(finding.firstSeen)} · last seen ${formatAge(finding.lastSeen, now)}${finding.resolvedAt ? html` · resolved ${formatTime(finding.resolvedAt)}` : ''} · id <code>${finding.id}</code> · <a href="/api/findings/${encodeURIComponent(finding.id)}/context">explain (Markdown)</a></p></section>
 <section><h2>Evidence</h2>${renderFigures(finding)}${renderTraces(finding, sources.jaegerUrl)}</section>
+${renderWaitingSection(finding)}
 <section id="timeline"><h2>Job timeline</h2>${timeline ? renderTimelineSvg(timeline, now) : html`<p class="muted">No job timeline for this finding.</p>`}</section>
 <section><h2>Transitions</h2>${renderTransitions(transitions)}</section>`;
   return renderLayout(`${finding.type} ${finding.id}`, 'findings', body);
