@@ -132,6 +132,10 @@ describe('the findings page in a real browser', () => {
     expect(await jaegerLink.getAttribute('href')).toMatch(
       /^http:\/\/jaeger\.example:16686\/trace\/[0-9a-f]{32}/,
     );
+    // With Jaeger configured, the trace the next step names opens there.
+    expect(await page.locator('#next-step a').first().getAttribute('href')).toBe(
+      `http://jaeger.example:16686/trace/${gapFinding.evidence.traces[0]?.traceId}`,
+    );
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'finding-mystery-gap.png'), fullPage: true });
     expect(errors).toEqual([]);
