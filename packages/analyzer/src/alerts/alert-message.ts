@@ -20,7 +20,7 @@ export function isAlerted(transition: FindingTransition): boolean {
 function verbOf(transition: FindingTransition): string {
   if (transition.to === 'resolved') return 'resolved';
   if (transition.from === null) return 'opened';
-  return transition.from === 'open' ? 'changed severity' : 'reopened';
+  return transition.from === 'open' ? 'raised its severity' : 'reopened';
 }
 
 /** `[WARNING] mystery_gap opened: render spends 7.0 s between fetch and upload with no span` */

@@ -37,7 +37,8 @@ function updated(finding: Finding, draft: FindingDraft, now: number): Finding {
 
 /**
  * Turns what the detectors say now into findings. A new key opens a finding; a known key updates it
- * (with an `open → open` transition only when its severity changed); an open finding whose key is gone
+ * (with an `open → open` transition when its severity rises; it never falls while the finding stays
+ * open); an open finding whose key is gone
  * resolves; a key that comes back soon after its finding resolved reopens that same finding, so a
  * flapping condition keeps one id. Pure: `known` must hold only findings of the detectors that produced
  * `drafts` (others' findings would resolve): the open ones and those resolved recently enough to reopen.
@@ -74,8 +75,14 @@ export function reconcile(
     open.add(id);
     const draft = current.get(id);
     if (draft !== undefined) {
-      findings.push(updated(finding, draft, now));
-      if (draft.severity !== finding.severity) {
+      // While open, a finding keeps the worst severity it reached: a measure hovering at a severity's
+      // threshold would otherwise page, calm down and page again with every evaluation.
+      const escalated = SEVERITY_RANK[draft.severity] > SEVERITY_RANK[finding.severity];
+      findings.push({
+        ...updated(finding, draft, now),
+        severity: escalated ? draft.severity : finding.severity,
+      });
+      if (escalated) {
         transitions.push({
           findingId: finding.id,
           at: now,

@@ -21,7 +21,7 @@ describe('the alert for a finding transition', () => {
       /^\[CRITICAL\] mystery_gap opened /,
     );
     expect(alertForTransition(finding, transition('open', 'open')).text).toMatch(
-      /^\[CRITICAL\] mystery_gap changed severity /,
+      /^\[CRITICAL\] mystery_gap raised its severity /,
     );
     expect(alertForTransition(finding, transition('open', 'resolved')).text).toMatch(/mystery_gap resolved /);
   });

@@ -150,6 +150,24 @@ describe('reconcile', () => {
     ).toEqual([]);
   });
 
+  it('keeps the worst severity while open, so a measure at a threshold does not flap the finding', () => {
+    const [opened] = reconcile([], [draft('a', { severity: 'critical' })], T0).findings;
+    const calmer = reconcile(
+      [opened],
+      [draft('a', { severity: 'warning', summary: 'job a silent, less' })],
+      T0 + 5_000,
+    );
+    expect(calmer.transitions).toEqual([]);
+    expect(calmer.findings[0]).toMatchObject({
+      id: opened.id,
+      severity: 'critical',
+      summary: 'job a silent, less',
+    });
+    expect(
+      reconcile([calmer.findings[0]], [draft('a', { severity: 'critical' })], T0 + 10_000).transitions,
+    ).toEqual([]);
+  });
+
   it('keeps the most severe of two drafts with the same key, and tells types apart', () => {
     const { findings } = reconcile(
       [],
