@@ -56,6 +56,11 @@ export interface JoblensOptions {
     enabled?: boolean;
     /** Report when the main thread has not turned its loop for this long. Default 1000. */
     blockedThresholdMillis?: number;
+    /**
+     * Send the blocked main thread's JavaScript stack with the report, taken through the inspector
+     * protocol (the thread is paused for the moment it takes). Default true.
+     */
+    captureStack?: boolean;
   };
   /** Diagnostic mode: events per step, no sampling. Off unless switched on. */
   diagnostic?: {

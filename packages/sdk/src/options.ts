@@ -26,7 +26,7 @@ export type ResolvedOptions = {
   flushOnSignals: boolean;
   dumpSignal: NodeJS.Signals | false;
   dumpDirectory: string;
-  watchdog: { enabled: boolean; blockedThresholdMillis: number };
+  watchdog: { enabled: boolean; blockedThresholdMillis: number; captureStack: boolean };
   diagnostic: {
     enabled: boolean;
     toggleSignal: NodeJS.Signals | false;
@@ -282,7 +282,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
     'logRecordExporter',
     'metricReader',
   ],
-  watchdog: ['enabled', 'blockedThresholdMillis'],
+  watchdog: ['enabled', 'blockedThresholdMillis', 'captureStack'],
   diagnostic: ['enabled', 'toggleSignal', 'adminPort', 'adminToken'],
   sampling: ['keepOneInHealthy', 'slowThresholdMillis', 'gapThresholdMillis', 'maxSpansPerAttempt'],
 };
@@ -383,6 +383,7 @@ export function resolveOptions(input: JoblensOptions | undefined, env: Env = pro
         watchdog.blockedThresholdMillis,
         DEFAULTS.blockedThresholdMillis,
       ),
+      captureStack: bool('watchdog.captureStack', watchdog.captureStack, true),
     },
     diagnostic: {
       enabled: bool('diagnostic.enabled', diagnostic.enabled, env.JOBLENS_DIAGNOSTIC === '1'),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import {
   ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
   ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
   ATTR_EVENT_LOOP_BLOCKED_DURATION,
+  ATTR_EVENT_LOOP_BLOCKED_STACK,
   ATTR_HOST_NAME,
   ATTR_JOB_CURRENT_STEP,
   ATTR_JOB_ID,
@@ -23,6 +24,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/blocking-worker.ts', import.meta.url));
+const renderPage = fileURLToPath(new URL('./fixtures/render-page.mjs', import.meta.url));
+
+/** 1-based line of render-page.mjs that holds `marker`: where the fixture's blocking functions hold the loop. */
+function lineOf(marker: string): number {
+  return (
+    readFileSync(renderPage, 'utf8')
+      .split('\n')
+      .findIndex((line) => line.includes(marker)) + 1
+  );
+}
+
+/** Stack captures the fixture printed (one line each, from the watchdog's diagnostics channel). */
+function stackCaptures(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => line.startsWith('stack capture '));
+}
 
 function runFixture(endpoint: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
@@ -131,6 +147,26 @@ describe('the event-loop watchdog, when a job blocks the loop for 2 s', () => {
     );
     expect(blocks.points.map((point) => point.value)).toEqual([1]);
   });
+
+  it('sends the stack of the function holding the loop, its path relative to the app', () => {
+    const [record] = rx.logs.filter((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED);
+    const stack = record.attributes[ATTR_EVENT_LOOP_BLOCKED_STACK] as string[];
+    // The innermost frames may be the fixture's check it calls (or Node's fs under it); layoutPage is
+    // below them, at the line of its loop. The app is the SDK package, the nearest package.json.
+    const line = lineOf('the loop is held here');
+    expect(stack.find((frame) => frame.startsWith('layoutPage '))).toMatch(
+      new RegExp(`^layoutPage \\(test/fixtures/render-page\\.mjs:${line}:\\d+\\)$`),
+    );
+    expect(stack.length).toBeGreaterThan(1);
+    expect(stack.length).toBeLessThanOrEqual(20);
+    for (const frame of stack) expect(frame).toMatch(/^\S.* \(.+:\d+:\d+\)$/);
+    expect(stack.some((frame) => frame.includes('/work/') || frame.includes('file://'))).toBe(false);
+  });
+
+  it('takes the stack once for the block, however long it lasts past the threshold', () => {
+    // The loop was held until the test saw the report: many of the watchdog's checks passed meanwhile.
+    expect(stackCaptures(worker.stdout())).toEqual([expect.stringMatching(/^stack capture \d+ $/)]);
+  });
 });
 
 describe.runIf(process.platform === 'linux')(
@@ -152,8 +188,46 @@ describe.runIf(process.platform === 'linux')(
         expect(record.attributes[ATTR_JOB_CURRENT_STEP]).toBe('busy-loop');
         expect(record.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION]).toBeGreaterThanOrEqual(0.5);
         expect(record.attributes[ATTR_EVENT_LOOP_BLOCKED_CPU_TIME]).toBeLessThan(0.2);
+        // V8 handles the pause request inside Atomics.wait, so the stack shows where the thread waits.
+        expect(record.attributes[ATTR_EVENT_LOOP_BLOCKED_STACK]).toContain(
+          `waitForPrinter (test/fixtures/render-page.mjs:${lineOf('the loop waits here')}:11)`,
+        );
       } finally {
         await rx.close();
+      }
+    });
+
+    it('reports a block held in a system call without a stack, and leaves the thread running', async () => {
+      const rx = await startOtlpJsonReceiver();
+      const dir = mkdtempSync(join(tmpdir(), 'joblens-watchdog-'));
+      const releaseFile = join(dir, 'release');
+      try {
+        const worker = runFixture(rx.url, {
+          FIXTURE_BLOCK_MILLIS: '500',
+          FIXTURE_THRESHOLD_MILLIS: '300',
+          FIXTURE_BLOCK_KIND: 'exec',
+          FIXTURE_RELEASE_FILE: releaseFile,
+        });
+        let record: (typeof rx.logs)[number];
+        try {
+          record = await rx.waitFor(
+            () => rx.logs.find((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED),
+            30_000,
+          );
+        } finally {
+          writeFileSync(releaseFile, '');
+        }
+        // It exits by itself: the pause queued while the thread was in the call did not stop it after.
+        expect(await worker.exited).toBe(0);
+        expect(record.attributes[ATTR_JOB_CURRENT_STEP]).toBe('busy-loop');
+        expect(record.attributes).not.toHaveProperty(ATTR_EVENT_LOOP_BLOCKED_STACK);
+        expect(stackCaptures(worker.stdout())).toEqual([
+          expect.stringMatching(/^stack capture 0 the main thread ran no JavaScript within \d+ ms$/),
+        ]);
+        expect(worker.stdout()).toMatch(/block end \d+/);
+      } finally {
+        await rx.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   },
@@ -169,6 +243,8 @@ describe('the event-loop watchdog, when no turn of the loop is slow', () => {
       expect(rx.logs.filter((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED)).toEqual([]);
       expect(rx.logs.filter((log) => log.eventName === LOG_EVENT_LOOP_RECOVERED)).toEqual([]);
       expect(worker.stderr()).not.toContain('watchdog');
+      // No inspector session before a block passes the threshold: the same channel shows one when it does.
+      expect(stackCaptures(worker.stdout())).toEqual([]);
     } finally {
       await rx.close();
     }

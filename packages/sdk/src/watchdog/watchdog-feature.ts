@@ -1,9 +1,11 @@
+import { channel } from 'node:diagnostics_channel';
 import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
   ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
   ATTR_EVENT_LOOP_BLOCKED_DURATION,
+  ATTR_EVENT_LOOP_BLOCKED_STACK,
   ATTR_EVENT_NAME,
   ATTR_HOST_NAME,
   ATTR_JOB_ATTEMPT,
@@ -21,12 +23,30 @@ import {
   INSTRUMENTATION_SCOPE,
   LOG_EVENT_LOOP_BLOCKED,
   LOG_EVENT_LOOP_RECOVERED,
+  MAX_BLOCKED_STACK_FRAMES,
   METRIC_EVENT_LOOP_BLOCKS,
 } from '@joblens/semconv';
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { FeatureContext, SdkFeature } from '../sdk-feature.js';
+import { appRootOf } from './app-root.js';
 import { AttemptSlot, SLOT_LAYOUT } from './attempt-slot.js';
+
+/**
+ * `node:diagnostics_channel` on which the main thread publishes each stack the watchdog took (or tried
+ * to): `{ frames, error }`, `frames` the number of frames taken. Published once the loop turns again.
+ */
+export const STACK_CAPTURE_CHANNEL = 'joblens:watchdog:stack-capture';
+const stackCaptures = channel(STACK_CAPTURE_CHANNEL);
+
+/**
+ * How long the watchdog waits for the blocked main thread to reach JavaScript and pause. The report
+ * waits as long; a thread held in a synchronous system call never pauses, and then goes without a stack.
+ */
+const STACK_TIMEOUT_MILLIS = 500;
+
+/** What the watchdog thread posts back after it tried to take the main thread's stack. */
+type StackCaptureMessage = { type: 'stack-capture'; frames: number; error?: string };
 
 /** What the watchdog thread posts back after it reported a block. */
 type BlockedMessage = {
@@ -113,6 +133,12 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
       thresholdMillis,
       checkIntervalMillis,
       logs,
+      stack: {
+        enabled: ctx.options.watchdog.captureStack,
+        timeoutMillis: STACK_TIMEOUT_MILLIS,
+        maxFrames: MAX_BLOCKED_STACK_FRAMES,
+        root: appRootOf(),
+      },
       resource: otlpResourceAttributes(ctx),
       names: {
         scope: INSTRUMENTATION_SCOPE,
@@ -122,6 +148,7 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
         attrBlockedDuration: ATTR_EVENT_LOOP_BLOCKED_DURATION,
         attrBlockedCpuTime: ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
         attrBlockedCpuWait: ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
+        attrBlockedStack: ATTR_EVENT_LOOP_BLOCKED_STACK,
         attrJobId: ATTR_JOB_ID,
         attrJobName: ATTR_JOB_NAME,
         attrQueue: ATTR_MESSAGING_DESTINATION_NAME,
@@ -142,9 +169,13 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
   });
   let stopped = false;
 
-  worker.on('message', (message: { type: string } | BlockedMessage) => {
+  worker.on('message', (message: { type: string } | BlockedMessage | StackCaptureMessage) => {
     if (message.type === 'ready') markReady();
     if (message.type === 'blocked') onBlocked(message as BlockedMessage);
+    if (message.type === 'stack-capture' && stackCaptures.hasSubscribers) {
+      const { frames, error } = message as StackCaptureMessage;
+      stackCaptures.publish({ frames, error });
+    }
   });
   worker.on('error', (cause) => {
     markReady();

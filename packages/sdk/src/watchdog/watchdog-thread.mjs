@@ -5,8 +5,10 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parentPort, workerData } from 'node:worker_threads';
 import { judgeStall, openMainThreadCpu } from './main-thread-cpu.mjs';
+import { captureMainThreadStack, formatStackFrames } from './main-thread-stack.mjs';
 
-const { buffer, layout, baseMs, thresholdMillis, checkIntervalMillis, logs, names, resource } = workerData;
+const { buffer, layout, baseMs, thresholdMillis, checkIntervalMillis, logs, names, resource, stack } =
+  workerData;
 const cells = new Int32Array(buffer, 0, layout.textOffset / 4);
 const text = new Uint8Array(buffer, layout.textOffset, layout.textCapacity);
 const decoder = new TextDecoder();
@@ -51,7 +53,7 @@ function doubleAttr(key, value) {
   return { key, value: { doubleValue: value } };
 }
 
-function logRecord(nowMs, blockedMillis, stall, attempt) {
+function logRecord(nowMs, blockedMillis, stall, attempt, frames) {
   const attributes = [
     stringAttr(names.attrEventName, names.event),
     doubleAttr(names.attrBlockedDuration, blockedMillis / 1000),
@@ -61,6 +63,12 @@ function logRecord(nowMs, blockedMillis, stall, attempt) {
       doubleAttr(names.attrBlockedCpuTime, stall.cpuMillis / 1000),
       doubleAttr(names.attrBlockedCpuWait, stall.cpuWaitMillis / 1000),
     );
+  }
+  if (frames !== undefined && frames.length > 0) {
+    attributes.push({
+      key: names.attrBlockedStack,
+      value: { arrayValue: { values: frames.map((frame) => ({ stringValue: frame })) } },
+    });
   }
   const record = {
     timeUnixNano: `${nowMs}000000`,
@@ -137,15 +145,31 @@ function post(url, headers, body, timeoutMillis) {
   });
 }
 
+/**
+ * The main thread's stack, once per block (the caller's `reportedBeat` guard), and only now that the
+ * block passed the threshold: no inspector session is open before. Undefined when it could not be taken.
+ */
+async function takeStack(beat) {
+  if (!stack.enabled) return undefined;
+  const result = await captureMainThreadStack({
+    timeoutMillis: stack.timeoutMillis,
+    loopTurned: () => Atomics.load(cells, layout.heartbeat) !== beat,
+  });
+  parentPort.postMessage({ type: 'stack-capture', frames: result.frames?.length ?? 0, error: result.error });
+  return result.frames && formatStackFrames(result.frames, stack.root, stack.maxFrames);
+}
+
 async function report(beat, nowMs, blockedMillis, stall) {
+  // Read before the stack is taken: the attempt that ran when the block passed the threshold.
   const attempt = readAttempt();
+  const frames = await takeStack(beat);
   let delivered = false;
   let error;
   if (logs) {
     const result = await post(
       logs.url,
       logs.headers,
-      JSON.stringify(logRecord(nowMs, blockedMillis, stall, attempt)),
+      JSON.stringify(logRecord(nowMs, blockedMillis, stall, attempt, frames)),
       logs.timeoutMillis,
     );
     delivered = result.ok;
