@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding.js';
-import { type Analyzer, createAnalyzer } from '../../src/index.js';
+import { type AnalyzerHandle, createAnalyzer } from '../../src/index.js';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 /** The SDK's own fixture: a plain worker whose job awaits an HTTP call, nothing joblens-specific in the job. */
 const fixture = fileURLToPath(new URL('../../../sdk/test/fixtures/hanging-call-worker.ts', import.meta.url));
 
 describe('a worker whose job awaits an HTTP call to a server that never answers', () => {
-  let analyzer: Analyzer;
+  let analyzer: AnalyzerHandle;
   let urls: { otlpUrl: string; apiUrl: string };
   let silent: Server;
   let address: string;
