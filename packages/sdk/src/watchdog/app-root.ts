@@ -8,7 +8,7 @@ const MAX_LEVELS = 32;
  * The folder the watchdog's stack paths are relative to: the nearest one with a `package.json` above the
  * entry script (the app, even when started from elsewhere), else the working directory (`node -e`, a REPL).
  */
-export function appRootOf(entryScript: string | undefined = process.argv[1], cwd = process.cwd()): string {
+export function appRootOf(entryScript: string | undefined, cwd: string): string {
   if (!entryScript) return cwd;
   let dir = dirname(resolve(cwd, entryScript));
   for (let level = 0; level < MAX_LEVELS; level++) {

@@ -137,7 +137,7 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
         enabled: ctx.options.watchdog.captureStack,
         timeoutMillis: STACK_TIMEOUT_MILLIS,
         maxFrames: MAX_BLOCKED_STACK_FRAMES,
-        root: appRootOf(),
+        root: appRootOf(process.argv[1], process.cwd()),
       },
       resource: otlpResourceAttributes(ctx),
       names: {
