@@ -15,6 +15,11 @@ const ARTIFACTS = join(import.meta.dirname, '../../../../test-artifacts');
 const POISON_ATTEMPTS = 100;
 const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
 
+/** The little of the DOM these checks use inside the page (the project's types leave the DOM out). */
+type Box = { x: number; y: number; width: number; height: number };
+type Drawn = { getBBox(): Box };
+type PageGlobals = { document: { documentElement: { scrollHeight: number } } };
+
 let analyzer: AnalyzerHandle;
 let apiUrl: string;
 let browser: Browser;
@@ -144,7 +149,9 @@ describe("a poison job's finding page", () => {
     ]);
     const box = await svg.boundingBox();
     expect(box?.height).toBeLessThan(400);
-    const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+    const pageHeight = await page.evaluate(
+      () => (globalThis as unknown as PageGlobals).document.documentElement.scrollHeight,
+    );
     expect(pageHeight).toBeLessThan(2000);
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'finding-poison-job.png'), fullPage: true });
@@ -159,19 +166,19 @@ describe("a poison job's finding page", () => {
         labels.filter((label) => {
           const bar = label.parentElement?.querySelector('rect');
           if (!bar) return true;
-          const text = (label as SVGGraphicsElement).getBBox();
-          const rect = (bar as SVGGraphicsElement).getBBox();
+          const text = (label as unknown as Drawn).getBBox();
+          const rect = (bar as unknown as Drawn).getBBox();
           return text.x + text.width > rect.x + rect.width + 1;
         }).length,
     );
     expect(overflowing).toBe(0);
     // Nor does an attempt's label reach into the drawing, where the bars begin.
     const labelsPastBars = await page.locator('#timeline svg').evaluate((svg) => {
-      const bars = [...svg.querySelectorAll('rect.attempt')].map((r) => (r as SVGGraphicsElement).getBBox());
+      const bars = [...svg.querySelectorAll('rect.attempt')].map((r) => (r as unknown as Drawn).getBBox());
       const firstBarX = Math.min(...bars.map((b) => b.x));
       return [...svg.querySelectorAll('text.lane-label, text.lane-error')]
         .filter((t) => !t.closest('g.attempts-summary'))
-        .map((t) => (t as SVGGraphicsElement).getBBox())
+        .map((t) => (t as unknown as Drawn).getBBox())
         .filter((b) => b.x + b.width > firstBarX).length;
     });
     expect(labelsPastBars).toBe(0);
@@ -231,7 +238,8 @@ describe('a silent job, and the worker holding it', () => {
     const response = await fetch(`${apiUrl}/api/workers`);
     const { workers } = (await response.json()) as { workers: Array<{ worker: string; pid?: number }> };
     expect(workers.find((w) => w.worker === silentFinding.subject.worker)?.pid).toBe(process.pid);
-    const finding = await fetch(`${apiUrl}/api/findings/${silentFinding.id}`).then((r) => r.json());
-    expect(finding.finding.subject).toMatchObject({ host: hostname(), pid: process.pid });
+    const answer = await fetch(`${apiUrl}/api/findings/${silentFinding.id}`);
+    const { finding } = (await answer.json()) as { finding: Finding };
+    expect(finding.subject).toMatchObject({ host: hostname(), pid: process.pid });
   });
 });
