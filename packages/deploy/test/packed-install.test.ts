@@ -151,4 +151,16 @@ describe('joblens installed from packed tarballs into an empty folder outside th
     );
     expect(stdout).toContain('mystery_gap');
   });
+
+  it('runs `npx joblens demo` from the installed CLI, with a scrape config that carries the rules', async () => {
+    const { stdout } = await run(
+      'npx',
+      // biome-ignore format: one flag and its value a pair
+      ['joblens', 'demo', '--faults', 'poison-job', '--no-redis', '--port', '0', '--otlp-port', '0', '--duration', '60', '--data-dir', 'demo-data'],
+      { cwd: app, env: { ...process.env, NODE_OPTIONS: '', CI: '1' }, timeout: 180_000 },
+    );
+    expect(stdout).toMatch(/^poison-job\s+runaway_retries\s+FOUND/m);
+    const config = readFileSync(join(app, 'demo-data', 'prometheus.yml'), 'utf8');
+    expect(config).toMatch(/node_modules\/@joblens\/demo\/dist\/prometheus\/rules\/joblens-alerts\.yml/);
+  }, 240_000);
 });
