@@ -298,7 +298,18 @@ export function queueStarvationScenario({ nowMs, service }: ScenarioInit): Findi
   return out;
 }
 
-/** `event_loop_blocked`: a parse job blocks its worker's event loop for 4 s inside step `json`. */
+/** The stack the watchdog sent in {@link eventLoopBlockedScenario}: a library's parser called from the job. */
+export const BLOCKED_STACK = [
+  'parse (node_modules/fast-xml/lib/parser.js:88:21)',
+  'parseCatalog (src/jobs/parse.js:42:7)',
+  '<anonymous> (src/worker.js:12:3)',
+  'processTicksAndRejections (node:internal/process/task_queues:95:5)',
+];
+
+/**
+ * `event_loop_blocked`: a parse job blocks its worker's event loop for 4 s inside step `json`, in a
+ * library's parser its `parseCatalog` calls.
+ */
 export function eventLoopBlockedScenario({ nowMs, service }: ScenarioInit): FindingScenario {
   const out = empty();
   const resource = makeResource({ service, worker: `${service}-w`, host: `${service}-h` });
@@ -323,6 +334,7 @@ export function eventLoopBlockedScenario({ nowMs, service }: ScenarioInit): Find
       blockedSeconds: 4,
       attempt,
       currentStep: 'json',
+      stack: BLOCKED_STACK,
     }),
   );
   return { ...out, attempt, steps: ['download', 'json'] };

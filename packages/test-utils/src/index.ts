@@ -4,6 +4,7 @@ export { ensurePrometheus } from './ensure-prometheus.js';
 export { ensureRedis, isPortOpen, REDIS_URL } from './ensure-redis.js';
 export type { FindingScenario, ScenarioInit } from './finding-scenarios.js';
 export {
+  BLOCKED_STACK,
   eventLoopBlockedScenario,
   hostImbalanceScenario,
   mysteryGapScenario,

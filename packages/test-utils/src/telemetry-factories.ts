@@ -5,6 +5,7 @@ import {
   ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
   ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
   ATTR_EVENT_LOOP_BLOCKED_DURATION,
+  ATTR_EVENT_LOOP_BLOCKED_STACK,
   ATTR_HOST_NAME,
   ATTR_JOB_ATTEMPT,
   ATTR_JOB_CURRENT_STEP,
@@ -261,6 +262,8 @@ export interface EventLoopBlockedInit {
   cpuSeconds?: number;
   /** Time it waited for a CPU meanwhile. Default 0 when `cpuSeconds` is given. */
   cpuWaitSeconds?: number;
+  /** The main thread's stack while blocked, innermost frame first. Default: not sent. */
+  stack?: string[];
 }
 
 /** The watchdog's record of a blocked event loop. */
@@ -277,6 +280,7 @@ export function makeEventLoopBlockedLog(init: EventLoopBlockedInit): LogRecordDa
     attributes[ATTR_EVENT_LOOP_BLOCKED_CPU_TIME] = init.cpuSeconds;
     attributes[ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT] = init.cpuWaitSeconds ?? 0;
   }
+  if (init.stack !== undefined) attributes[ATTR_EVENT_LOOP_BLOCKED_STACK] = init.stack;
   return {
     resource: init.resource ?? span?.resource ?? makeResource(),
     scopeName: INSTRUMENTATION_SCOPE,

@@ -1,5 +1,6 @@
 import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView, EventLoopBlockView } from '../model/analyzer-view.js';
+import { blockingFunctionOf } from './blocking-frame.js';
 import type { Detector } from './detector.js';
 import { formatSeconds } from './format-seconds.js';
 
@@ -38,8 +39,15 @@ function causePhrase(block: EventLoopBlockView): string {
     : `, on the CPU only ${percent}% of it (waiting in a synchronous call)`;
 }
 
+/** Where the loop was held: the blocking function when the watchdog sent the stack, else the step. */
+function placeOf(block: EventLoopBlockView): string {
+  const blocking = blockingFunctionOf(block.stack);
+  if (blocking !== undefined) return blocking;
+  return block.currentStep === undefined ? 'the job' : `step "${block.currentStep}"`;
+}
+
 function nextStepFor(block: EventLoopBlockView): string {
-  const where = block.currentStep === undefined ? 'the job' : `step "${block.currentStep}"`;
+  const where = placeOf(block);
   if (block.cpuShare !== undefined && block.cpuShare < CPU_BOUND_SHARE) {
     return (
       `Look for a synchronous call that waits in ${where} (fs.*Sync on a slow or network disk, ` +
@@ -82,6 +90,10 @@ export const eventLoopBlockedDetector: Detector<EventLoopBlockedOptions> = {
     const drafts: FindingDraft[] = [];
     for (const [worker, entry] of byWorker) {
       const worst = entry.worst;
+      // The longest block's stack; a block reported without one (a synchronous system call, an SDK
+      // without stacks) borrows the latest's, which held the same loop on the same worker.
+      const stacked = worst.stack ? worst : entry.latest.stack ? entry.latest : undefined;
+      const blocking = blockingFunctionOf(stacked?.stack);
       const traces = [entry.worst, entry.latest]
         .filter(
           (block, index, all) =>
@@ -106,8 +118,8 @@ export const eventLoopBlockedDetector: Detector<EventLoopBlockedOptions> = {
         },
         summary:
           `Event loop of worker ${worker} (${worst.service}) blocked ${entry.blocks} time(s), up to ` +
-          `${formatSeconds(worst.blockedSeconds)}s${jobPhrase(worst)}${causePhrase(worst)}`,
-        nextStep: nextStepFor(worst),
+          `${formatSeconds(worst.blockedSeconds)}s${blocking ? ` in ${blocking}` : ''}${jobPhrase(worst)}${causePhrase(worst)}`,
+        nextStep: nextStepFor(stacked === undefined ? worst : { ...worst, stack: stacked.stack }),
         evidence: {
           figures: {
             blocks: entry.blocks,
@@ -115,6 +127,7 @@ export const eventLoopBlockedDetector: Detector<EventLoopBlockedOptions> = {
             totalBlockedSeconds: formatSeconds(entry.totalSeconds),
             lastBlockAgeSeconds: formatSeconds((now - entry.latest.timeMs) / 1000),
             step: worst.currentStep ?? '',
+            ...(blocking === undefined ? {} : { blockingFunction: blocking }),
             ...(worst.cpuSeconds === undefined
               ? {}
               : {
@@ -123,6 +136,7 @@ export const eventLoopBlockedDetector: Detector<EventLoopBlockedOptions> = {
                 }),
           },
           traces,
+          ...(stacked?.stack === undefined ? {} : { detail: { stack: stacked.stack } }),
         },
         since: entry.first.timeMs,
       });

@@ -1,4 +1,5 @@
 import type { WaitingEvidence } from '../detectors/waiting-evidence.js';
+import { evidenceStackOf } from '../findings/evidence-stack.js';
 import { stripControlCharacters } from '../telemetry/strip-control-characters.js';
 import type { Explanation } from './explanation.js';
 
@@ -57,6 +58,15 @@ export function renderExplanationMarkdown(e: Explanation): string {
     (t) => `- ${inline(t.label)}: trace \`${t.traceId}\`${t.spanId ? ` span \`${t.spanId}\`` : ''}`,
   );
   sections.push({ title: 'Evidence', lines: [...traces, ...figures], rank: 1 });
+  const stack = evidenceStackOf(e.evidence);
+  if (stack) {
+    // Innermost frame first, as the watchdog took it while the loop was blocked.
+    sections.push({
+      title: 'Stack of the blocked loop',
+      lines: stack.map((f) => `1. \`${inline(f)}\``),
+      rank: 1,
+    });
+  }
   sections.push({ title: 'Waiting on', lines: waitingLines(e.evidence.detail?.waiting), rank: 1 });
   sections.push({ title: 'Attributes', lines: keyValues(e.attributes), rank: 6 });
   if (e.snapshot) sections.push({ title: 'Failure snapshot', lines: keyValues(e.snapshot), rank: 4 });

@@ -170,6 +170,11 @@ export interface EventLoopBlockView {
   jobName?: string;
   jobId?: string;
   currentStep?: string;
+  /**
+   * The main thread's stack while blocked, innermost frame first (`joblens.event_loop.blocked_stack`);
+   * undefined when the watchdog sent none.
+   */
+  stack?: string[];
 }
 
 export interface WorkerQueueShare {

@@ -21,6 +21,26 @@ export function readNumber(attributes: Attributes, key: string): number | undefi
   return undefined;
 }
 
+/**
+ * The strings of an array attribute, at most `maxItems`, each cut to `maxChars`; undefined when the key
+ * holds no array or the array no string. Other items (a sender's mistake) are skipped.
+ */
+export function readStringArray(
+  attributes: Attributes,
+  key: string,
+  maxItems: number,
+  maxChars: number,
+): string[] | undefined {
+  const value: AttrValue | undefined = attributes[key];
+  if (!Array.isArray(value)) return undefined;
+  const strings: string[] = [];
+  for (const item of value) {
+    if (strings.length >= maxItems) break;
+    if (typeof item === 'string' && item !== '') strings.push(item.slice(0, maxChars));
+  }
+  return strings.length > 0 ? strings : undefined;
+}
+
 /** The first key of `keys` that holds a non-empty string. */
 export function readFirstString(attributes: Attributes, keys: readonly string[]): string | undefined {
   for (const key of keys) {

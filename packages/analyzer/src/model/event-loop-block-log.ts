@@ -2,10 +2,15 @@ import {
   ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
   ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
   ATTR_EVENT_LOOP_BLOCKED_DURATION,
+  ATTR_EVENT_LOOP_BLOCKED_STACK,
+  MAX_BLOCKED_STACK_FRAMES,
 } from '@joblens/semconv';
 import type { EventLoopBlockView } from './analyzer-view.js';
-import { readNumber } from './attribute-readers.js';
+import { readNumber, readStringArray } from './attribute-readers.js';
 import type { JobLogFacts } from './facts.js';
+
+/** Longest stack frame kept; the SDK sends at most 300 characters, other senders are cut here. */
+const MAX_FRAME_CHARS = 500;
 
 /** Clock skew and export delay allowed between a block's report and its recovery record. */
 const RECOVERY_SLACK_MS = 2000;
@@ -50,6 +55,12 @@ export class EventLoopBlockLog {
       jobName: facts.jobName,
       jobId: facts.jobId,
       currentStep: facts.currentStep,
+      stack: readStringArray(
+        facts.attributes,
+        ATTR_EVENT_LOOP_BLOCKED_STACK,
+        MAX_BLOCKED_STACK_FRAMES,
+        MAX_FRAME_CHARS,
+      ),
     });
     while (this.blocks.length > this.maxBlocks) this.dropOldest();
   }

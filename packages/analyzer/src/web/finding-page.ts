@@ -1,5 +1,6 @@
 import type { Finding, FindingTransition } from '../findings/finding.js';
 import { redactText } from '../telemetry/redact.js';
+import { renderBlockedStack } from './blocked-stack.js';
 import type { FindingSources } from './finding-sources.js';
 import { describeSubject } from './findings-page.js';
 import { formatAge, formatTime } from './format.js';
@@ -21,7 +22,7 @@ export function renderFindingPage(sources: FindingSources, finding: Finding): st
 ${renderFailingAttempt(timeline)}
 <section><h2>Subject</h2><p>${describeSubject(finding)}</p>
 <p class="muted">first seen ${formatTime(finding.firstSeen)} · last seen ${formatAge(finding.lastSeen, now)}${finding.resolvedAt ? html` · resolved ${formatTime(finding.resolvedAt)}` : ''} · id <code>${finding.id}</code> · <a href="/api/findings/${encodeURIComponent(finding.id)}/context">explain (Markdown)</a></p></section>
-<section><h2>Evidence</h2>${renderFigures(finding)}${renderTraces(finding, sources.jaegerUrl)}</section>
+<section><h2>Evidence</h2>${renderFigures(finding)}${renderBlockedStack(finding)}${renderTraces(finding, sources.jaegerUrl)}</section>
 ${renderWaitingSection(finding)}
 <section id="timeline"><h2>Job timeline</h2>${timeline ? renderTimelineSvg(timeline, now) : html`<p class="muted">No job timeline for this finding.</p>`}</section>
 <section><h2>Transitions</h2>${renderTransitions(transitions)}</section>`;

@@ -31,6 +31,7 @@ svg .lane-error { font-size: 11px; fill: #b91c1c; } svg .axis { font-size: 10px;
 svg .tick { stroke: #eef0f4; } svg .attempt { fill: #93c5fd; } svg .attempt.failed { fill: #fca5a5; } svg .attempt.live { fill: #fde68a; }
 svg .attempt.summarized { fill: #d1d5db; }
 .worker-ok { color: #15803d; } .worker-stopped { color: #6b7280; } .worker-problem { color: #b91c1c; font-weight: 600; }
+ol.stack { font-size: 13px; padding-left: 28px; } ol.stack li { margin: 2px 0; }
 pre.error-message { white-space: pre-wrap; background: #fff; border: 1px solid #e3e6eb; padding: 8px; font-size: 13px; }
 svg .step rect { fill: #3b82f6; } svg .step.failed rect { fill: #dc2626; } svg .step.live rect { fill: #f59e0b; }
 svg .step-label { font-size: 10px; fill: #fff; pointer-events: none; }

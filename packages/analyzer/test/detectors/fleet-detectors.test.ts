@@ -316,4 +316,62 @@ describe('event_loop_blocked', () => {
     );
     expect(byWorker.get('w-wait')?.nextStep).toContain('spawnSync');
   });
+
+  it('names the function that held the loop, from the stack the watchdog sent, and keeps the stack', () => {
+    const now = T0 + 60_000;
+    const model = modelAt(now);
+    const resource = makeResource({ worker: 'w-render' });
+    const stack = [
+      'measureText (node_modules/pdf-layout/lib/measure.js:210:13)',
+      'layoutPage (src/render.js:42:7)',
+      'processTicksAndRejections (node:internal/process/task_queues:95:5)',
+    ];
+    model.ingestLogs([
+      makeEventLoopBlockedLog({
+        resource,
+        timeMs: T0 + 10_000,
+        blockedSeconds: 3,
+        currentStep: 'layout',
+        stack,
+      }),
+    ]);
+    const [draft] = eventLoopBlockedDetector.evaluate(model, now, eventLoopBlockedDetector.defaults);
+    const where =
+      'measureText (node_modules/pdf-layout/lib/measure.js:210) called from layoutPage (src/render.js:42)';
+    expect(draft.summary.endsWith(`up to 3s in ${where}`)).toBe(true);
+    expect(draft.nextStep.startsWith(`Look for synchronous work in ${where} (`)).toBe(true);
+    expect(draft.nextStep).not.toContain('step "layout"');
+    expect(draft.evidence.figures.blockingFunction).toBe(where);
+    expect(draft.evidence.detail).toEqual({ stack });
+  });
+
+  it("borrows the latest block's stack when the longest block came without one", () => {
+    const now = T0 + 60_000;
+    const model = modelAt(now);
+    const resource = makeResource({ worker: 'w-exec' });
+    model.ingestLogs([
+      makeEventLoopBlockedLog({ resource, timeMs: T0 + 10_000, blockedSeconds: 8, currentStep: 'convert' }),
+      makeEventLoopBlockedLog({
+        resource,
+        timeMs: T0 + 20_000,
+        blockedSeconds: 2,
+        stack: ['convertPdf (src/convert.js:9:3)'],
+      }),
+    ]);
+    const [draft] = eventLoopBlockedDetector.evaluate(model, now, eventLoopBlockedDetector.defaults);
+    expect(draft.summary).toContain('up to 8s in convertPdf (src/convert.js:9)');
+    expect(draft.evidence.detail).toEqual({ stack: ['convertPdf (src/convert.js:9:3)'] });
+  });
+
+  it('falls back to the step when no block came with a stack', () => {
+    const now = T0 + 60_000;
+    const model = modelAt(now);
+    model.ingestLogs([
+      makeEventLoopBlockedLog({ resource: makeResource(), timeMs: T0 + 10_000, currentStep: 'layout' }),
+    ]);
+    const [draft] = eventLoopBlockedDetector.evaluate(model, now, eventLoopBlockedDetector.defaults);
+    expect(draft.nextStep).toContain('Look for synchronous work in step "layout"');
+    expect(draft.evidence.figures).not.toHaveProperty('blockingFunction');
+    expect(draft.evidence.detail).toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import type { FindingType } from '@joblens/semconv';
 import {
+  BLOCKED_STACK,
   eventLoopBlockedScenario,
   type FindingScenario,
   hostImbalanceScenario,
@@ -244,6 +245,39 @@ describe('GET /api/findings/:id/context for every finding type', () => {
       explanation.attempts.map(() => 'connect ECONNREFUSED postgres://app:[REDACTED]@db/x'),
     );
     expect(explanation.attempts.map((a) => a.outcome)).toContain('retry_scheduled');
+  });
+
+  it('shows the stack of a blocked loop in the account and on the finding page, named in the next step', async () => {
+    const finding = findingFor({ type: 'event_loop_blocked', service: 'cpu-svc' });
+    expect(finding.nextStep).toContain(
+      'in parse (node_modules/fast-xml/lib/parser.js:88) called from parseCatalog (src/jobs/parse.js:42) (',
+    );
+    const explanation = JSON.parse((await context(finding.id, 'json')).body) as Explanation;
+    expect(explanation.evidence.detail).toEqual({ stack: BLOCKED_STACK });
+    expect((await context(finding.id)).body).toContain(
+      [
+        '## Stack of the blocked loop',
+        '',
+        '1. `parse (node_modules/fast-xml/lib/parser.js:88:21)`',
+        '1. `parseCatalog (src/jobs/parse.js:42:7)`',
+        '1. `&lt;anonymous&gt; (src/worker.js:12:3)`',
+        '1. `processTicksAndRejections (node:internal/process/task_queues:95:5)`',
+      ].join('\n'),
+    );
+
+    const page = await (
+      await fetch(`${apiUrl}/findings/${encodeURIComponent(finding.id)}`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
+    ).text();
+    expect(page).toContain('<h3>Stack of the blocked loop</h3><ol class="stack">');
+    // The app's frames stand out; a dependency's and Node's are greyed; `<anonymous>` stays text.
+    expect(page).toContain('<li><code>parseCatalog (src/jobs/parse.js:42:7)</code></li>');
+    expect(page).toContain('<li><code>&lt;anonymous&gt; (src/worker.js:12:3)</code></li>');
+    expect(page).toContain(
+      '<li class="library muted"><code>parse (node_modules/fast-xml/lib/parser.js:88:21)</code></li>',
+    );
+    expect(page).not.toContain('<anonymous>');
   });
 
   it("includes a silent job's attributes from its still-running record, with secret values dropped", async () => {
