@@ -30,6 +30,7 @@ export function createDisabledJoblens(serviceInstanceId: string): Joblens {
     serviceInstanceId,
     runAttempt: async (_descriptor, fn) => fn(NO_JOB),
     watchQueue: () => () => {},
+    watchConsumer: () => () => {},
     dump: async () => undefined,
     setDiagnosticMode: () => {},
     diagnosticMode: false,

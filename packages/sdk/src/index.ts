@@ -5,6 +5,8 @@ export { checkpoint, currentAttempt, step } from './attempt/attempt-storage.js';
 export { defaultDumpDirectory, dumpFilePrefix } from './dump/write-dump.js';
 export type {
   AttemptDescriptor,
+  ConsumerSample,
+  ConsumerSource,
   JobContext,
   Joblens,
   JoblensOptions,

@@ -1,4 +1,4 @@
-import type { JobOutcome, QueueState } from '@joblens/semconv';
+import type { ConsumerState, JobOutcome, QueueState } from '@joblens/semconv';
 import type { Span } from '@opentelemetry/api';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
@@ -156,6 +156,22 @@ export interface QueueStatsSource {
   sample(): Promise<QueueStats>;
 }
 
+/** What a queue consumer is doing, read synchronously at each metric export. */
+export interface ConsumerSample {
+  state: ConsumerState;
+  /** The broker connection's status in its client's words (ioredis: `ready`, `reconnecting`, `end`, ...). */
+  connection?: string;
+  /** Unix ms of its last fetch: it took a job, or found the queue empty. */
+  lastFetchAtMs?: number;
+}
+
+/** Pluggable: anything that can say what a consumer is doing. The BullMQ adapter's `observeWorker` makes one. */
+export interface ConsumerSource {
+  readonly queue: string;
+  readonly system: string;
+  sample(): ConsumerSample;
+}
+
 /** The handle `startJoblens()` returns. */
 export interface Joblens {
   readonly serviceInstanceId: string;
@@ -163,6 +179,8 @@ export interface Joblens {
   runAttempt<T>(descriptor: AttemptDescriptor, fn: (ctx: JobContext) => Promise<T> | T): Promise<T>;
   /** Reports a queue's depth with each metric export until the returned function is called. */
   watchQueue(source: QueueStatsSource): () => void;
+  /** Reports a consumer's state, connection and last fetch with each metric export until the returned function is called. */
+  watchConsumer(source: ConsumerSource): () => void;
   /** Writes a dump (file and log record); resolves with the file path. Never throws. */
   dump(trigger?: string): Promise<string | undefined>;
   setDiagnosticMode(enabled: boolean): void;

@@ -9,6 +9,7 @@ import { createDisabledJoblens, isSdkDisabled } from './disabled-joblens.js';
 import { writeDump } from './dump/write-dump.js';
 import { FEATURES } from './features.js';
 import type { Joblens, JoblensOptions } from './interfaces.js';
+import { ConsumerWatch } from './metrics/consumer-watch.js';
 import { EventLoopSampler } from './metrics/event-loop-sampler.js';
 import { QueueWatch } from './metrics/queue-watch.js';
 import { createWorkerMetrics } from './metrics/worker-metrics.js';
@@ -70,6 +71,7 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
     metricReaders: pipeline.metricReaders,
     onError,
   });
+  const consumerWatch = new ConsumerWatch(pipeline.meter, onError);
   const stillRunning = new StillRunningSchedule(attemptDue, onError);
   const cpu = new CpuSinceLast();
   diagnostic = new DiagnosticMode(options.diagnostic.enabled, (on) => {
@@ -172,6 +174,7 @@ export function startJoblens(input: JoblensOptions = {}): Joblens {
     serviceInstanceId: options.serviceInstanceId,
     runAttempt: (descriptor, fn) => runAttempt(runtime, descriptor, fn),
     watchQueue: (source) => queueWatch.add(source),
+    watchConsumer: (source) => consumerWatch.add(source),
     dump: (trigger = 'api') => dump(trigger),
     setDiagnosticMode: (enabled) => mode.set(enabled),
     get diagnosticMode() {

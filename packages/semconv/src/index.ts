@@ -276,3 +276,22 @@ export const ATTR_PROCESS_SOCKET_PEERS = 'joblens.process.socket_peers';
 /** Sockets to each of {@link ATTR_PROCESS_SOCKET_PEERS}, in the same order. */
 export const ATTR_PROCESS_SOCKET_PEER_COUNTS = 'joblens.process.socket_peer_counts';
 export const MAX_SOCKET_PEERS = 10;
+
+// ---- What a queue consumer is doing (from a queue adapter, e.g. `observeWorker` for BullMQ) -----
+/**
+ * Gauge, {consumer}: consumers (BullMQ `Worker`s) of the queue in this process, by
+ * {@link ATTR_CONSUMER_STATE} and {@link ATTR_CONSUMER_CONNECTION}. Only the current combination is reported.
+ */
+export const METRIC_CONSUMERS = 'joblens.consumers';
+/** Gauge, s: unix time of the consumer's last fetch (it took a job, or found the queue empty), per queue. */
+export const METRIC_CONSUMER_LAST_FETCH_TIME = 'joblens.consumer.last_fetch.time';
+/** One of {@link CONSUMER_STATES}. */
+export const ATTR_CONSUMER_STATE = 'joblens.consumer.state';
+/** `running`: fetching jobs; `paused`: paused by the program; `closing`: `close()` called, finishing its jobs; `closed`: not running. */
+export const CONSUMER_STATES = ['running', 'paused', 'closing', 'closed'] as const;
+export type ConsumerState = (typeof CONSUMER_STATES)[number];
+/**
+ * The broker connection's status as its client names it (for BullMQ, ioredis: `ready`, `connecting`,
+ * `connect`, `reconnecting`, `close`, `end`, `wait`); `unknown` when the adapter cannot tell.
+ */
+export const ATTR_CONSUMER_CONNECTION = 'joblens.consumer.connection';

@@ -1,3 +1,4 @@
+export { createBullmqConsumerSource } from './bullmq-consumer-source.js';
 export { createBullmqQueueStatsSource } from './bullmq-queue-stats-source.js';
 export { type BullmqFailureClass, classifyBullmqFailure } from './classify-bullmq-failure.js';
 export { JobStalledError, observeWorker } from './observe-worker.js';

@@ -1,6 +1,7 @@
 import { MESSAGING_SYSTEM_BULLMQ } from '@joblens/semconv';
 import { Job, type Worker } from 'bullmq';
 import type { Joblens } from '../../interfaces.js';
+import { createBullmqConsumerSource } from './bullmq-consumer-source.js';
 import { producerCarrierOf } from './trace-context.js';
 
 /** The error a stalled attempt is recorded with (BullMQ found its lock expired: the worker died or blocked). */
@@ -13,8 +14,9 @@ export class JobStalledError extends Error {
 
 /**
  * Listens to a BullMQ worker's events that the processor never sees: each `stalled` job becomes
- * an attempt record with outcome `stalled` (BullMQ moves it back to wait or fails it). Returns the
- * function that stops listening.
+ * an attempt record with outcome `stalled` (BullMQ moves it back to wait or fails it). Also reports
+ * what the worker is doing (state, connection status, last fetch) with each metric export, through
+ * `joblens.watchConsumer`. Returns the function that stops both.
  */
 export function observeWorker(
   joblens: Joblens,
@@ -28,8 +30,12 @@ export function observeWorker(
     );
   };
   worker.on('stalled', onStalled);
+  const consumer = createBullmqConsumerSource(worker);
+  const unwatch = joblens.watchConsumer(consumer.source);
   return () => {
     worker.off('stalled', onStalled);
+    consumer.stop();
+    unwatch();
   };
 }
 
