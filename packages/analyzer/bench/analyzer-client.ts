@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 /** A running analyzer child process (see analyzer-process.ts) and what the benchmarks ask of it. */
 export interface AnalyzerChild {
   otlpUrl: string;
+  /** Page, API, /healthz and /metrics; '' unless the mode is `full`. */
+  apiUrl: string;
   pid: number;
-  ask<T>(message: 'measure' | 'cpu'): Promise<T>;
+  ask<T>(message: 'measure' | 'cpu' | 'evaluate'): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -28,14 +30,15 @@ export async function startAnalyzerChild(
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, JOBLENS_BENCH_ANALYZER: mode },
   });
-  const otlpUrl = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { otlpUrl: string }).otlpUrl));
+  const { otlpUrl, apiUrl } = await new Promise<{ otlpUrl: string; apiUrl: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { otlpUrl: string; apiUrl: string }));
     child.once('exit', (code) => reject(new Error(`analyzer process exited with ${code} before listening`)));
   });
   return {
     otlpUrl,
+    apiUrl,
     pid: child.pid ?? -1,
-    ask: <T>(message: 'measure' | 'cpu') =>
+    ask: <T>(message: 'measure' | 'cpu' | 'evaluate') =>
       new Promise<T>((resolve) => {
         child.once('message', (m) => resolve(m as T));
         child.send(message);

@@ -5,13 +5,17 @@
  * `mode` below). When the full analyzer cannot start, it falls back to receiver and model (and says
  * so on stderr). Talks to its parent over IPC: sends `{ otlpUrl }`
  * once listening; answers `'measure'` with its memory and window sizes after a full GC (started with
- * --expose-gc) and `'cpu'` with its CPU time; exits on `'stop'`.
+ * --expose-gc), `'cpu'` with its CPU time and `'evaluate'` once it evaluated; exits on `'stop'`.
  */
 import type { AddressInfo } from 'node:net';
 import type { TelemetryModel } from '../src/model/telemetry-model.js';
 
 interface Running {
   otlpUrl: string;
+  /** The page, API, /healthz and /metrics; '' in the modes without them. */
+  apiUrl: string;
+  /** Runs the detectors and counts new attempts into /metrics now (the full analyzer only). */
+  evaluate(): void;
   model: TelemetryModel;
   /** Open findings, when the full analyzer runs. */
   openFindings(): number;
@@ -21,9 +25,11 @@ interface Running {
 async function startFull(): Promise<Running> {
   const { createAnalyzer } = await import('../src/analyzer.js');
   const analyzer = createAnalyzer({ host: '127.0.0.1', port: 0, otlpPort: 0, dataDir: ':memory:' });
-  const { otlpUrl } = await analyzer.start();
+  const { otlpUrl, apiUrl } = await analyzer.start();
   return {
     otlpUrl,
+    apiUrl,
+    evaluate: () => analyzer.evaluateNow(),
     model: analyzer.model,
     openFindings: () => analyzer.store.open().length,
     stop: () => analyzer.stop(),
@@ -64,6 +70,8 @@ async function startReceiver(withModel: boolean): Promise<Running> {
   const { port } = server.address() as AddressInfo;
   return {
     otlpUrl: `http://127.0.0.1:${port}`,
+    apiUrl: '',
+    evaluate: () => {},
     model,
     openFindings: () => 0,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -86,7 +94,7 @@ if (mode === 'full') {
 } else {
   running = await startReceiver(mode === 'model');
 }
-process.send?.({ otlpUrl: running.otlpUrl });
+process.send?.({ otlpUrl: running.otlpUrl, apiUrl: running.apiUrl });
 
 process.on('message', (message) => {
   const usage = process.cpuUsage();
@@ -99,6 +107,9 @@ process.on('message', (message) => {
       openFindings: running.openFindings(),
       droppedRecords,
     });
+  } else if (message === 'evaluate') {
+    running.evaluate();
+    process.send?.({ evaluated: true });
   } else if (message === 'cpu') {
     process.send?.({ cpuMicros: usage.user + usage.system });
   } else if (message === 'stop') {

@@ -247,3 +247,66 @@ export function runningJobsTemplate(nowMs: number, stillRunning: boolean, count:
   });
   return new BatchTemplate(bytes);
 }
+
+/**
+ * A template of an ExportTraceServiceRequest of `count` attempt spans of one worker, each with a job
+ * name of its own (`report-<batch>-<n>`): every batch names `count` jobs never seen before.
+ */
+export function distinctJobNamesTemplate(nowMs: number, count: number): BatchTemplate {
+  const spans: Plain[] = [];
+  for (let job = 0; job < count; job++) {
+    const start = nowMs - 2000 + (job % 1000);
+    spans.push({
+      trace_id: traceId(SENTINEL, job),
+      span_id: spanId(SENTINEL, job),
+      name: attemptSpanName('reports'),
+      kind: 5,
+      start_time_unix_nano: nanos(start),
+      end_time_unix_nano: nanos(start + 300),
+      attributes: [
+        str(ATTR_MESSAGING_OPERATION_TYPE, MESSAGING_OPERATION_PROCESS),
+        str(ATTR_MESSAGING_DESTINATION_NAME, 'reports'),
+        str(ATTR_JOB_ID, `${hex8(SENTINEL)}-${job}`),
+        str(ATTR_JOB_NAME, `report-${hex8(SENTINEL)}-${job}`),
+        str(ATTR_JOB_OUTCOME, 'completed'),
+      ],
+    });
+  }
+  return new BatchTemplate(
+    encodeOtlp('ExportTraceServiceRequest', {
+      resource_spans: [
+        { resource: resource(0), scope_spans: [{ scope: { name: INSTRUMENTATION_SCOPE }, spans }] },
+      ],
+    }),
+  );
+}
+
+/**
+ * An ExportTraceServiceRequest of one span carrying `attributes` short attributes: what a careless
+ * sender that puts a whole record into attributes writes, and what every request of a flood carries.
+ */
+export function manyAttributesRequest(nowMs: number, attributes: number): Buffer {
+  return encodeOtlp('ExportTraceServiceRequest', {
+    resource_spans: [
+      {
+        resource: resource(1),
+        scope_spans: [
+          {
+            scope: { name: INSTRUMENTATION_SCOPE },
+            spans: [
+              {
+                trace_id: traceId(1, 1),
+                span_id: spanId(1, 1),
+                name: 'flood',
+                kind: 1,
+                start_time_unix_nano: nanos(nowMs - 100),
+                end_time_unix_nano: nanos(nowMs - 50),
+                attributes: Array.from({ length: attributes }, (_, i) => str(`field.${i}`, `value-${i}`)),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}

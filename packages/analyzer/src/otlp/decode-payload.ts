@@ -1,6 +1,6 @@
 import type { LogRecordData, MetricPointRecord, SpanRecord, TelemetrySink } from '../telemetry/records.js';
 import type { RecordRedactor } from '../telemetry/redact-records.js';
-import type { DecodeResult } from './decode-result.js';
+import type { DecodeCountLimits, DecodeResult } from './decode-result.js';
 import { decodeLogsJson } from './json-logs.js';
 import { decodeMetricsJson } from './json-metrics.js';
 import { decodeTracesJson } from './json-traces.js';
@@ -13,7 +13,10 @@ import type { OtlpSignal } from './receiver-stats.js';
 type AnyRecord = SpanRecord | LogRecordData | MetricPointRecord;
 
 const DECODERS: Readonly<
-  Record<OtlpSignal, Record<OtlpFormat, (body: Uint8Array) => DecodeResult<AnyRecord>>>
+  Record<
+    OtlpSignal,
+    Record<OtlpFormat, (body: Uint8Array, limits?: DecodeCountLimits) => DecodeResult<AnyRecord>>
+  >
 > = {
   traces: { protobuf: decodeTracesProto, json: decodeTracesJson },
   logs: { protobuf: decodeLogsProto, json: decodeLogsJson },
@@ -23,14 +26,16 @@ const DECODERS: Readonly<
 /**
  * Decodes one request body of a signal in a format. An empty body is an empty request (valid in
  * both encodings as the receiver sees it). Throws DecodeError, or anything a decoder bug throws.
+ * `limits` lets the protobuf span decoder skip what the attribute limits would drop anyway.
  */
 export function decodePayload(
   signal: OtlpSignal,
   format: OtlpFormat,
   body: Uint8Array,
+  limits?: DecodeCountLimits,
 ): DecodeResult<AnyRecord> {
   if (body.length === 0) return { records: [], rejected: 0, rejectReason: '' };
-  return DECODERS[signal][format](body);
+  return DECODERS[signal][format](body, limits);
 }
 
 /** Hands decoded records to the sink method of their signal. */

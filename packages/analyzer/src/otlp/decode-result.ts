@@ -4,6 +4,15 @@ export interface DecodeResult<T> {
   rejected: number;
   /** Why the first rejected item was rejected, '' when none was. */
   rejectReason: string;
+  /** Attributes, events and links the decoder skipped for the count limits. */
+  limited?: number;
+}
+
+/** Counts past which a decoder skips items unread; the rest of the limits apply after decoding. */
+export interface DecodeCountLimits {
+  maxAttributesPerRecord: number;
+  maxEventsPerSpan: number;
+  maxLinksPerSpan: number;
 }
 
 export function emptyResult<T>(): DecodeResult<T> {

@@ -214,7 +214,7 @@ async function handleExport(
   await options.turns.next();
   let decoded: ReturnType<typeof decodePayload>;
   try {
-    decoded = decodePayload(signal, format, body);
+    decoded = decodePayload(signal, format, body, options.admission.limits);
   } catch (err) {
     stats.decodeErrors[signal]++;
     const reason =
@@ -224,7 +224,7 @@ async function handleExport(
   }
 
   const admitted = admitRecords(signal, decoded, options.admission);
-  stats.limitedValues[signal] += admitted.count;
+  stats.limitedValues[signal] += admitted.count + (decoded.limited ?? 0);
   stats.clampedTimestamps[signal] += admitted.clamped;
   if (decoded.records.length > 0) {
     try {

@@ -1,6 +1,6 @@
 import type { ResourceRecord } from '../telemetry/records.js';
 import { atField, DecodeError, locate } from './decode-error.js';
-import { type DecodeResult, emptyResult } from './decode-result.js';
+import { type DecodeCountLimits, type DecodeResult, emptyResult } from './decode-result.js';
 import { readResourceAttributes, readScopeName } from './proto-attributes.js';
 import { expectWire, ProtoReader, WIRE_LENGTH_DELIMITED } from './proto-reader.js';
 import { completeResource, emptyResource } from './resource-record.js';
@@ -31,9 +31,15 @@ export function decodeEnvelope<T extends { scopeName: string }>(
   bytes: Uint8Array,
   names: EnvelopeNames,
   readItem: ReadScopeItem<T>,
+  limits?: DecodeCountLimits,
 ): DecodeResult<T> {
   const result = emptyResult<T>();
   const r = new ProtoReader(bytes);
+  if (limits !== undefined) {
+    r.maxAttributes = limits.maxAttributesPerRecord;
+    r.maxEvents = limits.maxEventsPerSpan;
+    r.maxLinks = limits.maxLinksPerSpan;
+  }
   const end = r.length;
   let index = 0;
   while (r.pos < end) {
@@ -50,6 +56,7 @@ export function decodeEnvelope<T extends { scopeName: string }>(
       r.skip(tag & 7, end);
     }
   }
+  if (r.skipped > 0) result.limited = r.skipped;
   return result;
 }
 

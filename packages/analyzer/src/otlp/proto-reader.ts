@@ -29,6 +29,15 @@ export class ProtoReader {
   readonly buf: NodeSlices;
   readonly view: DataView;
   pos = 0;
+  /**
+   * Counts past which the decoders skip items unread (see DecodeCountLimits): a hostile span of 500k
+   * attributes costs a skip each rather than a string and an object slot each. Infinity: no limit.
+   */
+  maxAttributes = Number.POSITIVE_INFINITY;
+  maxEvents = Number.POSITIVE_INFINITY;
+  maxLinks = Number.POSITIVE_INFINITY;
+  /** Items skipped for those limits. */
+  skipped = 0;
 
   constructor(bytes: Uint8Array) {
     const buf = Buffer.isBuffer(bytes)

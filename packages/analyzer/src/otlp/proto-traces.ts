@@ -6,7 +6,7 @@ import type {
   SpanRecord,
 } from '../telemetry/records.js';
 import { atField, DecodeError } from './decode-error.js';
-import { type DecodeResult, reject } from './decode-result.js';
+import { type DecodeCountLimits, type DecodeResult, reject } from './decode-result.js';
 import { readAttribute } from './proto-attributes.js';
 import { decodeEnvelope, type EnvelopeNames } from './proto-envelope.js';
 import {
@@ -64,9 +64,12 @@ const ENVELOPE: EnvelopeNames = {
   scopeFields: SCOPE_SPANS_FIELDS,
 };
 
-/** Decodes an ExportTraceServiceRequest; throws only DecodeError. */
-export function decodeTracesProto(bytes: Uint8Array): DecodeResult<SpanRecord> {
-  return decodeEnvelope(bytes, ENVELOPE, readScopeSpan);
+/**
+ * Decodes an ExportTraceServiceRequest; throws only DecodeError. With `limits`, attributes, events and
+ * links past the counts are skipped unread (counted in `limited`).
+ */
+export function decodeTracesProto(bytes: Uint8Array, limits?: DecodeCountLimits): DecodeResult<SpanRecord> {
+  return decodeEnvelope(bytes, ENVELOPE, readScopeSpan, limits);
 }
 
 function readScopeSpan(
@@ -135,17 +138,20 @@ function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeNa
           break;
         case 9:
           index = attributeCount++;
-          readAttribute(r, wire, end, attributes);
+          if (index < r.maxAttributes) readAttribute(r, wire, end, attributes);
+          else skipOver(r, wire, end);
           break;
         case 11:
           expectWire(wire, WIRE_LENGTH_DELIMITED);
           index = eventCount;
-          eventScratch[eventCount++] = readEvent(r, r.delimited(end));
+          if (eventCount < r.maxEvents) eventScratch[eventCount++] = readEvent(r, r.delimited(end));
+          else skipOver(r, wire, end);
           break;
         case 13:
           expectWire(wire, WIRE_LENGTH_DELIMITED);
           index = links.length;
-          if (links === NO_LINKS) links = [readLink(r, r.delimited(end))];
+          if (links.length >= r.maxLinks) skipOver(r, wire, end);
+          else if (links === NO_LINKS) links = [readLink(r, r.delimited(end))];
           else links.push(readLink(r, r.delimited(end)));
           break;
         case 15: {
@@ -202,6 +208,12 @@ function readSpan(r: ProtoReader, end: number, resource: ResourceRecord, scopeNa
   };
 }
 
+/** Skips one item past a count limit, unread, and counts it. */
+function skipOver(r: ProtoReader, wire: number, end: number): void {
+  r.skip(wire, end);
+  r.skipped += 1;
+}
+
 function readEvent(r: ProtoReader, end: number): SpanEventRecord {
   let timeMs = 0;
   let name = '';
@@ -222,7 +234,8 @@ function readEvent(r: ProtoReader, end: number): SpanEventRecord {
         name = r.string(r.delimited(end));
       } else if (field === 3) {
         if (attributes === NO_ATTRIBUTES) attributes = {};
-        readAttribute(r, wire, end, attributes);
+        if (index < r.maxAttributes) readAttribute(r, wire, end, attributes);
+        else skipOver(r, wire, end);
         index++;
       } else {
         r.skip(wire, end);
@@ -255,7 +268,8 @@ function readLink(r: ProtoReader, end: number): SpanLinkRecord {
         spanId = r.hex(r.delimited(end));
       } else if (field === 4) {
         if (attributes === NO_ATTRIBUTES) attributes = {};
-        readAttribute(r, wire, end, attributes);
+        if (index < r.maxAttributes) readAttribute(r, wire, end, attributes);
+        else skipOver(r, wire, end);
         index++;
       } else {
         r.skip(wire, end);
