@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   ATTR_CHECKPOINT_NAME,
+  ATTR_CONSUMER_CONNECTION,
+  ATTR_CONSUMER_STATE,
   ATTR_ERROR_TYPE,
   ATTR_EVENT_LOOP_BLOCKED_CPU_TIME,
   ATTR_EVENT_LOOP_BLOCKED_CPU_WAIT,
@@ -40,6 +42,8 @@ import {
   MESSAGING_OPERATION_PROCESS,
   MESSAGING_SYSTEM_GENERIC,
   METRIC_ACTIVE_JOBS,
+  METRIC_CONSUMER_LAST_FETCH_TIME,
+  METRIC_CONSUMERS,
   METRIC_JOB_OUTCOMES,
   METRIC_LAST_SUCCESS_TIME,
   METRIC_QUEUE_DEPTH,
@@ -400,4 +404,28 @@ export function makeJobOutcomesPoint(
   });
   record.startTimeMs = init.startTimeMs ?? init.timeMs - 1000;
   return record;
+}
+
+/** One export of `joblens.consumers`: how many consumers of the queue are in each state and connection status. */
+export function makeConsumerPoints(
+  init: PointInit & {
+    queue?: string;
+    states: { state: string; connection?: string; consumers?: number }[];
+  },
+): MetricPointRecord[] {
+  return init.states.map((s) =>
+    point(init, METRIC_CONSUMERS, '{consumer}', 'gauge', s.consumers ?? 1, {
+      [ATTR_MESSAGING_DESTINATION_NAME]: init.queue ?? 'emails',
+      [ATTR_CONSUMER_STATE]: s.state,
+      [ATTR_CONSUMER_CONNECTION]: s.connection ?? 'ready',
+    }),
+  );
+}
+
+export function makeLastFetchPoint(
+  init: PointInit & { queue?: string; lastFetchMs: number },
+): MetricPointRecord {
+  return point(init, METRIC_CONSUMER_LAST_FETCH_TIME, 's', 'gauge', init.lastFetchMs / 1000, {
+    [ATTR_MESSAGING_DESTINATION_NAME]: init.queue ?? 'emails',
+  });
 }

@@ -1,5 +1,11 @@
 import type { FindingDraft, TraceReference } from '../findings/finding.js';
 import type { AnalyzerView, LiveJobView, QueueView, WorkerView } from '../model/analyzer-view.js';
+import {
+  type ConsumerEvidence,
+  consumerEvidence,
+  listJobIds,
+  MAX_LISTED_JOB_IDS,
+} from './consumer-evidence.js';
 import type { Detector } from './detector.js';
 import { dumpInstruction } from './dump-instruction.js';
 import { formatSeconds } from './format-seconds.js';
@@ -42,6 +48,26 @@ function replacement(
   );
 }
 
+/** The ids of the jobs a worker holds (at most {@link MAX_LISTED_JOB_IDS}), and how many it holds. */
+type HeldJobs = { oldest: LiveJobView; ids: string[]; total: number };
+
+/** What the worker's consumer and jobs say: figures and detail added to a finding's evidence. */
+function doingEvidence(
+  consumer: ConsumerEvidence | undefined,
+  held: HeldJobs | undefined,
+): { figures: Record<string, string | number>; detail: Record<string, unknown> } {
+  return {
+    figures: {
+      ...(consumer?.figures ?? {}),
+      ...(held === undefined ? {} : { activeJobIds: listJobIds(held.ids, held.total) }),
+    },
+    detail: {
+      ...(consumer === undefined ? {} : { consumer: consumer.detail }),
+      ...(held === undefined ? {} : { activeJobIds: held.ids }),
+    },
+  };
+}
+
 function heldJobTraces(job: LiveJobView | undefined): TraceReference[] {
   if (job === undefined) return [];
   return [
@@ -54,10 +80,13 @@ function goneFinding(
   silenceSeconds: number,
   goneAfterSeconds: number,
   lastSign: number,
-  held: LiveJobView | undefined,
+  heldJobs: HeldJobs | undefined,
   peersAlive: number,
+  consumer: ConsumerEvidence | undefined,
 ): FindingDraft {
   const where = worker.host ? ` on ${worker.host}` : '';
+  const held = heldJobs?.oldest;
+  const doing = doingEvidence(consumer, heldJobs);
   // Holding jobs, it took them down with it; with no job and live peers, it was most likely scaled
   // down or replaced (a new pod name), which is worth a note, not a page.
   const severity = worker.activeJobs > 0 ? 'critical' : peersAlive > 0 ? 'info' : 'warning';
@@ -68,7 +97,8 @@ function goneFinding(
     subject: { service: worker.service, worker: worker.worker, host: worker.host || undefined },
     summary:
       `Worker ${worker.worker} (${worker.service})${where} has sent no heartbeat for ${formatSeconds(silenceSeconds)}s` +
-      (worker.activeJobs > 0 ? ` with ${worker.activeJobs} job(s) running` : ''),
+      (worker.activeJobs > 0 ? ` with ${worker.activeJobs} job(s) running` : '') +
+      (consumer?.note === undefined ? '' : `; last it said ${consumer.note}`),
     nextStep:
       `Check whether the process on ${worker.host || 'its host'} still runs (OOM kill, crash, frozen event loop) ` +
       'and whether its jobs were picked up again; look at its last dump and logs.',
@@ -79,9 +109,10 @@ function goneFinding(
         heartbeatIntervalSeconds: formatSeconds((worker.heartbeatIntervalMs ?? 0) / 1000),
         activeJobs: worker.activeJobs,
         peersAlive,
+        ...doing.figures,
       },
       traces: heldJobTraces(held),
-      detail: { state: 'gone', lastSignMs: lastSign },
+      detail: { state: 'gone', lastSignMs: lastSign, ...doing.detail },
     },
     since: lastSign,
   };
@@ -94,9 +125,12 @@ function stuckFinding(
   oldestReadyAge: number | undefined,
   idleSeconds: number,
   sinceMs: number,
-  held: LiveJobView | undefined,
+  heldJobs: HeldJobs | undefined,
+  consumer: ConsumerEvidence | undefined,
 ): FindingDraft {
   const where = worker.host ? ` on ${worker.host}` : '';
+  const held = heldJobs?.oldest;
+  const doing = doingEvidence(consumer, heldJobs);
   return {
     type: 'silent_worker',
     key: `stuck|${worker.worker}`,
@@ -109,8 +143,12 @@ function stuckFinding(
     },
     summary:
       `Worker ${worker.worker} (${worker.service})${where} is alive but completed nothing for ` +
-      `${formatSeconds(idleSeconds)}s while ${queue.queue} has ${ready === undefined ? '' : `${ready} `}ready jobs`,
+      `${formatSeconds(idleSeconds)}s while ${queue.queue} has ${ready === undefined ? '' : `${ready} `}ready jobs` +
+      (consumer?.note === undefined ? '' : `; ${consumer.note}`),
     nextStep:
+      (consumer?.note === undefined
+        ? ''
+        : `The worker reports that ${consumer.note}: resume it or restore its broker connection. `) +
       `${dumpInstruction(worker.worker, worker.host || undefined, worker.pid)} to see what its ` +
       `${worker.activeJobs} active job(s) wait on; if it holds none, its consumer stopped fetching ` +
       '(lost broker connection, paused worker).',
@@ -121,9 +159,10 @@ function stuckFinding(
         ...(oldestReadyAge === undefined ? {} : { oldestReadyAgeSeconds: formatSeconds(oldestReadyAge) }),
         activeJobs: worker.activeJobs,
         heartbeatIntervalSeconds: formatSeconds((worker.heartbeatIntervalMs ?? 0) / 1000),
+        ...doing.figures,
       },
       traces: heldJobTraces(held),
-      detail: { state: 'stuck', lastCompletionMs: worker.lastCompletionMs },
+      detail: { state: 'stuck', lastCompletionMs: worker.lastCompletionMs, ...doing.detail },
     },
     since: sinceMs,
   };
@@ -149,10 +188,16 @@ export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
     const queues = new Map<string, QueueView>();
     for (const queue of view.queueStates()) queues.set(`${queue.service}\u0000${queue.queue}`, queue);
     const freshSinceMs = now - options.staleMetricSeconds * 1000;
-    const oldestHeld = new Map<string, LiveJobView>();
+    const held = new Map<string, HeldJobs>();
     for (const job of view.liveJobs()) {
-      const current = oldestHeld.get(job.worker);
-      if (current === undefined || job.startedMs < current.startedMs) oldestHeld.set(job.worker, job);
+      const current = held.get(job.worker);
+      if (current === undefined) {
+        held.set(job.worker, { oldest: job, ids: [job.jobId], total: 1 });
+        continue;
+      }
+      if (job.startedMs < current.oldest.startedMs) current.oldest = job;
+      if (current.ids.length < MAX_LISTED_JOB_IDS) current.ids.push(job.jobId);
+      current.total += 1;
     }
     const drafts: FindingDraft[] = [];
     for (const worker of workers) {
@@ -181,8 +226,9 @@ export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
               silenceSeconds,
               goneAfterSeconds,
               lastSign,
-              oldestHeld.get(worker.worker),
+              held.get(worker.worker),
               peersAlive,
+              consumerEvidence(worker, undefined, now),
             ),
           );
         }
@@ -211,7 +257,8 @@ export const silentWorkerDetector: Detector<SilentWorkerOptions> = {
             age,
             idleSeconds,
             now - waitingSeconds * 1000,
-            oldestHeld.get(worker.worker),
+            held.get(worker.worker),
+            consumerEvidence(worker, queue.queue, now),
           ),
         );
         break;

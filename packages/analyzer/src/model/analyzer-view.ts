@@ -63,6 +63,16 @@ export interface LiveJobView {
   attributes?: Attributes;
 }
 
+/** What a worker's consumers of one queue reported in their newest export (see `joblens.consumers`). */
+export interface ConsumerView {
+  /** Time of the newest `joblens.consumers` points. */
+  timeMs: number;
+  /** Each state and connection status that counted at least one consumer then. */
+  states: { state: string; connection: string; consumers: number }[];
+  /** Unix ms of the newest `joblens.consumer.last_fetch.time`. */
+  lastFetchMs?: number;
+}
+
 export interface WorkerView {
   worker: string;
   service: string;
@@ -87,6 +97,8 @@ export interface WorkerView {
   queues: ReadonlySet<string>;
   /** `process.pid` from the worker's resource, for `joblens dump <pid>` on its host. */
   pid?: number;
+  /** What its queue consumers (a BullMQ worker, through `observeWorker`) reported, by queue; undefined when none did. */
+  consumers?: ReadonlyMap<string, ConsumerView>;
   /**
    * When the worker announced a deliberate stop (`joblens.worker.stopped`); undefined while it runs, and
    * cleared by a record stamped after the stop's final flush (the same instance id started again).

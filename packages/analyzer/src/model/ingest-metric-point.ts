@@ -1,8 +1,12 @@
 import {
+  ATTR_CONSUMER_CONNECTION,
+  ATTR_CONSUMER_STATE,
   ATTR_JOB_NAME,
   ATTR_JOB_OUTCOME,
   ATTR_QUEUE_STATE,
   METRIC_ACTIVE_JOBS,
+  METRIC_CONSUMER_LAST_FETCH_TIME,
+  METRIC_CONSUMERS,
   METRIC_JOB_OUTCOMES,
   METRIC_LAST_SUCCESS_TIME,
   METRIC_QUEUE_DEPTH,
@@ -84,6 +88,21 @@ export function ingestMetricPoint(
         point.temporality,
       );
       if (ended > 0) workers.recordAttemptEnd(worker, point.timeMs, outcome === 'completed');
+      return;
+    }
+    case METRIC_CONSUMERS: {
+      const queue = queueOfAttributes(point.attributes);
+      const state = readString(point.attributes, ATTR_CONSUMER_STATE);
+      if (queue === undefined || state === undefined || !Number.isFinite(point.value)) return;
+      const connection = readString(point.attributes, ATTR_CONSUMER_CONNECTION) ?? 'unknown';
+      workers.recordConsumers(worker, queue, state, connection, point.value, point.timeMs);
+      return;
+    }
+    case METRIC_CONSUMER_LAST_FETCH_TIME: {
+      const queue = queueOfAttributes(point.attributes);
+      // Not after the point itself: a fetch in the future is a clock error, not a sign of progress.
+      if (queue !== undefined && Number.isFinite(point.value) && point.value > 0)
+        workers.recordLastFetch(worker, queue, Math.min(point.value * 1000, point.timeMs));
       return;
     }
     default:

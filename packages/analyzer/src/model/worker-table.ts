@@ -1,4 +1,4 @@
-import type { WorkerQueueStats, WorkerView } from './analyzer-view.js';
+import type { ConsumerView, WorkerQueueStats, WorkerView } from './analyzer-view.js';
 import { evictOldest } from './evict-oldest.js';
 import type { JobLogFacts } from './facts.js';
 import type { ResolvedModelOptions } from './model-options.js';
@@ -22,7 +22,11 @@ export interface WorkerState extends WorkerView {
   stats: Map<string, QueueBuckets>;
   reportedActive: Map<string, { value: number; timeMs: number }>;
   dumps: JobLogFacts[];
+  consumers?: Map<string, ConsumerView>;
 }
+
+/** State and connection combinations kept per queue: the SDK reports at most a handful. */
+const MAX_CONSUMER_STATES = 16;
 
 /** Workers by identity, with their per-queue work in time buckets. */
 export class WorkerTable {
@@ -115,6 +119,45 @@ export class WorkerTable {
     if (completed && (state.lastCompletionMs === undefined || endMs > state.lastCompletionMs)) {
       state.lastCompletionMs = endMs;
     }
+  }
+
+  private consumer(state: WorkerState, queue: string): ConsumerView {
+    state.consumers ??= new Map();
+    let consumer = state.consumers.get(queue);
+    if (consumer === undefined) {
+      consumer = { timeMs: Number.NEGATIVE_INFINITY, states: [] };
+      state.consumers.set(queue, consumer);
+      evictOldest(state.consumers, this.options.maxQueuesPerWorker);
+    }
+    return consumer;
+  }
+
+  /**
+   * One `joblens.consumers` point. The points of one export share a time: a newer time starts the
+   * list afresh, so states the consumers left (reported as 0, or no longer at all) drop out.
+   */
+  recordConsumers(
+    state: WorkerState,
+    queue: string,
+    consumerState: string,
+    connection: string,
+    consumers: number,
+    timeMs: number,
+  ): void {
+    const consumer = this.consumer(state, queue);
+    if (timeMs < consumer.timeMs) return;
+    if (timeMs > consumer.timeMs) {
+      consumer.timeMs = timeMs;
+      consumer.states = [];
+    }
+    if (consumers > 0 && consumer.states.length < MAX_CONSUMER_STATES)
+      consumer.states.push({ state: consumerState, connection, consumers });
+  }
+
+  recordLastFetch(state: WorkerState, queue: string, fetchedMs: number): void {
+    const consumer = this.consumer(state, queue);
+    if (consumer.lastFetchMs === undefined || fetchedMs > consumer.lastFetchMs)
+      consumer.lastFetchMs = fetchedMs;
   }
 
   recordHeartbeat(state: WorkerState, timeMs: number): void {
