@@ -3,6 +3,9 @@
  * of one bare OpenTelemetry span with the same attributes, both through a BatchSpanProcessor into a
  * no-op exporter (the network is not what is measured). Rounds alternate between the two so drift
  * in machine load hits both; the medians of the rounds are compared after warmup rounds.
+ *
+ * sdk_watchdog_idle_cpu_ratio: the same jobs, paced as a worker runs them, with and without the
+ * event-loop watchdog: CPU with / CPU without (see watchdog-arms.ts).
  */
 import { hrtime } from 'node:process';
 import {
@@ -13,6 +16,7 @@ import {
 import { startJoblens } from '../src/start-joblens.js';
 import { bareAttemptSpan, bareProvider, noopLogExporter, noopSpanExporter } from './bare-attempt-span.js';
 import { median, printFigure, progress } from './bench-stats.js';
+import { watchdogIdleCpuRatio } from './watchdog-arms.js';
 
 const JOBS_PER_ROUND = Number(process.env.JOBLENS_BENCH_JOBS ?? 5000);
 const WARMUP_ROUNDS = 3;
@@ -74,3 +78,5 @@ printFigure('sdk_bare_span_micros', bare / 1000);
 
 await joblens.shutdown();
 await bareProvider.shutdown();
+
+printFigure('sdk_watchdog_idle_cpu_ratio', await watchdogIdleCpuRatio());

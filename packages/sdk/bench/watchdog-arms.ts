@@ -1,0 +1,80 @@
+/**
+ * sdk_watchdog_idle_cpu_ratio: the process's CPU (every thread, so the watchdog's own included) for the
+ * same paced job work with the watchdog on, divided by the same without it. The work is a worker's
+ * ordinary day: short no-op jobs in small batches with idle time between, so the watchdog runs its
+ * checks and heartbeats throughout but never sees a block; 1.0 means it costs nothing measurable.
+ * Each arm is a fresh SDK instance per round, measured after its start-up (the thread's boot is a
+ * one-off, not an idle cost), and rounds alternate which arm goes first so drift hits both.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { startJoblens } from '../src/start-joblens.js';
+import { noopLogExporter, noopSpanExporter } from './bare-attempt-span.js';
+import { median, progress } from './bench-stats.js';
+
+const ROUNDS = Number(process.env.JOBLENS_BENCH_WATCHDOG_ROUNDS ?? 6);
+/** Wall time of one arm's work, and its batches: 40 jobs every 25 ms, 1600 jobs a second. */
+const ARM_MILLIS = Number(process.env.JOBLENS_BENCH_WATCHDOG_MILLIS ?? 2000);
+const BATCH_JOBS = 40;
+const BATCH_EVERY_MILLIS = 25;
+/** Lets the watchdog thread boot before the measurement starts. */
+const SETTLE_MILLIS = 300;
+
+async function pacedWork(run: (id: string) => Promise<void>): Promise<void> {
+  const endAt = Date.now() + ARM_MILLIS;
+  let id = 0;
+  while (Date.now() < endAt) {
+    for (let i = 0; i < BATCH_JOBS; i++) await run(String(id++));
+    await sleep(BATCH_EVERY_MILLIS);
+  }
+}
+
+/** CPU microseconds (user + system, all threads) the arm's work took. */
+async function armCpuMicros(watchdog: boolean): Promise<number> {
+  const joblens = startJoblens({
+    serviceName: 'joblens-bench-watchdog',
+    spanExporter: noopSpanExporter,
+    logRecordExporter: noopLogExporter,
+    metricReader: new PeriodicExportingMetricReader({
+      exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+      exportIntervalMillis: 600_000,
+    }),
+    flushOnSignals: false,
+    dumpSignal: false,
+    watchdog: { enabled: watchdog },
+  });
+  try {
+    await sleep(SETTLE_MILLIS);
+    const before = process.cpuUsage();
+    await pacedWork((id) =>
+      joblens.runAttempt({ queue: 'bench-queue', jobName: 'noop', jobId: id }, () => undefined),
+    );
+    const used = process.cpuUsage(before);
+    return used.user + used.system;
+  } finally {
+    await joblens.shutdown();
+  }
+}
+
+/** Runs both arms `ROUNDS` times; resolves with the ratio of their medians (with / without). */
+export async function watchdogIdleCpuRatio(): Promise<number> {
+  const withWatchdog: number[] = [];
+  const without: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const watchdog of round % 2 === 0 ? [true, false] : [false, true]) {
+      (watchdog ? withWatchdog : without).push(await armCpuMicros(watchdog));
+    }
+    progress(`job-overhead: watchdog arms round ${round + 1}/${ROUNDS}`);
+  }
+  const cpuWith = median(withWatchdog);
+  const cpuWithout = median(without);
+  progress(
+    `job-overhead: paced work used ${(cpuWith / 1000).toFixed(1)} ms CPU with the watchdog, ` +
+      `${(cpuWithout / 1000).toFixed(1)} ms without (medians of ${ROUNDS} rounds of ${ARM_MILLIS} ms)`,
+  );
+  return cpuWith / cpuWithout;
+}
