@@ -223,6 +223,7 @@ export const FINDING_TYPES = [
   'silent_worker',
   'queue_starvation',
   'event_loop_blocked',
+  'stalled_job',
   'missed_heartbeat',
   'runaway_job',
 ] as const;

@@ -28,6 +28,7 @@ import {
   makeQueueDepthPoint,
   makeResource,
   makeStepSpan,
+  makeTraceId,
 } from './telemetry-factories.js';
 
 /**
@@ -338,4 +339,46 @@ export function eventLoopBlockedScenario({ nowMs, service }: ScenarioInit): Find
     }),
   );
   return { ...out, attempt, steps: ['download', 'json'] };
+}
+
+/**
+ * `stalled_job`: a CPU-bound report export whose first run, on `-w1`, held its loop past the lock; BullMQ's
+ * stalled check on `-w2` handed the job over, and both runs completed, 25 s of them at the same time.
+ */
+export function doubleRunScenario({ nowMs, service }: ScenarioInit): FindingScenario {
+  const out = empty();
+  const [first, second] = [1, 2].map((n) =>
+    makeResource({ service, worker: `${service}-w${n}`, host: `${service}-h${n}`, pid: 4300 + n }),
+  );
+  for (const resource of [first, second]) out.metrics.push(...heartbeats(resource, nowMs - 120_000, nowMs));
+  const job = { queue: 'reports', jobName: 'export-report', jobId: 'rep-7', maxAttempts: 3 };
+  const traceId = makeTraceId();
+  const attempt = makeAttemptSpan({
+    ...job,
+    traceId,
+    resource: first,
+    outcome: 'completed',
+    startMs: nowMs - 60_000,
+    durationMs: 50_000,
+    attributes: SECRET_ATTRIBUTES,
+  });
+  const stall = makeAttemptSpan({
+    ...job,
+    traceId,
+    resource: second,
+    outcome: 'stalled',
+    startMs: nowMs - 41_000,
+    durationMs: 0,
+  });
+  const rerun = makeAttemptSpan({
+    ...job,
+    traceId,
+    resource: second,
+    outcome: 'completed',
+    startMs: nowMs - 40_000,
+    durationMs: 25_000,
+  });
+  out.spans.push(attempt, stall, rerun);
+  // The account lists attempts by start: the second run is the newest.
+  return { ...out, attempt: rerun, steps: [] };
 }

@@ -5,6 +5,7 @@ export { ensureRedis, isPortOpen, REDIS_URL } from './ensure-redis.js';
 export type { FindingScenario, ScenarioInit } from './finding-scenarios.js';
 export {
   BLOCKED_STACK,
+  doubleRunScenario,
   eventLoopBlockedScenario,
   hostImbalanceScenario,
   mysteryGapScenario,

@@ -6,6 +6,7 @@ import type { RetryStormOptions } from './retry-storm.js';
 import type { RunawayRetriesOptions } from './runaway-retries.js';
 import type { SilentJobOptions } from './silent-job.js';
 import type { SilentWorkerOptions } from './silent-worker.js';
+import type { StalledJobOptions } from './stalled-job.js';
 
 /** Every detector's options by finding type; each option's default is documented where it is declared. */
 export type DetectorOptions = {
@@ -17,6 +18,7 @@ export type DetectorOptions = {
   silent_worker: SilentWorkerOptions;
   queue_starvation: QueueStarvationOptions;
   event_loop_blocked: EventLoopBlockedOptions;
+  stalled_job: StalledJobOptions;
 };
 
 export type DetectorType = keyof DetectorOptions;

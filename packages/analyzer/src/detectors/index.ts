@@ -8,6 +8,7 @@ import { retryStormDetector } from './retry-storm.js';
 import { runawayRetriesDetector } from './runaway-retries.js';
 import { silentJobDetector } from './silent-job.js';
 import { silentWorkerDetector } from './silent-worker.js';
+import { stalledJobDetector } from './stalled-job.js';
 
 export type { DetectorOptions, DetectorOverrides, DetectorType } from './detector-options.js';
 
@@ -25,6 +26,7 @@ export const allDetectors: readonly AnyDetector[] = [
   silentWorkerDetector as AnyDetector,
   queueStarvationDetector as AnyDetector,
   eventLoopBlockedDetector as AnyDetector,
+  stalledJobDetector as AnyDetector,
 ];
 
 /** Every detector's defaults, by finding type. */
@@ -103,4 +105,5 @@ export {
   runawayRetriesDetector,
   silentJobDetector,
   silentWorkerDetector,
+  stalledJobDetector,
 };

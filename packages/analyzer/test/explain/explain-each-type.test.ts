@@ -1,6 +1,7 @@
 import type { FindingType } from '@joblens/semconv';
 import {
   BLOCKED_STACK,
+  doubleRunScenario,
   eventLoopBlockedScenario,
   type FindingScenario,
   hostImbalanceScenario,
@@ -68,6 +69,11 @@ const cases: Case[] = [
     type: 'event_loop_blocked',
     service: 'cpu-svc',
     scenario: eventLoopBlockedScenario({ nowMs: T, service: 'cpu-svc' }),
+  },
+  {
+    type: 'stalled_job',
+    service: 'lock-svc',
+    scenario: doubleRunScenario({ nowMs: T, service: 'lock-svc' }),
   },
   { type: 'missed_heartbeat', monitor: 'nightly-sync' },
   { type: 'runaway_job', monitor: 'weekly-backup' },
