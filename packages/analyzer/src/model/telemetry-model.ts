@@ -23,8 +23,7 @@ import { AttemptStore } from './attempt-store.js';
 import { readString } from './attribute-readers.js';
 import { EndedKeys } from './ended-keys.js';
 import { EventLoopBlockLog } from './event-loop-block-log.js';
-import { evictOldest } from './evict-oldest.js';
-import type { AttemptFacts, JobLogFacts } from './facts.js';
+import type { AttemptFacts } from './facts.js';
 import { ingestMetricPoint } from './ingest-metric-point.js';
 import { JobTable } from './job-table.js';
 import { buildJobTimeline } from './job-timeline.js';
@@ -37,6 +36,7 @@ import {
 import { readAttempt, readJobLog } from './normalize.js';
 import { OutcomeCounters } from './outcome-counters.js';
 import { QueueTable } from './queue-table.js';
+import { SnapshotTable } from './snapshot-table.js';
 import { StringPool } from './string-pool.js';
 import { processPid, workerIdentity } from './worker-identity.js';
 import { buildWorkerSummaries } from './worker-summaries.js';
@@ -66,7 +66,7 @@ export class TelemetryModel implements AnalyzerView {
   private readonly endedKeys: EndedKeys;
   private readonly blockLog: EventLoopBlockLog;
   private readonly outcomes: OutcomeCounters;
-  private readonly snapshots = new Map<string, JobLogFacts>();
+  private readonly snapshots: SnapshotTable;
   private readonly strings = new StringPool(STRING_POOL_SIZE);
   private readonly lifecycle: LifecycleTables;
   private lastPruneMs = Number.NEGATIVE_INFINITY;
@@ -90,6 +90,8 @@ export class TelemetryModel implements AnalyzerView {
     );
     this.workerTable = new WorkerTable(o);
     this.queueTable = new QueueTable(o.maxQueues);
+    // Snapshots get a budget of a quarter of the attempts' on top of it: they are fewer and explain needs them less.
+    this.snapshots = new SnapshotTable(o.maxSnapshots, o.maxRetainedAttributeBytes / 4);
     this.jobTable = new JobTable(o.maxJobs);
     this.endedKeys = new EndedKeys(o.maxEndedAttemptKeys);
     this.blockLog = new EventLoopBlockLog(o.maxEventLoopBlocks);
@@ -250,7 +252,6 @@ export class TelemetryModel implements AnalyzerView {
       case 'failure_snapshot':
         if (facts.traceId === '') return;
         this.snapshots.set(facts.traceId + facts.spanId, facts);
-        evictOldest(this.snapshots, this.options.maxSnapshots);
         return;
       case 'worker_dump':
         this.workerTable.recordDump(worker, facts);
@@ -301,9 +302,9 @@ export class TelemetryModel implements AnalyzerView {
     this.attempts.dropAllAttributes();
   }
 
-  /** Estimated bytes of attributes the held attempts keep (bounded by `maxRetainedAttributeBytes`). */
+  /** Estimated bytes of attributes held attempts and snapshots keep (bounded by `maxRetainedAttributeBytes`). */
   get retainedAttributeBytes(): number {
-    return this.attempts.retainedAttributeBytes;
+    return this.attempts.retainedAttributeBytes + this.snapshots.bytes;
   }
 
   // ---- AnalyzerView -------------------------------------------------------------------------------

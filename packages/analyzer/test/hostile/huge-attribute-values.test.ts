@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalyzerHandle, type AnalyzerUrls, createAnalyzer } from '../../src/analyzer.js';
-import { attemptRequest, attemptSpan, postTraces } from './fixtures/attempt-requests.js';
+import {
+  attemptRequest,
+  attemptSpan,
+  postLogs,
+  postTraces,
+  snapshotRequest,
+} from './fixtures/attempt-requests.js';
 
 const MIB = 1024 * 1024;
 const ATTEMPTS = 60;
@@ -67,6 +73,31 @@ describe('the budget for retained attributes', () => {
       expect(held).toHaveLength(100);
       expect(Object.keys(held[0].facts.attributes)).toHaveLength(0);
       expect(Object.keys(held[99].facts.attributes).length).toBeGreaterThan(10);
+    } finally {
+      await analyzer.stop();
+    }
+  });
+});
+
+describe('failure snapshots with large attributes', () => {
+  it('keeps the newest snapshots within a quarter of the attribute budget', async () => {
+    const budget = 1024 * 1024;
+    const analyzer = createAnalyzer({
+      port: 0,
+      otlpPort: 0,
+      dataDir: ':memory:',
+      maxRetainedAttributeBytes: budget,
+    });
+    const { otlpUrl } = await analyzer.start();
+    try {
+      const attributes: Record<string, string> = {};
+      for (let k = 0; k < 20; k++) attributes[`job.data.${k}`] = 'd'.repeat(4000);
+      // 100 snapshots of about 160 KB each would be 16 MB.
+      for (let i = 0; i < 10; i++)
+        expect(await postLogs(otlpUrl, snapshotRequest(10, Date.now(), attributes))).toBe(200);
+      expect(analyzer.model.retainedAttributeBytes).toBeLessThanOrEqual(budget / 4);
+      expect(analyzer.model.windowSizes().snapshots).toBeGreaterThan(0);
+      expect(analyzer.model.windowSizes().snapshots).toBeLessThan(10);
     } finally {
       await analyzer.stop();
     }
