@@ -156,9 +156,17 @@ export class AnalyzerMetrics {
   ]);
   private readonly lastReceiverTotals: ReceiverTotals = emptyTotals();
 
+  /**
+   * Series each gauge rebuilt per evaluation may hold: the first ones given are shown, the rest left
+   * out. Workers and queues are bounded in the model already; shares (worker x queue) are not by that.
+   */
+  private readonly maxGaugeSeries: number;
+
   constructor(seriesLimits: Partial<SeriesLimits> = {}) {
+    const limits = resolveSeriesLimits(seriesLimits);
+    this.maxGaugeSeries = limits.maxSeriesPerMetric;
     this.jobSeries = new JobSeriesTable<JobSeries>(
-      resolveSeriesLimits(seriesLimits),
+      limits,
       (labels) => ({ labels, outcomes: new Map(), retries: 0, duration: this.duration.series(labels) }),
       (series) => this.dropJobSeries(series),
     );
@@ -194,7 +202,11 @@ export class AnalyzerMetrics {
     this.jobShare.reset();
     this.imbalance.reset();
     const sharesByQueue = new Map<string, { service: string; queue: string; shares: number[] }>();
+    const max = this.maxGaugeSeries;
+    let workerSeries = 0;
+    let shareSeries = 0;
     for (const w of workers) {
+      if (workerSeries++ >= max) break;
       const labels = { service: w.service, worker: w.worker, host: w.host };
       // A stopped worker has no heartbeat age: its silence is expected, and an alert on the age must not fire.
       if (w.stoppedMs !== undefined) this.stoppedAt.set(labels, w.stoppedMs / 1000);
@@ -202,15 +214,18 @@ export class AnalyzerMetrics {
         this.heartbeatAge.set(labels, Math.max(0, w.heartbeatAgeSeconds));
       this.activeJobs.set(labels, w.activeJobs);
       for (const [queue, share] of Object.entries(w.shareByQueue)) {
-        this.jobShare.set({ service: w.service, queue, worker: w.worker, host: w.host }, share);
+        if (shareSeries++ < max)
+          this.jobShare.set({ service: w.service, queue, worker: w.worker, host: w.host }, share);
         const key = `${w.service}\u0000${queue}`;
         const entry = sharesByQueue.get(key) ?? { service: w.service, queue, shares: [] };
         entry.shares.push(share);
         sharesByQueue.set(key, entry);
       }
     }
+    let queueSeries = 0;
     for (const { service, queue, shares } of sharesByQueue.values()) {
       if (shares.length === 0) continue;
+      if (queueSeries++ >= max) break;
       this.imbalance.set({ service, queue }, Math.max(...shares) * shares.length);
     }
   }
@@ -218,7 +233,10 @@ export class AnalyzerMetrics {
   refreshQueues(queues: readonly QueueMetricsRow[]): void {
     this.queueDepth.reset();
     this.oldestReady.reset();
+    let queueSeries = 0;
     for (const q of queues) {
+      // Up to five states a queue: the cap counts queues, so a queue's states stay together.
+      if (queueSeries++ >= this.maxGaugeSeries) break;
       for (const [state, depth] of Object.entries(q.depthByState)) {
         this.queueDepth.set({ service: q.service, queue: q.queue, state }, depth);
       }

@@ -25,6 +25,25 @@ describe('AnalyzerMetrics', () => {
     );
   });
 
+  it('shows at most maxSeriesPerMetric share series however many queues workers name', async () => {
+    const metrics = new AnalyzerMetrics({ maxSeriesPerMetric: 50 });
+    const shareByQueue = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`queue-${i}`, 0.025]));
+    const workers = Array.from({ length: 3 }, (_, i) => ({ ...worker(`w${i}`, 0), shareByQueue }));
+    metrics.refreshWorkers(workers);
+    metrics.refreshQueues(
+      Array.from({ length: 80 }, (_, i) => ({
+        service: 'billing',
+        queue: `queue-${i}`,
+        depthByState: { waiting: 1 },
+      })),
+    );
+    const text = await metrics.registry.metrics();
+    expect(text.match(/^joblens_worker_job_share\{/gm)).toHaveLength(50);
+    expect(text.match(/^joblens_queue_imbalance_ratio\{/gm)).toHaveLength(40);
+    expect(text.match(/^joblens_analyzer_queue_depth\{/gm)).toHaveLength(50);
+    expect(text.match(/^joblens_worker_active_jobs\{/gm)).toHaveLength(3);
+  });
+
   it('computes the imbalance ratio as the hottest share over the fair share', async () => {
     const metrics = new AnalyzerMetrics();
     metrics.refreshWorkers([worker('a', 0.8), worker('b', 0.1), worker('c', 0.1)]);
