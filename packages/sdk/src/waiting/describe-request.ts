@@ -62,6 +62,21 @@ export function describeNodeRequest(request: NodeClientRequest): string | undefi
 /** What undici (and so `fetch`) puts on its `undici:request:*` channels. */
 export type UndiciRequest = { method?: string; origin?: unknown; path?: string };
 
+/** Describes a call to a whole URL (an exporter's endpoint); undefined for a URL that does not parse. */
+export function describeUrl(method: string, href: string): string | undefined {
+  try {
+    const url = new URL(href);
+    return describeCall(
+      method,
+      url.protocol,
+      hostAndPort(url.protocol, url.hostname, url.port),
+      url.pathname,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 /** Describes an undici request; the origin is parsed so that credentials in it are dropped. */
 export function describeUndiciRequest(request: UndiciRequest): string | undefined {
   const origin = request.origin;

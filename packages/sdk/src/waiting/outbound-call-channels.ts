@@ -1,9 +1,11 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { AttemptHandle } from '../attempt/attempt-handle.js';
 import { attemptStorage } from '../attempt/attempt-storage.js';
+import type { ResolvedOptions } from '../options.js';
 import {
   describeNodeRequest,
   describeUndiciRequest,
+  describeUrl,
   type NodeClientRequest,
   type UndiciRequest,
 } from './describe-request.js';
@@ -17,10 +19,32 @@ function runningAttempt(): AttemptHandle | undefined {
   return job instanceof AttemptHandle ? job : undefined;
 }
 
-function open(
-  job: AttemptHandle,
-  description: string,
-): { calls: OutboundOperations; call: OutboundOperation } {
+const ownExportCalls = new WeakMap<ResolvedOptions, ReadonlySet<string>>();
+
+/**
+ * The SDK's own OTLP exports, described as calls. An export can start in a job's async context (the
+ * batch processor arms its timer when a step span inside the job ends), but it is never what the job
+ * waits on: a slow collector must not be blamed on the job.
+ */
+function isOwnExport(job: AttemptHandle, description: string): boolean {
+  const options = job.runtime.options;
+  let calls = ownExportCalls.get(options);
+  if (calls === undefined) {
+    const described = new Set<string>();
+    for (const signal of [options.traces, options.metrics, options.logs]) {
+      const call = describeUrl('POST', signal.url);
+      if (call !== undefined) described.add(call);
+    }
+    calls = described;
+    ownExportCalls.set(options, calls);
+  }
+  return calls.has(description);
+}
+
+type OpenCall = { calls: OutboundOperations; call: OutboundOperation };
+
+function open(job: AttemptHandle, description: string): OpenCall | undefined {
+  if (isOwnExport(job, description)) return undefined;
   job.outbound ??= new OutboundOperations();
   return { calls: job.outbound, call: job.outbound.open(description, Date.now()) };
 }
@@ -40,16 +64,17 @@ const onNodeRequestStart: Listener = (message) => {
     if (!request || typeof request.once !== 'function') return;
     const description = describeNodeRequest(request);
     if (!description) return;
-    const { calls, call } = open(job, description);
+    const opened = open(job, description);
+    if (!opened) return;
     // `close` only, never `error`: a listener for `error` would swallow the caller's unhandled errors.
-    request.once('close', () => calls.close(call));
+    request.once('close', () => opened.calls.close(opened.call));
   } catch {
     // A subscriber's exception would surface as an uncaught exception in the job's process.
   }
 };
 
 /** undici's requests (and so `fetch`'s) carry no events of their own: their end comes on other channels. */
-const openUndiciCalls = new WeakMap<object, { calls: OutboundOperations; call: OutboundOperation }>();
+const openUndiciCalls = new WeakMap<object, OpenCall>();
 
 const onUndiciCreate: Listener = (message) => {
   try {
@@ -58,7 +83,8 @@ const onUndiciCreate: Listener = (message) => {
     const request = (message as { request?: UndiciRequest }).request;
     if (!request || typeof request !== 'object') return;
     const description = describeUndiciRequest(request);
-    if (description) openUndiciCalls.set(request, open(job, description));
+    const opened = description ? open(job, description) : undefined;
+    if (opened) openUndiciCalls.set(request, opened);
   } catch {
     // As above: never into the job.
   }
