@@ -140,6 +140,28 @@ describe('joblens installed from packed tarballs into an empty folder outside th
     expect(metrics).toMatch(counted);
   });
 
+  it('names the function a plain JavaScript job blocked the loop in, on the finding page and in the API', async () => {
+    const printed = await nodeInApp('block-loop.mjs', [], { OTEL_EXPORTER_OTLP_ENDPOINT: serve!.otlpUrl });
+    expect(printed).toContain('rendered true');
+    const line =
+      readFileSync(new URL('block-loop.mjs', APP_FILES), 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes('the loop is held here')) + 1;
+    // Relative to the app's root, the folder of its package.json.
+    const where = `renderReport (block-loop.mjs:${line})`;
+    const findings = await pollFindings('event_loop_blocked', 60_000);
+    const ours = findings.find((finding) => JSON.stringify(finding).includes('packed-render'));
+    expect(ours, serve!.output()).toBeDefined();
+    expect(ours?.summary).toContain(`in ${where}`);
+    expect(ours?.nextStep).toContain(`Look for synchronous work in ${where}`);
+    const page = await (
+      await fetch(`${serve!.apiUrl}/findings/${encodeURIComponent(String(ours?.id))}`)
+    ).text();
+    expect(page).toMatch(
+      new RegExp(`<li><code>renderReport \\(block-loop\\.mjs:${line}:\\d+\\)</code></li>`),
+    );
+  });
+
   it('answers `npx joblens findings` from the installed CLI', async () => {
     const { stdout } = await run(
       'npx',
