@@ -25,6 +25,7 @@ export function startBullmqConsumers(
         data: (job.data ?? {}) as Record<string, unknown>,
         jobId: String(job.id),
         attempt: job.attemptsMade + 1,
+        run: job.attemptsStarted ?? job.attemptsMade + 1,
         upstreamUrl: config.upstreamUrl,
       }),
     );
@@ -39,7 +40,14 @@ export function startBullmqConsumers(
           if (consumer.throttleMillis) await sleep(consumer.throttleMillis);
         }
       },
-      { connection, prefix: transport.prefix, concurrency: consumer.concurrency, autorun: true },
+      {
+        connection,
+        prefix: transport.prefix,
+        concurrency: consumer.concurrency,
+        autorun: true,
+        ...(consumer.lockDurationMillis ? { lockDuration: consumer.lockDurationMillis } : {}),
+        ...(consumer.stalledIntervalMillis ? { stalledInterval: consumer.stalledIntervalMillis } : {}),
+      },
     );
     worker.on('error', () => {});
     unwatch.push(observeWorker(joblens, worker));

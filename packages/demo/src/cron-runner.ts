@@ -20,6 +20,7 @@ export function startCron(joblens: Joblens, cron: CronConfig): CronHandle {
         data: {},
         jobId: `${cron.jobName}-${runs}`,
         attempt: 1,
+        run: 1,
         upstreamUrl: '',
       }),
     ).catch(() => {});

@@ -8,6 +8,8 @@ export interface FaultInjectorDeps {
   producer: JobProducer;
   upstream: UpstreamServer;
   command(instanceId: string, command: WorkerCommand): void;
+  /** The worker will die on purpose (the killed-worker fault): its end is not a problem of the demo. */
+  expectExit(instanceId: string): void;
 }
 
 const OUTAGE_MILLIS = 5000;
@@ -80,6 +82,21 @@ export class FaultInjector {
         if (cronHost) this.deps.command(cronHost.instanceId, 'stop-cron');
         return;
       }
+      case 'killed-worker':
+        this.deps.expectExit(hostId(scenario, 'import-1'));
+        await producer.add(QUEUES.imports, {
+          name: JOB_NAMES.importCatalog,
+          data: { crash: true },
+          attempts: 1,
+        });
+        return;
+      case 'lock-lost':
+        await producer.add(QUEUES.renders, {
+          name: JOB_NAMES.renderCatalog,
+          data: { burn: true },
+          attempts: 1,
+        });
+        return;
       default:
         throw new Error(`no injection for fault '${faultId}'`);
     }

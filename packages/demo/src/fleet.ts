@@ -38,6 +38,8 @@ const WORKER_ENTRY = workerEntryCommand();
  */
 export class Fleet {
   private readonly members = new Map<string, Member>();
+  /** Workers a fault kills on purpose: their end is reported to no one. */
+  private readonly expectedExits = new Set<string>();
   private stopping = false;
 
   constructor(private readonly options: FleetOptions) {}
@@ -119,7 +121,7 @@ export class Fleet {
     });
     child.on('message', (message: WorkerMessage) => this.receive(member, message));
     child.once('exit', (code, signal) => {
-      if (!this.stopping) {
+      if (!this.stopping && !this.expectedExits.has(spec.instanceId)) {
         this.options.onUnexpectedExit(
           spec.host,
           signal ? `signal ${signal}` : `exit code ${code}`,
@@ -131,6 +133,11 @@ export class Fleet {
     child.on('error', () => {});
     this.members.set(spec.instanceId, member);
     return member;
+  }
+
+  /** The worker is about to die on purpose (a fault kills it): do not report its end. */
+  expectExit(instanceId: string): void {
+    this.expectedExits.add(instanceId);
   }
 
   send(instanceId: string, message: ParentMessage): void {

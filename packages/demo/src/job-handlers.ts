@@ -9,6 +9,11 @@ export interface JobEnvironment {
   data: Record<string, unknown>;
   jobId: string;
   attempt: number;
+  /**
+   * How many times the job was fetched, this run included: BullMQ counts a run its stalled check took
+   * back (`attemptsStarted`), which `attempt` does not. The in-process queue has no stalls: `attempt`.
+   */
+  run: number;
   upstreamUrl: string;
 }
 
@@ -60,12 +65,12 @@ const HANDLERS: Record<string, Handler> = {
     await fetchText(`${upstreamUrl}/archive?delayMillis=3000&rows=${rows}`);
     await ctx.step('upload', () => sleep(jitter(jobId, 150, 250)));
   },
-  [JOB_NAMES.generateExport]: async ({ ctx, jobId }) => {
+  [JOB_NAMES.generateExport]: async ({ ctx, jobId, upstreamUrl }) => {
     await ctx.step('query', () => sleep(jitter(jobId, 80, 120)));
     await ctx.step('stream-rows', async () => {
       ctx.checkpoint('cursor-opened', { rowsExpected: 50_000 });
-      // The fault: waiting on a stream whose 'end' never comes, as with a dropped connection and no timeout.
-      await new Promise<never>(() => {});
+      // The fault: a call to a warehouse that never answers, made with no timeout.
+      await fetchText(`${upstreamUrl}/rows?cursor=${encodeURIComponent(jobId)}`);
     });
   },
   [JOB_NAMES.syncCrmContact]: async ({ ctx, data, jobId }) => {
@@ -100,6 +105,26 @@ const HANDLERS: Record<string, Handler> = {
   },
   [JOB_NAMES.nightlyCleanup]: async ({ ctx, jobId }) => {
     await ctx.step('vacuum', () => sleep(jitter(jobId, 50, 100)));
+  },
+  [JOB_NAMES.importCatalog]: async ({ ctx, data, jobId }) => {
+    await ctx.step('download', () => sleep(jitter(jobId, 100, 200)));
+    await ctx.step('parse', async () => {
+      if (data.crash === true) {
+        // The fault: the kernel kills the process mid-job (OOM); nothing runs after this, no shutdown.
+        await sleep(4000);
+        process.kill(process.pid, 'SIGKILL');
+      }
+      await sleep(jitter(jobId, 100, 200));
+    });
+  },
+  [JOB_NAMES.renderCatalog]: async ({ ctx, data, jobId, run }) => {
+    await ctx.step('layout', async () => {
+      // The fault: the first run holds the loop longer than the lock lasts, so BullMQ cannot renew it.
+      if (data.burn === true && run === 1) busyLoop(10_000);
+      else await sleep(jitter(jobId, 60, 120));
+    });
+    // Long enough that the run on the other host overlaps the first one's end.
+    await ctx.step('rasterize', () => sleep(data.burn === true ? 6000 : jitter(jobId, 60, 120)));
   },
 };
 

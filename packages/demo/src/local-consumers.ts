@@ -120,7 +120,14 @@ function instrumentedHandler(
     async (job: LocalJob) => {
       const ctx = currentAttempt();
       if (!ctx) throw new Error(`job ${job.id} of ${queue} runs outside an attempt`);
-      return handlerFor(job.name)({ ctx, data: job.data, jobId: job.id, attempt: job.attempt, upstreamUrl });
+      return handlerFor(job.name)({
+        ctx,
+        data: job.data,
+        jobId: job.id,
+        attempt: job.attempt,
+        run: job.attempt,
+        upstreamUrl,
+      });
     },
   );
 }

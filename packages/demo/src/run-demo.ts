@@ -16,7 +16,13 @@ import { type InterruptSignal, listenForInterrupt } from './interrupt-signal.js'
 import { pickFreePorts } from './pick-free-ports.js';
 import { redisUrlFromEnv } from './probe-redis.js';
 import { writePrometheusConfig } from './prometheus-scrape-config.js';
-import { buildScenario, type Scenario, scenarioQueues, selectFaults } from './scenario.js';
+import {
+  buildScenario,
+  type Scenario,
+  scenarioQueues,
+  selectFaults,
+  withoutBullmqFaults,
+} from './scenario.js';
 import { DEMO_SDK_SETTINGS, startDemoAnalyzer } from './start-demo-analyzer.js';
 import { TerminalOutput } from './terminal-output.js';
 import { TrafficDriver } from './traffic-driver.js';
@@ -55,7 +61,7 @@ async function runScenario(
   const startedAtMs = Date.now();
   const runId = randomBytes(3).toString('hex');
   const full = buildScenario(runId);
-  const scenario = options.faults ? selectFaults(full, options.faults) : full;
+  let scenario = options.faults ? selectFaults(full, options.faults) : full;
   const problems: string[] = [];
   let fleet: Fleet | undefined;
 
@@ -66,6 +72,17 @@ async function runScenario(
     fleet?.send(id, message),
   );
   out.line(transport.description);
+  if (transport.config.kind === 'local') {
+    const before = scenario.faults.length;
+    scenario = withoutBullmqFaults(scenario, options.faults);
+    if (scenario.faults.length < before)
+      out.line(
+        `left out: ${full.faults
+          .filter((f) => f.needsBullmq)
+          .map((f) => f.id)
+          .join(', ')} (needs BullMQ's locks)`,
+      );
+  }
   cleanup.push('removing the demo queues', () => transport.producer.close());
 
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'joblens-demo-')));
@@ -131,6 +148,7 @@ async function runScenario(
     producer: transport.producer,
     upstream,
     command: (id, command) => startedFleet.send(id, { type: 'command', command }),
+    expectExit: (id) => startedFleet.expectExit(id),
   });
   cleanup.push('stopping fault injection', () => injector.stop());
   const injections = scenario.faults

@@ -25,6 +25,8 @@ export interface FaultSpec {
   findingType: FindingType;
   /** Types that follow from the same fault on the same subject: attributed to it, never false. */
   relatedTypes: FindingType[];
+  /** Needs BullMQ's locks and stalled checks: left out when jobs flow through the in-process queue. */
+  needsBullmq?: boolean;
   /** Seconds after the fleet is ready; detection latency is measured from here. */
   atSeconds: number;
   /**
@@ -55,6 +57,8 @@ export const QUEUES = {
   payments: 'demo-payments',
   sync: 'demo-sync',
   pdf: 'demo-pdf',
+  imports: 'demo-imports',
+  renders: 'demo-renders',
 } as const;
 
 export const JOB_NAMES = {
@@ -68,6 +72,8 @@ export const JOB_NAMES = {
   syncContacts: 'sync-contacts',
   renderPdf: 'render-pdf',
   nightlyCleanup: 'nightly-cleanup',
+  importCatalog: 'import-catalog',
+  renderCatalog: 'render-catalog',
 } as const;
 
 export const MONITOR_SLUG = 'demo-nightly-cleanup';
@@ -119,6 +125,16 @@ export function buildScenario(runId: string): Scenario {
       cron: { jobName: JOB_NAMES.nightlyCleanup, monitorSlug: MONITOR_SLUG, everyMillis: 2000 },
     },
     { host: 'pdf-1', instanceId: id('pdf-1'), consumers: [{ queue: QUEUES.pdf, concurrency: 1 }] },
+    { host: 'import-1', instanceId: id('import-1'), consumers: [{ queue: QUEUES.imports, concurrency: 1 }] },
+    // Two render hosts with a short BullMQ lock: a stalled check every second hands a job whose lock expired
+    // to the other host. Renewal comes every 2 s, far above the loop delay healthy jobs cause.
+    ...[1, 2].map((n) => ({
+      host: `render-${n}`,
+      instanceId: id(`render-${n}`),
+      consumers: [
+        { queue: QUEUES.renders, concurrency: 1, lockDurationMillis: 4000, stalledIntervalMillis: 1000 },
+      ],
+    })),
   ];
   const faults: FaultSpec[] = [
     {
@@ -140,7 +156,7 @@ export function buildScenario(runId: string): Scenario {
     },
     {
       id: 'hung-job',
-      title: 'generate-export hangs inside its stream-rows step',
+      title: 'generate-export hangs in its stream-rows step, on a call to a warehouse that never answers',
       findingType: 'silent_job',
       relatedTypes: [],
       atSeconds: 6,
@@ -191,6 +207,26 @@ export function buildScenario(runId: string): Scenario {
       atSeconds: 16,
       subject: { monitor: MONITOR_SLUG, jobName: JOB_NAMES.nightlyCleanup },
     },
+    {
+      id: 'killed-worker',
+      title: 'import-1 is killed with SIGKILL, as by the OOM killer, in the middle of an import-catalog job',
+      findingType: 'stalled_job',
+      // A worker gone while it held a job: its silence and its job's are the same fault.
+      relatedTypes: ['silent_worker', 'silent_job', 'queue_starvation'],
+      atSeconds: 18,
+      subject: { worker: id('import-1'), queue: QUEUES.imports },
+    },
+    {
+      id: 'lock-lost',
+      title:
+        "render-catalog holds its host's loop with 10 s of CPU, past its 4 s BullMQ lock: the other render host runs it again meanwhile",
+      findingType: 'stalled_job',
+      // The held loop is the cause, seen from the worker's side; so is the silence it causes.
+      relatedTypes: ['event_loop_blocked', 'silent_job', 'silent_worker'],
+      needsBullmq: true,
+      atSeconds: 20,
+      subject: { queue: QUEUES.renders, jobName: JOB_NAMES.renderCatalog },
+    },
   ];
   return { serviceName: SERVICE_NAME, hosts, faults, healthyQueues: [QUEUES.emails, QUEUES.thumbnails] };
 }
@@ -225,6 +261,22 @@ export function selectFaults(scenario: Scenario, faultIds: readonly string[]): S
         (host.cron !== undefined && host.cron.monitorSlug === fault.subject.monitor),
     );
   return { ...scenario, faults, hosts: scenario.hosts.filter((host) => healthy(host) || needed(host)) };
+}
+
+/**
+ * The scenario without the faults that need BullMQ, for a fleet on the in-process queue. Throws naming a
+ * fault the caller asked for by name that cannot run there.
+ */
+export function withoutBullmqFaults(scenario: Scenario, askedFor: readonly string[] = []): Scenario {
+  const needing = scenario.faults.filter((fault) => fault.needsBullmq).map((fault) => fault.id);
+  const asked = needing.filter((id) => askedFor.includes(id));
+  if (asked.length > 0) {
+    throw new Error(`${asked.join(', ')} needs BullMQ's locks: run without --no-redis, with Redis reachable`);
+  }
+  return selectFaults(
+    scenario,
+    scenario.faults.filter((fault) => !fault.needsBullmq).map((fault) => fault.id),
+  );
 }
 
 /** Every queue some host consumes, once each. */

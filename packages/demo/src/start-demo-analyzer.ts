@@ -34,6 +34,9 @@ export const DEMO_DETECTOR_OPTIONS: Record<string, Record<string, number>> = {
   // completion may come 10 s after its first heartbeat. Heartbeats come every second.
   silent_worker: { stuckAfterSeconds: 15, minGoneAfterSeconds: 20 },
   queue_starvation: { oldestReadyThresholdSeconds: 15, idleSeconds: 10, aliveWithinSeconds: 30 },
+  // A killed worker's job is orphaned when the worker counts as gone (as silent_worker's 20 s); the lost
+  // lock's two runs overlap by the second run's 6 s rasterize step.
+  stalled_job: { goneAfterSeconds: 20, minOverlapSeconds: 1 },
 };
 
 /**

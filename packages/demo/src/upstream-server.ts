@@ -11,7 +11,9 @@ const MAX_ARCHIVE_DELAY_MILLIS = 10_000;
 
 /**
  * The services the demo's jobs call over real HTTP: a payment provider whose outage fails a batch of
- * payments at once (`/charge`), and a slow legacy archive no span covers (`/archive?delayMillis=`).
+ * payments at once (`/charge`), a slow legacy archive no span covers (`/archive?delayMillis=`), and a
+ * warehouse whose row stream accepts the request and never answers (`/rows`), as a peer that dropped the
+ * connection without a reset would.
  */
 export async function startUpstreamServer(): Promise<UpstreamServer> {
   let outageUntilMs = 0;
@@ -26,6 +28,10 @@ export async function startUpstreamServer(): Promise<UpstreamServer> {
     }
     if (url.pathname === '/health') {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    if (url.pathname === '/rows') {
+      // Held open, unanswered, until the demo closes: the hung job's awaited call.
       return;
     }
     if (url.pathname === '/archive') {

@@ -16,6 +16,10 @@ export interface ConsumerConfig {
   concurrency: number;
   /** Pause after each job before taking the next, outside the attempt (a throttled host). Default 0. */
   throttleMillis?: number;
+  /** BullMQ's `lockDuration` (default BullMQ's, 30 s); the in-process queue has no locks. */
+  lockDurationMillis?: number;
+  /** BullMQ's `stalledInterval` (default BullMQ's, 30 s). */
+  stalledIntervalMillis?: number;
 }
 
 export interface CronConfig {

@@ -18,7 +18,8 @@ options:
   --data-dir <dir>   keep the analyzer's SQLite file here (default: a temporary directory, removed)
   --no-redis         use the generic adapter and an in-process queue even when Redis is reachable
   --faults <ids>     inject only these faults, comma-separated (default: all of busy-host, silent-call,
-                     hung-job, poison-job, blocked-loop, upstream-outage, stuck-worker, missed-checkin)
+                     hung-job, poison-job, blocked-loop, upstream-outage, stuck-worker, missed-checkin,
+                     killed-worker, lock-lost; lock-lost needs Redis)
   -h, --help         show this help
 
 Exit status: 0 when every injected fault was found and no false finding appeared.`;
