@@ -175,8 +175,9 @@ describe.runIf(process.platform === 'linux')(
     it('reports the block with next to no CPU used, telling it from synchronous work', async () => {
       const rx = await startOtlpJsonReceiver();
       try {
+        // Long past the threshold, so the stack is taken while the thread still waits on a loaded machine.
         const worker = runFixture(rx.url, {
-          FIXTURE_BLOCK_MILLIS: '1500',
+          FIXTURE_BLOCK_MILLIS: '3000',
           FIXTURE_THRESHOLD_MILLIS: '500',
           FIXTURE_BLOCK_KIND: 'sleep',
         });
