@@ -1,4 +1,5 @@
 import { ATTR_ERROR_TYPE, ATTR_JOB_OUTCOME, JOB_OUTCOMES, type JobOutcome } from '@joblens/semconv';
+import type { Attributes } from '../telemetry/records.js';
 import type { LiveJobView } from './analyzer-view.js';
 import type { AttemptStore } from './attempt-store.js';
 import { readString } from './attribute-readers.js';
@@ -25,6 +26,11 @@ export interface LifecycleTables {
   intern(value: string): string;
   /** A `still running` record reporting this much silence leaves its attributes on the live job. */
   silentAttemptMs: number;
+  /**
+   * The attributes a live job keeps in place of `previous`: `next`, or undefined when they do not fit
+   * the model's budget for live jobs' attributes.
+   */
+  keepLiveAttributes(previous: Attributes | undefined, next: Attributes): Attributes | undefined;
 }
 
 /** A started or still-running record: opens the live job, or brings its step and silence up to date. */
@@ -52,7 +58,9 @@ export function ingestRunning(tables: LifecycleTables, facts: JobLogFacts): void
       lastRecordMs: facts.timeMs,
       quietSinceMs: facts.timeMs - (silenceMs ?? 0),
       currentStep: facts.currentStep,
-      attributes: silentEnough(tables, facts, silenceMs) ? facts.attributes : undefined,
+      attributes: silentEnough(tables, facts, silenceMs)
+        ? tables.keepLiveAttributes(undefined, facts.attributes)
+        : undefined,
     };
     const worker = tables.workers.touch(facts.worker, facts.service, facts.host, facts.timeMs);
     worker.activeJobs += 1;
@@ -80,7 +88,8 @@ export function ingestRunning(tables: LifecycleTables, facts: JobLogFacts): void
     existing.lastRecordMs = facts.timeMs;
     if (facts.currentStep !== undefined || facts.kind === 'still_running')
       existing.currentStep = facts.currentStep;
-    if (silentEnough(tables, facts, silenceMs)) existing.attributes = facts.attributes;
+    if (silentEnough(tables, facts, silenceMs))
+      existing.attributes = tables.keepLiveAttributes(existing.attributes, facts.attributes);
   }
   if (facts.kind === 'started' && facts.timeMs < existing.startedMs) existing.startedMs = facts.timeMs;
   if (silenceMs !== undefined || facts.kind === 'started') {

@@ -74,8 +74,9 @@ export interface TelemetryModelOptions {
   maxDumpsPerWorker?: number;
   /**
    * Estimated bytes of span and event attributes finished attempts keep, in all (each value is already
-   * cut at ingest); failure snapshots keep at most a quarter of it more. Past it the oldest attempts
-   * lose their attributes, the oldest snapshots go. Default 64 MiB.
+   * cut at ingest); failure snapshots, and silent running jobs, keep at most a quarter of it more each.
+   * Past it the oldest attempts lose their attributes, the oldest snapshots go, and a running job's
+   * newest attributes are not kept. Default 64 MiB.
    */
   maxRetainedAttributeBytes?: number;
   /** Queues (service + queue) with gauges kept; past it the first seen go first. Default 10000. */

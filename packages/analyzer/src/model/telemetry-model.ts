@@ -20,6 +20,7 @@ import type {
 import { buildAttemptContext } from './attempt-context.js';
 import { ingestEnded, ingestRunning, type LifecycleTables } from './attempt-lifecycle.js';
 import { AttemptStore } from './attempt-store.js';
+import { attributeBytes } from './attribute-bytes.js';
 import { readString } from './attribute-readers.js';
 import { EndedKeys } from './ended-keys.js';
 import { EventLoopBlockLog } from './event-loop-block-log.js';
@@ -70,6 +71,8 @@ export class TelemetryModel implements AnalyzerView {
   private readonly strings = new StringPool(STRING_POOL_SIZE);
   private readonly lifecycle: LifecycleTables;
   private lastPruneMs = Number.NEGATIVE_INFINITY;
+  /** Estimated bytes of the attributes live jobs keep (silent ones, for explain): at most a quarter of the budget. */
+  private liveAttributeBytes = 0;
   /** The last parent a child named, and its key (see `ingestChild`). */
   private lastParentTraceId = '';
   private lastParentSpanId = '';
@@ -101,6 +104,7 @@ export class TelemetryModel implements AnalyzerView {
       MAX_OUTCOME_SERIES,
     );
     this.live = new LiveJobTable(o.maxLiveJobs, (job) => {
+      if (job.attributes !== undefined) this.liveAttributeBytes -= attributeBytes(job.attributes);
       const worker = this.workerTable.byId.get(job.worker);
       if (worker !== undefined && worker.activeJobs > 0) worker.activeJobs -= 1;
     });
@@ -115,6 +119,13 @@ export class TelemetryModel implements AnalyzerView {
       },
       intern: (value) => this.strings.intern(value),
       silentAttemptMs: o.silentAttemptSeconds * 1000,
+      keepLiveAttributes: (previous, next) => {
+        if (previous !== undefined) this.liveAttributeBytes -= attributeBytes(previous);
+        const bytes = attributeBytes(next);
+        if (this.liveAttributeBytes + bytes > o.maxRetainedAttributeBytes / 4) return undefined;
+        this.liveAttributeBytes += bytes;
+        return next;
+      },
     };
   }
 
@@ -300,11 +311,15 @@ export class TelemetryModel implements AnalyzerView {
    */
   shedRetainedAttributes(): void {
     this.attempts.dropAllAttributes();
+    this.live.byKey.forEach((job) => {
+      job.attributes = undefined;
+    });
+    this.liveAttributeBytes = 0;
   }
 
   /** Estimated bytes of attributes held attempts and snapshots keep (bounded by `maxRetainedAttributeBytes`). */
   get retainedAttributeBytes(): number {
-    return this.attempts.retainedAttributeBytes + this.snapshots.bytes;
+    return this.attempts.retainedAttributeBytes + this.snapshots.bytes + this.liveAttributeBytes;
   }
 
   // ---- AnalyzerView -------------------------------------------------------------------------------
