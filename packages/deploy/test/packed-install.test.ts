@@ -8,6 +8,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -92,7 +94,10 @@ describe('joblens installed from packed tarballs into an empty folder outside th
     );
     for (const file of readdirSync(APP_FILES)) copyFileSync(new URL(file, APP_FILES), join(app, file));
     await npmInstall(app, [...Object.values(tarballs), BULLMQ_SPEC]);
-    writeFileSync(join(app, 'joblens.yaml'), 'detectors:\n  mystery_gap: { gapThresholdSeconds: 2 }\n');
+    writeFileSync(
+      join(app, 'joblens.yaml'),
+      'detectors:\n  mystery_gap: { gapThresholdSeconds: 2 }\n  silent_job: { silenceThresholdSeconds: 2 }\n',
+    );
     serve = await startInstalledServe(join(app, '.joblens'), join(app, 'joblens.yaml'));
   }, 900_000);
 
@@ -160,6 +165,38 @@ describe('joblens installed from packed tarballs into an empty folder outside th
     expect(page).toMatch(
       new RegExp(`<li><code>renderReport \\(block-loop\\.mjs:${line}:\\d+\\)</code></li>`),
     );
+  });
+
+  it('names the host:port a plain JavaScript job waits on, in the silent_job of the API and the page', async () => {
+    // A server that accepts the call and never answers it.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const job = spawn(process.execPath, ['hang-on-call.mjs', `http://${address}/rows?page=1`], {
+      cwd: app,
+      env: { ...process.env, NODE_OPTIONS: '', OTEL_EXPORTER_OTLP_ENDPOINT: serve!.otlpUrl },
+    });
+    try {
+      const deadline = Date.now() + 60_000;
+      let ours: Record<string, unknown> | undefined;
+      while (ours === undefined && Date.now() < deadline) {
+        const findings = await pollFindings('silent_job', 1_000);
+        ours = findings.find((finding) => JSON.stringify(finding).includes(address));
+        if (ours === undefined) await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(ours, serve!.output()).toBeDefined();
+      expect(ours?.summary).toContain(`\`GET http://${address}/rows\``);
+      expect(ours?.summary).toContain('in step "stream-rows"');
+      const page = await (
+        await fetch(`${serve!.apiUrl}/findings/${encodeURIComponent(String(ours?.id))}`)
+      ).text();
+      expect(page).toContain(`<code>GET http://${address}/rows</code>`);
+      expect(page).not.toContain('page=1');
+    } finally {
+      job.kill('SIGKILL');
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('answers `npx joblens findings` from the installed CLI', async () => {
