@@ -55,7 +55,25 @@ export function limitText(text: string, maxChars: number): string {
   let cut = maxChars;
   const last = text.charCodeAt(cut - 1);
   if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  cut = beforeUnfinishedAuthority(text, cut);
   return Buffer.from(text.slice(0, cut), 'utf16le').toString('utf16le');
+}
+
+/** `scheme://` and whatever follows it up to the end, when no `/`, `@` or space has come yet. */
+const UNFINISHED_AUTHORITY = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]*$/i;
+/** Userinfo longer than this is not worth searching back for. */
+const MAX_AUTHORITY_LOOKBACK = 512;
+
+/**
+ * Where to cut so that no URL's userinfo is cut in half: redaction runs after the limits and masks a
+ * password only between `user:` and `@`, so a cut before the `@` would leave the password's first
+ * characters in plain sight. The authority of a URL the cut falls into is dropped, `scheme://` kept.
+ */
+function beforeUnfinishedAuthority(text: string, cut: number): number {
+  const from = Math.max(0, cut - MAX_AUTHORITY_LOOKBACK);
+  const match = UNFINISHED_AUTHORITY.exec(text.slice(from, cut));
+  if (match === null) return cut;
+  return from + match.index + match[0].indexOf('://') + 3;
 }
 
 /**

@@ -35,6 +35,21 @@ describe('attribute limits at ingest', () => {
     expect(receiver.stats.limitedValues.traces).toBeGreaterThanOrEqual(1);
   });
 
+  it('cuts a value whose limit falls inside a URL password before the password, leaving none of it', async () => {
+    const password = 'hunter2hunter2hunter2';
+    const url = `postgres://app:${password}@db.internal/orders`;
+    // The 4096th character falls in the middle of the password.
+    const value = `${'x'.repeat(4096 - 'postgres://app:'.length - 6)}${url}`;
+    const span = spanObject();
+    span.attributes = [stringAttribute('db.connection', value)];
+    expect(await postProtobuf(receiver.url, traceRequest([span]))).toBe(200);
+    const received = receiver.sink.spans.at(-1)?.attributes['db.connection'] as string;
+    expect(received.length).toBeLessThanOrEqual(4096);
+    expect(received.endsWith('postgres://')).toBe(true);
+    for (let length = 3; length <= password.length; length++)
+      expect(received).not.toContain(password.slice(0, length));
+  });
+
   it('keeps the first 128 attributes, events and links of a span and drops the rest', async () => {
     const span = spanObject();
     span.attributes = Array.from({ length: 300 }, (_, i) => stringAttribute(`key.${i}`, String(i)));
