@@ -15,11 +15,24 @@ export const REDACTED = '[REDACTED]';
 const EMAIL_MASK = '[EMAIL]';
 
 /**
- * Anywhere in the key, any case, any separator: `db_password`, `http.request.header.authorization`,
- * `X-Api-Key`, `apiKey`, `aws.secret_access_key`, `set-cookie`.
+ * A key names a secret when one of its words does, whatever the case or separator: `db_password`,
+ * `http.request.header.authorization`, `X-Api-Key`, `apiKey`, `aws.secret_access_key`, `set-cookie`,
+ * `csrftoken`. Words, not substrings: `book.author`, `passenger_count` and `job.passed` are not secrets.
  */
-const SECRET_KEY =
-  /(pass(word|wd)?|pwd|secret|token|api[-_.]?key|apikey|private[-_.]?key|access[-_.]?key|auth(orization)?|cookie|session|credential|signature)/i;
+const SECRET_WORD =
+  /^(?:[a-z0-9]*(?:password|passwd|pwd|secret|token|apikey|authorization|cookie|credentials?|privatekey|accesskey|signature)|pass|auth|session|sessionid)$/;
+/** Two words that name a secret together: `api key`, `private_key`, `accessKey`. */
+const SECRET_PAIR = /^(?:api|private|access|secret|session) (?:key|id)$/;
+const KEY_WORDS = /[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])/g;
+
+function namesSecret(key: string): boolean {
+  const words = (key.match(KEY_WORDS) ?? []).map((word) => word.toLowerCase());
+  for (let i = 0; i < words.length; i++) {
+    if (SECRET_WORD.test(words[i])) return true;
+    if (i > 0 && SECRET_PAIR.test(`${words[i - 1]} ${words[i]}`)) return true;
+  }
+  return false;
+}
 
 /**
  * What a value passing `mayHoldSecret` must also hold to be worth the patterns: a URL with user info,
@@ -46,7 +59,7 @@ const secretKeys = new Map<string, boolean>();
 export function isSecretKey(key: string): boolean {
   let secret = secretKeys.get(key);
   if (secret === undefined) {
-    secret = SECRET_KEY.test(key);
+    secret = namesSecret(key);
     // Forgetting all at once is cheap and keeps the common keys (re-learnt at once) without an LRU.
     if (secretKeys.size >= MAX_CACHED_KEYS) secretKeys.clear();
     secretKeys.set(key, secret);

@@ -17,6 +17,36 @@ describe('redaction', () => {
     });
   });
 
+  it('judges a key by its words, so author, passenger and passed keep their values', () => {
+    const secret = [
+      'password',
+      'DB_PASSWORD',
+      'apiKey',
+      'X-Api-Key',
+      'aws.secret_access_key',
+      'set-cookie',
+      'csrftoken',
+      'client_secret',
+      'http.request.header.authorization',
+      'auth',
+      'session',
+      'private_key',
+      'githubToken',
+    ];
+    const plain = [
+      'book.author',
+      'passenger_count',
+      'job.passed',
+      'tokens_used',
+      'compass.heading',
+      'keyboard',
+    ];
+    const out = redactValue(Object.fromEntries([...secret, ...plain].map((key) => [key, 'v'])));
+    expect(out).toEqual(
+      Object.fromEntries([...secret.map((key) => [key, '[REDACTED]']), ...plain.map((key) => [key, 'v'])]),
+    );
+  });
+
   it('masks credentials inside free text', () => {
     expect(redactText('connect postgres://app:s3cret@db:5432/x failed')).toBe(
       'connect postgres://app:[REDACTED]@db:5432/x failed',
