@@ -49,6 +49,9 @@ function startInstalledServe(dataDir: string, configFile: string): Promise<NonNu
     {
       cwd: app,
       env: { ...process.env, NODE_OPTIONS: '', JOBLENS_TOKEN: '' },
+      // Its own process group: `npx` runs the CLI as a child of its own, which a signal to npx alone
+      // leaves running after the test.
+      detached: true,
     },
   );
   let output = '';
@@ -102,7 +105,7 @@ describe('joblens installed from packed tarballs into an empty folder outside th
   }, 900_000);
 
   afterAll(() => {
-    serve?.child.kill('SIGTERM');
+    if (serve?.child.pid !== undefined) process.kill(-serve.child.pid, 'SIGTERM');
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
