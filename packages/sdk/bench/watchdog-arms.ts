@@ -4,7 +4,9 @@
  * ordinary day: short no-op jobs in small batches with idle time between, so the watchdog runs its
  * checks and heartbeats throughout but never sees a block; 1.0 means it costs nothing measurable.
  * Each arm is a fresh SDK instance per round, measured after its start-up (the thread's boot is a
- * one-off, not an idle cost), and rounds alternate which arm goes first so drift hits both.
+ * one-off, not an idle cost). A round runs both arms back to back, alternating which goes first so
+ * drift hits both; the figure is the ratio of the two arms' medians, which an odd round (a collection
+ * of the previous instance's garbage, a neighbour's burst on a shared machine) does not move.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -16,9 +18,9 @@ import { startJoblens } from '../src/start-joblens.js';
 import { noopLogExporter, noopSpanExporter } from './bare-attempt-span.js';
 import { median, progress } from './bench-stats.js';
 
-const ROUNDS = Number(process.env.JOBLENS_BENCH_WATCHDOG_ROUNDS ?? 6);
+const ROUNDS = Number(process.env.JOBLENS_BENCH_WATCHDOG_ROUNDS ?? 10);
 /** Wall time of one arm's work, and its batches: 40 jobs every 25 ms, 1600 jobs a second. */
-const ARM_MILLIS = Number(process.env.JOBLENS_BENCH_WATCHDOG_MILLIS ?? 2000);
+const ARM_MILLIS = Number(process.env.JOBLENS_BENCH_WATCHDOG_MILLIS ?? 1500);
 const BATCH_JOBS = 40;
 const BATCH_EVERY_MILLIS = 25;
 /** Lets the watchdog thread boot before the measurement starts. */
@@ -65,16 +67,19 @@ export async function watchdogIdleCpuRatio(): Promise<number> {
   const withWatchdog: number[] = [];
   const without: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
+    const cpu = { on: 0, off: 0 };
     for (const watchdog of round % 2 === 0 ? [true, false] : [false, true]) {
-      (watchdog ? withWatchdog : without).push(await armCpuMicros(watchdog));
+      cpu[watchdog ? 'on' : 'off'] = await armCpuMicros(watchdog);
     }
+    withWatchdog.push(cpu.on);
+    without.push(cpu.off);
     progress(`job-overhead: watchdog arms round ${round + 1}/${ROUNDS}`);
   }
-  const cpuWith = median(withWatchdog);
-  const cpuWithout = median(without);
+  const extraMillisPerSecond = (median(withWatchdog) - median(without)) / ARM_MILLIS;
   progress(
-    `job-overhead: paced work used ${(cpuWith / 1000).toFixed(1)} ms CPU with the watchdog, ` +
-      `${(cpuWithout / 1000).toFixed(1)} ms without (medians of ${ROUNDS} rounds of ${ARM_MILLIS} ms)`,
+    `job-overhead: paced work used ${(median(withWatchdog) / 1000).toFixed(1)} ms CPU with the watchdog, ` +
+      `${(median(without) / 1000).toFixed(1)} ms without (medians of ${ROUNDS} rounds of ${ARM_MILLIS} ms): ` +
+      `${extraMillisPerSecond.toFixed(2)} ms of CPU a second`,
   );
-  return cpuWith / cpuWithout;
+  return median(withWatchdog) / median(without);
 }
