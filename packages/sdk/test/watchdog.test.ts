@@ -141,6 +141,11 @@ describe('the event-loop watchdog, when a job blocks the loop for 2 s', () => {
     );
     expect(recovered.attributes[ATTR_JOB_ID]).toBe('job-42');
     expect(recovered.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION]).toBeGreaterThanOrEqual(1.9);
+    // The same stack as the thread's record: a replaced exporter, or a lost record, still gets it.
+    const [blocked] = rx.logs.filter((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED);
+    expect(recovered.attributes[ATTR_EVENT_LOOP_BLOCKED_STACK]).toEqual(
+      blocked.attributes[ATTR_EVENT_LOOP_BLOCKED_STACK],
+    );
 
     const blocks = await rx.waitFor(() =>
       rx.metrics.find((metric) => metric.name === METRIC_EVENT_LOOP_BLOCKS),

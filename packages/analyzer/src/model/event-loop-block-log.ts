@@ -26,6 +26,15 @@ function cpuShareOf(
   return own > 0 ? Math.min(1, cpu / own) : undefined;
 }
 
+function stackOf(facts: JobLogFacts): string[] | undefined {
+  return readStringArray(
+    facts.attributes,
+    ATTR_EVENT_LOOP_BLOCKED_STACK,
+    MAX_BLOCKED_STACK_FRAMES,
+    MAX_FRAME_CHARS,
+  );
+}
+
 /** The watchdogs' block reports, oldest first, once each (OTLP retries deliver twice), bounded. */
 export class EventLoopBlockLog {
   readonly blocks: EventLoopBlockView[] = [];
@@ -55,12 +64,7 @@ export class EventLoopBlockLog {
       jobName: facts.jobName,
       jobId: facts.jobId,
       currentStep: facts.currentStep,
-      stack: readStringArray(
-        facts.attributes,
-        ATTR_EVENT_LOOP_BLOCKED_STACK,
-        MAX_BLOCKED_STACK_FRAMES,
-        MAX_FRAME_CHARS,
-      ),
+      stack: stackOf(facts),
     });
     while (this.blocks.length > this.maxBlocks) this.dropOldest();
   }
@@ -78,6 +82,7 @@ export class EventLoopBlockLog {
       if (block.worker !== facts.worker || block.timeMs > facts.timeMs) continue;
       if (block.timeMs < blockStartMs) break;
       if (blockedSeconds > block.blockedSeconds) block.blockedSeconds = blockedSeconds;
+      block.stack ??= stackOf(facts);
       return;
     }
     this.add(facts);

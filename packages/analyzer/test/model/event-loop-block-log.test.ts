@@ -1,4 +1,4 @@
-import { ATTR_EVENT_LOOP_BLOCKED_STACK } from '@joblens/semconv';
+import { ATTR_EVENT_LOOP_BLOCKED_STACK, LOG_EVENT_LOOP_RECOVERED } from '@joblens/semconv';
 import { makeEventLoopBlockedLog, makeResource } from '@joblens/test-utils';
 import { describe, expect, it } from 'vitest';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
@@ -34,5 +34,33 @@ describe('the event-loop block log', () => {
     log.attributes[ATTR_EVENT_LOOP_BLOCKED_STACK] = 'layoutPage (src/render.js:42:7)';
     model.ingestLogs([makeEventLoopBlockedLog({ resource: makeResource(), timeMs: T0 }), log]);
     expect([...model.eventLoopBlocks(0)].map((block) => block.stack)).toEqual([undefined, undefined]);
+  });
+});
+
+describe("the event-loop block log's recovery records", () => {
+  it('lend their stack to the block reported without one, and keep it when they stand for a lost report', () => {
+    const model = new TelemetryModel({ clock: () => T0 + 60_000 });
+    const stack = ['layoutPage (src/render.js:42:7)'];
+    const reported = makeResource({ worker: 'w-reported' });
+    const lost = makeResource({ worker: 'w-lost' });
+    const recovery = (resource: typeof reported, timeMs: number) => {
+      const log = makeEventLoopBlockedLog({ resource, timeMs, blockedSeconds: 5, stack });
+      return { ...log, eventName: LOG_EVENT_LOOP_RECOVERED };
+    };
+    model.ingestLogs([
+      makeEventLoopBlockedLog({ resource: reported, timeMs: T0, blockedSeconds: 1 }),
+      recovery(reported, T0 + 4_000),
+      recovery(lost, T0 + 4_000),
+    ]);
+    expect(
+      [...model.eventLoopBlocks(0)].map(({ worker, blockedSeconds, stack }) => ({
+        worker,
+        blockedSeconds,
+        stack,
+      })),
+    ).toEqual([
+      { worker: 'w-reported', blockedSeconds: 5, stack },
+      { worker: 'w-lost', blockedSeconds: 5, stack },
+    ]);
   });
 });

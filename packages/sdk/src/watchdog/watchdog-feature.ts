@@ -56,6 +56,8 @@ type BlockedMessage = {
   delivered: boolean;
   error?: string;
   jobId?: string;
+  /** The stack sent with the record, if one was taken. */
+  stack?: string[];
 };
 
 /** The running watchdog; tests read `thread` to wait until it watches. */
@@ -194,11 +196,14 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
       const attempt = slot.current;
       const sameJob = attempt && attempt.descriptor.jobId === message.jobId;
       const totalMillis = Math.max(message.blockedMillis, Date.now() - (slot.baseMs + message.beat));
-      const attributes: Record<string, string | number> = {
+      const attributes: Record<string, string | number | string[]> = {
         [ATTR_EVENT_NAME]: LOG_EVENT_LOOP_RECOVERED,
         [ATTR_EVENT_LOOP_BLOCKED_DURATION]: totalMillis / 1000,
       };
       if (message.jobId !== undefined) attributes[ATTR_JOB_ID] = message.jobId;
+      // Again here: this record also goes where a replaced log exporter sends it, and stands for the
+      // thread's record when that one was lost.
+      if (message.stack !== undefined) attributes[ATTR_EVENT_LOOP_BLOCKED_STACK] = message.stack;
       if (sameJob) {
         attributes[ATTR_JOB_NAME] = attempt.descriptor.jobName;
         attributes[ATTR_MESSAGING_DESTINATION_NAME] = attempt.descriptor.queue;

@@ -175,7 +175,15 @@ async function report(beat, nowMs, blockedMillis, stall) {
     delivered = result.ok;
     error = result.error;
   }
-  parentPort.postMessage({ type: 'blocked', beat, blockedMillis, delivered, error, jobId: attempt?.jobId });
+  parentPort.postMessage({
+    type: 'blocked',
+    beat,
+    blockedMillis,
+    delivered,
+    error,
+    jobId: attempt?.jobId,
+    stack: frames,
+  });
 }
 
 /**
