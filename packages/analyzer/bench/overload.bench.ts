@@ -43,7 +43,12 @@ async function withAnalyzer<T>(use: (analyzer: AnalyzerChild) => Promise<T>): Pr
   }
 }
 
-async function scrapeAfterDistinctJobNames(): Promise<{ millis: number; labelSets: number; small: number }> {
+async function scrapeAfterDistinctJobNames(): Promise<{
+  millis: number;
+  labelSets: number;
+  jobSeries: number;
+  small: number;
+}> {
   return withAnalyzer(async (analyzer) => {
     const template = distinctJobNamesTemplate(Date.now(), NAMES_PER_REQUEST);
     const url = `${analyzer.otlpUrl}/v1/traces`;
@@ -57,6 +62,7 @@ async function scrapeAfterDistinctJobNames(): Promise<{ millis: number; labelSet
     const millis = performance.now() - start;
     if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
     const labelSets = new Set<string>();
+    const jobSeries = text.match(/^joblens_job_\w+\{[^}]*job_name=/gm)?.length ?? 0;
     for (const match of text.matchAll(/^joblens_job_\w+\{([^}]*)\}/gm)) {
       const labels = match[1].split(',').filter((pair) => /^(service|queue|job_name)=/.test(pair));
       labelSets.add(labels.join(','));
@@ -65,7 +71,7 @@ async function scrapeAfterDistinctJobNames(): Promise<{ millis: number; labelSet
     process.stderr.write(
       `overload: /metrics after ${JOB_NAMES} job names: ${millis.toFixed(0)} ms, ${text.length} bytes, ${labelSets.size} job label sets; small export ${small.ok === 1 ? 'accepted' : 'refused'}\n`,
     );
-    return { millis, labelSets: labelSets.size, small: small.ok };
+    return { millis, labelSets: labelSets.size, jobSeries, small: small.ok };
   });
 }
 
@@ -153,5 +159,6 @@ async function shedRatio(): Promise<number> {
 const scrape = await scrapeAfterDistinctJobNames();
 console.log(`analyzer_metrics_scrape_ms_after_300k_job_names: ${scrape.millis.toFixed(0)}`);
 console.log(`analyzer_job_label_sets_after_300k_job_names: ${scrape.labelSets}`);
+console.log(`analyzer_job_series_after_300k_job_names: ${scrape.jobSeries}`);
 console.log(`analyzer_healthz_p99_ms_under_flood: ${(await healthzUnderFlood()).toFixed(1)}`);
 console.log(`analyzer_flood_shed_ratio: ${(await shedRatio()).toFixed(3)}`);

@@ -30,6 +30,16 @@ const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300
 const GAP_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900];
 
 /**
+ * Label sets the job metrics may hold for `maxSeriesPerMetric` series per metric, as Prometheus counts
+ * series: one service/queue/job-name label set is a series per duration bucket, plus `+Inf`, `_sum` and
+ * `_count`, in the widest of them. 10,000 series make 588 label sets, about 19,000 series naming a job in
+ * all four job metrics together.
+ */
+export function maxJobLabelSets(maxSeriesPerMetric: number): number {
+  return Math.max(1, Math.floor(maxSeriesPerMetric / (DURATION_BUCKETS.length + 3)));
+}
+
+/**
  * The analyzer's Prometheus metrics, on a registry of its own (two analyzers in one test process must not
  * share series). Names and labels are the contract the dashboards and alert rules are written against.
  * Gauges describing current state are rebuilt on each evaluation, so series of gone workers, queues and
@@ -167,6 +177,7 @@ export class AnalyzerMetrics {
     this.maxGaugeSeries = limits.maxSeriesPerMetric;
     this.jobSeries = new JobSeriesTable<JobSeries>(
       limits,
+      maxJobLabelSets(limits.maxSeriesPerMetric),
       (labels) => ({ labels, outcomes: new Map(), retries: 0, duration: this.duration.series(labels) }),
       (series) => this.dropJobSeries(series),
     );

@@ -20,8 +20,8 @@ interface Entry<S> {
 }
 
 /**
- * Per-job-name series of the job metrics, at most `maxSeriesPerMetric` of them plus the overflow
- * ones, each dropped after `seriesIdleSeconds` without an attempt. 1M distinct job names once took
+ * Per-job-name series of the job metrics, at most `maxLabelSets` label sets plus the overflow ones,
+ * each dropped after `seriesIdleSeconds` without an attempt. 1M distinct job names once took
  * /metrics to `RangeError: Invalid string length` and the heap to 98%.
  */
 export class JobSeriesTable<S> {
@@ -30,6 +30,7 @@ export class JobSeriesTable<S> {
 
   constructor(
     private readonly limits: SeriesLimits,
+    private readonly maxLabelSets: number,
     private readonly create: (labels: JobLabels) => S,
     private readonly onExpire: (series: S) => void,
   ) {}
@@ -45,7 +46,7 @@ export class JobSeriesTable<S> {
     const key = `${service}\u0000${queue}\u0000${jobName}`;
     let entry = this.named.get(key);
     if (entry === undefined) {
-      if (this.named.size >= this.limits.maxSeriesPerMetric) return this.overflowOf(service, queue, now);
+      if (this.named.size >= this.maxLabelSets) return this.overflowOf(service, queue, now);
       entry = { series: this.create({ service, queue, job_name: jobName }), lastSeenMs: now };
       this.named.set(key, entry);
     }

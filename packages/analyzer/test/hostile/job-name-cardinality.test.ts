@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalyzerHandle, type AnalyzerUrls, createAnalyzer } from '../../src/analyzer.js';
+import { maxJobLabelSets } from '../../src/metrics/analyzer-metrics.js';
 import { attemptRequest, attemptSpan, postTraces } from './fixtures/attempt-requests.js';
 
 const CAP = 2000;
+const LABEL_SETS = maxJobLabelSets(CAP);
 const NAMES = 20_000;
 const BATCH = 2000;
 const MINUTE = 60_000;
@@ -48,14 +50,18 @@ describe(`${NAMES} distinct job names against a cap of ${CAP} series`, () => {
   });
   afterAll(() => analyzer.stop());
 
-  it('shows at most the cap of job label sets, the rest counted under __other__', async () => {
+  it('shows at most the cap of series in each job metric, the rest counted under __other__', async () => {
     const response = await fetch(`${urls.apiUrl}/metrics`);
     expect(response.status).toBe(200);
     const text = await response.text();
     const sets = jobLabelSets(text);
-    expect(sets.size).toBe(CAP + 1);
+    expect(sets.size).toBe(LABEL_SETS + 1);
+    for (const metric of ['joblens_job_duration_seconds_bucket', 'joblens_job_attempts_total']) {
+      const series = text.split('\n').filter((line) => line.startsWith(`${metric}{`));
+      expect(series.length, metric).toBeLessThanOrEqual(CAP + 20);
+    }
     expect(sets).toContain('service="billing",queue="invoices",job_name="__other__"');
-    expect(attemptCount(text, '__other__')).toBe(NAMES - CAP);
+    expect(attemptCount(text, '__other__')).toBe(NAMES - LABEL_SETS);
     expect(attemptCount(text, 'report-0')).toBe(1);
   });
 
