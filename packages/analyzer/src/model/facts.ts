@@ -19,6 +19,11 @@ export interface AttemptFacts {
   jobId: string;
   /** 1-based. */
   attempt: number;
+  /**
+   * True when no attribute gave the attempt (OpenTelemetry's amqplib, kafkajs and Sidekiq instrumentations
+   * state none): the model numbers it by the deliveries of the same service, queue and job id it saw.
+   */
+  attemptFromDeliveries: boolean;
   maxAttempts?: number;
   /** Derived from status and attributes when the span does not carry `joblens.job.outcome`. */
   outcome: JobOutcome;

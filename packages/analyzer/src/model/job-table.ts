@@ -111,6 +111,15 @@ export class JobTable {
     return { ...this.viewOf(row), attemptKeys: typeof keys === 'string' ? [keys] : [...keys] };
   }
 
+  /**
+   * Attempts seen of a job, 0 when it is not held: the number of the next delivery where no attribute
+   * states the attempt. Forgotten with the job (after `jobRetentionSeconds` without a sighting).
+   */
+  attemptsSeenOf(service: string, queue: string, jobId: string): number {
+    const row = this.find(service, queue, jobId, hashOfJob(service, queue, jobId));
+    return row === -1 ? 0 : this.attemptsSeen[row];
+  }
+
   /** Held jobs seen at or after `sinceMs`, oldest-seen first (reads the column before making views). */
   seenSince(sinceMs: number): JobView[] {
     const jobs: JobView[] = [];

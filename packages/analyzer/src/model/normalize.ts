@@ -17,6 +17,7 @@ import {
   ATTR_JOB_OUTCOME,
   ATTR_JOB_QUEUE_WAIT,
   ATTR_JOB_SILENCE,
+  ATTR_MESSAGE_DELIVERY_COUNT,
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_MESSAGE_ID,
   ATTR_MESSAGING_OPERATION_TYPE,
@@ -42,6 +43,8 @@ import {
 } from '@joblens/semconv';
 import { type LogRecordData, SPAN_KIND, type SpanRecord, STATUS_CODE } from '../telemetry/records.js';
 import { readFirstString, readNumber, readString } from './attribute-readers.js';
+import { isCeleryRunSpan } from './dialects/read-celery-attempt.js';
+import { readDialect } from './dialects/read-dialect.js';
 import type { AttemptFacts, JobLogFacts, JobLogKind } from './facts.js';
 import { workerIdentity } from './worker-identity.js';
 
@@ -88,6 +91,7 @@ function isAttemptSpan(span: SpanRecord): boolean {
   const bullmqOperation = readString(attributes, BULLMQ_OPERATION);
   if (bullmqOperation !== undefined) return bullmqOperation === MESSAGING_OPERATION_PROCESS;
   if (span.kind === SPAN_KIND.CONSUMER && span.name.startsWith(PROCESS_PREFIX)) return true;
+  if (isCeleryRunSpan(span)) return true;
   return attributes[ATTR_BULLMQ_JOB_ID] !== undefined && span.name.startsWith(PROCESS_PREFIX);
 }
 
@@ -111,19 +115,33 @@ function deriveOutcome(failed: boolean, attempt: number, maxAttempts: number | u
   return attempt >= maxAttempts ? 'exhausted' : 'retry_scheduled';
 }
 
+/** The attempt number an attribute gives: joblens's, BullMQ's, or a broker's delivery count. */
+function statedAttempt(attributes: SpanRecord['attributes']): number | undefined {
+  const attempt =
+    readNumber(attributes, ATTR_JOB_ATTEMPT) ?? readNumber(attributes, ATTR_BULLMQ_JOB_ATTEMPTS_MADE);
+  if (attempt !== undefined) return attempt;
+  const deliveryCount = readNumber(attributes, ATTR_MESSAGE_DELIVERY_COUNT);
+  return deliveryCount === undefined ? undefined : deliveryCount + 1;
+}
+
 /**
  * Reads an attempt span of any dialect (joblens SDK, OpenTelemetry messaging conventions current and
- * legacy, BullMQ's own telemetry); undefined for every other span.
+ * legacy, BullMQ's own telemetry, the instrumentations `dialects/` knows); undefined for every other span.
  */
 export function readAttempt(span: SpanRecord): AttemptFacts | undefined {
   if (!isAttemptSpan(span)) return undefined;
   const attributes = span.attributes;
   const resource = span.resource;
+  const stated = statedAttempt(attributes);
+  // The joblens SDK's spans state their attempt: only other instrumentations' spans are read for a dialect.
+  const dialect = stated === undefined ? readDialect(span) : undefined;
+  if (dialect?.notAnAttempt === true) return undefined;
   const queue =
+    dialect?.queue ??
     readFirstString(attributes, DESTINATION_KEYS) ??
     (span.name.startsWith(PROCESS_PREFIX) ? span.name.slice(PROCESS_PREFIX.length) : span.name);
-  const bullmqAttempts = readNumber(attributes, ATTR_BULLMQ_JOB_ATTEMPTS_MADE);
-  const attempt = Math.max(1, Math.floor(readNumber(attributes, ATTR_JOB_ATTEMPT) ?? bullmqAttempts ?? 1));
+  const givenAttempt = stated ?? dialect?.attempt;
+  const attempt = Math.max(1, Math.floor(givenAttempt ?? 1));
   const maxAttempts = readNumber(attributes, ATTR_JOB_MAX_ATTEMPTS);
   const failure = span.events.length > 0 ? failedEvent(span) : undefined;
   const failedReason =
@@ -134,7 +152,7 @@ export function readAttempt(span: SpanRecord): AttemptFacts | undefined {
   const outcome =
     declared !== undefined && OUTCOMES.has(declared)
       ? (declared as JobOutcome)
-      : deriveOutcome(failed, attempt, maxAttempts);
+      : (dialect?.outcome ?? deriveOutcome(failed, attempt, maxAttempts));
   const exception = outcome === 'completed' ? undefined : exceptionEvent(span);
   const errorType =
     readString(attributes, ATTR_ERROR_TYPE) ??
@@ -145,10 +163,13 @@ export function readAttempt(span: SpanRecord): AttemptFacts | undefined {
       ? undefined
       : ((exception ? readString(exception.attributes, ATTR_EXCEPTION_MESSAGE) : undefined) ??
         failedReason ??
+        dialect?.errorMessage ??
         (span.statusMessage === '' ? undefined : span.statusMessage));
   const system =
     readString(attributes, ATTR_MESSAGING_SYSTEM) ??
+    dialect?.system ??
     (attributes[ATTR_BULLMQ_JOB_ID] !== undefined ? MESSAGING_SYSTEM_BULLMQ : '');
+  const jobId = readFirstString(attributes, JOB_ID_KEYS) ?? dialect?.jobId;
   return {
     traceId: span.traceId,
     spanId: span.spanId,
@@ -157,17 +178,18 @@ export function readAttempt(span: SpanRecord): AttemptFacts | undefined {
     host: resource.hostName,
     system,
     queue,
-    jobName: readFirstString(attributes, JOB_NAME_KEYS) ?? queue,
+    jobName: readFirstString(attributes, JOB_NAME_KEYS) ?? dialect?.jobName ?? queue,
     // Without an id each attempt stands alone as its own job.
-    jobId: readFirstString(attributes, JOB_ID_KEYS) ?? span.spanId,
+    jobId: jobId ?? span.spanId,
     attempt,
+    attemptFromDeliveries: givenAttempt === undefined && jobId !== undefined,
     maxAttempts: maxAttempts === undefined ? undefined : Math.floor(maxAttempts),
     outcome,
     errorType,
     errorMessage,
     startMs: span.startMs,
     endMs: Math.max(span.startMs, span.endMs),
-    queueWaitSeconds: readNumber(attributes, ATTR_JOB_QUEUE_WAIT),
+    queueWaitSeconds: readNumber(attributes, ATTR_JOB_QUEUE_WAIT) ?? dialect?.queueWaitSeconds,
     monitorSlug: readString(attributes, ATTR_MONITOR_SLUG),
     attributes,
   };

@@ -1,4 +1,9 @@
-import { ATTR_STEP_NAME } from '@joblens/semconv';
+import {
+  ATTR_EXCEPTION_MESSAGE,
+  ATTR_EXCEPTION_TYPE,
+  ATTR_STEP_NAME,
+  EVENT_EXCEPTION,
+} from '@joblens/semconv';
 import type { LogRecordData, MetricPointRecord, SpanRecord } from '../telemetry/records.js';
 import type {
   AnalyzerView,
@@ -22,6 +27,7 @@ import { ingestEnded, ingestRunning, type LifecycleTables } from './attempt-life
 import { AttemptStore } from './attempt-store.js';
 import { attributeBytes } from './attribute-bytes.js';
 import { readString } from './attribute-readers.js';
+import { ChildExceptionTypes } from './child-exception-types.js';
 import { EndedKeys } from './ended-keys.js';
 import { EventLoopBlockLog } from './event-loop-block-log.js';
 import type { AttemptFacts } from './facts.js';
@@ -49,6 +55,10 @@ const PRUNE_INTERVAL_MS = 1000;
 const STRING_POOL_SIZE = 20_000;
 /** Outcome-counter series (worker × queue × job name × outcome) followed; more are ignored. */
 const MAX_OUTCOME_SERIES = 50_000;
+/** Parents whose children recorded an exception before the parent arrived; the oldest are forgotten. */
+const MAX_CHILD_EXCEPTIONS = 10_000;
+/** What an attempt that failed with no error type is counted under (OpenTelemetry's `error.type` fallback). */
+const UNKNOWN_ERROR_TYPE = '_OTHER';
 
 /**
  * Rebuilds jobs, attempts, live jobs, workers and queues from decoded telemetry, in bounded rolling
@@ -69,6 +79,7 @@ export class TelemetryModel implements AnalyzerView {
   private readonly outcomes: OutcomeCounters;
   private readonly snapshots: SnapshotTable;
   private readonly strings = new StringPool(STRING_POOL_SIZE);
+  private readonly childExceptions = new ChildExceptionTypes(MAX_CHILD_EXCEPTIONS);
   private readonly lifecycle: LifecycleTables;
   private lastPruneMs = Number.NEGATIVE_INFINITY;
   /** Estimated bytes of the attributes live jobs keep (silent ones, for explain): at most a quarter of the budget. */
@@ -176,6 +187,12 @@ export class TelemetryModel implements AnalyzerView {
     facts.queue = this.strings.intern(facts.queue);
     facts.jobName = this.strings.intern(facts.jobName);
     if (!this.attempts.addAttempt(key, facts, span.events)) return;
+    if (facts.attemptFromDeliveries)
+      facts.attempt = this.jobTable.attemptsSeenOf(facts.service, facts.queue, facts.jobId) + 1;
+    if (this.childExceptions.size > 0) {
+      const exception = this.childExceptions.take(key);
+      if (exception !== undefined) adoptChildException(facts, exception);
+    }
     const pid = processPid(span.resource);
     const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.endMs, pid);
     // Marked ended first: one probe both marks the key and tells whether an ended log record had marked it.
@@ -234,11 +251,31 @@ export class TelemetryModel implements AnalyzerView {
       statusCode: span.statusCode,
     };
     const parentKey = this.attemptKey(span.traceId, span.parentSpanId);
+    if (span.events.length > 0) this.noteChildException(span, parentKey);
     if (this.live.byKey.size > 0) {
       const live = this.live.get(parentKey);
       if (live !== undefined && step.endMs > live.quietSinceMs) live.quietSinceMs = step.endMs;
     }
     this.attempts.addChild(parentKey, step, this.options.clock());
+  }
+
+  /**
+   * A child's exception names the error of a parent attempt that failed without one (amqplib's consumer
+   * span records none): given to the parent now if it is held, else kept until it arrives.
+   */
+  private noteChildException(span: SpanRecord, parentKey: string): void {
+    let errorType: string | undefined;
+    let errorMessage: string | undefined;
+    for (const event of span.events) {
+      if (event.name !== EVENT_EXCEPTION) continue;
+      errorType = readString(event.attributes, ATTR_EXCEPTION_TYPE);
+      errorMessage = readString(event.attributes, ATTR_EXCEPTION_MESSAGE);
+      if (errorType !== undefined) break;
+    }
+    if (errorType === undefined) return;
+    const parent = this.attempts.get(parentKey);
+    if (parent === undefined) this.childExceptions.note(parentKey, { errorType, errorMessage });
+    else adoptChildException(parent.facts, { errorType, errorMessage });
   }
 
   private ingestLog(log: LogRecordData): void {
@@ -416,4 +453,14 @@ export class TelemetryModel implements AnalyzerView {
       snapshots: this.snapshots.size,
     };
   }
+}
+
+/** Names the error of a failed attempt that has none from what its child recorded. */
+function adoptChildException(
+  facts: AttemptFacts,
+  exception: { errorType: string; errorMessage?: string },
+): void {
+  if (facts.outcome === 'completed' || facts.errorType !== UNKNOWN_ERROR_TYPE) return;
+  facts.errorType = exception.errorType;
+  if (facts.errorMessage === undefined) facts.errorMessage = exception.errorMessage;
 }
