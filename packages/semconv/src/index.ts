@@ -67,7 +67,7 @@ export const ATTR_JOB_MAX_ATTEMPTS = 'joblens.job.max_attempts';
 /**
  * Earlier deliveries of this message, as a broker counts them (RabbitMQ quorum queues' `x-delivery-count`
  * header: absent or 0 on the first delivery). For consumers whose instrumentation joblens does not own: a
- * hook copies the header here, and the analyzer numbers the attempt `delivery_count + 1`.
+ * hook copies the header here, and the analyzer numbers the attempt at least `delivery_count + 1`.
  */
 export const ATTR_MESSAGE_DELIVERY_COUNT = 'joblens.message.delivery_count';
 /** One of {@link JobOutcome}; set when the attempt ends. */

@@ -21,7 +21,8 @@ export interface AttemptFacts {
   attempt: number;
   /**
    * True when no attribute gave the attempt (OpenTelemetry's amqplib, kafkajs and Sidekiq instrumentations
-   * state none): the model numbers it by the deliveries of the same service, queue and job id it saw.
+   * state none): the model numbers it by the deliveries of the same service, queue and job id it saw, or
+   * by `joblens.message.delivery_count` + 1 when that is higher.
    */
   attemptFromDeliveries: boolean;
   maxAttempts?: number;

@@ -115,15 +115,6 @@ function deriveOutcome(failed: boolean, attempt: number, maxAttempts: number | u
   return attempt >= maxAttempts ? 'exhausted' : 'retry_scheduled';
 }
 
-/** The attempt number an attribute gives: joblens's, BullMQ's, or a broker's delivery count. */
-function statedAttempt(attributes: SpanRecord['attributes']): number | undefined {
-  const attempt =
-    readNumber(attributes, ATTR_JOB_ATTEMPT) ?? readNumber(attributes, ATTR_BULLMQ_JOB_ATTEMPTS_MADE);
-  if (attempt !== undefined) return attempt;
-  const deliveryCount = readNumber(attributes, ATTR_MESSAGE_DELIVERY_COUNT);
-  return deliveryCount === undefined ? undefined : deliveryCount + 1;
-}
-
 /**
  * Reads an attempt span of any dialect (joblens SDK, OpenTelemetry messaging conventions current and
  * legacy, BullMQ's own telemetry, the instrumentations `dialects/` knows); undefined for every other span.
@@ -132,7 +123,8 @@ export function readAttempt(span: SpanRecord): AttemptFacts | undefined {
   if (!isAttemptSpan(span)) return undefined;
   const attributes = span.attributes;
   const resource = span.resource;
-  const stated = statedAttempt(attributes);
+  const stated =
+    readNumber(attributes, ATTR_JOB_ATTEMPT) ?? readNumber(attributes, ATTR_BULLMQ_JOB_ATTEMPTS_MADE);
   // The joblens SDK's spans state their attempt: only other instrumentations' spans are read for a dialect.
   const dialect = stated === undefined ? readDialect(span) : undefined;
   if (dialect?.notAnAttempt === true) return undefined;
@@ -141,7 +133,11 @@ export function readAttempt(span: SpanRecord): AttemptFacts | undefined {
     readFirstString(attributes, DESTINATION_KEYS) ??
     (span.name.startsWith(PROCESS_PREFIX) ? span.name.slice(PROCESS_PREFIX.length) : span.name);
   const givenAttempt = stated ?? dialect?.attempt;
-  const attempt = Math.max(1, Math.floor(givenAttempt ?? 1));
+  // A broker's delivery count is a floor, not the last word: the model still counts the deliveries it saw,
+  // in case the broker does not count a requeue as a delivery.
+  const deliveryCount =
+    givenAttempt === undefined ? readNumber(attributes, ATTR_MESSAGE_DELIVERY_COUNT) : undefined;
+  const attempt = Math.max(1, Math.floor(givenAttempt ?? (deliveryCount ?? 0) + 1));
   const maxAttempts = readNumber(attributes, ATTR_JOB_MAX_ATTEMPTS);
   const failure = span.events.length > 0 ? failedEvent(span) : undefined;
   const failedReason =

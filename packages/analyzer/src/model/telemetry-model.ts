@@ -188,7 +188,10 @@ export class TelemetryModel implements AnalyzerView {
     facts.jobName = this.strings.intern(facts.jobName);
     if (!this.attempts.addAttempt(key, facts, span.events)) return;
     if (facts.attemptFromDeliveries)
-      facts.attempt = this.jobTable.attemptsSeenOf(facts.service, facts.queue, facts.jobId) + 1;
+      facts.attempt = Math.max(
+        facts.attempt,
+        this.jobTable.attemptsSeenOf(facts.service, facts.queue, facts.jobId) + 1,
+      );
     if (this.childExceptions.size > 0) {
       const exception = this.childExceptions.take(key);
       if (exception !== undefined) adoptChildException(facts, exception);

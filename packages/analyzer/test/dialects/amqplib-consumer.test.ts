@@ -45,7 +45,10 @@ describe('a RabbitMQ consumer seen only through OpenTelemetry’s amqplib instru
     apiUrl = urls.apiUrl;
     broker = await connect(AMQP_URL);
     const channel = await broker.createChannel();
-    for (const queue of Object.values(queues)) await channel.assertQueue(queue, { durable: false });
+    // The poison queue is a quorum queue: RabbitMQ counts its deliveries in `x-delivery-count`.
+    await channel.assertQueue(queues.poison, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await channel.assertQueue(queues.storm, { durable: false });
+    await channel.assertQueue(queues.gap, { durable: false });
     consumer = spawn(process.execPath, [worker], {
       env: {
         ...process.env,

@@ -93,7 +93,7 @@ describe('reading amqplib consumer spans', () => {
       messageId: 'm',
       attributes: { 'joblens.message.delivery_count': 4 },
     });
-    expect(readAttempt(span)).toMatchObject({ attempt: 5, attemptFromDeliveries: false });
+    expect(readAttempt(span)).toMatchObject({ queue: 'q', attempt: 5, attemptFromDeliveries: true });
   });
 });
 
@@ -118,6 +118,24 @@ describe('a model fed amqplib consumer spans', () => {
     });
     const findings = runawayRetriesDetector.evaluate(model, T0 + 60_000, runawayRetriesDetector.defaults);
     expect(findings.map((finding) => finding.key)).toContain('job|orders-worker|imports|poison');
+  });
+
+  it('takes the delivery count as a floor: exact after a restart, and counted when the broker does not advance it', () => {
+    const model = modelAt(T0 + 60_000);
+    const delivery = (messageId: string, count: number, i: number) =>
+      amqplibSpan({
+        queue: 'imports',
+        messageId,
+        statusMessage: 'nack called on message with requeue',
+        startMs: T0 + i * 1_000,
+        attributes: { 'joblens.message.delivery_count': count },
+      });
+    // Seen first at its 9th delivery (the analyzer restarted), then the 10th.
+    model.ingestSpans([delivery('counted', 8, 0), delivery('counted', 9, 1)]);
+    // A broker that does not count requeues as deliveries.
+    model.ingestSpans([delivery('stuck', 0, 2), delivery('stuck', 0, 3), delivery('stuck', 0, 4)]);
+    const attempts = Object.fromEntries([...model.jobs(0)].map((job) => [job.jobId, job.maxAttempt]));
+    expect(attempts).toEqual({ counted: 10, stuck: 3 });
   });
 
   it('does not number messages without an id as one job', () => {
