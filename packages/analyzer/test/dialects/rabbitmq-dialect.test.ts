@@ -54,6 +54,12 @@ describe('reading amqplib consumer spans', () => {
     expect(readAttempt(span)?.queue).toBe('amq.gen-Xa2');
   });
 
+  it('takes the queue from the span name when a fanout exchange left the routing key empty', () => {
+    const span = amqplibSpan({ queue: 'audit', exchange: 'broadcast', routingKey: '' });
+    delete span.attributes['messaging.rabbitmq.routing_key'];
+    expect(readAttempt(span)?.queue).toBe('audit');
+  });
+
   it('reads a nack with requeue as a scheduled retry and one without as a failure', () => {
     const requeued = amqplibSpan({ queue: 'q', statusMessage: 'nack called on message with requeue' });
     const dropped = amqplibSpan({ queue: 'q', statusMessage: 'nack called on message without requeue' });

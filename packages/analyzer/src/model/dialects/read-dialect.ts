@@ -15,7 +15,8 @@ export function readDialect(span: SpanRecord): DialectReading | undefined {
   const system = span.attributes[ATTR_MESSAGING_SYSTEM];
   if (system === 'kafka') return readKafkaAttempt(span);
   if (system === 'sidekiq') return readSidekiqAttempt(span);
-  if (isRabbitmqSpan(span)) return readRabbitmqAttempt(span);
+  // The routing key marks amqplib's spans even where the connection did not name the broker.
+  if (system === 'rabbitmq' || isRabbitmqSpan(span)) return readRabbitmqAttempt(span);
   if (isCeleryRunSpan(span)) return readCeleryAttempt(span);
   return undefined;
 }
