@@ -161,7 +161,9 @@ describe('joblens installed from packed tarballs into an empty folder outside th
     const ours = findings.find((finding) => JSON.stringify(finding).includes('packed-render'));
     expect(ours, serve!.output()).toBeDefined();
     expect(ours?.summary).toContain(`in ${where}`);
-    expect(ours?.nextStep).toContain(`Look for synchronous work in ${where}`);
+    // Whether it reads as work or as a waiting call depends on how much CPU the machine gave the thread.
+    expect(ours?.nextStep).toMatch(/^Look for (synchronous work|a synchronous call that waits) in /);
+    expect(ours?.nextStep).toContain(` in ${where}`);
     const page = await (
       await fetch(`${serve!.apiUrl}/findings/${encodeURIComponent(String(ours?.id))}`)
     ).text();
