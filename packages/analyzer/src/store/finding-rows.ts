@@ -1,5 +1,11 @@
 import type { FindingType } from '@joblens/semconv';
-import type { Finding, FindingStatus, FindingTransition, Severity } from '../findings/finding.js';
+import type {
+  Finding,
+  FindingStatus,
+  FindingTransition,
+  LifecycleEvent,
+  Severity,
+} from '../findings/finding.js';
 
 /** A `findings` row as SQLite returns it. */
 export interface FindingRow {
@@ -19,6 +25,10 @@ export interface FindingRow {
   first_seen: number;
   last_seen: number;
   resolved_at: number | null;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  snoozed_until: number | null;
+  reminded_at: number | null;
 }
 
 export interface TransitionRow {
@@ -27,6 +37,8 @@ export interface TransitionRow {
   from_status: string | null;
   to_status: string;
   summary: string;
+  event: string | null;
+  actor: string | null;
 }
 
 export function toFindingRow(finding: Finding): FindingRow {
@@ -47,6 +59,10 @@ export function toFindingRow(finding: Finding): FindingRow {
     first_seen: finding.firstSeen,
     last_seen: finding.lastSeen,
     resolved_at: finding.resolvedAt ?? null,
+    acknowledged_by: finding.acknowledgedBy ?? null,
+    acknowledged_at: finding.acknowledgedAt ?? null,
+    snoozed_until: finding.snoozedUntil ?? null,
+    reminded_at: finding.remindedAt ?? null,
   };
 }
 
@@ -66,15 +82,22 @@ export function fromFindingRow(row: FindingRow): Finding {
     lastSeen: row.last_seen,
   };
   if (row.resolved_at !== null) finding.resolvedAt = row.resolved_at;
+  if (row.acknowledged_by !== null) finding.acknowledgedBy = row.acknowledged_by;
+  if (row.acknowledged_at !== null) finding.acknowledgedAt = row.acknowledged_at;
+  if (row.snoozed_until !== null) finding.snoozedUntil = row.snoozed_until;
+  if (row.reminded_at !== null) finding.remindedAt = row.reminded_at;
   return finding;
 }
 
 export function fromTransitionRow(row: TransitionRow): FindingTransition {
-  return {
+  const transition: FindingTransition = {
     findingId: row.finding_id,
     at: row.at,
     from: row.from_status as FindingStatus | null,
     to: row.to_status as FindingStatus,
     summary: row.summary,
   };
+  if (row.event !== null) transition.event = row.event as LifecycleEvent;
+  if (row.actor !== null) transition.actor = row.actor;
+  return transition;
 }

@@ -41,4 +41,16 @@ export const FINDINGS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX finding_transitions_finding ON finding_transitions (finding_id, seq);
     `);
   },
+  // The incident lifecycle: who acknowledged and when, a snooze, the last reminder; and transitions that
+  // record a person's action (acknowledged, snoozed) and who took it.
+  (db) => {
+    db.exec(`
+      ALTER TABLE findings ADD COLUMN acknowledged_by TEXT;
+      ALTER TABLE findings ADD COLUMN acknowledged_at REAL;
+      ALTER TABLE findings ADD COLUMN snoozed_until REAL;
+      ALTER TABLE findings ADD COLUMN reminded_at REAL;
+      ALTER TABLE finding_transitions ADD COLUMN event TEXT;
+      ALTER TABLE finding_transitions ADD COLUMN actor TEXT;
+    `);
+  },
 ];

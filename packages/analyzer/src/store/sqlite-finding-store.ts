@@ -34,24 +34,29 @@ export class SqliteFindingStore implements FindingStore {
     migrate(db, FINDINGS_SCHEMA, FINDINGS_MIGRATIONS);
     this.upsert = db.prepare(`
       INSERT INTO findings (id, type, key, status, severity, service, queue, worker, subject, summary, next_step,
-        evidence, since, first_seen, last_seen, resolved_at)
+        evidence, since, first_seen, last_seen, resolved_at, acknowledged_by, acknowledged_at, snoozed_until,
+        reminded_at)
       VALUES (@id, @type, @key, @status, @severity, @service, @queue, @worker, @subject, @summary, @next_step,
-        @evidence, @since, @first_seen, @last_seen, @resolved_at)
+        @evidence, @since, @first_seen, @last_seen, @resolved_at, @acknowledged_by, @acknowledged_at,
+        @snoozed_until, @reminded_at)
       ON CONFLICT(id) DO UPDATE SET status = excluded.status, severity = excluded.severity,
         service = excluded.service, queue = excluded.queue, worker = excluded.worker, subject = excluded.subject,
         summary = excluded.summary, next_step = excluded.next_step, evidence = excluded.evidence,
-        since = excluded.since, last_seen = excluded.last_seen, resolved_at = excluded.resolved_at`);
+        since = excluded.since, last_seen = excluded.last_seen, resolved_at = excluded.resolved_at,
+        acknowledged_by = excluded.acknowledged_by, acknowledged_at = excluded.acknowledged_at,
+        snoozed_until = excluded.snoozed_until, reminded_at = excluded.reminded_at`);
     this.insertTransition = db.prepare(
-      'INSERT INTO finding_transitions (finding_id, at, from_status, to_status, summary) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO finding_transitions (finding_id, at, from_status, to_status, summary, event, actor) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.selectById = db.prepare('SELECT * FROM findings WHERE id = ?');
     this.selectOpen = db.prepare("SELECT * FROM findings WHERE status = 'open' ORDER BY last_seen DESC");
     this.selectTransitions = db.prepare(
-      'SELECT finding_id, at, from_status, to_status, summary FROM finding_transitions WHERE finding_id = ? ORDER BY seq',
+      'SELECT finding_id, at, from_status, to_status, summary, event, actor FROM finding_transitions WHERE finding_id = ? ORDER BY seq',
     );
     this.saveAll = db.transaction((findings: Finding[], transitions: FindingTransition[]) => {
       for (const finding of findings) this.upsert.run(toFindingRow(finding));
-      for (const t of transitions) this.insertTransition.run(t.findingId, t.at, t.from, t.to, t.summary);
+      for (const t of transitions)
+        this.insertTransition.run(t.findingId, t.at, t.from, t.to, t.summary, t.event ?? null, t.actor ?? null);
     });
   }
 
