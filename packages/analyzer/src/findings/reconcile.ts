@@ -24,9 +24,16 @@ export function findingIdentity(type: string, key: string): string {
   return `${type}\u0000${key}`;
 }
 
+/**
+ * A person's acknowledgement, snooze and the last reminder belong to the finding, not to what the
+ * detector says now: they carry over every update, and a reopening within the hold time (the same problem
+ * flapping, not paged again) keeps them too.
+ */
 function updated(finding: Finding, draft: FindingDraft, now: number): Finding {
+  const { acknowledgedBy, acknowledgedAt, snoozedUntil, remindedAt } = finding;
   return {
     ...draft,
+    ...definedOnly({ acknowledgedBy, acknowledgedAt, snoozedUntil, remindedAt }),
     id: finding.id,
     status: 'open',
     firstSeen: finding.firstSeen,
@@ -129,4 +136,8 @@ export function reconcile(
     transitions.push({ findingId: finding.id, at: now, from: null, to: 'open', summary: draft.summary });
   }
   return { findings, transitions };
+}
+
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

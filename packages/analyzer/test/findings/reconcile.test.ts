@@ -102,6 +102,27 @@ describe('reconcile', () => {
     ]);
   });
 
+  it('keeps who acknowledged a finding, its snooze and last reminder while the detector updates it', () => {
+    const [opened] = reconcile([], [draft('a')], T0).findings;
+    const acknowledged = {
+      ...opened,
+      acknowledgedBy: 'alice',
+      acknowledgedAt: T0 + 1000,
+      snoozedUntil: T0 + 60_000,
+      remindedAt: T0 + 500,
+    };
+    const [later] = reconcile([acknowledged], [draft('a', { severity: 'critical' })], T0 + 5000).findings;
+    expect(later).toMatchObject({
+      acknowledgedBy: 'alice',
+      acknowledgedAt: T0 + 1000,
+      snoozedUntil: T0 + 60_000,
+      remindedAt: T0 + 500,
+      severity: 'critical',
+    });
+    const [resolved] = reconcile([later], [], T0 + 9000).findings;
+    expect(resolved).toMatchObject({ status: 'resolved', acknowledgedBy: 'alice' });
+  });
+
   it('opens a new finding when the condition returns after the hold time of its type', () => {
     const hold = { reopenWithinSeconds: (type: string) => (type === 'silent_job' ? 300 : 3600) };
     const [opened] = reconcile([], [draft('a')], T0, hold).findings;
