@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import { type AlertMessage, alertForTransition, isAlerted } from './alerts/alert-message.js';
 import { WebhookAlertSender } from './alerts/webhook-alert-sender.js';
+import { roleTokens } from './api/access-roles.js';
 import { createApiRouter } from './api/api-router.js';
 import { apiWorkers } from './api/api-workers.js';
 import { createApiApp } from './api/create-api-app.js';
@@ -313,7 +314,7 @@ export function createAnalyzer(
   const otlpListener = createOtlpListener({
     sink,
     maxBodyBytes: config.maxBodyBytes,
-    token: config.token,
+    token: roleTokens(config).ingest,
     stats: receiverStats,
     shedder,
     admission: {
@@ -333,7 +334,9 @@ export function createAnalyzer(
   });
   const apiApp = createApiApp({
     health,
-    token: config.token,
+    tokens: roleTokens(config),
+    host: config.host,
+    trustProxy: config.trustProxy,
     openRouters: [monitors.pingRouter],
     protectedRouters: [
       createApiRouter({ store, workers: () => apiWorkers(model, clock()) }),

@@ -1,33 +1,59 @@
 import express, { type Express, type Router } from 'express';
 import type { Registry } from 'prom-client';
+import { type RoleTokens, readingTokens } from './access-roles.js';
+import { guardStateChanges } from './guard-state-changes.js';
 import { createHealthRouter, type Health } from './health-router.js';
 import { errorsAsJson, notFoundJson } from './json-errors.js';
+import { ownHostNames } from './request-origin.js';
 import { requireToken } from './require-token.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface ApiAppParts {
   health: () => Health;
-  /** When set, everything after the open routers needs it. */
-  token?: string;
-  /** Routers reachable without the token (monitor pings). */
+  /** Each role's token (access-roles.ts `roleTokens`); a role without one is open. Default: all open. */
+  tokens?: RoleTokens;
+  /** Routers of the ingest role, under `/ping` (monitor pings): the read and admin rules do not apply. */
   openRouters: Router[];
-  /** Routers behind the token (JSON API, monitors API, explain, page), in order. */
+  /** Routers behind the read role for reads and the admin rules for changes (API, monitors, explain, page). */
   protectedRouters: Router[];
   registry: Registry;
+  /** The address the analyzer binds to, for telling its own Host from a foreign one. Default `127.0.0.1`. */
+  host?: string;
+  /** Believe `X-Forwarded-Proto`/`-Host` (https cookie, Origin check). Default false. */
+  trustProxy?: boolean;
 }
 
 /**
- * The API port's app. /healthz and the open routers (pings) come before the token check: health checks
- * and cron jobs pinging should not need the API token. /metrics is behind it when a token is set
- * (Prometheus sends one with `authorization: { credentials: ... }`).
+ * The API port's app. /healthz is open, for load balancers. Pings need the ingest token when one is set.
+ * Then every state-changing request meets guard-state-changes.ts (admin token, same site, JSON body), and
+ * every read needs the read or admin token when a read token is set: the page, /api GETs and /metrics
+ * (Prometheus sends one with `authorization: { credentials_file: ... }`).
  */
 export function createApiApp(parts: ApiAppParts): Express {
   const app = express();
+  const tokens = parts.tokens ?? {};
+  const trustProxy = parts.trustProxy ?? false;
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
   app.use(securityHeaders);
   app.use(createHealthRouter(parts.health));
+  if (tokens.ingest) app.use('/ping', requireToken(tokens.ingest));
   for (const router of parts.openRouters) app.use(router);
-  if (parts.token) app.use(requireToken(parts.token));
+  app.use(
+    guardStateChanges({
+      adminToken: tokens.admin,
+      ownHosts: ownHostNames(parts.host ?? '127.0.0.1'),
+      trustProxy,
+    }),
+  );
+  const readers = readingTokens(tokens);
+  if (tokens.read) {
+    const requireReader = requireToken(readers);
+    // Changes passed the admin rules above; only reads are left to check here.
+    app.use((req, res, next) =>
+      req.method === 'GET' || req.method === 'HEAD' ? requireReader(req, res, next) : next(),
+    );
+  }
   app.get('/metrics', async (_req, res) => {
     try {
       res.type(parts.registry.contentType).send(await parts.registry.metrics());

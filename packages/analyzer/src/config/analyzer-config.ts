@@ -11,8 +11,22 @@ export interface AnalyzerConfig {
   port: number;
   /** Directory of the SQLite file `joblens.db`. Default `./.joblens`; `:memory:` keeps nothing on disk. */
   dataDir: string;
-  /** Bearer token required on ingest, `/api/*`, the page and `/metrics` when set. Default: none. */
+  /**
+   * Bearer token for all three roles (ingest, read, admin) whose own token is not set. Default: none.
+   * See api/access-roles.ts for what each role may do.
+   */
   token?: string;
+  /** Token for the ingest role: OTLP on `otlpPort` and `/ping`. Default: `token`. */
+  ingestToken?: string;
+  /** Token for the read role: the page, API GETs and `/metrics`. The admin token reads too. Default: `token`. */
+  readToken?: string;
+  /** Token for the admin role: every state-changing request (monitors, acknowledge, snooze, channels). Default: `token`. */
+  adminToken?: string;
+  /**
+   * Believe `X-Forwarded-Proto` and `X-Forwarded-Host` from the proxy in front (the page's cookie gets
+   * `Secure` when the proxy says https). Default false: only a request that is itself https counts.
+   */
+  trustProxy: boolean;
   /** Jaeger UI base URL for trace links on the page (e.g. `http://localhost:16686`). Default: none. */
   jaegerUrl?: string;
   /** Slack-compatible webhook that receives every finding transition. Default: none. */
@@ -72,6 +86,7 @@ export const DEFAULT_CONFIG: Readonly<AnalyzerConfig> = {
   maxSeriesPerMetric: 10_000,
   seriesIdleSeconds: 900,
   maxRetainedAttributeBytes: 64 * 1024 * 1024,
+  trustProxy: false,
   redactEmails: false,
   detectors: {},
   monitors: [],

@@ -8,6 +8,10 @@ export const STRING_SETTINGS = {
   port: { env: 'JOBLENS_PORT', flag: 'port', kind: 'number' },
   dataDir: { env: 'JOBLENS_DATA_DIR', flag: 'data-dir', kind: 'string' },
   token: { env: 'JOBLENS_TOKEN', flag: 'token', kind: 'string' },
+  ingestToken: { env: 'JOBLENS_INGEST_TOKEN', flag: 'ingest-token', kind: 'string' },
+  readToken: { env: 'JOBLENS_READ_TOKEN', flag: 'read-token', kind: 'string' },
+  adminToken: { env: 'JOBLENS_ADMIN_TOKEN', flag: 'admin-token', kind: 'string' },
+  trustProxy: { env: 'JOBLENS_TRUST_PROXY', flag: 'trust-proxy', kind: 'boolean' },
   jaegerUrl: { env: 'JOBLENS_JAEGER_URL', flag: 'jaeger-url', kind: 'string' },
   alertWebhookUrl: { env: 'JOBLENS_ALERT_WEBHOOK_URL', flag: 'alert-webhook-url', kind: 'string' },
   evaluationIntervalMillis: {
@@ -17,7 +21,7 @@ export const STRING_SETTINGS = {
   },
   maxBodyBytes: { env: 'JOBLENS_MAX_BODY_BYTES', flag: 'max-body-bytes', kind: 'number' },
 } as const satisfies Partial<
-  Record<keyof AnalyzerConfig, { env: string; flag: string; kind: 'string' | 'number' }>
+  Record<keyof AnalyzerConfig, { env: string; flag: string; kind: 'string' | 'number' | 'boolean' }>
 >;
 
 export type StringSettingName = keyof typeof STRING_SETTINGS;
@@ -45,12 +49,16 @@ function readStrings(
   read: (name: StringSettingName) => string | undefined,
   source: (name: StringSettingName) => string,
 ): Partial<AnalyzerConfig> {
-  const result: Record<string, string | number> = {};
+  const result: Record<string, string | number | boolean> = {};
   for (const name of Object.keys(STRING_SETTINGS) as StringSettingName[]) {
     const text = read(name);
     if (text === undefined || text === '') continue;
     if (STRING_SETTINGS[name].kind === 'string') {
       result[name] = text;
+      continue;
+    }
+    if (STRING_SETTINGS[name].kind === 'boolean') {
+      result[name] = readBoolean(text, `${name} (${source(name)})`);
       continue;
     }
     const number = Number(text);
@@ -60,4 +68,12 @@ function readStrings(
     result[name] = number;
   }
   return result as Partial<AnalyzerConfig>;
+}
+
+/** `true`/`1`/`yes` or `false`/`0`/`no`, any case; anything else is an error naming the setting. */
+function readBoolean(text: string, setting: string): boolean {
+  const word = text.trim().toLowerCase();
+  if (word === 'true' || word === '1' || word === 'yes') return true;
+  if (word === 'false' || word === '0' || word === 'no') return false;
+  throw new ConfigError(`${setting} must be true or false, got ${JSON.stringify(text)}`);
 }
