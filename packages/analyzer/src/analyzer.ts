@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import type { AlertEvent } from './alerts/alert-event.js';
 import { type AlertMessage, alertForTransition, isAlerted } from './alerts/alert-message.js';
 import { WebhookAlertSender } from './alerts/webhook-alert-sender.js';
 import { roleTokens } from './api/access-roles.js';
 import { createApiRouter } from './api/api-router.js';
+import { createIncidentRouter } from './api/incident-router.js';
 import { apiWorkers } from './api/api-workers.js';
 import { createApiApp } from './api/create-api-app.js';
 import { findingSourcesFromView } from './api/finding-sources-from-view.js';
@@ -18,6 +20,7 @@ import { createExplainRouter } from './explain/explain-router.js';
 import { DetectorRunner } from './findings/detector-runner.js';
 import type { Finding, FindingTransition } from './findings/finding.js';
 import type { FindingStore } from './findings/finding-store.js';
+import { IncidentLifecycle } from './findings/incident-lifecycle.js';
 import { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 import { AttemptCounter } from './metrics/attempt-counter.js';
 import { receiverTotals } from './metrics/receiver-totals.js';
@@ -152,6 +155,12 @@ export function createAnalyzer(
       })
     : undefined;
   const sendAlert = (message: AlertMessage) => alerts?.send(message);
+  // Lifecycle events (acknowledged, reminder) until the durable outbox takes every event.
+  const publishAlert = (event: AlertEvent) =>
+    sendAlert({
+      text: `${event.finding.type} ${event.kind}${event.actor ? ` by ${event.actor}` : ''}: ${event.finding.summary}`,
+      joblens: { kind: 'finding_event', event },
+    });
 
   const monitors = attachMonitors({
     db,
@@ -170,6 +179,16 @@ export function createAnalyzer(
   // Findings resolved just before a restart may still reopen; the runner drops those past their hold time.
   runner.remember(store.list({ status: 'resolved', limit: 1000 }));
   const inherited = new Set(openFindings.keys());
+  const lifecycle = new IncidentLifecycle({
+    store,
+    clock,
+    publish: (event) => publishAlert(event),
+    current: (id) => openFindings.get(id),
+    onChange: (finding) => {
+      if (finding.status === 'open') openFindings.set(finding.id, finding);
+    },
+    reminderHours: (config as { alerts?: { reminderHours?: number } }).alerts?.reminderHours,
+  });
   const attemptCounter = new AttemptCounter(model, metrics);
   let storeError: Error | undefined;
   const heapGuard = new HeapGuard({
@@ -202,6 +221,7 @@ export function createAnalyzer(
         else openFindings.delete(finding.id);
       }
       announce(result.findings, result.transitions);
+      lifecycle.remind(openFindings.values(), now);
     } catch (error) {
       console.error('joblens: evaluation failed:', error);
     }
@@ -339,7 +359,8 @@ export function createAnalyzer(
     trustProxy: config.trustProxy,
     openRouters: [monitors.pingRouter],
     protectedRouters: [
-      createApiRouter({ store, workers: () => apiWorkers(model, clock()) }),
+      createApiRouter({ store, workers: () => apiWorkers(model, clock()), now: clock }),
+      createIncidentRouter(lifecycle, clock),
       monitors.apiRouter,
       createExplainRouter(sources),
       createWebRouter(sources),

@@ -1,5 +1,7 @@
 import { type Request, type Response, Router } from 'express';
+import type { Finding } from '../findings/finding.js';
 import type { FindingStore } from '../findings/finding-store.js';
+import { type IncidentState, incidentState } from '../findings/incident-state.js';
 import type { OldestActiveJob } from '../web/finding-sources.js';
 import { BadQueryError, readFindingFilter } from './read-finding-filter.js';
 
@@ -26,16 +28,28 @@ export interface ApiWorker {
 export interface ApiSources {
   store: FindingStore;
   workers(): ApiWorker[];
+  /** Unix ms, for each finding's `state` (a snooze ends by itself). Default `Date.now`. */
+  now?: () => number;
 }
+
+/** A finding as the API gives it: as stored, plus where it stands now (open, acknowledged, snoozed, resolved). */
+export type ApiFinding = Finding & { state: IncidentState };
 
 /** `GET /api/findings`, `GET /api/findings/:id`, `GET /api/workers`. Errors are JSON `{error}`. */
 export function createApiRouter(sources: ApiSources): Router {
   const router = Router();
+  const now = sources.now ?? Date.now;
+  const withState = (finding: Finding, at: number): ApiFinding => ({
+    ...finding,
+    state: incidentState(finding, at),
+  });
   router.get(
     '/api/findings',
-    answer((req) => ({
-      findings: sources.store.list(readFindingFilter(req.query as Record<string, unknown>)),
-    })),
+    answer((req) => {
+      const at = now();
+      const findings = sources.store.list(readFindingFilter(req.query as Record<string, unknown>));
+      return { findings: findings.map((finding) => withState(finding, at)) };
+    }),
   );
   router.get(
     '/api/findings/:id',
@@ -46,7 +60,7 @@ export function createApiRouter(sources: ApiSources): Router {
         res.status(404);
         return { error: `no finding with id ${id}` };
       }
-      return { finding, transitions: sources.store.transitions(id) };
+      return { finding: withState(finding, now()), transitions: sources.store.transitions(id) };
     }),
   );
   router.get(
