@@ -1,16 +1,17 @@
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import type { AlertDeliverer } from './alerts/alert-deliverer.js';
 import type { AlertEvent } from './alerts/alert-event.js';
-import { type AlertMessage, alertForTransition, isAlerted } from './alerts/alert-message.js';
-import { WebhookAlertSender } from './alerts/webhook-alert-sender.js';
+import { alertEventForTransition } from './alerts/alert-event-for-transition.js';
+import { createAlertDelivery } from './alerts/create-alert-delivery.js';
 import { roleTokens } from './api/access-roles.js';
 import { createApiRouter } from './api/api-router.js';
-import { createIncidentRouter } from './api/incident-router.js';
 import { apiWorkers } from './api/api-workers.js';
 import { createApiApp } from './api/create-api-app.js';
 import { findingSourcesFromView } from './api/finding-sources-from-view.js';
 import type { Health } from './api/health-router.js';
 import { closeServer, listen, urlOf } from './api/http-server.js';
+import { createIncidentRouter } from './api/incident-router.js';
 import type { AnalyzerConfig } from './config/analyzer-config.js';
 import { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
 import { validateConfig } from './config/validate-config.js';
@@ -79,8 +80,11 @@ export interface AnalyzerHandle {
   readonly sink: TelemetrySink;
   /** Requests in flight, bytes reserved and requests shed by the OTLP receiver. */
   readonly shedder: LoadShedder;
-  /** Queues an alert for the webhook (no-op without `alertWebhookUrl`); never blocks. */
-  sendAlert(message: AlertMessage): void;
+  /**
+   * The durable alert outbox: `publish` writes one row per routed channel before it returns; the
+   * delivery loop (started by `start()`) sends them, retrying for `alerts.retryForHours`.
+   */
+  readonly alerts: AlertDeliverer;
   /** Listens on both ports; resolves with the bound URLs (ports may be 0 in the config). */
   start(): Promise<AnalyzerUrls>;
   /** Runs the detectors now (tests; the loop does it every `evaluationIntervalMillis`). */
@@ -91,7 +95,7 @@ export interface AnalyzerHandle {
 
 /** Seconds a sender is asked to wait while the store fails or the model cannot keep up. */
 const OVERLOAD_RETRY_AFTER_SECONDS = 5;
-/** How long `stop()` waits for queued alerts before giving up on them. */
+/** How long `stop()` waits for a delivery pass in flight; what is left waits in the outbox for the next start. */
 const ALERT_FLUSH_MILLIS = 2000;
 /**
  * After a restart the model starts empty, so every finding open before it would look gone. Findings
@@ -148,26 +152,23 @@ export function createAnalyzer(
     dependencies.store ?? new SqliteFindingStore(db),
     (operation, seconds) => metrics.observeStoreOperation(operation, seconds),
   );
-  const alerts = config.alertWebhookUrl
-    ? new WebhookAlertSender({
-        url: config.alertWebhookUrl,
-        onResult: (result) => metrics.countAlert(result),
-      })
-    : undefined;
-  const sendAlert = (message: AlertMessage) => alerts?.send(message);
-  // Lifecycle events (acknowledged, reminder) until the durable outbox takes every event.
-  const publishAlert = (event: AlertEvent) =>
-    sendAlert({
-      text: `${event.finding.type} ${event.kind}${event.actor ? ` by ${event.actor}` : ''}: ${event.finding.summary}`,
-      joblens: { kind: 'finding_event', event },
-    });
+  const { deliverer: alerts } = createAlertDelivery({
+    db,
+    alerts: config.alerts,
+    alertWebhookUrl: config.alertWebhookUrl,
+    registry: metrics.registry,
+    countAlert: (result) => metrics.countAlert(result),
+    clock,
+    currentFinding: (id) => store.get(id),
+  });
+  const publishAlert = (event: AlertEvent) => alerts.publish(event);
 
   const monitors = attachMonitors({
     db,
     config: config.monitors,
     now: clock,
     registry: metrics.registry,
-    sendAlert,
+    alerts,
   });
 
   const runner = new DetectorRunner({
@@ -235,10 +236,19 @@ export function createAnalyzer(
     }
   }
 
-  /** Saves; a failing store is remembered (back pressure, /healthz) and retried by the next evaluation. */
+  /**
+   * Saves, with the alerts the transitions raise in the same transaction (when the store is the
+   * analyzer's SQLite file): a kill -9 after the save cannot lose them. A failing store is remembered
+   * (back pressure, /healthz) and retried by the next evaluation.
+   */
   function persist(findings: Finding[], transitions: FindingTransition[]): boolean {
     try {
-      store.save(findings, transitions);
+      const events = alertEventsOf(findings, transitions);
+      db.transaction(() => {
+        store.save(findings, transitions);
+        for (const event of events) alerts.enqueue(event);
+      })();
+      if (events.length > 0) alerts.wake();
       if (storeError) console.error('joblens: the finding store works again');
       storeError = undefined;
       return true;
@@ -256,7 +266,6 @@ export function createAnalyzer(
       const finding = byId.get(transition.findingId);
       if (!finding) continue;
       if (transition.to === 'open' && transition.from === null) metrics.countOpened(finding.type);
-      if (isAlerted(transition)) sendAlert(alertForTransition(finding, transition));
     }
   }
 
@@ -396,7 +405,7 @@ export function createAnalyzer(
     receiverStats,
     sink,
     shedder,
-    sendAlert,
+    alerts,
     evaluateNow,
     async start() {
       if (servers.length) throw new Error('the analyzer is already started');
@@ -407,6 +416,7 @@ export function createAnalyzer(
       });
       servers = [otlpServer, apiServer];
       scheduleEvaluation(config.evaluationIntervalMillis);
+      alerts.start();
       return { otlpUrl: urlOf(otlpServer, config.host), apiUrl: urlOf(apiServer, config.host) };
     },
     async stop() {
@@ -420,11 +430,23 @@ export function createAnalyzer(
       } catch (error) {
         console.error('joblens: stopping the monitors failed:', error);
       }
-      await alerts?.stop(ALERT_FLUSH_MILLIS);
+      await alerts.stop(ALERT_FLUSH_MILLIS);
       store.close();
       if (db.open) db.close();
     },
   };
+}
+
+/** The alert events of saved transitions, in order; a reopening within the hold time raises none. */
+function alertEventsOf(findings: Finding[], transitions: FindingTransition[]): AlertEvent[] {
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  const events: AlertEvent[] = [];
+  for (const transition of transitions) {
+    const finding = byId.get(transition.findingId);
+    const event = finding && alertEventForTransition(finding, transition);
+    if (event) events.push(event);
+  }
+  return events;
 }
 
 /** Drops resolutions of findings that were open when the analyzer started (see RESTART_WARMUP_MILLIS). */

@@ -1,3 +1,4 @@
+import { type AlertsConfig, DEFAULT_ALERTS_CONFIG } from '../alerts/alerts-config.js';
 /** Detector thresholds by finding type, then option name, e.g. `{ mystery_gap: { gapThresholdSeconds: 2 } }`. */
 export type DetectorOverrides = Record<string, Record<string, number | string | boolean>>;
 
@@ -29,7 +30,7 @@ export interface AnalyzerConfig {
   trustProxy: boolean;
   /** Jaeger UI base URL for trace links on the page (e.g. `http://localhost:16686`). Default: none. */
   jaegerUrl?: string;
-  /** Slack-compatible webhook that receives every finding transition. Default: none. */
+  /** Shorthand for one Slack-compatible channel that receives every alert, whatever the routes say. Default: none. */
   alertWebhookUrl?: string;
   /** How often detectors run. Default 1000. */
   evaluationIntervalMillis: number;
@@ -66,6 +67,8 @@ export interface AnalyzerConfig {
   detectors: DetectorOverrides;
   /** Heartbeat monitor definitions, passed to the monitors code which checks their shape. Default `[]`. */
   monitors: unknown;
+  /** Alert channels and routes, and how long deliveries are retried (see alerts/alerts-config.ts). */
+  alerts: AlertsConfig;
 }
 
 export const DEFAULT_CONFIG: Readonly<AnalyzerConfig> = {
@@ -90,6 +93,7 @@ export const DEFAULT_CONFIG: Readonly<AnalyzerConfig> = {
   redactEmails: false,
   detectors: {},
   monitors: [],
+  alerts: DEFAULT_ALERTS_CONFIG,
 };
 
 /** `dataDir` value that keeps the database in memory (tests, throwaway runs). */

@@ -1,6 +1,7 @@
 import { parseMonitorsConfig } from '../monitors/parse-monitors-config.js';
 import { type AnalyzerConfig, DEFAULT_CONFIG, type DetectorOverrides } from './analyzer-config.js';
 import { ConfigError, describeValue } from './config-error.js';
+import { validateAlerts } from './validate-alerts.js';
 
 /** Each detector's default options by finding type; the names overrides are checked against. */
 export type DetectorDefaults = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -35,6 +36,7 @@ const FIELDS: Record<keyof AnalyzerConfig, FieldCheck> = {
   redactEmails: boolean,
   detectors: () => undefined, // checked against the detectors' defaults below
   monitors: monitorsSection,
+  alerts: () => undefined, // checked and filled in by validateAlerts below
 };
 
 /**
@@ -57,6 +59,7 @@ export function validateConfig(input: unknown, detectorDefaults: DetectorDefault
     config[field] = value;
   }
   config.detectors = validateDetectors(raw.detectors, detectorDefaults);
+  config.alerts = validateAlerts(raw.alerts);
   return config as unknown as AnalyzerConfig;
 }
 

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
-import type { AlertMessage } from '../alerts/alert-message.js';
+import type { AlertPublisher } from '../alerts/alert-event.js';
 import type { Detector } from '../detectors/detector.js';
 import type { SqliteDatabase } from '../store/open-database.js';
 import type { TelemetrySink } from '../telemetry/records.js';
@@ -18,7 +18,8 @@ export interface AttachMonitorsInput {
   config: MonitorServiceOptions['config'];
   now: () => number;
   registry: Registry;
-  sendAlert(message: AlertMessage): void;
+  /** Where down and recovered flips go (the analyzer's durable outbox). */
+  alerts: AlertPublisher;
 }
 
 /** What the analyzer mounts for heartbeat monitors. */
@@ -37,7 +38,7 @@ export interface AttachedMonitors {
 
 /**
  * Heartbeat monitors inside the analyzer: their own tables in the analyzer's database, telemetry from
- * its sink, findings through its detector runner, and down/recovered transitions straight to the webhook.
+ * its sink, findings through its detector runner, and down/recovered transitions to the alert outbox.
  */
 export function attachMonitors(input: AttachMonitorsInput): AttachedMonitors {
   const service = new MonitorService({
@@ -46,7 +47,13 @@ export function attachMonitors(input: AttachMonitorsInput): AttachedMonitors {
     now: input.now,
     onTransition: (monitor, transition) => {
       const alert = alertForMonitorTransition(monitor, transition);
-      if (alert) input.sendAlert(alert);
+      if (!alert) return;
+      try {
+        input.alerts.publish(alert);
+      } catch (error) {
+        // The outbox failing must not stop monitors from evaluating; the flip is still on the page.
+        console.error(`joblens: queueing the alert for monitor ${monitor.slug} failed:`, error);
+      }
     },
   });
   registerMonitorMetrics(input.registry, service);

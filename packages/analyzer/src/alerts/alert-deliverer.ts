@@ -1,0 +1,179 @@
+import type { OutboxEntry, SqliteAlertOutbox } from '../store/sqlite-alert-outbox.js';
+import type { AlertChannel } from './alert-channel.js';
+import type { AlertEvent, AlertPublisher } from './alert-event.js';
+import type { AlertRoute } from './alerts-config.js';
+import { routeEvent } from './route-event.js';
+
+/** What became of one try, for joblens_analyzer_alert_deliveries_total{channel,result}. */
+export type DeliveryResult = 'sent' | 'retried' | 'dead' | 'skipped';
+
+export interface AlertDelivererOptions {
+  outbox: SqliteAlertOutbox;
+  channels: readonly AlertChannel[];
+  routes: readonly AlertRoute[];
+  /** Channels that get every event whatever the routes say (the `alertWebhookUrl` shorthand). */
+  unroutedChannels?: readonly string[];
+  /** A delivery still failing this long after its event is dead-lettered. Default 24 h. */
+  retryForMillis?: number;
+  /** Ceiling of the backoff before the second try; it doubles each try, with full jitter. Default 1000. */
+  initialBackoffMillis?: number;
+  /** Ceiling of one backoff. Default 1 h: a receiver back after a long outage hears within the hour. */
+  maxBackoffMillis?: number;
+  /** How often the outbox is read for due retries; new events wake the loop at once. Default 1000. */
+  pollIntervalMillis?: number;
+  /** Rows taken per pass. Default 100. */
+  batchSize?: number;
+  /** The finding as it is now, for snoozes set after an event was queued. */
+  currentFinding?: (id: string) => { snoozedUntil?: number } | undefined;
+  clock?: () => number;
+  /** 0 ≤ x < 1, for jitter. Default Math.random. */
+  random?: () => number;
+  onResult?: (channel: string, result: DeliveryResult, error?: string) => void;
+}
+
+/** Kinds a snooze silences; an acknowledgement or a resolution still goes out. */
+const SNOOZABLE = new Set<AlertEvent['kind']>(['raised', 'reminder']);
+
+/**
+ * The outbox's delivery loop and the publisher that fills it. `publish` writes one row per routed
+ * channel before it returns (durable with the analyzer's synchronous=FULL database); the loop sends due
+ * rows, one channel's rows in order and channels side by side, so a dead receiver never holds up the
+ * others. A row is marked only after its try ends: a kill -9 mid-send means one more send after the
+ * restart (at least once), never none.
+ */
+export class AlertDeliverer implements AlertPublisher {
+  private readonly channels: Map<string, AlertChannel>;
+  private readonly clock: () => number;
+  private readonly random: () => number;
+  private readonly retryForMillis: number;
+  private readonly initialBackoffMillis: number;
+  private readonly maxBackoffMillis: number;
+  private readonly pollIntervalMillis: number;
+  private readonly batchSize: number;
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<void> | undefined;
+  private again = false;
+  private running = false;
+
+  constructor(private readonly options: AlertDelivererOptions) {
+    this.channels = new Map(options.channels.map((c) => [c.name, c]));
+    this.clock = options.clock ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.retryForMillis = options.retryForMillis ?? 24 * 3600_000;
+    this.initialBackoffMillis = options.initialBackoffMillis ?? 1000;
+    this.maxBackoffMillis = options.maxBackoffMillis ?? 3600_000;
+    this.pollIntervalMillis = options.pollIntervalMillis ?? 1000;
+    this.batchSize = options.batchSize ?? 100;
+  }
+
+  /** The channel names an event goes to. */
+  channelsFor(event: AlertEvent): string[] {
+    const routed = routeEvent(event, this.options.routes, [...this.channels.keys()]);
+    return [...new Set([...routed, ...(this.options.unroutedChannels ?? [])])];
+  }
+
+  /** Writes the event's rows; call inside the transaction that records what caused it. */
+  enqueue(event: AlertEvent): void {
+    const channels = this.channelsFor(event);
+    if (channels.length > 0) this.options.outbox.enqueue(event, channels, this.clock());
+  }
+
+  publish(event: AlertEvent): void {
+    this.enqueue(event);
+    this.wake();
+  }
+
+  /** Starts the loop: rows left pending by an earlier process go out first. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.wake();
+  }
+
+  /** Asks for a pass now (after rows were enqueued outside `publish`). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.pass = this.deliverDue()
+      .catch((error) => console.error('joblens: delivering alerts failed:', error))
+      .finally(() => {
+        this.pass = undefined;
+        if (!this.running) return;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+          return;
+        }
+        this.timer = setTimeout(() => this.wake(), this.pollIntervalMillis);
+        // Pending retries must not keep a stopping analyzer alive.
+        this.timer.unref();
+      });
+  }
+
+  /** One pass over the due rows; resolves when every try in it ended. Tests call it directly. */
+  async deliverDue(): Promise<void> {
+    const due = this.options.outbox.due(this.clock(), this.batchSize);
+    const byChannel = new Map<string, OutboxEntry[]>();
+    for (const entry of due) byChannel.set(entry.channel, [...(byChannel.get(entry.channel) ?? []), entry]);
+    await Promise.all(
+      [...byChannel.values()].map(async (entries) => {
+        for (const entry of entries) await this.deliverOne(entry);
+      }),
+    );
+  }
+
+  /** Waits up to `timeoutMillis` for the pass in flight, then stops; pending rows wait for the next start. */
+  async stop(timeoutMillis = 2000): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    const pass = this.pass;
+    if (pass) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([pass, new Promise((r) => (timer = setTimeout(r, timeoutMillis)))]);
+      clearTimeout(timer);
+    }
+    for (const channel of this.channels.values()) channel.close?.();
+  }
+
+  private async deliverOne(entry: OutboxEntry): Promise<void> {
+    const channel = this.channels.get(entry.channel);
+    if (!channel) return this.finish(entry, 'dead', `channel ${entry.channel} is no longer configured`);
+    if (this.snoozed(entry.event)) return this.finish(entry, 'skipped', 'the finding is snoozed');
+    const outcome = await channel
+      .deliver({ id: entry.id, event: entry.event })
+      .catch((error: unknown) => ({ ok: false as const, retryable: true, error: String(error) }));
+    if (outcome.ok) return this.finish(entry, 'sent');
+    const now = this.clock();
+    const attempts = entry.attempts + 1;
+    if (!outcome.retryable || now - entry.createdAt >= this.retryForMillis) {
+      return this.finish({ ...entry, attempts }, 'dead', outcome.error);
+    }
+    const ceiling = Math.min(this.maxBackoffMillis, this.initialBackoffMillis * 2 ** (attempts - 1));
+    const nextAttemptAt = now + this.random() * ceiling;
+    this.options.outbox.record({ ...entry, attempts, nextAttemptAt, lastError: outcome.error });
+    this.options.onResult?.(entry.channel, 'retried', outcome.error);
+  }
+
+  private snoozed(event: AlertEvent): boolean {
+    if (!SNOOZABLE.has(event.kind)) return false;
+    const current = this.options.currentFinding?.(event.finding.id) ?? event.finding;
+    const until = (current as { snoozedUntil?: number }).snoozedUntil;
+    return until !== undefined && until > this.clock();
+  }
+
+  private finish(entry: OutboxEntry, result: 'sent' | 'dead' | 'skipped', error?: string): void {
+    const attempts = result === 'sent' ? entry.attempts + 1 : entry.attempts;
+    this.options.outbox.record({
+      ...entry,
+      status: result === 'dead' ? 'dead' : 'delivered',
+      attempts,
+      lastError: error,
+      finishedAt: this.clock(),
+    });
+    this.options.onResult?.(entry.channel, result, error);
+  }
+}

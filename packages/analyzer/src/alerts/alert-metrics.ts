@@ -1,0 +1,37 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { SqliteAlertOutbox } from '../store/sqlite-alert-outbox.js';
+import type { DeliveryResult } from './alert-deliverer.js';
+
+/**
+ * `joblens_analyzer_alert_deliveries_total{channel,result}` (channels come from the config file, so the
+ * label set is bounded by it) and `joblens_analyzer_alert_dead_letters` / `..._pending`, read from the
+ * outbox at scrape time.
+ */
+export function registerAlertMetrics(
+  registry: Registry,
+  outbox: SqliteAlertOutbox,
+): (channel: string, result: DeliveryResult) => void {
+  const deliveries = new Counter({
+    name: 'joblens_analyzer_alert_deliveries_total',
+    help: 'Alert delivery tries by channel and result (sent, retried, dead, skipped).',
+    labelNames: ['channel', 'result'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'joblens_analyzer_alert_dead_letters',
+    help: 'Alert deliveries given up on and kept in the outbox for people to see.',
+    registers: [registry],
+    collect() {
+      this.set(outbox.count('dead'));
+    },
+  });
+  new Gauge({
+    name: 'joblens_analyzer_alert_pending',
+    help: 'Alert deliveries waiting in the outbox for their first try or a retry.',
+    registers: [registry],
+    collect() {
+      this.set(outbox.count('pending'));
+    },
+  });
+  return (channel, result) => deliveries.inc({ channel, result });
+}

@@ -1,0 +1,26 @@
+import type { Migration } from './migrate.js';
+
+/** Component name of the alert outbox table in `schema_versions`. */
+export const ALERT_OUTBOX_SCHEMA = 'alert_outbox';
+
+/** Append only: a released step never changes, a new need is a new step. */
+export const ALERT_OUTBOX_MIGRATIONS: readonly Migration[] = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE alert_outbox (
+        id TEXT PRIMARY KEY,
+        event_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        event TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL,
+        next_attempt_at REAL NOT NULL,
+        last_error TEXT,
+        finished_at REAL
+      );
+      CREATE INDEX alert_outbox_due ON alert_outbox (status, next_attempt_at);
+      CREATE INDEX alert_outbox_finished ON alert_outbox (status, finished_at);
+    `);
+  },
+];
