@@ -10,7 +10,9 @@ export {
   type AnalyzerUrls,
   createAnalyzer,
 } from './analyzer.js';
+export { type AccessRole, type RoleTokens, roleTokens } from './api/access-roles.js';
 export type { ApiWorker } from './api/api-router.js';
+export { isLoopbackHost, unprotectedExposure } from './api/exposure.js';
 export {
   type AnalyzerConfig,
   DEFAULT_CONFIG,
@@ -21,6 +23,7 @@ export { ConfigError } from './config/config-error.js';
 export { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
 export { type LoadConfigInput, loadConfig } from './config/load-config.js';
 export { STRING_SETTINGS } from './config/string-settings.js';
+export { TOKEN_FILE_SETTINGS } from './config/token-files.js';
 export { type DetectorDefaults, validateConfig } from './config/validate-config.js';
 export type {
   Finding,

@@ -6,7 +6,10 @@ import {
   DETECTOR_DEFAULTS,
   IN_MEMORY_DATA_DIR,
   loadConfig,
+  roleTokens,
   STRING_SETTINGS,
+  TOKEN_FILE_SETTINGS,
+  unprotectedExposure,
 } from '@joblens/analyzer';
 import { CliError } from '../cli-error.js';
 import type { Command, CommandSyntax } from '../command.js';
@@ -23,7 +26,17 @@ options:
   --host <address>             interface both bind to (default 127.0.0.1; JOBLENS_HOST)
   --data-dir <dir>             where joblens.db lives (default ./.joblens; JOBLENS_DATA_DIR)
   --config <file>              YAML or JSON config: detectors, monitors, ... (JOBLENS_CONFIG)
-  --token <token>              bearer token for ingest, API, page and /metrics (JOBLENS_TOKEN)
+  --token <token>              token for every role without its own (JOBLENS_TOKEN)
+  --ingest-token <token>       token for OTLP and /ping (JOBLENS_INGEST_TOKEN)
+  --read-token <token>         token for the page, API GETs and /metrics (JOBLENS_READ_TOKEN)
+  --admin-token <token>        token for every change: monitors, acknowledge, snooze
+                               (JOBLENS_ADMIN_TOKEN)
+  --token-file <file>, --ingest-token-file <file>, --read-token-file <file>,
+  --admin-token-file <file>    the same tokens read from a file, so they do not show in ps
+                               (JOBLENS_TOKEN_FILE, JOBLENS_INGEST_TOKEN_FILE, ...)
+  --insecure-no-auth           start on a non-loopback --host without tokens (a trusted network only)
+  --trust-proxy                believe X-Forwarded-Proto/-Host from a proxy in front: the page's cookie
+                               gets Secure behind https (JOBLENS_TRUST_PROXY)
   --jaeger-url <url>           Jaeger UI for trace links (JOBLENS_JAEGER_URL)
   --alert-webhook-url <url>    Slack-compatible webhook for finding changes (JOBLENS_ALERT_WEBHOOK_URL)
   --evaluation-interval-millis <ms>
@@ -38,14 +51,23 @@ options:
  * table, so a setting added there cannot be missing here (the help test then asks for its line above).
  */
 const SETTING_OPTIONS = Object.fromEntries(
-  Object.values(STRING_SETTINGS).map((setting) => [setting.flag, { type: 'string' }]),
-) as Record<(typeof STRING_SETTINGS)[keyof typeof STRING_SETTINGS]['flag'], { type: 'string' }>;
+  Object.values(STRING_SETTINGS).map((setting) => [
+    setting.flag,
+    { type: setting.kind === 'boolean' ? 'boolean' : 'string' },
+  ]),
+) as Record<(typeof STRING_SETTINGS)[keyof typeof STRING_SETTINGS]['flag'], { type: 'string' | 'boolean' }>;
+
+const TOKEN_FILE_OPTIONS = Object.fromEntries(
+  Object.values(TOKEN_FILE_SETTINGS).map((setting) => [setting.flag, { type: 'string' }]),
+) as Record<(typeof TOKEN_FILE_SETTINGS)[keyof typeof TOKEN_FILE_SETTINGS]['flag'], { type: 'string' }>;
 
 /** Each flag but `--help` is read by the analyzer's `loadConfig`, by its flag name. */
 const SYNTAX = {
   allowPositionals: false,
   options: {
     ...SETTING_OPTIONS,
+    ...TOKEN_FILE_OPTIONS,
+    'insecure-no-auth': { type: 'boolean' },
     config: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -83,7 +105,7 @@ export const serveCommand: Command = {
         `  API        ${apiUrl}/api/findings`,
         `  metrics    ${apiUrl}/metrics`,
         `  database   ${database}`,
-        config.token ? '  token      required (Authorization: Bearer ...)' : '',
+        tokensLine(config),
         'Ctrl-C stops it.',
       ]
         .filter(Boolean)
@@ -106,13 +128,30 @@ export function readServeConfig(
 ): AnalyzerConfig | 'help' {
   const { values } = parseCommandLine('serve', SYNTAX, argv);
   if (values.help) return 'help';
-  const { help: _help, ...flags } = values;
+  const { help: _help, 'insecure-no-auth': insecureNoAuth, ...given } = values;
+  // Switches arrive as booleans; loadConfig reads every flag as text, as it reads variables.
+  const flags = Object.fromEntries(
+    Object.entries(given).map(([name, value]) => [name, typeof value === 'boolean' ? String(value) : value]),
+  );
+  let config: AnalyzerConfig;
   try {
-    return loadConfig({ flags, env, detectorDefaults: DETECTOR_DEFAULTS });
+    config = loadConfig({ flags, env, detectorDefaults: DETECTOR_DEFAULTS });
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message, 2);
     throw error;
   }
+  const exposure = insecureNoAuth ? undefined : unprotectedExposure(config);
+  if (exposure) throw new CliError(exposure, 2);
+  return config;
+}
+
+/** Which roles need a token, for the start banner; never the tokens themselves. */
+function tokensLine(config: AnalyzerConfig): string {
+  const tokens = roleTokens(config);
+  const guarded = (['ingest', 'read', 'admin'] as const).filter((role) => tokens[role]);
+  if (guarded.length === 0)
+    return '  tokens     none: anyone who reaches these ports may ingest, read and change';
+  return `  tokens     required for ${guarded.join(', ')} (Authorization: Bearer ...)`;
 }
 
 /** Resolves on the first SIGINT or SIGTERM; a second one means "now", and exits at once. */
