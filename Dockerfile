@@ -34,4 +34,8 @@ USER node
 VOLUME ["/data"]
 EXPOSE 14318 4320
 ENTRYPOINT ["node", "/app/node_modules/@joblens/cli/bin/joblens.js"]
+# On 0.0.0.0 `serve` refuses to start (exit 2, one line saying why) unless every role has a token. Give
+# them as files, which show neither in `ps` nor in `docker inspect`: docker-compose.yml mounts secrets/ as
+# Docker secrets and sets JOBLENS_{INGEST,READ,ADMIN}_TOKEN_FILE; alone, one token for all three roles:
+#   docker run -v "$PWD/token:/run/secrets/joblens-token:ro" -e JOBLENS_TOKEN_FILE=/run/secrets/joblens-token ...
 CMD ["serve", "--host", "0.0.0.0", "--otlp-port", "14318", "--port", "4320", "--data-dir", "/data"]

@@ -13,7 +13,8 @@ const KNOWN_TYPES: Record<string, string[]> = {
   processors: ['memory_limiter', 'batch', 'tail_sampling', 'transform'],
   exporters: ['otlp_grpc', 'otlp_http', 'prometheus', 'loadbalancing'],
   connectors: ['spanmetrics'],
-  extensions: ['health_check'],
+  // bearertokenauth sends the analyzer's ingest token from a file (the compose secret).
+  extensions: ['health_check', 'bearertokenauth'],
 };
 
 type Pipeline = { receivers: string[]; processors?: string[]; exporters: string[] };
