@@ -1,9 +1,17 @@
+export type {
+  AlertChannel,
+  AlertDelivery,
+  DeliveryOutcome,
+} from './alerts/alert-channel.js';
+export { AlertDeliverer, type DeliveryResult } from './alerts/alert-deliverer.js';
+export type { AlertEvent, AlertEventKind, AlertPublisher } from './alerts/alert-event.js';
 export { type AlertMessage, alertForTransition } from './alerts/alert-message.js';
-export {
-  type AlertResult,
-  WebhookAlertSender,
-  type WebhookAlertSenderOptions,
-} from './alerts/webhook-alert-sender.js';
+export type { AlertRoute, AlertsConfig, ChannelConfig, RouteMatch } from './alerts/alerts-config.js';
+export { EmailChannel, type EmailChannelOptions } from './alerts/email-channel.js';
+export { PagerDutyChannel, type PagerDutyChannelOptions } from './alerts/pagerduty-channel.js';
+export { signatureHeader, verifySignature } from './alerts/sign-payload.js';
+export { escapeSlackText, SlackChannel, type SlackChannelOptions } from './alerts/slack-channel.js';
+export { WebhookChannel, type WebhookChannelOptions } from './alerts/webhook-channel.js';
 export {
   type AnalyzerDependencies,
   type AnalyzerHandle,
