@@ -185,10 +185,11 @@ export function createAnalyzer(
     clock,
     publish: (event) => publishAlert(event),
     current: (id) => openFindings.get(id),
+    // Only findings the loop tracks: it saves its copy at every evaluation, which must carry the change.
     onChange: (finding) => {
-      if (finding.status === 'open') openFindings.set(finding.id, finding);
+      if (openFindings.has(finding.id)) openFindings.set(finding.id, finding);
     },
-    reminderHours: (config as { alerts?: { reminderHours?: number } }).alerts?.reminderHours,
+    reminderHours: config.alerts.reminderHours,
   });
   const attemptCounter = new AttemptCounter(model, metrics);
   let storeError: Error | undefined;

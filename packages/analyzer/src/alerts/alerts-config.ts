@@ -42,7 +42,7 @@ export interface AlertsConfig {
   allowPrivateAddresses: boolean;
   /** How long a delivery is retried before it is dead-lettered. Default 24. */
   retryForHours: number;
-  /** Hours between reminders of a finding open and unacknowledged; the incident lifecycle's default when unset. */
+  /** Hours between reminders of a finding open, unacknowledged and not snoozed; 0 sends none. Default 4. */
   reminderHours?: number;
 }
 

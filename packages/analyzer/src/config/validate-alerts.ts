@@ -53,10 +53,10 @@ export function validateAlerts(input: unknown, field = 'alerts'): AlertsConfig {
   const reminderHours = raw.reminderHours ?? undefined;
   if (
     reminderHours !== undefined &&
-    (typeof reminderHours !== 'number' || !Number.isFinite(reminderHours) || reminderHours <= 0)
+    (typeof reminderHours !== 'number' || !Number.isFinite(reminderHours) || reminderHours < 0)
   ) {
     throw new ConfigError(
-      `${field}.reminderHours must be a positive number of hours, got ${describeValue(reminderHours)}`,
+      `${field}.reminderHours must be a number of hours >= 0 (0 sends no reminders), got ${describeValue(reminderHours)}`,
     );
   }
   return {

@@ -5,6 +5,7 @@ import type { FindingSources } from './finding-sources.js';
 import { describeSubject } from './findings-page.js';
 import { formatAge, formatTime } from './format.js';
 import { html, type SafeHtml, safeHref } from './html.js';
+import { describeIncidentState, renderIncidentSection } from './incident-section.js';
 import { renderLayout } from './layout.js';
 import type { TimelineAttempt, TimelineData } from './timeline-data.js';
 import { renderTimelineSvg } from './timeline-svg.js';
@@ -14,11 +15,13 @@ export function renderFindingPage(sources: FindingSources, finding: Finding): st
   const now = sources.now();
   const transitions = sources.store.transitions(finding.id);
   const timeline = sources.timelineFor(finding);
+  const incident = describeIncidentState(finding, now);
   const body = html`
 <p><a href="/">← all findings</a></p>
-<h1><code>${finding.type}</code> <span class="sev-${finding.severity}">${finding.severity}</span> <span class="status-${finding.status}">${finding.status}</span></h1>
+<h1><code>${finding.type}</code> <span class="sev-${finding.severity}">${finding.severity}</span> <span class="incident-${incident.state}">${incident.text}</span></h1>
 <p id="summary">${finding.summary}</p>
 <p id="next-step"><strong>Next step:</strong> ${renderNextStep(finding.nextStep, sources.jaegerUrl, timeline !== undefined)}</p>
+${renderIncidentSection(finding, now)}
 ${renderFailingAttempt(timeline)}
 <section><h2>Subject</h2><p>${describeSubject(finding)}</p>
 <p class="muted">first seen ${formatTime(finding.firstSeen)} · last seen ${formatAge(finding.lastSeen, now)}${finding.resolvedAt ? html` · resolved ${formatTime(finding.resolvedAt)}` : ''} · id <code>${finding.id}</code> · <a href="/api/findings/${encodeURIComponent(finding.id)}/context">explain (Markdown)</a></p></section>
@@ -95,6 +98,6 @@ function renderTransitions(transitions: FindingTransition[]): SafeHtml {
   if (transitions.length === 0) return html`<p class="muted">None recorded.</p>`;
   return html`<table><thead><tr><th>at</th><th>from</th><th>to</th><th>summary</th></tr></thead><tbody>${transitions.map(
     (t) =>
-      html`<tr><td>${formatTime(t.at)}</td><td>${t.from ?? '–'}</td><td class="status-${t.to}">${t.to}</td><td>${t.summary}</td></tr>`,
+      html`<tr><td>${formatTime(t.at)}</td><td>${t.from ?? '–'}</td><td class="status-${t.to}">${t.event ?? t.to}</td><td>${t.summary}</td></tr>`,
   )}</tbody></table>`;
 }

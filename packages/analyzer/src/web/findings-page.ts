@@ -4,6 +4,7 @@ import { compareFindingsForReading } from './finding-order.js';
 import type { FindingSources } from './finding-sources.js';
 import { formatAge } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { describeIncidentState } from './incident-section.js';
 import { renderLayout } from './layout.js';
 
 const FILTER_KEYS = ['type', 'status', 'service', 'queue', 'worker'] as const;
@@ -58,17 +59,20 @@ function renderTable(findings: Finding[], now: number): SafeHtml {
   return html`<table id="findings">
 <thead><tr><th>type</th><th>severity</th><th>status</th><th>subject</th><th>summary</th><th>last seen</th></tr></thead>
 <tbody>
-${findings.map(
-  (f) => html`<tr data-type="${f.type}" data-status="${f.status}">
+${findings.map((f) => renderRow(f, now))}
+</tbody></table>`;
+}
+
+function renderRow(f: Finding, now: number): SafeHtml {
+  const incident = describeIncidentState(f, now);
+  return html`<tr data-type="${f.type}" data-status="${f.status}" data-state="${incident.state}">
 <td><a href="/findings/${encodeURIComponent(f.id)}">${f.type}</a></td>
 <td class="sev-${f.severity}">${f.severity}</td>
-<td class="status-${f.status}">${f.status}</td>
+<td class="incident-${incident.state}">${incident.text}</td>
 <td>${describeSubject(f)}</td>
 <td>${f.summary}</td>
 <td>${formatAge(f.lastSeen, now)}</td>
-</tr>`,
-)}
-</tbody></table>`;
+</tr>`;
 }
 
 export function describeSubject(finding: Finding): string {

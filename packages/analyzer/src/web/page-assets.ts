@@ -38,10 +38,59 @@ svg .step-label { font-size: 10px; fill: #fff; pointer-events: none; }
 svg .gap { fill: rgba(220, 38, 38, 0.18); stroke: #dc2626; stroke-dasharray: 4 2; }
 svg .hang { fill: rgba(245, 158, 11, 0.22); stroke: #d97706; stroke-dasharray: 4 2; }
 svg .event line { stroke: #111827; stroke-width: 1.5; }
+.incident-open { color: #b91c1c; font-weight: 600; } .incident-acknowledged { color: #1d4ed8; font-weight: 600; }
+.incident-snoozed { color: #6b7280; font-weight: 600; } .incident-resolved { color: #15803d; }
+.incident-actions { display: flex; gap: 16px; flex-wrap: wrap; align-items: end; }
+form.incident-action label { display: flex; flex-direction: column; font-size: 12px; color: #4b5563; }
+.incident-error { color: #b91c1c; flex-basis: 100%; }
 `;
 
-/** Submits the findings filters as soon as a select changes (the Apply button does it without script). */
+/**
+ * Submits the findings filters as soon as a select changes (the Apply button does it without script).
+ * Sends the finding page's acknowledge and snooze forms to the API as JSON (the API takes no form
+ * encoding for a change), remembering the name typed in this browser, and reloads to show the new state.
+ */
 export const PAGE_SCRIPT = `document.querySelectorAll('form.filters select').forEach((select) => {
   select.addEventListener('change', () => select.form.submit());
+});
+function joblensName(value) {
+  try {
+    if (value !== undefined) localStorage.setItem('joblens.by', value);
+    return localStorage.getItem('joblens.by') || '';
+  } catch (error) {
+    return value || '';
+  }
+}
+document.querySelectorAll('form.incident-action').forEach((form) => {
+  const by = form.querySelector('input[name="by"]');
+  if (by && !by.value) by.value = joblensName();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = {};
+    // A snooze is recorded with the name typed in the acknowledge form, else the one remembered.
+    const typed = document.querySelector('form.incident-action input[name="by"]');
+    const name = (typed && typed.value.trim()) || joblensName();
+    if (name) body.by = joblensName(name);
+    const hours = form.querySelector('select[name="hours"]');
+    if (hours) body.until = new Date(Date.now() + Number(hours.value) * 3600000).toISOString();
+    const shown = form.parentElement.querySelector('.incident-error');
+    try {
+      const response = await fetch(form.dataset.action, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+      if (response.ok) {
+        location.reload();
+        return;
+      }
+      const answer = await response.json().catch(() => ({}));
+      shown.textContent = answer.error || 'the analyzer answered ' + response.status;
+    } catch (error) {
+      shown.textContent = 'the analyzer could not be reached';
+    }
+    shown.hidden = false;
+  });
 });
 `;

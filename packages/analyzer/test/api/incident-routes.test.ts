@@ -39,6 +39,9 @@ function post(path: string, body: unknown, token: string | null = TOKEN) {
     body: JSON.stringify(body),
   });
 }
+async function errorOf(response: Response): Promise<string> {
+  return ((await response.json()) as { error: string }).error;
+}
 async function getJson(path: string) {
   const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
   return (await response.json()) as Record<string, any>;
@@ -72,16 +75,16 @@ describe('POST /api/findings/:id/acknowledge', () => {
     await post(`/api/findings/${finding.id}/acknowledge`, { by: 'alice' });
     const again = await post(`/api/findings/${finding.id}/acknowledge`, { by: 'bob' });
     expect(again.status).toBe(409);
-    expect((await again.json()).error).toMatch(/acknowledged by alice/);
+    expect(await errorOf(again)).toMatch(/acknowledged by alice/);
     const late = await post(`/api/findings/${resolved.id}/acknowledge`, { by: 'bob' });
     expect(late.status).toBe(409);
-    expect((await late.json()).error).toMatch(/resolved/);
+    expect(await errorOf(late)).toMatch(/resolved/);
   });
 
   it('answers 400 naming body.by when nobody is named, and 404 for an unknown finding', async () => {
     const nameless = await post(`/api/findings/${finding.id}/acknowledge`, {});
     expect(nameless.status).toBe(400);
-    expect((await nameless.json()).error).toMatch(/body\.by/);
+    expect(await errorOf(nameless)).toMatch(/body\.by/);
     const unknown = await post('/api/findings/no-such-finding/acknowledge', { by: 'alice' });
     expect(unknown.status).toBe(404);
     expect(analyzer.store.get(finding.id)?.acknowledgedBy).toBeUndefined();
@@ -115,7 +118,7 @@ describe('POST /api/findings/:id/snooze', () => {
     for (const until of ['in two hours', 1_800_000_000_000, '2026-03-02T09:00:00Z']) {
       const response = await post(`/api/findings/${finding.id}/snooze`, { until });
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toMatch(/until/);
+      expect(await errorOf(response)).toMatch(/until/);
     }
     expect(analyzer.store.get(finding.id)?.snoozedUntil).toBeUndefined();
   });
