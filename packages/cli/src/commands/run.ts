@@ -24,7 +24,8 @@ options:
   --url <url>              the analyzer's API (default: JOBLENS_URL, else ${DEFAULT_ANALYZER_URL})
   --endpoint <url>         alias of --url (this command's former name for it)
   --otlp-endpoint <url>    where the span goes (default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318)
-  --token <token>          bearer token for pings and telemetry (default: JOBLENS_TOKEN)
+  --token <token>          the ingest token, for pings and telemetry (default: JOBLENS_INGEST_TOKEN,
+                           else JOBLENS_TOKEN)
   --service <name>         service.name of the span (default: OTEL_SERVICE_NAME, else joblens-run)
   -h, --help               show this help`;
 
@@ -76,7 +77,8 @@ function parseRunArgs(argv: string[]): RunOptions | 'help' {
   );
   if (!/^https?:\/\/./.test(url))
     throw new CliError(`${source} must be an http(s) URL, got ${JSON.stringify(url)}`, 2);
-  const token = values.token ?? process.env.JOBLENS_TOKEN;
+  // Pings and spans are the ingest role's; the shared token stands in when it has no token of its own.
+  const token = values.token ?? (process.env.JOBLENS_INGEST_TOKEN || process.env.JOBLENS_TOKEN);
   return {
     monitor: values.monitor,
     url,
