@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { AlertDeliverer } from './alerts/alert-deliverer.js';
 import type { AlertEvent } from './alerts/alert-event.js';
 import { alertEventForTransition } from './alerts/alert-event-for-transition.js';
+import { createAlertsRouter } from './alerts/alerts-router.js';
 import { createAlertDelivery } from './alerts/create-alert-delivery.js';
 import { roleTokens } from './api/access-roles.js';
 import { createApiRouter } from './api/api-router.js';
@@ -152,7 +153,7 @@ export function createAnalyzer(
     dependencies.store ?? new SqliteFindingStore(db),
     (operation, seconds) => metrics.observeStoreOperation(operation, seconds),
   );
-  const { deliverer: alerts } = createAlertDelivery({
+  const { deliverer: alerts, outbox: alertOutbox } = createAlertDelivery({
     db,
     alerts: config.alerts,
     alertWebhookUrl: config.alertWebhookUrl,
@@ -374,6 +375,7 @@ export function createAnalyzer(
       monitors.apiRouter,
       createExplainRouter(sources),
       createWebRouter(sources),
+      createAlertsRouter(alertOutbox),
     ],
     registry: metrics.registry,
   });

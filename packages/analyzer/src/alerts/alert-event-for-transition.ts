@@ -1,6 +1,6 @@
 import type { Finding, FindingTransition } from '../findings/finding.js';
-import { isAlerted } from './alert-message.js';
 import type { AlertEvent, AlertEventKind } from './alert-event.js';
+import { isAlerted } from './alert-message.js';
 
 function kindOf(transition: FindingTransition): AlertEventKind {
   if (transition.to === 'resolved') return 'resolved';
