@@ -44,7 +44,15 @@ export class AnalyzerClient {
 
   /** GETs `path` (with `query`) and returns the parsed JSON body. */
   async getJson<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
-    const response = await this.request(path, query, 'application/json');
+    return this.readJson<T>(await this.request(path, query, 'application/json'));
+  }
+
+  /** POSTs `body` as JSON to `path` (an action: acknowledge, snooze) and returns the parsed JSON answer. */
+  async postJson<T>(path: string, body: unknown): Promise<T> {
+    return this.readJson<T>(await this.request(path, {}, 'application/json', body));
+  }
+
+  private async readJson<T>(response: Response): Promise<T> {
     const text = await response.text();
     try {
       return JSON.parse(text, (_key, value) =>
@@ -68,15 +76,22 @@ export class AnalyzerClient {
     path: string,
     query: Record<string, string | undefined>,
     accept: string,
+    body?: unknown,
   ): Promise<Response> {
     const url = new URL(`${this.baseUrl}${path}`);
     for (const [name, value] of Object.entries(query))
       if (value !== undefined) url.searchParams.set(name, value);
     const headers: Record<string, string> = { accept };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(url, { headers, signal: AbortSignal.timeout(this.timeoutMillis) });
+      response = await fetch(url, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMillis),
+      });
     } catch (error) {
       throw new CliError(this.describeFailure(error));
     }
@@ -89,6 +104,8 @@ export class AnalyzerClient {
     }
     if (response.status === 404)
       throw new CliError(reason ?? `${url.pathname} was not found on ${this.baseUrl}`);
+    // A refused action says why in full (acknowledged already, and by whom); the URL adds nothing.
+    if (response.status === 409 && reason) throw new CliError(reason);
     throw new CliError(`${this.baseUrl} answered ${response.status}${reason ? `: ${reason}` : ''}`);
   }
 

@@ -46,7 +46,7 @@ export const findingsCommand: Command = {
       return 0;
     }
     const client = new AnalyzerClient({ url: values.url, token: values.token });
-    const { findings } = await client.getJson<{ findings: Finding[] }>('/api/findings', {
+    const { findings } = await client.getJson<{ findings: ListedFinding[] }>('/api/findings', {
       type: values.type,
       status: values.status,
       service: values.service,
@@ -61,14 +61,21 @@ export const findingsCommand: Command = {
 };
 
 const SUMMARY_WIDTH = 90;
+const ACTOR_WIDTH = 20;
 
-/** A fixed-width table: id, type, status, severity, subject, last seen, summary. */
-export function formatFindingsTable(findings: readonly Finding[], now: number): string {
+/** A finding as `/api/findings` lists it: `state` says open, acknowledged, snoozed or resolved. */
+type ListedFinding = Finding & { state?: string };
+
+/**
+ * A fixed-width table: id, type, status, severity, subject, last seen, summary. STATUS is where the
+ * finding stands for people: `acknowledged by alice`, `snoozed until 2026-03-02 12:00Z`, open or resolved.
+ */
+export function formatFindingsTable(findings: readonly ListedFinding[], now: number): string {
   if (findings.length === 0) return 'no findings';
   const rows = findings.map((f) => [
     f.id,
     f.type,
-    f.status,
+    describeState(f),
     f.severity,
     describeSubject(f),
     `${describeAge(now - f.lastSeen)} ago`,
@@ -82,6 +89,16 @@ export function formatFindingsTable(findings: readonly Finding[], now: number): 
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+function describeState(f: ListedFinding): string {
+  // An analyzer from before the incident lifecycle sends no state: its status is all there is.
+  const state = f.state ?? f.status;
+  if (state === 'acknowledged' && f.acknowledgedBy)
+    return `acknowledged by ${truncate(f.acknowledgedBy, ACTOR_WIDTH)}`;
+  if (state === 'snoozed' && f.snoozedUntil !== undefined)
+    return `snoozed until ${new Date(f.snoozedUntil).toISOString().slice(0, 16).replace('T', ' ')}Z`;
+  return state;
 }
 
 function describeSubject(f: Finding): string {
