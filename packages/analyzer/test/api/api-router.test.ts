@@ -65,10 +65,10 @@ describe('the JSON API', () => {
     const body = (await (await get('/api/findings?type=mystery_gap&status=open&service=billing')).json()) as {
       findings: unknown[];
     };
-    expect(body.findings).toEqual([gap]);
+    expect(body.findings).toEqual([{ ...gap, state: 'open' }]);
     expect(
       ((await (await get('/api/findings?worker=w-7&limit=1')).json()) as { findings: unknown[] }).findings,
-    ).toEqual([stuck]);
+    ).toEqual([{ ...stuck, state: 'open' }]);
   });
 
   it('answers a bad filter with 400 and says what was wrong', async () => {
@@ -82,7 +82,7 @@ describe('the JSON API', () => {
 
   it('gives one finding with its transitions, and a JSON 404 for an unknown id', async () => {
     expect(await (await get(`/api/findings/${gap.id}`)).json()).toEqual({
-      finding: gap,
+      finding: { ...gap, state: 'open' },
       transitions: [makeOpening(gap)],
     });
     const missing = await get('/api/findings/nope');
