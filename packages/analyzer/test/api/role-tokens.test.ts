@@ -165,3 +165,32 @@ describe('the page cookie', () => {
     expect(String(answer.headers['set-cookie'])).not.toContain('Secure');
   });
 });
+
+describe('changes through a proxy', () => {
+  it('takes the page Origin as the proxy names the host in X-Forwarded-Host, only when the proxy is trusted', async () => {
+    const proxied = createAnalyzer({
+      port: 0,
+      otlpPort: 0,
+      dataDir: ':memory:',
+      adminToken: ADMIN,
+      trustProxy: true,
+      monitors: [MONITOR],
+    });
+    try {
+      const urls = await proxied.start();
+      const throughProxy = jsonRequest(
+        'POST',
+        {},
+        {
+          ...bearer(ADMIN),
+          origin: 'https://joblens.example.com',
+          'x-forwarded-host': 'joblens.example.com',
+        },
+      );
+      expect((await sendRequest(`${urls.apiUrl}/api/monitors/nightly/pause`, throughProxy)).status).toBe(200);
+      expect((await sendRequest(`${apiUrl}/api/monitors/nightly/pause`, throughProxy)).status).toBe(403);
+    } finally {
+      await proxied.stop();
+    }
+  });
+});
