@@ -7,7 +7,10 @@ export const DEFAULT_ANALYZER_URL = 'http://127.0.0.1:4320';
 export interface AnalyzerClientOptions {
   /** `--url`; else `JOBLENS_URL`; else {@link DEFAULT_ANALYZER_URL}. */
   url?: string;
-  /** `--token`; else `JOBLENS_TOKEN`; else none. */
+  /**
+   * `--token`, for every request. Default: the role's own variable, `JOBLENS_READ_TOKEN` for reads and
+   * `JOBLENS_ADMIN_TOKEN` for actions, else `JOBLENS_TOKEN`, else none.
+   */
   token?: string;
   /** Per-request timeout. Default 10000. */
   timeoutMillis?: number;
@@ -22,7 +25,7 @@ export interface AnalyzerClientOptions {
  */
 export class AnalyzerClient {
   readonly baseUrl: string;
-  private readonly token: string | undefined;
+  private readonly tokens: { read: string | undefined; admin: string | undefined };
   private readonly timeoutMillis: number;
 
   constructor(options: AnalyzerClientOptions = {}) {
@@ -38,7 +41,11 @@ export class AnalyzerClient {
       throw new CliError(`${source} must be an http(s) URL, got ${JSON.stringify(url)}`, 2);
     }
     this.baseUrl = parsed.href.replace(/\/+$/, '');
-    this.token = options.token ?? (env.JOBLENS_TOKEN || undefined);
+    // Reads and actions are two roles on the analyzer, so each may have its own token.
+    this.tokens = {
+      read: options.token ?? (env.JOBLENS_READ_TOKEN || env.JOBLENS_TOKEN || undefined),
+      admin: options.token ?? (env.JOBLENS_ADMIN_TOKEN || env.JOBLENS_TOKEN || undefined),
+    };
     this.timeoutMillis = options.timeoutMillis ?? 10_000;
   }
 
@@ -82,7 +89,9 @@ export class AnalyzerClient {
     for (const [name, value] of Object.entries(query))
       if (value !== undefined) url.searchParams.set(name, value);
     const headers: Record<string, string> = { accept };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const role = body === undefined ? 'read' : 'admin';
+    const token = this.tokens[role];
+    if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
@@ -99,7 +108,7 @@ export class AnalyzerClient {
     const reason = await errorText(response);
     if (response.status === 401) {
       throw new CliError(
-        `${this.baseUrl} refused the request (401): ${this.token ? 'the token is not valid' : 'it needs a token (--token or JOBLENS_TOKEN)'}`,
+        `${this.baseUrl} refused the request (401): ${token ? `the token is not valid for the ${role} role` : `it needs the ${role} token (--token, JOBLENS_${role.toUpperCase()}_TOKEN or JOBLENS_TOKEN)`}`,
       );
     }
     if (response.status === 404)

@@ -87,7 +87,7 @@ describe('joblens explain', () => {
     const result = await runJoblensInProcess(['explain', findingId, '--url', apiUrl, '--token', 'wrong']);
     expectOneLineError(
       result,
-      `joblens explain: ${apiUrl} refused the request (401): the token is not valid`,
+      `joblens explain: ${apiUrl} refused the request (401): the token is not valid for the read role`,
     );
   });
 
@@ -98,7 +98,7 @@ describe('joblens explain', () => {
       const result = await runJoblensInProcess(['explain', findingId, '--url', apiUrl]);
       expectOneLineError(
         result,
-        `joblens explain: ${apiUrl} refused the request (401): it needs a token (--token or JOBLENS_TOKEN)`,
+        `joblens explain: ${apiUrl} refused the request (401): it needs the read token (--token, JOBLENS_READ_TOKEN or JOBLENS_TOKEN)`,
       );
     } finally {
       if (previous !== undefined) process.env.JOBLENS_TOKEN = previous;

@@ -60,7 +60,7 @@ describe('joblens findings', () => {
     const result = await runJoblensInProcess(['findings', '--url', apiUrl, '--token', 'wrong']);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `joblens findings: ${apiUrl} refused the request (401): the token is not valid\n`,
+      `joblens findings: ${apiUrl} refused the request (401): the token is not valid for the read role\n`,
     );
   });
 
