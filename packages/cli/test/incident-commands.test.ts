@@ -32,7 +32,16 @@ afterAll(() => analyzer.stop());
 
 describe('joblens ack', () => {
   it('acknowledges a finding by the name given, and joblens findings shows who', async () => {
-    const result = await runJoblens(['ack', 'silent_worker-ack', '--by', 'alice', '--url', apiUrl, '--token', TOKEN]);
+    const result = await runJoblens([
+      'ack',
+      'silent_worker-ack',
+      '--by',
+      'alice',
+      '--url',
+      apiUrl,
+      '--token',
+      TOKEN,
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^acknowledged silent_worker-ack by alice at \d{4}-\d\d-\d\dT[\d:.]+Z\n$/);
@@ -42,9 +51,20 @@ describe('joblens ack', () => {
   });
 
   it('says in one line who acknowledged a finding first', async () => {
-    const result = await runJoblensInProcess(['ack', 'silent_worker-ack', '--by', 'bob', '--url', apiUrl, '--token', TOKEN]);
+    const result = await runJoblensInProcess([
+      'ack',
+      'silent_worker-ack',
+      '--by',
+      'bob',
+      '--url',
+      apiUrl,
+      '--token',
+      TOKEN,
+    ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^joblens ack: finding silent_worker-ack was acknowledged by alice at .*\n$/);
+    expect(result.stderr).toMatch(
+      /^joblens ack: finding silent_worker-ack was acknowledged by alice at .*\n$/,
+    );
   });
 
   it('refuses to run without exactly one finding id, exit code 2', async () => {
@@ -81,10 +101,26 @@ describe('joblens snooze', () => {
 
   it('takes an ISO time, and names --until when it is neither a time nor a duration', async () => {
     const until = new Date(Date.now() + 86_400_000).toISOString();
-    const ok = await runJoblensInProcess(['snooze', 'silent_worker-snooze', '--until', until, '--url', apiUrl, '--token', TOKEN]);
+    const ok = await runJoblensInProcess([
+      'snooze',
+      'silent_worker-snooze',
+      '--until',
+      until,
+      '--url',
+      apiUrl,
+      '--token',
+      TOKEN,
+    ]);
     expect(ok.code).toBe(0);
     expect(analyzer.store.get('silent_worker-snooze')?.snoozedUntil).toBe(Date.parse(until));
-    const bad = await runJoblensInProcess(['snooze', 'silent_worker-snooze', '--until', 'tomorrow', '--url', apiUrl]);
+    const bad = await runJoblensInProcess([
+      'snooze',
+      'silent_worker-snooze',
+      '--until',
+      'tomorrow',
+      '--url',
+      apiUrl,
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(
       'joblens snooze: --until must be an ISO time (2026-01-01T09:00:00Z) or a duration like 30m, 2h or 1d, got "tomorrow"\n',

@@ -19,7 +19,9 @@ export function isSnoozed(finding: Finding, now: number): boolean {
 }
 
 /** What a person asks of a finding. */
-export type IncidentAction = { kind: 'acknowledge'; by: string } | { kind: 'snooze'; until: number; by?: string };
+export type IncidentAction =
+  | { kind: 'acknowledge'; by: string }
+  | { kind: 'snooze'; until: number; by?: string };
 
 /** Why an action was refused; `conflict` actions do not fit the finding's state, `invalid` ones never would. */
 export type IncidentRefusal = { ok: false; reason: 'conflict' | 'invalid'; message: string };
@@ -33,7 +35,10 @@ export type IncidentOutcome = { ok: true; finding: Finding; transition: FindingT
  */
 export function applyIncidentAction(finding: Finding, action: IncidentAction, now: number): IncidentOutcome {
   if (finding.status === 'resolved')
-    return refuse('conflict', `finding ${finding.id} is resolved; only an open finding can be ${past(action)}`);
+    return refuse(
+      'conflict',
+      `finding ${finding.id} is resolved; only an open finding can be ${past(action)}`,
+    );
   if (action.kind === 'acknowledge') {
     if (finding.acknowledgedBy !== undefined)
       return refuse(

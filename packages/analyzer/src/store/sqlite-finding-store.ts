@@ -56,7 +56,15 @@ export class SqliteFindingStore implements FindingStore {
     this.saveAll = db.transaction((findings: Finding[], transitions: FindingTransition[]) => {
       for (const finding of findings) this.upsert.run(toFindingRow(finding));
       for (const t of transitions)
-        this.insertTransition.run(t.findingId, t.at, t.from, t.to, t.summary, t.event ?? null, t.actor ?? null);
+        this.insertTransition.run(
+          t.findingId,
+          t.at,
+          t.from,
+          t.to,
+          t.summary,
+          t.event ?? null,
+          t.actor ?? null,
+        );
     });
   }
 

@@ -25,7 +25,8 @@ export function renderIncidentSection(finding: Finding, now: number): SafeHtml {
   const facts = [
     finding.acknowledgedBy !== undefined &&
       html`<li>acknowledged by <strong>${finding.acknowledgedBy}</strong> at ${formatTime(finding.acknowledgedAt)}</li>`,
-    state === 'snoozed' && html`<li>snoozed until ${formatTime(finding.snoozedUntil)}: no reminders until then</li>`,
+    state === 'snoozed' &&
+      html`<li>snoozed until ${formatTime(finding.snoozedUntil)}: no reminders until then</li>`,
   ].filter((fact): fact is SafeHtml => fact !== false);
   const forms =
     finding.status !== 'open'

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AnalyzerHandle, createAnalyzer } from '../../src/analyzer.js';
-import type { Finding } from '../../src/findings/finding.js';
+import type { Finding, FindingTransition } from '../../src/findings/finding.js';
 import { MemoryFindingStore } from '../../src/store/memory-finding-store.js';
 import { makeFinding, makeOpening } from '../store/make-finding.js';
 
@@ -42,9 +42,15 @@ function post(path: string, body: unknown, token: string | null = TOKEN) {
 async function errorOf(response: Response): Promise<string> {
   return ((await response.json()) as { error: string }).error;
 }
-async function getJson(path: string) {
+/** What the GET routes answer, as far as these tests read it. */
+interface Answer {
+  findings: Array<Finding & { state: string }>;
+  finding: Finding & { state: string };
+  transitions: FindingTransition[];
+}
+async function getJson(path: string): Promise<Answer> {
   const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  return (await response.json()) as Record<string, any>;
+  return (await response.json()) as Answer;
 }
 
 describe('POST /api/findings/:id/acknowledge', () => {

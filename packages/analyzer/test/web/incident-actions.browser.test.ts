@@ -70,7 +70,10 @@ describe('acknowledging and snoozing from the finding page', () => {
     const stored = analyzer.store.get(toSnooze.id)!;
     expect(stored.snoozedUntil).toBeGreaterThanOrEqual(before + 4 * 3_600_000 - 1000);
     expect(stored.snoozedUntil).toBeLessThanOrEqual(Date.now() + 4 * 3_600_000);
-    expect(analyzer.store.transitions(toSnooze.id).at(-1)).toMatchObject({ event: 'snoozed', actor: 'alice' });
+    expect(analyzer.store.transitions(toSnooze.id).at(-1)).toMatchObject({
+      event: 'snoozed',
+      actor: 'alice',
+    });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -52,7 +52,8 @@ export const ackCommand: Command = {
 /** The one finding id an action takes. */
 export function readFindingId(positionals: string[]): string {
   const [id] = positionals;
-  if (positionals.length !== 1 || !id) throw new CliError(`expected one finding id, got ${positionals.length}`, 2);
+  if (positionals.length !== 1 || !id)
+    throw new CliError(`expected one finding id, got ${positionals.length}`, 2);
   return id;
 }
 

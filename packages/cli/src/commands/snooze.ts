@@ -44,7 +44,9 @@ export const snoozeCommand: Command = {
       `/api/findings/${encodeURIComponent(id)}/snooze`,
       values.by ? { until, by: values.by } : { until },
     );
-    process.stdout.write(`snoozed ${finding.id} until ${new Date(finding.snoozedUntil ?? 0).toISOString()}\n`);
+    process.stdout.write(
+      `snoozed ${finding.id} until ${new Date(finding.snoozedUntil ?? 0).toISOString()}\n`,
+    );
     return 0;
   },
 };
