@@ -4,6 +4,7 @@ import type { AlertDeliverer } from './alerts/alert-deliverer.js';
 import type { AlertEvent } from './alerts/alert-event.js';
 import { alertEventForTransition } from './alerts/alert-event-for-transition.js';
 import { createAlertsRouter } from './alerts/alerts-router.js';
+import { createChannelsApiRouter } from './alerts/channels-api-router.js';
 import { createAlertDelivery } from './alerts/create-alert-delivery.js';
 import { roleTokens } from './api/access-roles.js';
 import { createApiRouter } from './api/api-router.js';
@@ -153,7 +154,11 @@ export function createAnalyzer(
     dependencies.store ?? new SqliteFindingStore(db),
     (operation, seconds) => metrics.observeStoreOperation(operation, seconds),
   );
-  const { deliverer: alerts, outbox: alertOutbox } = createAlertDelivery({
+  const {
+    deliverer: alerts,
+    outbox: alertOutbox,
+    apiChannels,
+  } = createAlertDelivery({
     db,
     alerts: config.alerts,
     alertWebhookUrl: config.alertWebhookUrl,
@@ -376,6 +381,7 @@ export function createAnalyzer(
       createExplainRouter(sources),
       createWebRouter(sources),
       createAlertsRouter(alertOutbox),
+      createChannelsApiRouter(apiChannels, config.alerts.channels),
     ],
     registry: metrics.registry,
   });

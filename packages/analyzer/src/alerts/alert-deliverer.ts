@@ -1,8 +1,8 @@
 import type { OutboxEntry, SqliteAlertOutbox } from '../store/sqlite-alert-outbox.js';
 import type { AlertChannel } from './alert-channel.js';
 import type { AlertEvent, AlertPublisher } from './alert-event.js';
-import type { AlertRoute } from './alerts-config.js';
-import { routeEvent } from './route-event.js';
+import type { AlertRoute, RouteMatch } from './alerts-config.js';
+import { matchesRoute, routeEvent } from './route-event.js';
 
 /** What became of one try, for joblens_analyzer_alert_deliveries_total{channel,result}. */
 export type DeliveryResult = 'sent' | 'retried' | 'dead' | 'skipped';
@@ -54,6 +54,8 @@ export class AlertDeliverer implements AlertPublisher {
   private pass: Promise<void> | undefined;
   private again = false;
   private running = false;
+  /** Channels added at run time (created through the API), outside the routes: each with its own match. */
+  private readonly added = new Map<string, RouteMatch | undefined>();
 
   constructor(private readonly options: AlertDelivererOptions) {
     this.channels = new Map(options.channels.map((c) => [c.name, c]));
@@ -68,8 +70,32 @@ export class AlertDeliverer implements AlertPublisher {
 
   /** The channel names an event goes to. */
   channelsFor(event: AlertEvent): string[] {
-    const routed = routeEvent(event, this.options.routes, [...this.channels.keys()]);
-    return [...new Set([...routed, ...(this.options.unroutedChannels ?? [])])];
+    const configured = [...this.channels.keys()].filter((name) => !this.added.has(name));
+    const routed = routeEvent(event, this.options.routes, configured);
+    const added = [...this.added].filter(([, match]) => matchesRoute(match, event)).map(([name]) => name);
+    return [...new Set([...routed, ...(this.options.unroutedChannels ?? []), ...added])];
+  }
+
+  /** Whether a channel of that name exists, from the config file or added. */
+  hasChannel(name: string): boolean {
+    return this.channels.has(name);
+  }
+
+  /** Adds a channel outside the routes: it gets the events `match` picks (every event without one). */
+  addChannel(channel: AlertChannel, match?: RouteMatch): void {
+    this.channels.set(channel.name, channel);
+    this.added.set(channel.name, match);
+  }
+
+  /**
+   * Removes an added channel; deliveries still queued for it are dead-lettered when due. Channels from
+   * the config file stay: the operator wrote them there.
+   */
+  removeChannel(name: string): boolean {
+    if (!this.added.delete(name)) return false;
+    this.channels.get(name)?.close?.();
+    this.channels.delete(name);
+    return true;
   }
 
   /** Writes the event's rows; call inside the transaction that records what caused it. */

@@ -1,9 +1,11 @@
 import type { Registry } from 'prom-client';
 import type { SqliteDatabase } from '../store/open-database.js';
 import { SqliteAlertOutbox } from '../store/sqlite-alert-outbox.js';
+import { SqliteChannelStore } from '../store/sqlite-channel-store.js';
 import { AlertDeliverer, type DeliveryResult } from './alert-deliverer.js';
 import { registerAlertMetrics } from './alert-metrics.js';
 import type { AlertsConfig } from './alerts-config.js';
+import { ApiChannels } from './api-channels.js';
 import { createChannel } from './create-channel.js';
 import { SlackChannel } from './slack-channel.js';
 
@@ -32,6 +34,7 @@ export interface AlertDeliveryInput {
 export function createAlertDelivery(input: AlertDeliveryInput): {
   deliverer: AlertDeliverer;
   outbox: SqliteAlertOutbox;
+  apiChannels: ApiChannels;
 } {
   const outbox = new SqliteAlertOutbox(input.db);
   // The signature's time is wall time even when the analyzer runs on a test's virtual clock: the receiver checks it against its own.
@@ -54,5 +57,12 @@ export function createAlertDelivery(input: AlertDeliveryInput): {
       if (result === 'dead') console.error(`joblens: gave up delivering an alert to ${channel}: ${error}`);
     },
   });
-  return { deliverer, outbox };
+  const apiChannels = new ApiChannels({
+    store: new SqliteChannelStore(input.db),
+    deliverer,
+    allowPrivateAddresses: input.alerts.allowPrivateAddresses,
+    clock: input.clock,
+  });
+  apiChannels.load();
+  return { deliverer, outbox, apiChannels };
 }

@@ -8,11 +8,12 @@ export function routeEvent(
   allChannels: readonly string[],
 ): string[] {
   if (routes.length === 0) return [...allChannels];
-  const route = routes.find((r) => matches(r.match, event));
+  const route = routes.find((r) => matchesRoute(r.match, event));
   return route ? [...route.channels] : [];
 }
 
-function matches(match: RouteMatch | undefined, event: AlertEvent): boolean {
+/** Whether an event fits a route's `match`; no match fits every event. */
+export function matchesRoute(match: RouteMatch | undefined, event: AlertEvent): boolean {
   if (!match) return true;
   const { finding } = event;
   const values: Record<keyof RouteMatch, string | undefined> = {

@@ -29,7 +29,7 @@ export function validateAlerts(input: unknown, field = 'alerts'): AlertsConfig {
       throw new ConfigError(`unknown field "${field}.${key}" (known: ${known.join(', ')})`);
   }
   const channels = list(raw.channels, `${field}.channels`).map((c, i) =>
-    channel(c, `${field}.channels[${i}]`),
+    validateChannel(c, `${field}.channels[${i}]`),
   );
   const names = new Set<string>();
   channels.forEach((c, i) => {
@@ -68,7 +68,8 @@ export function validateAlerts(input: unknown, field = 'alerts'): AlertsConfig {
   };
 }
 
-function channel(input: unknown, field: string): ChannelConfig {
+/** One channel's settings, as in `alerts.channels` (also what the API takes to create one). */
+export function validateChannel(input: unknown, field: string): ChannelConfig {
   const raw = object(input, field);
   if (typeof raw.name !== 'string' || !NAME_PATTERN.test(raw.name)) {
     throw new ConfigError(
@@ -151,26 +152,31 @@ function route(input: unknown, field: string, channels: ReadonlySet<string>): Al
     }
   });
   if (raw.match === undefined) return { channels: names as string[] };
-  const match = object(raw.match, `${field}.match`);
+  return { match: validateRouteMatch(raw.match, `${field}.match`), channels: names as string[] };
+}
+
+/** A route's `match`: each field a value or a list of values. */
+export function validateRouteMatch(input: unknown, field: string): RouteMatch {
+  const match = object(input, field);
   const result: RouteMatch = {};
   for (const [key, value] of Object.entries(match)) {
     if (!MATCH_FIELDS.includes(key as keyof RouteMatch)) {
-      throw new ConfigError(`${field}.match.${key} is not a route field (known: ${MATCH_FIELDS.join(', ')})`);
+      throw new ConfigError(`${field}.${key} is not a route field (known: ${MATCH_FIELDS.join(', ')})`);
     }
     const values = typeof value === 'string' ? [value] : value;
     if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string')) {
       throw new ConfigError(
-        `${field}.match.${key} must be a string or a list of strings, got ${describeValue(value)}`,
+        `${field}.${key} must be a string or a list of strings, got ${describeValue(value)}`,
       );
     }
     if (key === 'severity' && !values.every((v) => SEVERITIES.includes(v))) {
       throw new ConfigError(
-        `${field}.match.severity must be among ${SEVERITIES.join(', ')}, got ${describeValue(value)}`,
+        `${field}.severity must be among ${SEVERITIES.join(', ')}, got ${describeValue(value)}`,
       );
     }
     (result as Record<string, string[]>)[key] = values;
   }
-  return { match: result, channels: names as string[] };
+  return result;
 }
 
 function object(value: unknown, field: string): Record<string, unknown> {

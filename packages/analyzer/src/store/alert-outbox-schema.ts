@@ -23,4 +23,15 @@ export const ALERT_OUTBOX_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_outbox_finished ON alert_outbox (status, finished_at);
     `);
   },
+  // Channels created through the API (config-file channels live in the config file).
+  (db) => {
+    db.exec(`
+      CREATE TABLE alert_channels (
+        name TEXT PRIMARY KEY,
+        config TEXT NOT NULL,
+        match TEXT,
+        created_at REAL NOT NULL
+      );
+    `);
+  },
 ];
