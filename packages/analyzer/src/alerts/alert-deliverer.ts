@@ -31,6 +31,9 @@ export interface AlertDelivererOptions {
   onResult?: (channel: string, result: DeliveryResult, error?: string) => void;
 }
 
+/** How often the outbox forgets old delivered rows and surplus dead letters. */
+const PRUNE_INTERVAL_MILLIS = 3600_000;
+
 /** Kinds a snooze silences; an acknowledgement or a resolution still goes out. */
 const SNOOZABLE = new Set<AlertEvent['kind']>(['raised', 'reminder']);
 
@@ -54,6 +57,7 @@ export class AlertDeliverer implements AlertPublisher {
   private pass: Promise<void> | undefined;
   private again = false;
   private running = false;
+  private lastPruneAt = Number.NEGATIVE_INFINITY;
   /** Channels added at run time (created through the API), outside the routes: each with its own match. */
   private readonly added = new Map<string, RouteMatch | undefined>();
 
@@ -142,7 +146,12 @@ export class AlertDeliverer implements AlertPublisher {
 
   /** One pass over the due rows; resolves when every try in it ended. Tests call it directly. */
   async deliverDue(): Promise<void> {
-    const due = this.options.outbox.due(this.clock(), this.batchSize);
+    const now = this.clock();
+    if (now - this.lastPruneAt >= PRUNE_INTERVAL_MILLIS) {
+      this.options.outbox.prune(now);
+      this.lastPruneAt = now;
+    }
+    const due = this.options.outbox.due(now, this.batchSize);
     const byChannel = new Map<string, OutboxEntry[]>();
     for (const entry of due) byChannel.set(entry.channel, [...(byChannel.get(entry.channel) ?? []), entry]);
     await Promise.all(
