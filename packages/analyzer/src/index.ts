@@ -19,7 +19,7 @@ export {
   createAnalyzer,
 } from './analyzer.js';
 export { type AccessRole, type RoleTokens, roleTokens } from './api/access-roles.js';
-export type { ApiWorker } from './api/api-router.js';
+export type { ApiFinding, ApiWorker } from './api/api-router.js';
 export { isLoopbackHost, unprotectedExposure } from './api/exposure.js';
 export {
   type AnalyzerConfig,
@@ -40,10 +40,12 @@ export type {
   FindingStatus,
   FindingSubject,
   FindingTransition,
+  LifecycleEvent,
   Severity,
   TraceReference,
 } from './findings/finding.js';
 export type { FindingStore } from './findings/finding-store.js';
+export { type IncidentState, incidentState } from './findings/incident-state.js';
 export { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 export { MemoryFindingStore } from './store/memory-finding-store.js';
 export { type Migration, migrate } from './store/migrate.js';

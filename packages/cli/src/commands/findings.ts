@@ -1,4 +1,4 @@
-import type { Finding } from '@joblens/analyzer';
+import type { ApiFinding, Finding } from '@joblens/analyzer';
 import { AnalyzerClient } from '../analyzer-client.js';
 import type { Command, CommandSyntax } from '../command.js';
 import { parseCommandLine } from '../parse-command-line.js';
@@ -63,8 +63,8 @@ export const findingsCommand: Command = {
 const SUMMARY_WIDTH = 90;
 const ACTOR_WIDTH = 20;
 
-/** A finding as `/api/findings` lists it: `state` says open, acknowledged, snoozed or resolved. */
-type ListedFinding = Finding & { state?: string };
+/** A finding as `/api/findings` lists it; an analyzer from before the incident lifecycle sends no `state`. */
+type ListedFinding = Finding & Partial<Pick<ApiFinding, 'state'>>;
 
 /**
  * A fixed-width table: id, type, status, severity, subject, last seen, summary. STATUS is where the
@@ -92,7 +92,6 @@ export function formatFindingsTable(findings: readonly ListedFinding[], now: num
 }
 
 function describeState(f: ListedFinding): string {
-  // An analyzer from before the incident lifecycle sends no state: its status is all there is.
   const state = f.state ?? f.status;
   if (state === 'acknowledged' && f.acknowledgedBy)
     return `acknowledged by ${truncate(f.acknowledgedBy, ACTOR_WIDTH)}`;
