@@ -49,5 +49,10 @@ function subjectsAgree(fault: FaultSubject, finding: FaultSubject): boolean {
     if (want !== got) return false;
     shared++;
   }
+  // A fault that may land on any of several hosts (whichever takes the job) names them all.
+  if (fault.anyOfWorkers !== undefined && finding.worker !== undefined && finding.worker !== '') {
+    if (!fault.anyOfWorkers.includes(finding.worker)) return false;
+    shared++;
+  }
   return shared > 0;
 }

@@ -14,6 +14,8 @@ export interface FaultSubject {
   queue?: string;
   jobName?: string;
   worker?: string;
+  /** The fault lands on one of these workers, whichever takes its job first. */
+  anyOfWorkers?: string[];
   monitor?: string;
 }
 
@@ -225,7 +227,12 @@ export function buildScenario(runId: string): Scenario {
       relatedTypes: ['event_loop_blocked', 'silent_job', 'silent_worker'],
       needsBullmq: true,
       atSeconds: 20,
-      subject: { queue: QUEUES.renders, jobName: JOB_NAMES.renderCatalog },
+      // The held loop and the silence of whichever render host ran the job first are the same fault.
+      subject: {
+        queue: QUEUES.renders,
+        jobName: JOB_NAMES.renderCatalog,
+        anyOfWorkers: [id('render-1'), id('render-2')],
+      },
     },
   ];
   return { serviceName: SERVICE_NAME, hosts, faults, healthyQueues: [QUEUES.emails, QUEUES.thumbnails] };

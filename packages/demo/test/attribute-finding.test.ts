@@ -24,6 +24,18 @@ describe('attributeFinding', () => {
     expect(faultIds(finding)).toBe('expected:blocked-loop');
   });
 
+  it('attributes the silence of whichever render host held its loop to the lost lock, and no other host', () => {
+    for (const host of ['render-1', 'render-2']) {
+      const render = scenario.hosts.find((spec) => spec.host === host)!;
+      const finding = makeFinding({ type: 'silent_worker', subject: { worker: render.instanceId } });
+      expect(faultIds(finding), host).toBe('related:lock-lost');
+    }
+    const mail = scenario.hosts.find((spec) => spec.host === 'mail-1')!;
+    expect(faultIds(makeFinding({ type: 'silent_worker', subject: { worker: mail.instanceId } }))).toBe(
+      'false',
+    );
+  });
+
   it('attributes a missed heartbeat by its monitor slug', () => {
     const finding = makeFinding({ type: 'missed_heartbeat', subject: { monitor: MONITOR_SLUG } });
     expect(faultIds(finding)).toBe('expected:missed-checkin');
