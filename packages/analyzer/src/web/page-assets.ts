@@ -64,6 +64,8 @@ function joblensName(value) {
 document.querySelectorAll('form.incident-action').forEach((form) => {
   const by = form.querySelector('input[name="by"]');
   if (by && !by.value) by.value = joblensName();
+  // The page reloads itself every few seconds: keep the name as it is typed, so a reload restores it.
+  if (by) by.addEventListener('input', () => joblensName(by.value.trim()));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = {};

@@ -12,13 +12,18 @@ let apiUrl: string;
 let browser: Browser;
 let toAcknowledge: Finding;
 let toSnooze: Finding;
+let untouched: Finding;
 
 beforeAll(async () => {
   const now = Date.now();
   toAcknowledge = makeFinding({ firstSeen: now - 60_000, lastSeen: now - 1000 });
   toSnooze = makeFinding({ firstSeen: now - 60_000, lastSeen: now - 2000 });
+  untouched = makeFinding({ firstSeen: now - 60_000, lastSeen: now - 3000 });
   const store = new MemoryFindingStore();
-  store.save([toAcknowledge, toSnooze], [makeOpening(toAcknowledge), makeOpening(toSnooze)]);
+  store.save(
+    [toAcknowledge, toSnooze, untouched],
+    [makeOpening(toAcknowledge), makeOpening(toSnooze), makeOpening(untouched)],
+  );
   // Inherited from the store, the findings stay open through the analyzer's first minute without telemetry.
   analyzer = createAnalyzer({ port: 0, otlpPort: 0, dataDir: ':memory:', token: TOKEN }, { store });
   ({ apiUrl } = await analyzer.start());
@@ -74,6 +79,16 @@ describe('acknowledging and snoozing from the finding page', () => {
       event: 'snoozed',
       actor: 'alice',
     });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps the name being typed across the page reloading itself', async () => {
+    const { page, errors } = await openFindingPage(untouched);
+    await page.fill('#acknowledge input[name="by"]', 'dana');
+    await page.reload({ waitUntil: 'load' });
+    expect(await page.inputValue('#acknowledge input[name="by"]')).toBe('dana');
+    expect(analyzer.store.get(untouched.id)?.acknowledgedBy).toBeUndefined();
     expect(errors).toEqual([]);
     await page.close();
   });
