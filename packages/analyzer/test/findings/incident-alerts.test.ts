@@ -19,7 +19,7 @@ const clock = { now: T0 };
 interface Delivered {
   kind: string;
   actor?: string;
-  finding: { id: string };
+  finding: { id: string; acknowledgedBy?: string };
 }
 const delivered = () => receiver.requests.map((r) => JSON.parse(r.body) as Delivered);
 
@@ -100,5 +100,16 @@ describe('the incident lifecycle through the alert channels', () => {
       ['acknowledged', overdue.id],
     ]);
     expect(analyzer.store.get(overdue.id)?.remindedAt).toBe(T0 + 10_000);
+  });
+
+  it('sends the recovery notification when an acknowledged finding resolves, naming who had it', async () => {
+    expect((await post(`/api/findings/${overdue.id}/acknowledge`, { by: 'alice' })).status).toBe(200);
+    // Past the first minute the analyzer judges inherited findings again: no telemetry holds them.
+    clock.now = T0 + 61_000;
+    analyzer.evaluateNow();
+    const resolved = (await waitForDeliveries(3)).filter((d) => d.kind === 'resolved');
+    expect(resolved.map((d) => d.finding.id).sort()).toEqual([overdue.id, snoozed.id].sort());
+    expect(resolved.find((d) => d.finding.id === overdue.id)?.finding.acknowledgedBy).toBe('alice');
+    expect(analyzer.store.get(overdue.id)).toMatchObject({ status: 'resolved', acknowledgedBy: 'alice' });
   });
 });
