@@ -9,6 +9,7 @@ const REQUIRED_ALERTS = [
   'JoblensOldestReadyJobTooOld',
   'JoblensRetryStorm',
   'JoblensWorkImbalance',
+  'JoblensAlertDeliveryFailed',
 ];
 
 let bins: PrometheusBinaries;

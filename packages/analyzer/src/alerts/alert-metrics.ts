@@ -10,6 +10,7 @@ import type { DeliveryResult } from './alert-deliverer.js';
 export function registerAlertMetrics(
   registry: Registry,
   outbox: SqliteAlertOutbox,
+  channels: readonly string[] = [],
 ): (channel: string, result: DeliveryResult) => void {
   const deliveries = new Counter({
     name: 'joblens_analyzer_alert_deliveries_total',
@@ -17,6 +18,10 @@ export function registerAlertMetrics(
     labelNames: ['channel', 'result'],
     registers: [registry],
   });
+  // Series at 0 from the start: Prometheus's increase() cannot see a counter's first step from nothing
+  // to 1, and "a delivery died in the last hour" is the question an alert rule asks.
+  for (const channel of channels)
+    for (const result of ['sent', 'dead'] as const) deliveries.inc({ channel, result }, 0);
   new Gauge({
     name: 'joblens_analyzer_alert_dead_letters',
     help: 'Alert deliveries given up on and kept in the outbox for people to see.',

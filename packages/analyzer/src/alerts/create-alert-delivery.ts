@@ -41,7 +41,11 @@ export function createAlertDelivery(input: AlertDeliveryInput): {
   const channels = input.alerts.channels.map((config) => createChannel(config));
   if (input.alertWebhookUrl)
     channels.push(new SlackChannel({ name: SHORTHAND_CHANNEL_NAME, url: input.alertWebhookUrl }));
-  const countDelivery = registerAlertMetrics(input.registry, outbox);
+  const countDelivery = registerAlertMetrics(
+    input.registry,
+    outbox,
+    channels.map((c) => c.name),
+  );
   const deliverer = new AlertDeliverer({
     outbox,
     channels,

@@ -59,6 +59,7 @@ describe('an alert that cannot be delivered', () => {
     const metrics = await (await fetch(`${urls.apiUrl}/metrics`)).text();
     expect(metrics).toContain('joblens_analyzer_alert_dead_letters 1');
     expect(metrics).toContain('joblens_analyzer_alert_deliveries_total{channel="ops",result="dead"} 1');
+    expect(metrics).toContain('joblens_analyzer_alert_deliveries_total{channel="ops",result="sent"} 0');
   });
 
   it('refuses a status the outbox does not have, naming the ones it has', async () => {
