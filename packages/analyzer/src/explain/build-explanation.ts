@@ -63,7 +63,11 @@ export function buildExplanation(finding: Finding, sources: FindingSources): Exp
     }
   }
   for (const t of transitions)
-    story.push({ at: t.at, what: `finding ${t.from ?? 'new'} → ${t.to}: ${t.summary}` });
+    story.push({
+      at: t.at,
+      // A person's action keeps the status; its summary says what was done and by whom.
+      what: t.event ? `finding ${t.summary}` : `finding ${t.from ?? 'new'} → ${t.to}: ${t.summary}`,
+    });
   story.sort((x, y) => x.at - y.at);
 
   const similar = sources.store
@@ -92,6 +96,9 @@ export function buildExplanation(finding: Finding, sources: FindingSources): Exp
       firstSeen: finding.firstSeen,
       lastSeen: finding.lastSeen,
       resolvedAt: finding.resolvedAt,
+      acknowledgedBy: text(finding.acknowledgedBy),
+      acknowledgedAt: finding.acknowledgedAt,
+      snoozedUntil: finding.snoozedUntil,
       subject: bounded(finding.subject) as Explanation['finding']['subject'],
     },
     story: cut(story, EXPLAIN_LIMITS.storyEntries).map((s) => ({ at: s.at, what: text(s.what) ?? '' })),

@@ -5,7 +5,18 @@ import type { WorkerRow } from '../web/finding-sources.js';
 export interface Explanation {
   finding: Pick<
     Finding,
-    'id' | 'type' | 'severity' | 'status' | 'summary' | 'nextStep' | 'firstSeen' | 'lastSeen' | 'resolvedAt'
+    | 'id'
+    | 'type'
+    | 'severity'
+    | 'status'
+    | 'summary'
+    | 'nextStep'
+    | 'firstSeen'
+    | 'lastSeen'
+    | 'resolvedAt'
+    | 'acknowledgedBy'
+    | 'acknowledgedAt'
+    | 'snoozedUntil'
   > & {
     subject: FindingSubject;
   };

@@ -25,6 +25,10 @@ export function renderExplanationMarkdown(e: Explanation): string {
     `- **finding** \`${f.id}\` · ${f.severity} · ${f.status}`,
     `- **subject** ${subject || '–'}`,
     `- **first seen** ${iso(f.firstSeen)} · **last seen** ${iso(f.lastSeen)}${f.resolvedAt ? ` · **resolved** ${iso(f.resolvedAt)}` : ''}`,
+    ...(f.acknowledgedBy
+      ? [`- **acknowledged** by ${inline(f.acknowledgedBy)} at ${iso(f.acknowledgedAt ?? 0)}`]
+      : []),
+    ...(f.snoozedUntil ? [`- **snoozed until** ${iso(f.snoozedUntil)}`] : []),
     `- **suggested next step** ${inline(f.nextStep)}`,
   ].join('\n');
 

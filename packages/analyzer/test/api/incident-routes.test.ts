@@ -70,6 +70,19 @@ describe('POST /api/findings/:id/acknowledge', () => {
     expect(detail.transitions.at(-1)).toMatchObject({ event: 'acknowledged', actor: 'alice', at: T0 + 2000 });
   });
 
+  it('tells in the explained finding who acknowledged it and when', async () => {
+    clock.now = T0 + 2000;
+    await post(`/api/findings/${finding.id}/acknowledge`, { by: 'alice' });
+    const markdown = await (
+      await fetch(`${base}/api/findings/${finding.id}/context`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
+    ).text();
+    expect(markdown).toContain('- **acknowledged** by alice at 2026-03-02T10:00:02.000Z');
+    expect(markdown).toMatch(/finding acknowledged by alice/);
+    expect(markdown).not.toContain('open → open: acknowledged');
+  });
+
   it('keeps the acknowledgement through the evaluations that follow', async () => {
     await post(`/api/findings/${finding.id}/acknowledge`, { by: 'alice' });
     clock.now = T0 + 5000;
