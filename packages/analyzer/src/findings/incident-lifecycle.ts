@@ -16,7 +16,7 @@ export interface IncidentLifecycleOptions {
    * every evaluation, so an action must start from (and hand back to) that copy, not an older stored one.
    */
   current?: (id: string) => Finding | undefined;
-  /** Told of each finding an action or a reminder changed, once it is stored. */
+  /** Told of each finding an action changed once it is stored, and of each reminded one as it is sent. */
   onChange?: (finding: Finding) => void;
   /** Hours between reminders of an open, unacknowledged finding; 0 sends none. Default 4. */
   reminderHours?: number;
@@ -62,8 +62,9 @@ export class IncidentLifecycle {
       reminded.push(next);
     }
     if (reminded.length === 0) return reminded;
-    this.options.store.save(reminded, []);
+    // The loop's copies first: should the store fail, the next evaluation must not remind again.
     for (const finding of reminded) this.options.onChange?.(finding);
+    this.options.store.save(reminded, []);
     return reminded;
   }
 

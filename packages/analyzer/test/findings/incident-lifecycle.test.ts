@@ -107,6 +107,26 @@ describe('IncidentLifecycle', () => {
     expect(store.transitions(finding.id).at(-1)).toMatchObject({ event: 'snoozed', actor: 'carol' });
   });
 
+  it('does not remind again while the store fails to record the reminder', () => {
+    const finding = makeFinding();
+    const published: AlertEvent[] = [];
+    const tracked = new Map([[finding.id, finding]]);
+    const failing = new MemoryFindingStore();
+    failing.save = () => {
+      throw new Error('disk full');
+    };
+    const lifecycle = new IncidentLifecycle({
+      store: failing,
+      clock: () => finding.firstSeen,
+      publish: (event) => published.push(event),
+      onChange: (changed) => tracked.set(changed.id, changed),
+      reminderHours: 1,
+    });
+    expect(() => lifecycle.remind(tracked.values(), finding.firstSeen + 60 * 60_000)).toThrow('disk full');
+    expect(lifecycle.remind(tracked.values(), finding.firstSeen + 61 * 60_000)).toEqual([]);
+    expect(published.map((e) => e.kind)).toEqual(['reminder']);
+  });
+
   it('sends no reminders with reminderHours 0, and rejects a negative reminderHours naming the option', () => {
     const { finding, evaluateAt } = setUp({ reminderHours: 0 });
     expect(evaluateAt(finding.firstSeen + 100 * HOUR)).toEqual([]);
