@@ -129,11 +129,15 @@ export class AlertDeliverer implements AlertPublisher {
     }
     clearTimeout(this.timer);
     this.pass = this.deliverDue()
-      .catch((error) => console.error('joblens: delivering alerts failed:', error))
-      .finally(() => {
+      .catch((error) => {
+        console.error('joblens: delivering alerts failed:', error);
+        return 0;
+      })
+      .then((settled) => {
         this.pass = undefined;
         if (!this.running) return;
-        if (this.again) {
+        // A settled row may have let the next event of its finding through: go on at once.
+        if (this.again || settled > 0) {
           this.again = false;
           this.wake();
           return;
@@ -144,8 +148,11 @@ export class AlertDeliverer implements AlertPublisher {
       });
   }
 
-  /** One pass over the due rows; resolves when every try in it ended. Tests call it directly. */
-  async deliverDue(): Promise<void> {
+  /**
+   * One pass over the due rows; resolves, once every try in it ended, with the number of rows settled
+   * (sent, skipped or dead). Tests call it directly.
+   */
+  async deliverDue(): Promise<number> {
     const now = this.clock();
     if (now - this.lastPruneAt >= PRUNE_INTERVAL_MILLIS) {
       this.options.outbox.prune(now);
@@ -154,11 +161,18 @@ export class AlertDeliverer implements AlertPublisher {
     const due = this.options.outbox.due(now, this.batchSize);
     const byChannel = new Map<string, OutboxEntry[]>();
     for (const entry of due) byChannel.set(entry.channel, [...(byChannel.get(entry.channel) ?? []), entry]);
+    let settled = 0;
     await Promise.all(
       [...byChannel.values()].map(async (entries) => {
-        for (const entry of entries) await this.deliverOne(entry);
+        // A channel that fails gets no more tries this pass: a receiver timing out costs the pass one
+        // timeout, not one per queued row, and the other channels' next pass is not held up behind it.
+        for (const entry of entries) {
+          if (!(await this.deliverOne(entry))) break;
+          settled++;
+        }
       }),
     );
+    return settled;
   }
 
   /** Waits up to `timeoutMillis` for the pass in flight, then stops; pending rows wait for the next start. */
@@ -174,7 +188,8 @@ export class AlertDeliverer implements AlertPublisher {
     for (const channel of this.channels.values()) channel.close?.();
   }
 
-  private async deliverOne(entry: OutboxEntry): Promise<void> {
+  /** Tries one row; false when the channel failed and should get no more tries this pass. */
+  private async deliverOne(entry: OutboxEntry): Promise<boolean> {
     const channel = this.channels.get(entry.channel);
     if (!channel) return this.finish(entry, 'dead', `channel ${entry.channel} is no longer configured`);
     if (this.snoozed(entry.event)) return this.finish(entry, 'skipped', 'the finding is snoozed');
@@ -191,6 +206,7 @@ export class AlertDeliverer implements AlertPublisher {
     const nextAttemptAt = now + this.random() * ceiling;
     this.options.outbox.record({ ...entry, attempts, nextAttemptAt, lastError: outcome.error });
     this.options.onResult?.(entry.channel, 'retried', outcome.error);
+    return false;
   }
 
   private snoozed(event: AlertEvent): boolean {
@@ -200,7 +216,7 @@ export class AlertDeliverer implements AlertPublisher {
     return until !== undefined && until > this.clock();
   }
 
-  private finish(entry: OutboxEntry, result: 'sent' | 'dead' | 'skipped', error?: string): void {
+  private finish(entry: OutboxEntry, result: 'sent' | 'dead' | 'skipped', error?: string): true {
     const attempts = result === 'sent' ? entry.attempts + 1 : entry.attempts;
     this.options.outbox.record({
       ...entry,
@@ -210,5 +226,6 @@ export class AlertDeliverer implements AlertPublisher {
       finishedAt: this.clock(),
     });
     this.options.onResult?.(entry.channel, result, error);
+    return true;
   }
 }

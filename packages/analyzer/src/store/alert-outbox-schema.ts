@@ -34,4 +34,13 @@ export const ALERT_OUTBOX_MIGRATIONS: readonly Migration[] = [
       );
     `);
   },
+  // A finding's events go out to each channel in the order they happened: a PagerDuty resolve must not
+  // overtake the trigger still being retried, or the incident it opens afterwards never closes.
+  (db) => {
+    db.exec(`
+      ALTER TABLE alert_outbox ADD COLUMN finding_id TEXT;
+      UPDATE alert_outbox SET finding_id = json_extract(event, '$.finding.id');
+      CREATE INDEX alert_outbox_order ON alert_outbox (channel, finding_id, status);
+    `);
+  },
 ];

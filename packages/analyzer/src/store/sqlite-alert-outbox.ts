@@ -51,12 +51,14 @@ export class SqliteAlertOutbox {
   constructor(private readonly db: SqliteDatabase) {
     migrate(db, ALERT_OUTBOX_SCHEMA, ALERT_OUTBOX_MIGRATIONS);
     // OR IGNORE: an event enqueued twice (a retried evaluation) is still one delivery per channel.
-    this.insert =
-      db.prepare(`INSERT OR IGNORE INTO alert_outbox (id, event_id, channel, event, status, attempts,
-      created_at, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`);
-    this.selectDue = db.prepare(
-      "SELECT * FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
-    );
+    this.insert = db.prepare(`INSERT OR IGNORE INTO alert_outbox (id, event_id, channel, finding_id, event,
+      status, attempts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`);
+    // Only the oldest pending row of each (channel, finding): the next one waits until it is sent or dead.
+    this.selectDue =
+      db.prepare(`SELECT * FROM alert_outbox o WHERE status = 'pending' AND next_attempt_at <= ?
+      AND NOT EXISTS (SELECT 1 FROM alert_outbox p WHERE p.status = 'pending' AND p.channel = o.channel
+        AND p.finding_id = o.finding_id AND p.rowid < o.rowid)
+      ORDER BY next_attempt_at LIMIT ?`);
     this.update = db.prepare(`UPDATE alert_outbox SET status = @status, attempts = @attempts,
       next_attempt_at = @next_attempt_at, last_error = @last_error, finished_at = @finished_at WHERE id = @id`);
     this.selectByStatus = db.prepare(
@@ -69,10 +71,10 @@ export class SqliteAlertOutbox {
   enqueue(event: AlertEvent, channels: readonly string[], now: number): void {
     const json = JSON.stringify(event);
     for (const channel of channels)
-      this.insert.run(`${event.id}:${channel}`, event.id, channel, json, now, now);
+      this.insert.run(`${event.id}:${channel}`, event.id, channel, event.finding.id, json, now, now);
   }
 
-  /** Pending rows whose time has come, oldest first. */
+  /** Pending rows whose time has come, oldest first, at most one per channel and finding (its oldest). */
   due(now: number, limit: number): OutboxEntry[] {
     return (this.selectDue.all(now, limit) as OutboxRow[]).map(fromRow);
   }

@@ -111,10 +111,58 @@ describe('the alert deliverer', () => {
     deliverer.publish(reminder);
     deliverer.publish({ ...reminder, id: 'resolved-1', kind: 'resolved' });
 
+    // Two passes: the resolution waits for the reminder ahead of it to be settled.
+    await deliverer.deliverDue();
     await deliverer.deliverDue();
 
     expect(receiver.requests.map((r) => JSON.parse(r.body).joblens.event)).toEqual(['resolved']);
     expect(results.map(([, result]) => result).sort()).toEqual(['sent', 'skipped']);
+  });
+
+  it("holds a finding's later events behind one being retried, so a resolve never overtakes its opening", async () => {
+    const { receiver, deliverer, clock } = await setUp({ status: 503 });
+    const opened = makeAlertEvent();
+    deliverer.publish(opened);
+    deliverer.publish({ ...opened, id: `${opened.id}-resolved`, kind: 'resolved' });
+    deliverer.publish(makeAlertEvent());
+
+    await deliverer.deliverDue();
+    clock.now += 1000;
+    receiver.answer = () => ({ status: 200 });
+    await deliverer.deliverDue();
+    await deliverer.deliverDue();
+
+    const sent = receiver.requests.map((r) => JSON.parse(r.body).joblens);
+    const ofFinding = sent.filter((j) => j.finding.id === opened.finding.id).map((j) => j.event);
+    expect(ofFinding).toEqual(['opened', 'opened', 'resolved']);
+  });
+
+  it("once started, sends a finding's next event as soon as the one ahead is settled, not at the next poll", async () => {
+    const receiver = await startHttpReceiver();
+    cleanups.push(() => receiver.close());
+    const deliverer = new AlertDeliverer({
+      outbox: new SqliteAlertOutbox(openDatabase(':memory:')),
+      channels: [new SlackChannel({ name: 'chat', url: receiver.url })],
+      routes: [],
+      pollIntervalMillis: 3600_000,
+    });
+    cleanups.push(() => deliverer.stop());
+    // Both queued before the loop starts, so nothing but the settled opening can wake it for the resolve.
+    const opened = makeAlertEvent();
+    deliverer.publish(opened);
+    deliverer.publish({ ...opened, id: `${opened.id}-resolved`, kind: 'resolved' });
+    deliverer.start();
+
+    for (let i = 0; i < 200 && receiver.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+
+    expect(receiver.requests.map((r) => JSON.parse(r.body).joblens.event)).toEqual(['opened', 'resolved']);
+  });
+
+  it('gives a failing channel one try per pass, however many rows wait for it', async () => {
+    const { receiver, deliverer } = await setUp({ status: 503 });
+    for (let i = 0; i < 5; i++) deliverer.publish(makeAlertEvent());
+    await deliverer.deliverDue();
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('queues an event enqueued twice once per channel', async () => {
