@@ -74,6 +74,37 @@ describe('joblens ack', () => {
   });
 });
 
+describe('joblens ack with a token per role', () => {
+  it('acts with JOBLENS_ADMIN_TOKEN, and says in one line that the read token is not enough', async () => {
+    const roles = createAnalyzer({
+      port: 0,
+      otlpPort: 0,
+      dataDir: ':memory:',
+      readToken: 'reader-token',
+      adminToken: 'admin-token',
+      ingestToken: 'ingest-token',
+    });
+    const url = (await roles.start()).apiUrl;
+    try {
+      roles.store.save([openFinding('silent_worker-roles')], []);
+      const refused = await runJoblens(['ack', 'silent_worker-roles', '--by', 'eve', '--url', url], {
+        JOBLENS_TOKEN: 'reader-token',
+      });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^joblens ack: .*\(401\).*admin role\n$/);
+      expect(roles.store.get('silent_worker-roles')?.acknowledgedBy).toBeUndefined();
+      const acted = await runJoblens(['ack', 'silent_worker-roles', '--by', 'erin', '--url', url], {
+        JOBLENS_TOKEN: 'reader-token',
+        JOBLENS_ADMIN_TOKEN: 'admin-token',
+      });
+      expect(acted.stderr).toBe('');
+      expect(roles.store.get('silent_worker-roles')?.acknowledgedBy).toBe('erin');
+    } finally {
+      await roles.stop();
+    }
+  });
+});
+
 describe('joblens snooze', () => {
   it('snoozes a finding for a duration, and joblens findings shows until when', async () => {
     const before = Date.now();

@@ -12,7 +12,7 @@ who and when, shows it on the page and in 'joblens findings', and tells the aler
 
   --by <name>    who acknowledges (default: your login name)
   --url <url>    the analyzer's API (default JOBLENS_URL, else http://127.0.0.1:4320)
-  --token <t>    the admin token (default JOBLENS_TOKEN)
+  --token <t>    the admin token (default JOBLENS_ADMIN_TOKEN, else JOBLENS_TOKEN)
   -h, --help     show this help`;
 
 const SYNTAX = {

@@ -13,7 +13,7 @@ ends by itself; if the finding is still open and unacknowledged then, a reminder
   --until <time>  an ISO time (2026-01-01T09:00:00Z) or a duration from now (30m, 2h, 1d)
   --by <name>     who snoozes, for the record (optional)
   --url <url>     the analyzer's API (default JOBLENS_URL, else http://127.0.0.1:4320)
-  --token <t>     the admin token (default JOBLENS_TOKEN)
+  --token <t>     the admin token (default JOBLENS_ADMIN_TOKEN, else JOBLENS_TOKEN)
   -h, --help      show this help`;
 
 const SYNTAX = {
