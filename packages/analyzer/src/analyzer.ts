@@ -380,7 +380,7 @@ export function createAnalyzer(
       monitors.apiRouter,
       createExplainRouter(sources),
       createWebRouter(sources),
-      createAlertsRouter(alertOutbox),
+      createAlertsRouter(alertOutbox, { clock, wake: () => alerts.wake() }),
       createChannelsApiRouter(apiChannels, config.alerts.channels),
     ],
     registry: metrics.registry,

@@ -1,13 +1,35 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import type { OutboxStatus } from '../store/sqlite-alert-outbox.js';
 import { type AlertDeliveries, renderAlertsPage } from '../web/alerts-page.js';
+
+/** The outbox as the router needs it: read, and put a dead letter back in line. */
+export interface AlertDeliveryControl extends AlertDeliveries {
+  retry(id: string, now: number): boolean;
+}
 
 const STATUSES: readonly OutboxStatus[] = ['pending', 'delivered', 'dead'];
 const MAX_LIMIT = 1000;
 
-/** `/alerts` (the page) and `GET /api/alerts/deliveries?status=dead&limit=100`, behind the read token. */
-export function createAlertsRouter(deliveries: AlertDeliveries): Router {
+/**
+ * `/alerts` (the page) and `GET /api/alerts/deliveries?status=dead&limit=100`, behind the read token;
+ * `POST /api/alerts/deliveries/:id/retry` (admin, a JSON body such as `{}`) sends a dead letter again,
+ * once its receiver is fixed, with a fresh retry window. `wake` starts the delivery loop on it at once.
+ */
+export function createAlertsRouter(
+  deliveries: AlertDeliveryControl,
+  options: { clock: () => number; wake: () => void },
+): Router {
   const router = Router();
+  router.use('/api/alerts/deliveries', express.json({ limit: '1kb' }));
+  router.post('/api/alerts/deliveries/:id/retry', (req, res) => {
+    const id = String(req.params.id);
+    if (!deliveries.retry(id, options.clock())) {
+      res.status(404).json({ error: `no dead letter has the id ${JSON.stringify(id)}` });
+      return;
+    }
+    options.wake();
+    res.status(202).json({ id, status: 'pending' });
+  });
   router.get('/alerts', (_req, res) => {
     res.status(200).type('html').set('Cache-Control', 'no-store').send(renderAlertsPage(deliveries));
   });

@@ -99,6 +99,19 @@ export class SqliteAlertOutbox {
     return (this.countByStatus.get(status) as { n: number }).n;
   }
 
+  /**
+   * Puts a dead letter back in line, as if just queued (its retry window starts again); false when no
+   * dead letter has that id.
+   */
+  retry(id: string, now: number): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE alert_outbox SET status = 'pending', created_at = ?, next_attempt_at = ?, finished_at = NULL
+          WHERE id = ? AND status = 'dead'`)
+        .run(now, now, id).changes > 0
+    );
+  }
+
   /** Forgets old delivered rows and all but the newest dead letters. */
   prune(now: number): void {
     this.db

@@ -62,6 +62,39 @@ describe('an alert that cannot be delivered', () => {
     expect(metrics).toContain('joblens_analyzer_alert_deliveries_total{channel="ops",result="sent"} 0');
   });
 
+  it('sends a dead letter again when asked, once its receiver works', async () => {
+    const { deliveries } = (await (
+      await fetch(`${urls.apiUrl}/api/alerts/deliveries?status=dead`)
+    ).json()) as {
+      deliveries: Array<{ id: string }>;
+    };
+    receiver.answer = () => ({ status: 200 });
+    const tries = receiver.requests.length;
+
+    const retry = await fetch(
+      `${urls.apiUrl}/api/alerts/deliveries/${encodeURIComponent(deliveries[0].id)}/retry`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      },
+    );
+    expect(retry.status).toBe(202);
+    for (let i = 0; i < 100 && receiver.requests.length === tries; i++)
+      await new Promise((r) => setTimeout(r, 50));
+
+    expect(receiver.requests.at(-1)?.headers['x-joblens-delivery']).toBe(deliveries[0].id);
+    const again = await fetch(
+      `${urls.apiUrl}/api/alerts/deliveries/${encodeURIComponent(deliveries[0].id)}/retry`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      },
+    );
+    expect(again.status).toBe(404);
+  });
+
   it('refuses a status the outbox does not have, naming the ones it has', async () => {
     const response = await fetch(`${urls.apiUrl}/api/alerts/deliveries?status=lost`);
     expect(response.status).toBe(400);
