@@ -104,7 +104,9 @@ beforeAll(async () => {
   ({ apiUrl } = await analyzer.start());
   // Monitors learn from pings, stamped with the analyzer's clock: a check-in and a run start 100 s ago.
   for (const path of ['/ping/nightly-sync', '/ping/weekly-backup/start']) {
-    expect((await fetch(`${apiUrl}${path}`)).status).toBe(200);
+    // A ping is ingest: with a token set it must carry it.
+    const ping = await fetch(`${apiUrl}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(ping.status).toBe(200);
   }
   clock = T;
   for (const scenario of [...cases.flatMap((c) => (c.scenario ? [c.scenario] : [])), bulk]) {
