@@ -53,6 +53,50 @@ function runPhrase(run: Run, now: number): string {
   return `${on} from ${clock(run.startMs)} ${end}`;
 }
 
+/**
+ * Live attempts by job id. A big fleet runs tens of thousands at once and this runs every evaluation, so
+ * it makes no key string and no array per attempt: only an id held by several live attempts (of any
+ * service or queue) gets a list.
+ */
+class LiveIndex {
+  private readonly first = new Map<string, LiveJobView>();
+  private readonly more = new Map<string, LiveJobView[]>();
+
+  add(held: LiveJobView): void {
+    const earlier = this.first.get(held.jobId);
+    if (earlier === undefined) {
+      this.first.set(held.jobId, held);
+      return;
+    }
+    const list = this.more.get(held.jobId);
+    if (list === undefined) this.more.set(held.jobId, [earlier, held]);
+    else list.push(held);
+  }
+
+  has(job: JobIdentity): boolean {
+    if (this.more.has(job.jobId)) return this.of(job).length > 0;
+    const one = this.first.get(job.jobId);
+    return one !== undefined && sameJob(one, job);
+  }
+
+  /** The live attempts of this job. */
+  of(job: JobIdentity): LiveJobView[] {
+    const list = this.more.get(job.jobId);
+    if (list !== undefined) return list.filter((held) => sameJob(held, job));
+    const one = this.first.get(job.jobId);
+    return one !== undefined && sameJob(one, job) ? [one] : [];
+  }
+
+  /** The live attempts whose id another live attempt holds too. */
+  *sharedIds(): Iterable<LiveJobView> {
+    for (const list of this.more.values()) yield* list;
+  }
+}
+
+function sameJob(a: JobIdentity, b: JobIdentity): boolean {
+  return a.jobId === b.jobId && a.queue === b.queue && a.service === b.service;
+}
+
 /** BullMQ's `stalled` record is an instant (the SDK writes it when the stall is seen), not a run. */
 function isStallMarker(run: Run): boolean {
   return run.outcome === 'stalled' && run.endMs !== undefined && run.endMs - run.startMs < 1;
@@ -231,45 +275,43 @@ export const stalledJobDetector: Detector<StalledJobOptions> = {
     const drafts: FindingDraft[] = [];
     const workers = new Map<string, WorkerView>();
     for (const worker of view.workerStates()) workers.set(worker.worker, worker);
-    // Live attempts are few (bounded by the fleet's concurrency): group them all by job.
-    const liveByJob = new Map<string, LiveJobView[]>();
-    for (const live of view.liveJobs()) {
-      const key = jobKey(live);
-      const list = liveByJob.get(key);
-      if (list === undefined) liveByJob.set(key, [live]);
-      else list.push(live);
+    const live = new LiveIndex();
+    const orphaned: LiveJobView[] = [];
+    for (const held of view.liveJobs()) {
+      live.add(held);
+      if (goneWorker(workers.get(held.worker), now, options)) orphaned.push(held);
     }
     const seen = new Set<string>();
     const consider = (identity: JobIdentity, finished: Run[]) => {
       const key = jobKey(identity);
       if (seen.has(key)) return;
       seen.add(key);
-      const live = liveByJob.get(key) ?? [];
+      const held = live.of(identity);
       const stall = finished.find(isStallMarker);
       const runs: Run[] = finished.filter((run) => !isStallMarker(run));
-      for (const held of live) {
-        if (runs.some((run) => run.spanId === held.spanId && run.traceId === held.traceId)) continue;
-        const worker = workers.get(held.worker);
+      for (const run of held) {
+        if (runs.some((known) => known.spanId === run.spanId && known.traceId === run.traceId)) continue;
+        const worker = workers.get(run.worker);
         // A run on a worker that died ended when the worker did, whatever its span never said.
         if (goneWorker(worker, now, options)) {
           runs.push({
-            worker: held.worker,
-            host: held.host,
-            startMs: held.startedMs,
+            worker: run.worker,
+            host: run.host,
+            startMs: run.startedMs,
             endMs: workerLastSign(worker!),
             outcome: 'orphaned',
-            traceId: held.traceId,
-            spanId: held.spanId,
+            traceId: run.traceId,
+            spanId: run.spanId,
           });
           continue;
         }
         runs.push({
-          worker: held.worker,
-          host: held.host,
-          startMs: held.startedMs,
+          worker: run.worker,
+          host: run.host,
+          startMs: run.startedMs,
           outcome: 'running',
-          traceId: held.traceId,
-          spanId: held.spanId,
+          traceId: run.traceId,
+          spanId: run.spanId,
         });
       }
       const pair = overlappingPair(runs, now, options.minOverlapSeconds * 1000);
@@ -277,12 +319,12 @@ export const stalledJobDetector: Detector<StalledJobOptions> = {
         drafts.push(doubleRunFinding(identity, pair[0], pair[1], stall, now));
         return;
       }
-      for (const held of live) {
-        const worker = workers.get(held.worker);
+      for (const run of held) {
+        const worker = workers.get(run.worker);
         if (!goneWorker(worker, now, options)) continue;
         const lastSign = workerLastSign(worker!);
-        const rerun = runs.find((run) => run.worker !== held.worker && run.startMs >= held.startedMs);
-        drafts.push(orphanFinding(identity, held, worker!, lastSign, rerun, now));
+        const rerun = runs.find((other) => other.worker !== run.worker && other.startMs >= run.startedMs);
+        drafts.push(orphanFinding(identity, run, worker!, lastSign, rerun, now));
         return;
       }
       if (stall) drafts.push(stallFinding(identity, stall));
@@ -290,15 +332,11 @@ export const stalledJobDetector: Detector<StalledJobOptions> = {
     for (const job of view.jobs(now - options.windowSeconds * 1000)) {
       // One attempt seen and none running: nothing ran twice. (A stalled run is often counted under the same
       // attempt number as the run it interrupted, so a running attempt beside a finished one is looked at too.)
-      if (job.attemptsSeen < 2 && job.lastOutcome !== 'stalled' && !liveByJob.has(jobKey(job))) continue;
+      if (job.attemptsSeen < 2 && job.lastOutcome !== 'stalled' && !live.has(job)) continue;
       consider(job, finishedRuns(view, job, now));
     }
-    for (const [key, live] of liveByJob) {
-      if (seen.has(key)) continue;
-      const held = live[0];
-      if (live.length < 2 && !goneWorker(workers.get(held.worker), now, options)) continue;
-      consider({ service: held.service, queue: held.queue, jobName: held.jobName, jobId: held.jobId }, []);
-    }
+    // Jobs running twice at once with no finished attempt yet, and jobs whose worker died mid-attempt.
+    for (const held of [...live.sharedIds(), ...orphaned]) consider(held, []);
     return drafts.slice(0, options.maxFindings);
   },
 };

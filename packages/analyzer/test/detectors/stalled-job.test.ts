@@ -90,6 +90,49 @@ describe('stalled_job', () => {
     });
   });
 
+  it('reports two runs of one job still running at once on two workers, though neither has ended', () => {
+    const now = T;
+    const model = modelAt(now);
+    const traceId = makeTraceId();
+    const first = makeAttemptSpan({
+      ...JOB,
+      traceId,
+      resource: w1,
+      startMs: now - 30_000,
+      durationMs: 60_000,
+    });
+    const second = makeAttemptSpan({
+      ...JOB,
+      traceId,
+      resource: w2,
+      startMs: now - 20_000,
+      durationMs: 60_000,
+    });
+    // The same id on another queue is another job.
+    const elsewhere = makeAttemptSpan({
+      ...JOB,
+      queue: 'emails',
+      resource: w2,
+      startMs: now - 25_000,
+      durationMs: 60_000,
+    });
+    model.ingestLogs([
+      makeJobLog({ kind: 'started', attempt: first, timeMs: now - 29_000 }),
+      makeJobLog({ kind: 'started', attempt: second, timeMs: now - 19_000 }),
+      makeJobLog({ kind: 'started', attempt: elsewhere, timeMs: now - 24_000 }),
+    ]);
+    heartbeats(model, w1, now - 30_000, now);
+    heartbeats(model, w2, now - 30_000, now);
+
+    const drafts = evaluate(model, now);
+    expect(drafts.map((draft) => draft.key)).toEqual(['double|svc|reports|rep-1']);
+    expect(drafts[0].evidence.figures).toMatchObject({
+      firstWorker: 'w1',
+      secondWorker: 'w2',
+      secondOutcome: 'running',
+    });
+  });
+
   it('leaves alone a retry that another worker started after the failed attempt ended', () => {
     const now = T;
     const model = modelAt(now);
