@@ -144,7 +144,9 @@ export function createAnalyzer(
   const detectorOptions = resolveDetectorOptions(config.detectors as DetectorOverrides);
   const model = new TelemetryModel({
     longAttemptSeconds: Math.max(0.001, detectorOptions.mystery_gap.gapThresholdSeconds),
-    silentAttemptSeconds: Math.max(0.001, detectorOptions.silent_job.silenceThresholdSeconds),
+    // Half the threshold: records come every few seconds, and the one that carries what the job waits on
+    // must already be held when the finding opens, not one record later.
+    silentAttemptSeconds: Math.max(0.001, detectorOptions.silent_job.silenceThresholdSeconds / 2),
     maxRetainedAttributeBytes: config.maxRetainedAttributeBytes,
     ...dependencies.model,
     clock,

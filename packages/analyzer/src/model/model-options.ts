@@ -25,8 +25,8 @@ export interface TelemetryModelOptions {
   /**
    * A running attempt whose `still running` record reports at least this much silence keeps that
    * record's attributes, for explain: the silent ones are those asked about, and attributes for every
-   * running attempt would cost their memory 100k times over. Default 30; the analyzer passes
-   * silent_job's `silenceThresholdSeconds`.
+   * running attempt would cost their memory 100k times over. Default 30; the analyzer passes half
+   * silent_job's `silenceThresholdSeconds`, so the finding has them from the moment it opens.
    */
   silentAttemptSeconds?: number;
   /** At most this many live jobs; the one seen first is evicted first. Default 200000. */
