@@ -13,11 +13,8 @@ COPY scripts ./scripts
 COPY packages ./packages
 RUN npx -y pnpm@9.15.9 install --frozen-lockfile
 # The image holds what a user installs: the packed packages and their production dependencies, by npm.
-RUN mkdir -p /tarballs /app \
-  && for name in semconv sdk analyzer demo cli; do \
-       (cd "packages/$name" && npx -y pnpm@9.15.9 pack --pack-destination /tarballs) || exit 1; \
-     done \
-  && cd /app \
+RUN node scripts/pack-packages.mjs /tarballs \
+  && mkdir -p /app && cd /app \
   && echo '{ "name": "joblens-image", "private": true, "type": "module" }' > package.json \
   && npm install --omit=dev --no-audit --no-fund /tarballs/*.tgz
 # Compose's demo worker, as one plain ES module that imports the installed @joblens/sdk.

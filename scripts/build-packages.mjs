@@ -4,11 +4,11 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PUBLISHED_PACKAGES } from './published-packages.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD_PACKAGE = join(ROOT, 'scripts', 'build-package.mjs');
-const IN_DEPENDENCY_ORDER = ['semconv', 'sdk', 'analyzer', 'demo', 'cli'];
 
-for (const name of IN_DEPENDENCY_ORDER) {
+for (const name of PUBLISHED_PACKAGES) {
   execFileSync(process.execPath, [BUILD_PACKAGE], { cwd: join(ROOT, 'packages', name), stdio: 'inherit' });
 }

@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PUBLISHED_PACKAGES as PUBLISHED } from './published-packages.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PUBLISHED = ['semconv', 'sdk', 'analyzer', 'demo', 'cli'];
 
 const [destinationArg, ...names] = process.argv.slice(2);
 if (!destinationArg) {
