@@ -53,3 +53,4 @@ export { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from './store/o
 export { SqliteFindingStore } from './store/sqlite-finding-store.js';
 export { type RedactionOptions, redactText } from './telemetry/redact.js';
 export { stripControlCharacters } from './telemetry/strip-control-characters.js';
+export { describeDatabaseUrl } from './store/postgres/open-postgres.js';

@@ -68,3 +68,4 @@ export {
   makeTraceId,
   makeWorkerStoppedLog,
 } from './telemetry-factories.js';
+export { createTestDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from './test-database.js';

@@ -13,6 +13,15 @@ export interface AnalyzerConfig {
   /** Directory of the SQLite file `joblens.db`. Default `./.joblens`; `:memory:` keeps nothing on disk. */
   dataDir: string;
   /**
+   * `postgres://…`: keep findings, monitors, pings, job history and the alert outbox in PostgreSQL
+   * instead of the SQLite file, so that several analyzers share them. Default: none (SQLite in `dataDir`).
+   */
+  databaseUrl?: string;
+  /** Finished attempts and resolved findings older than this are pruned. Default 7. */
+  historyRetentionDays: number;
+  /** The job history is pruned, oldest first, past this many bytes. Default 1 GiB. */
+  historyMaxBytes: number;
+  /**
    * Bearer token for all three roles (ingest, read, admin) whose own token is not set. Default: none.
    * See api/access-roles.ts for what each role may do.
    */
@@ -76,6 +85,8 @@ export const DEFAULT_CONFIG: Readonly<AnalyzerConfig> = {
   otlpPort: 4318,
   port: 4320,
   dataDir: './.joblens',
+  historyRetentionDays: 7,
+  historyMaxBytes: 1024 ** 3,
   evaluationIntervalMillis: 1000,
   maxBodyBytes: 8 * 1024 * 1024,
   maxConcurrentRequests: 32,

@@ -7,6 +7,13 @@ export const STRING_SETTINGS = {
   otlpPort: { env: 'JOBLENS_OTLP_PORT', flag: 'otlp-port', kind: 'number' },
   port: { env: 'JOBLENS_PORT', flag: 'port', kind: 'number' },
   dataDir: { env: 'JOBLENS_DATA_DIR', flag: 'data-dir', kind: 'string' },
+  databaseUrl: { env: 'JOBLENS_DATABASE_URL', flag: 'database-url', kind: 'string' },
+  historyRetentionDays: {
+    env: 'JOBLENS_HISTORY_RETENTION_DAYS',
+    flag: 'history-retention-days',
+    kind: 'number',
+  },
+  historyMaxBytes: { env: 'JOBLENS_HISTORY_MAX_BYTES', flag: 'history-max-bytes', kind: 'number' },
   token: { env: 'JOBLENS_TOKEN', flag: 'token', kind: 'string' },
   ingestToken: { env: 'JOBLENS_INGEST_TOKEN', flag: 'ingest-token', kind: 'string' },
   readToken: { env: 'JOBLENS_READ_TOKEN', flag: 'read-token', kind: 'string' },

@@ -13,6 +13,9 @@ const FIELDS: Record<keyof AnalyzerConfig, FieldCheck> = {
   otlpPort: port,
   port: port,
   dataDir: nonEmptyString,
+  databaseUrl: postgresUrl,
+  historyRetentionDays: positiveInteger,
+  historyMaxBytes: positiveInteger,
   token: nonEmptyString,
   ingestToken: nonEmptyString,
   readToken: nonEmptyString,
@@ -152,6 +155,20 @@ function httpUrl(value: unknown, field: string): void {
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ConfigError(`${field} must be an http(s) URL, got ${describeValue(value)}`);
+  }
+}
+
+/** The URL may carry a password, so a bad one is described by its scheme only. */
+function postgresUrl(value: unknown, field: string): void {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    const shown = typeof value === 'string' ? `"${value.split(':')[0]}:…"` : describeValue(value);
+    throw new ConfigError(`${field} must be a postgres:// or postgresql:// URL, got ${shown}`);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   ConfigError,
   createAnalyzer,
   DETECTOR_DEFAULTS,
+  describeDatabaseUrl,
   IN_MEMORY_DATA_DIR,
   loadConfig,
   roleTokens,
@@ -25,6 +26,12 @@ options:
   --port <port>                page, API, /metrics and /ping port (default 4320; JOBLENS_PORT)
   --host <address>             interface both bind to (default 127.0.0.1; JOBLENS_HOST)
   --data-dir <dir>             where joblens.db lives (default ./.joblens; JOBLENS_DATA_DIR)
+  --database-url <url>         postgres://… : keep findings, monitors, history and alerts in
+                               PostgreSQL, shared by several analyzers (JOBLENS_DATABASE_URL)
+  --history-retention-days <n> prune finished attempts and resolved findings older than this
+                               (default 7; JOBLENS_HISTORY_RETENTION_DAYS)
+  --history-max-bytes <n>      prune the job history past this size (default 1073741824, 1 GiB;
+                               JOBLENS_HISTORY_MAX_BYTES)
   --config <file>              YAML or JSON config: detectors, monitors, ... (JOBLENS_CONFIG)
   --token <token>              token for every role without its own (JOBLENS_TOKEN)
   --ingest-token <token>       token for OTLP and /ping (JOBLENS_INGEST_TOKEN)
@@ -93,8 +100,9 @@ export const serveCommand: Command = {
       throw error;
     }
     const { otlpUrl, apiUrl } = urls;
-    const database =
-      config.dataDir === IN_MEMORY_DATA_DIR
+    const database = config.databaseUrl
+      ? describeDatabaseUrl(config.databaseUrl)
+      : config.dataDir === IN_MEMORY_DATA_DIR
         ? 'in memory (nothing kept)'
         : resolve(config.dataDir, 'joblens.db');
     process.stdout.write(
