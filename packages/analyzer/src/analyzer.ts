@@ -37,6 +37,7 @@ import { createOtlpListener } from './otlp/otlp-app.js';
 import { ReceiverStats } from './otlp/receiver-stats.js';
 import { HeapGuard } from './overload/heap-guard.js';
 import { openDatabase, type SqliteDatabase } from './store/open-database.js';
+import { openPostgres } from './store/postgres/open-postgres.js';
 import { SqliteFindingStore } from './store/sqlite-finding-store.js';
 import { TimedFindingStore } from './store/timed-finding-store.js';
 import type { TelemetrySink } from './telemetry/records.js';
@@ -152,6 +153,13 @@ export function createAnalyzer(
     clock,
   });
   const db = openDatabase(config.dataDir);
+  // With a database URL, the shared state (findings, monitors, history, alerts) lives in PostgreSQL and the
+  // SQLite file keeps only what is this analyzer's own. One pool serves every store.
+  const pool = config.databaseUrl
+    ? openPostgres(config.databaseUrl, (error) =>
+        console.error('joblens: a PostgreSQL connection failed:', error.message),
+      )
+    : undefined;
   const store = new TimedFindingStore(
     dependencies.store ?? new SqliteFindingStore(db),
     (operation, seconds) => metrics.observeStoreOperation(operation, seconds),
@@ -444,6 +452,7 @@ export function createAnalyzer(
       await alerts.stop(ALERT_FLUSH_MILLIS);
       store.close();
       if (db.open) db.close();
+      await pool?.end();
     },
   };
 }
