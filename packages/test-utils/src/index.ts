@@ -39,6 +39,7 @@ export type {
   ReceivedSpan,
 } from './otlp-json-receiver.js';
 export { startOtlpJsonReceiver } from './otlp-json-receiver.js';
+export { otlpLogRequestJson, otlpTraceRequestJson } from './otlp-json-requests.js';
 export type { PublishedPackage } from './pack-packages.js';
 export { npmInstall, PUBLISHED_PACKAGES, packPackages } from './pack-packages.js';
 export type {

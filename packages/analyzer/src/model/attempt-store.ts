@@ -218,10 +218,14 @@ export class AttemptStore {
     return this.index.find(hash, this.sameKey);
   }
 
-  /** Returns false for a duplicate (OTLP retries deliver twice). */
-  addAttempt(key: string, facts: AttemptFacts, events: readonly SpanEventRecord[]): boolean {
+  /** The record held for the attempt; undefined for a duplicate (OTLP retries deliver twice). */
+  addAttempt(
+    key: string,
+    facts: AttemptFacts,
+    events: readonly SpanEventRecord[],
+  ): AttemptRecord | undefined {
     const hash = hashText(key);
-    if (this.rowOf(key, hash) !== -1) return false;
+    if (this.rowOf(key, hash) !== -1) return undefined;
     // Every field set here, gaps too, so all records share one shape and detectors read them monomorphically.
     const marks = toMarks(events, this.maxStepsPerAttempt);
     const record: AttemptRecord = {
@@ -260,7 +264,7 @@ export class AttemptStore {
       this.keepAttributes(record);
     this.retainedAttributeBytes += record.attributeBytes;
     if (this.retainedAttributeBytes > this.maxRetainedAttributeBytes) this.trimAttributes();
-    return true;
+    return record;
   }
 
   /**
@@ -451,6 +455,19 @@ export class AttemptStore {
     const longest = longestGapSeconds(startMs, endMs, record.steps, record.marks, breaksSilence);
     if ((record as AttemptRecord).dropped === false) (record as AttemptRecord).longestGapSeconds = longest;
     return longest;
+  }
+
+  /**
+   * The longest gap, or undefined when there is none: from the cached gaps when a detector asked for
+   * them, else computed without caching them (the job history asks this of every attempt once, and
+   * 50k cached gap lists would cost memory the detectors do not need).
+   */
+  longestGap(record: AttemptView): GapView | undefined {
+    const cached = (record as AttemptRecord).gaps;
+    if (cached !== undefined) return cached[0];
+    if (this.longestGapSeconds(record) === 0) return undefined;
+    const activity = record.marks.length === 0 ? record.marks : record.marks.filter(breaksSilence);
+    return computeGaps(record.facts.startMs, record.facts.endMs, record.steps, activity)[0];
   }
 
   gaps(record: AttemptView): readonly GapView[] {

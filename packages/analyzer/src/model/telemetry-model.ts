@@ -90,6 +90,12 @@ export class TelemetryModel implements AnalyzerView {
   private lastParentKey = '';
   /** Records skipped because reading them threw. */
   skippedRecords = 0;
+  /**
+   * Called with each finished attempt once, when its span is first held (the job history's tap). It runs
+   * on the ingest path: it should keep the reference and return, and read the attempt later (its steps and
+   * a child's error may still arrive). It must not throw.
+   */
+  onFinishedAttempt: ((attempt: AttemptView) => void) | undefined = undefined;
 
   constructor(options: TelemetryModelOptions = {}) {
     this.options = resolveModelOptions(options);
@@ -186,7 +192,8 @@ export class TelemetryModel implements AnalyzerView {
     facts.spanId = key.slice(traceLength);
     facts.queue = this.strings.intern(facts.queue);
     facts.jobName = this.strings.intern(facts.jobName);
-    if (!this.attempts.addAttempt(key, facts, span.events)) return;
+    const record = this.attempts.addAttempt(key, facts, span.events);
+    if (record === undefined) return;
     if (facts.attemptFromDeliveries)
       facts.attempt = Math.max(
         facts.attempt,
@@ -225,6 +232,7 @@ export class TelemetryModel implements AnalyzerView {
       attemptKey: key,
       newAttempt: !alreadyEnded && (live === undefined || live.attempt <= 1),
     });
+    this.onFinishedAttempt?.(record);
   }
 
   /**
@@ -379,6 +387,11 @@ export class TelemetryModel implements AnalyzerView {
 
   attemptGaps(attempt: AttemptView): readonly GapView[] {
     return this.attempts.gaps(attempt);
+  }
+
+  /** The attempt's longest gap, undefined when none; unlike `attemptGaps`, keeps no gap list of its own. */
+  attemptLongestGap(attempt: AttemptView): GapView | undefined {
+    return this.attempts.longestGap(attempt);
   }
 
   liveJobs(): Iterable<LiveJobView> {
