@@ -101,6 +101,7 @@ export interface HistoryRetention {
 export interface HistoryStore {
   /** Stores attempts (idempotent by trace id + span id) and updates their jobs' latest state, atomically. */
   append(attempts: readonly HistoryAttempt[]): Promise<void>;
+  /** Rejects with InvalidCursorError (history/job-cursor.ts) for a cursor it did not hand out: a 400, not a 500. */
   searchJobs(search: JobSearch): Promise<JobPage>;
   /** Every stored attempt of the job, oldest first; empty when none. */
   jobAttempts(job: JobKey): Promise<HistoryAttempt[]>;
