@@ -21,6 +21,7 @@ export {
 export { type AccessRole, type RoleTokens, roleTokens } from './api/access-roles.js';
 export type { ApiFinding, ApiWorker } from './api/api-router.js';
 export { isLoopbackHost, unprotectedExposure } from './api/exposure.js';
+export type { ApiJobDetail, JobFindingRef, LiveJobAttempt } from './api/job-detail.js';
 export {
   type AnalyzerConfig,
   DEFAULT_CONFIG,
@@ -46,6 +47,15 @@ export type {
 } from './findings/finding.js';
 export type { FindingStore } from './findings/finding-store.js';
 export { type IncidentState, incidentState } from './findings/incident-state.js';
+export type {
+  HistoryAttempt,
+  HistoryStep,
+  HistoryStore,
+  JobKey,
+  JobPage,
+  JobSearch,
+  JobSummary,
+} from './history/history-store.js';
 export { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 export { MemoryFindingStore } from './store/memory-finding-store.js';
 export { type Migration, migrate } from './store/migrate.js';

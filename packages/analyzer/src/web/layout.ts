@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from './html.js';
 import { PAGE_SCRIPT_PATH, PAGE_STYLE_PATH } from './page-assets.js';
 
-export type Section = 'findings' | 'workers' | 'monitors' | 'alerts';
+export type Section = 'findings' | 'jobs' | 'workers' | 'monitors' | 'alerts';
 
 /** The page frame. Refreshes itself every `refreshSeconds` so an open tab follows a live incident. */
 export function renderLayout(title: string, current: Section, body: SafeHtml, refreshSeconds = 10): string {
@@ -19,7 +19,7 @@ export function renderLayout(title: string, current: Section, body: SafeHtml, re
 <script src="${PAGE_SCRIPT_PATH}" defer></script>
 </head>
 <body>
-<header><span class="brand">joblens</span>${nav('findings', '/', 'Findings')}${nav('workers', '/workers', 'Workers')}${nav('monitors', '/monitors', 'Monitors')}${nav('alerts', '/alerts', 'Alerts')}</header>
+<header><span class="brand">joblens</span>${nav('findings', '/', 'Findings')}${nav('jobs', '/jobs', 'Jobs')}${nav('workers', '/workers', 'Workers')}${nav('monitors', '/monitors', 'Monitors')}${nav('alerts', '/alerts', 'Alerts')}</header>
 <main>${body}</main>
 </body>
 </html>`.value;

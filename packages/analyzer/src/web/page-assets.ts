@@ -43,6 +43,8 @@ svg .event line { stroke: #111827; stroke-width: 1.5; }
 .incident-actions { display: flex; gap: 16px; flex-wrap: wrap; align-items: end; }
 form.incident-action label { display: flex; flex-direction: column; font-size: 12px; color: #4b5563; }
 .incident-error { color: #b91c1c; flex-basis: 100%; }
+.outcome-completed { color: #15803d; } .outcome-retry_scheduled { color: #b45309; }
+.outcome-failed, .outcome-exhausted, .outcome-stalled { color: #b91c1c; font-weight: 600; }
 `;
 
 /**
