@@ -17,3 +17,4 @@ export type { ResolvedOptions } from './options.js';
 export { resolveOptions } from './options.js';
 export type { FeatureContext, FeatureHandle, SdkFeature } from './sdk-feature.js';
 export { startJoblens } from './start-joblens.js';
+export { WaitingSpanProcessor } from './waiting/client-span-processor.js';

@@ -14,7 +14,7 @@ import { type OutboundOperation, OutboundOperations } from './outbound-operation
 type Listener = (message: unknown, name: string | symbol) => void;
 
 /** The attempt whose async context the caller runs in, if it belongs to this SDK. */
-function runningAttempt(): AttemptHandle | undefined {
+export function runningAttempt(): AttemptHandle | undefined {
   const job = attemptStorage.getStore()?.job;
   return job instanceof AttemptHandle ? job : undefined;
 }
@@ -41,9 +41,10 @@ function isOwnExport(job: AttemptHandle, description: string): boolean {
   return calls.has(description);
 }
 
-type OpenCall = { calls: OutboundOperations; call: OutboundOperation };
+export type OpenCall = { calls: OutboundOperations; call: OutboundOperation };
 
-function open(job: AttemptHandle, description: string): OpenCall | undefined {
+/** Starts tracking a call on the attempt; undefined for the SDK's own exports. */
+export function openCall(job: AttemptHandle, description: string): OpenCall | undefined {
   if (isOwnExport(job, description)) return undefined;
   job.outbound ??= new OutboundOperations();
   return { calls: job.outbound, call: job.outbound.open(description, Date.now()) };
@@ -64,7 +65,7 @@ const onNodeRequestStart: Listener = (message) => {
     if (!request || typeof request.once !== 'function') return;
     const description = describeNodeRequest(request);
     if (!description) return;
-    const opened = open(job, description);
+    const opened = openCall(job, description);
     if (!opened) return;
     // `close` only, never `error`: a listener for `error` would swallow the caller's unhandled errors.
     request.once('close', () => opened.calls.close(opened.call));
@@ -83,7 +84,7 @@ const onUndiciCreate: Listener = (message) => {
     const request = (message as { request?: UndiciRequest }).request;
     if (!request || typeof request !== 'object') return;
     const description = describeUndiciRequest(request);
-    const opened = description ? open(job, description) : undefined;
+    const opened = description ? openCall(job, description) : undefined;
     if (opened) openUndiciCalls.set(request, opened);
   } catch {
     // As above: never into the job.
