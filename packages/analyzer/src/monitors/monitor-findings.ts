@@ -54,10 +54,10 @@ function draftFor({ definition, evaluation }: MonitorStatus): FindingDraft | und
   };
 }
 
-/** Findings for every monitor that is down now: `runaway_job` for a run past its maximum, else `missed_heartbeat`. */
+/** Findings for every monitor that is down now (as the service's copy in memory tells it): `runaway_job` for a run past its maximum, else `missed_heartbeat`. */
 export function monitorFindingDrafts(service: MonitorService): FindingDraft[] {
   const drafts: FindingDraft[] = [];
-  for (const status of service.list()) {
+  for (const status of service.snapshot()) {
     const draft = draftFor(status);
     if (draft) drafts.push(draft);
   }

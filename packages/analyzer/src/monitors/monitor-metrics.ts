@@ -14,7 +14,7 @@ export function registerMonitorMetrics(registry: Registry, service: MonitorServi
     registers: [registry],
     collect() {
       this.reset();
-      for (const { definition, evaluation } of service.list())
+      for (const { definition, evaluation } of service.snapshot())
         this.set({ monitor: definition.slug, state: evaluation.state }, 1);
     },
   });
@@ -25,7 +25,7 @@ export function registerMonitorMetrics(registry: Registry, service: MonitorServi
     registers: [registry],
     collect() {
       this.reset();
-      for (const { definition, evaluation } of service.list()) {
+      for (const { definition, evaluation } of service.snapshot()) {
         if (evaluation.lastCheckInMs !== undefined)
           this.set({ monitor: definition.slug }, evaluation.lastCheckInMs / 1000);
       }

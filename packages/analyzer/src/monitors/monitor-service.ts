@@ -1,15 +1,17 @@
-import type { SqliteDatabase } from '../store/open-database.js';
 import type { LogRecordData, SpanRecord } from '../telemetry/records.js';
 import { evaluateMonitor, type MonitorEvaluation, type MonitorTransition } from './evaluate-monitor.js';
 import { initialCursor } from './monitor-cursor.js';
 import type { MonitorDefinition } from './monitor-definition.js';
 import type { MonitorEvent } from './monitor-event.js';
-import {
-  type MonitorOrigin,
-  type MonitorRecord,
+import type {
+  AdvanceOptions,
+  MonitorAlertRows,
+  MonitorOrigin,
+  MonitorRecord,
   MonitorStore,
-  type PingRecord,
-  type StoredTransition,
+  NewPing,
+  PingRecord,
+  StoredTransition,
 } from './monitor-store.js';
 import type { MonitorsConfig } from './parse-monitors-config.js';
 import { parseMonitorsConfig } from './parse-monitors-config.js';
@@ -21,14 +23,26 @@ import {
 } from './telemetry-signals.js';
 
 export interface MonitorServiceOptions {
-  /** The analyzer's database (`openDatabase(dataDir)`); the service adds its own tables. Required. */
-  db: SqliteDatabase;
+  /** Where monitors live: `SqliteMonitorStore` (one analyzer) or `PostgresMonitorStore` (shared). Required. */
+  store: MonitorStore;
   /** The config's `monitors` section, raw or parsed. Default: none, auto-create off. */
   config?: unknown;
   /** The clock. Default `Date.now`. */
   now?: () => number;
-  /** Told of every state change after it is stored (alerts, logs). Errors it throws are swallowed. */
+  /** Told of every state change after it is stored (logs, tests). Errors it throws are swallowed. */
   onTransition?: (monitor: MonitorDefinition, transition: MonitorTransition) => void;
+  /**
+   * The outbox rows a step's transitions raise, written in the step's transaction (pure: it runs under
+   * the monitor's lock). Default: none.
+   */
+  alertsFor?: (monitor: MonitorDefinition, transitions: readonly MonitorTransition[]) => MonitorAlertRows[];
+  /** Called after a step that wrote outbox rows commits (the delivery loop's wake-up). */
+  onAlertsQueued?: () => void;
+  /**
+   * With a shared store: how often the copy in memory is re-read, so monitors and check-ins that other
+   * analyzers stored reach this one's detectors, metrics and page. Default 1000.
+   */
+  refreshIntervalMillis?: number;
 }
 
 /** A monitor as the API and the page show it: the definition and its state now. */
@@ -49,56 +63,82 @@ export interface SignalOrigin {
 
 /** Auto-create stops here: pings to random slugs must not grow the database without bound. */
 export const MAX_AUTO_CREATED_MONITORS = 1000;
+/** Transitions kept in memory per monitor for the page's history column. */
+const RECENT_TRANSITIONS = 20;
 
 // setTimeout's ceiling; a later deadline wakes up early and simply sets the timer again.
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
+/** A due monitor another analyzer holds is looked at again this much later, not in a tight loop. */
+const HELD_ELSEWHERE_RETRY_MS = 250;
 
 /**
- * Applies signals to monitors, stores what changed and wakes up at the next deadline. Each signal is
- * one SQLite transaction (ping, transitions, new cursor), so a ping acknowledged is a ping kept and a
- * restart carries on from the cursor; deadlines that passed while down are stamped when they fell.
+ * Applies signals to monitors, stores what changed and wakes up at the next deadline. Each signal is one
+ * `advance` of the store (ping, transitions, new cursor under the monitor's lock), so a ping acknowledged
+ * is a ping kept, a restart carries on from the cursor, and analyzers sharing a store never compute the
+ * same change twice. Deadlines that passed while nobody evaluated are stamped when they fell.
+ *
+ * The store is the truth; `monitors` is this analyzer's copy of it, for readers that cannot wait (the
+ * detector runner, metrics, the page) and for deciding when to wake. On a shared store it is re-read at
+ * each wake-up and at least every `refreshIntervalMillis`.
  */
 export class MonitorService {
   readonly config: MonitorsConfig;
-  private readonly store: MonitorStore;
   /** The service's clock (unix ms); pings are stamped with it. */
   readonly now: () => number;
+  private readonly store: MonitorStore;
   private readonly onTransition: NonNullable<MonitorServiceOptions['onTransition']>;
-  private readonly monitors = new Map<string, MonitorRecord>();
+  private readonly alertsFor: MonitorServiceOptions['alertsFor'];
+  private readonly onAlertsQueued: NonNullable<MonitorServiceOptions['onAlertsQueued']>;
+  private readonly refreshIntervalMillis: number;
+  private monitors = new Map<string, MonitorRecord>();
+  private readonly recentTransitions = new Map<string, StoredTransition[]>();
+  /** When the copy was last read whole from a shared store; it tells the state as of then. */
+  private refreshedAtMs = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
   private stopped = true;
 
   constructor(options: MonitorServiceOptions) {
     this.config = parseMonitorsConfig(options.config);
-    this.store = new MonitorStore(options.db);
+    this.store = options.store;
     this.now = options.now ?? Date.now;
     this.onTransition = options.onTransition ?? (() => {});
-    for (const record of this.store.list()) this.monitors.set(record.definition.slug, record);
+    this.alertsFor = options.alertsFor;
+    this.onAlertsQueued = options.onAlertsQueued ?? (() => {});
+    this.refreshIntervalMillis = options.refreshIntervalMillis ?? 1000;
   }
 
-  /** Brings the config's monitors in, catches up on deadlines passed while stopped, and starts the timer. */
-  start(): void {
+  /**
+   * Opens the store, brings the config's monitors in (every analyzer does: the upsert keeps cursors),
+   * catches up on deadlines passed while nobody evaluated, and starts the timer.
+   */
+  async start(): Promise<void> {
+    await this.store.open();
     this.stopped = false;
+    await this.refresh();
     const now = this.now();
     const configured = new Set(this.config.definitions.map((d) => d.slug));
     for (const record of [...this.monitors.values()]) {
       if (record.origin === 'config' && !configured.has(record.definition.slug))
-        this.delete(record.definition.slug);
+        await this.delete(record.definition.slug);
     }
     for (const definition of this.config.definitions) {
       const existing = this.monitors.get(definition.slug);
       if (existing && JSON.stringify(existing.definition) === JSON.stringify(definition)) continue;
-      this.put(definition, 'config', existing?.createdAtMs ?? now);
+      await this.define(definition, 'config', now);
     }
-    this.wake();
+    await this.tick();
   }
 
-  stop(): void {
+  /** Stops the timer and waits for a wake-up under way, so the store can be closed after. */
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    await this.ticking;
   }
 
+  /** Whether the copy in memory knows the slug (a monitor created elsewhere arrives with the next refresh). */
   has(slug: string): boolean {
     return this.monitors.has(slug);
   }
@@ -108,83 +148,146 @@ export class MonitorService {
   }
 
   /** Creates or replaces a definition; a replaced monitor keeps its history and carries on from its cursor. */
-  put(definition: MonitorDefinition, origin: MonitorOrigin, createdAtMs = this.now()): MonitorStatus {
-    const now = this.now();
-    const existing = this.monitors.get(definition.slug);
-    const record: MonitorRecord = {
-      definition,
-      origin,
-      createdAtMs: existing?.createdAtMs ?? createdAtMs,
-      updatedAtMs: now,
-      cursor: existing?.cursor ?? initialCursor(now),
-    };
-    this.store.put(record);
-    this.monitors.set(definition.slug, record);
-    this.apply(definition.slug, []);
-    return this.status(definition.slug) as MonitorStatus;
+  async put(definition: MonitorDefinition, origin: MonitorOrigin): Promise<MonitorStatus> {
+    await this.define(definition, origin, this.now());
+    return (await this.status(definition.slug)) as MonitorStatus;
   }
 
-  delete(slug: string): boolean {
-    const existed = this.monitors.delete(slug);
-    this.store.delete(slug);
+  async delete(slug: string): Promise<boolean> {
+    const existed = await this.store.delete(slug);
+    this.monitors.delete(slug);
+    this.recentTransitions.delete(slug);
     this.schedule();
     return existed;
   }
 
-  pause(slug: string): SignalResult {
+  pause(slug: string): Promise<SignalResult> {
     return this.record(slug, { type: 'pause', atMs: this.now() }, { source: 'api' });
   }
 
-  resume(slug: string): SignalResult {
+  resume(slug: string): Promise<SignalResult> {
     return this.record(slug, { type: 'resume', atMs: this.now() }, { source: 'api' });
   }
 
   /**
-   * Stores a signal and applies it, in one transaction, before returning. An unknown slug is refused,
-   * unless it came over HTTP and `autoCreate` is on: then a monitor with the default period is made.
+   * Stores a signal and applies it, in one step of the store, before resolving. An unknown slug is
+   * refused, unless it came over HTTP and `autoCreate` is on: then a monitor with the default period is made.
    */
-  record(slug: string, event: MonitorEvent, origin: SignalOrigin): SignalResult {
-    let created = false;
-    if (!this.monitors.has(slug)) {
-      const canCreate =
-        this.config.autoCreate && origin.source === 'http' && this.monitors.size < MAX_AUTO_CREATED_MONITORS;
-      if (!canCreate) return { ok: false, reason: 'unknown_monitor' };
-      this.put(this.autoDefinition(slug), 'auto');
-      created = true;
-    }
-    this.apply(slug, [{ event, origin }]);
-    return { ok: true, created };
+  async record(slug: string, event: MonitorEvent, origin: SignalOrigin): Promise<SignalResult> {
+    if (await this.apply(slug, [{ event, origin }])) return { ok: true, created: false };
+    const canCreate =
+      this.config.autoCreate && origin.source === 'http' && this.monitors.size < MAX_AUTO_CREATED_MONITORS;
+    if (!canCreate) return { ok: false, reason: 'unknown_monitor' };
+    await this.define(this.autoDefinition(slug), 'auto', this.now());
+    if (!(await this.apply(slug, [{ event, origin }]))) return { ok: false, reason: 'unknown_monitor' };
+    return { ok: true, created: true };
   }
 
-  /** Telemetry from the analyzer's sink: attempt ends. Never throws into ingest. */
-  acceptSpans(spans: readonly SpanRecord[]): void {
-    this.acceptSignals(() => signalsFromSpans(spans));
+  /** Telemetry from the analyzer's sink: attempt ends. Never rejects. */
+  acceptSpans(spans: readonly SpanRecord[]): Promise<void> {
+    return this.acceptSignals(() => signalsFromSpans(spans));
   }
 
-  /** Telemetry from the analyzer's sink: `job started` (and `job ended`) log records. Never throws into ingest. */
-  acceptLogs(logs: readonly LogRecordData[]): void {
-    this.acceptSignals(() => signalsFromLogs(logs));
+  /** Telemetry from the analyzer's sink: `job started` (and `job ended`) log records. Never rejects. */
+  acceptLogs(logs: readonly LogRecordData[]): Promise<void> {
+    return this.acceptSignals(() => signalsFromLogs(logs));
   }
 
-  /** Every monitor's state now, by slug. */
-  list(): MonitorStatus[] {
-    return [...this.monitors.keys()].sort().map((slug) => this.status(slug) as MonitorStatus);
+  /** Every monitor's state now, read from the store. */
+  async list(): Promise<MonitorStatus[]> {
+    const now = this.now();
+    return (await this.store.list()).map((record) => statusAt(record, now));
   }
 
-  status(slug: string): MonitorStatus | undefined {
-    const record = this.monitors.get(slug);
-    if (!record) return undefined;
-    // Read-only: the timer stores changes as they fall due; this only answers for the present instant.
-    const evaluation = evaluateMonitor(record.definition, { cursor: record.cursor, events: [] }, this.now());
-    return { definition: record.definition, origin: record.origin, evaluation };
+  /** One monitor's state now, read from the store. */
+  async status(slug: string): Promise<MonitorStatus | undefined> {
+    const record = await this.store.get(slug);
+    return record && statusAt(record, this.now());
   }
 
-  transitions(slug: string, limit?: number): StoredTransition[] {
+  /**
+   * Every monitor's state from the copy in memory, for readers that cannot wait. Read-only: the timer
+   * stores changes as they fall due. On a shared store it answers as of the last refresh, never later:
+   * a check-in another analyzer took since then must not show as a missed deadline here.
+   */
+  snapshot(): MonitorStatus[] {
+    const at = Math.min(this.now(), this.refreshedAtMs);
+    return [...this.monitors.keys()]
+      .sort()
+      .map((slug) => statusAt(this.monitors.get(slug) as MonitorRecord, at));
+  }
+
+  /** The newest transitions of a monitor from the copy in memory (at most 20), newest last. */
+  recentTransitionsOf(slug: string): StoredTransition[] {
+    return this.recentTransitions.get(slug) ?? [];
+  }
+
+  transitions(slug: string, limit?: number): Promise<StoredTransition[]> {
     return this.store.transitions(slug, limit);
   }
 
-  pings(slug: string, limit?: number): PingRecord[] {
+  pings(slug: string, limit?: number): Promise<PingRecord[]> {
     return this.store.pings(slug, limit);
+  }
+
+  /** Re-reads the shared store, then advances every monitor that is due and sets the timer again. */
+  tick(): Promise<void> {
+    const pass = (this.ticking ?? Promise.resolve()).then(() => this.tickOnce());
+    this.ticking = pass;
+    return pass;
+  }
+
+  private async tickOnce(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.stopped) return;
+    let heldElsewhere = false;
+    try {
+      if (this.store.shared) await this.refresh();
+      const now = this.now();
+      for (const [slug, record] of [...this.monitors]) {
+        // Only monitors with a deadline due are written: a wake-up costs one step per change, not per monitor.
+        const due = nextChangeOf(record);
+        if (due === undefined || due > now) continue;
+        // Another analyzer holding the monitor is advancing it to this instant: skip rather than queue.
+        const applied = await this.apply(slug, [], { skipLocked: true }).catch((error: unknown) => {
+          process.emitWarning(new Error(`evaluating monitor ${slug}`, { cause: error }));
+          return true;
+        });
+        if (!applied) heldElsewhere = true;
+      }
+    } catch (error) {
+      process.emitWarning(new Error('reading the monitors', { cause: error }));
+    }
+    this.schedule(heldElsewhere ? HELD_ELSEWHERE_RETRY_MS : 0);
+  }
+
+  private async refresh(): Promise<void> {
+    const readAt = this.now();
+    const records = await this.store.list();
+    const fresh = new Map(records.map((r) => [r.definition.slug, r]));
+    for (const [slug, record] of fresh) {
+      const known = this.monitors.get(slug);
+      // A step this analyzer finished after the read began is newer than what the read returned.
+      if (known && known.cursor.atMs > record.cursor.atMs) fresh.set(slug, known);
+      // Another analyzer changed its state: the page's history column needs the new transitions.
+      if (
+        !known ||
+        known.cursor.stateSinceMs !== record.cursor.stateSinceMs ||
+        !this.recentTransitions.has(slug)
+      )
+        this.recentTransitions.set(slug, await this.store.transitions(slug, RECENT_TRANSITIONS));
+    }
+    for (const slug of this.recentTransitions.keys())
+      if (!fresh.has(slug)) this.recentTransitions.delete(slug);
+    this.monitors = fresh;
+    if (this.store.shared) this.refreshedAtMs = readAt;
+  }
+
+  private async define(definition: MonitorDefinition, origin: MonitorOrigin, now: number): Promise<void> {
+    const record = await this.store.define(definition, origin, now, initialCursor(now));
+    this.monitors.set(definition.slug, record);
+    await this.apply(definition.slug, []);
   }
 
   private autoDefinition(slug: string): MonitorDefinition {
@@ -198,10 +301,10 @@ export class MonitorService {
     };
   }
 
-  private acceptSignals(read: () => TelemetrySignal[]): void {
+  private async acceptSignals(read: () => TelemetrySignal[]): Promise<void> {
     try {
       if (this.monitors.size === 0) return;
-      // One transaction per monitor per batch: an export of many matching spans costs one fsync, not one each.
+      // One step per monitor per batch: an export of many matching spans costs one transaction, not one each.
       const bySlug = new Map<string, Array<{ event: MonitorEvent; origin: SignalOrigin }>>();
       for (const signal of read()) {
         for (const record of this.monitors.values()) {
@@ -212,61 +315,78 @@ export class MonitorService {
           bySlug.set(slug, entries);
         }
       }
-      for (const [slug, entries] of bySlug) this.apply(slug, entries, false);
-      if (bySlug.size > 0) this.schedule();
+      // All steps start before the first await: on SQLite they are stored before ingest answers.
+      await Promise.all([...bySlug].map(([slug, entries]) => this.apply(slug, entries)));
     } catch (error) {
-      // A bad record must not stop ingest; the span still reaches the model through the sink.
+      // A bad record or a failing store must not stop ingest; the span still reaches the model through the sink.
       process.emitWarning(new Error('applying telemetry to monitors', { cause: error }));
     }
   }
 
-  private apply(
+  /** One step of the store for this monitor; false when it does not exist (or is held elsewhere, with skipLocked). */
+  private async apply(
     slug: string,
-    entries: Array<{ event: MonitorEvent; origin: SignalOrigin }>,
-    reschedule = true,
-  ): void {
-    const record = this.monitors.get(slug);
-    if (!record) return;
+    entries: ReadonlyArray<{ event: MonitorEvent; origin: SignalOrigin }>,
+    options: AdvanceOptions = {},
+  ): Promise<boolean> {
+    const now = this.now();
     const events = entries.map((entry) => entry.event);
-    const evaluation = this.store.transaction(() => {
-      for (const { event, origin } of entries)
-        this.store.addPing(slug, event, origin.source, origin.body, origin.detail ?? {});
-      const result = evaluateMonitor(record.definition, { cursor: record.cursor, events }, this.now());
-      this.store.addTransitions(slug, result.transitions);
-      this.store.saveCursor(slug, result.cursor);
-      return result;
-    });
-    record.cursor = evaluation.cursor;
-    for (const transition of evaluation.transitions) {
+    const pings: NewPing[] = entries.map(({ event, origin }) => ({
+      event,
+      source: origin.source,
+      ...(origin.body !== undefined ? { body: origin.body } : {}),
+      detail: origin.detail ?? {},
+    }));
+    let alertsQueued = false;
+    const advanced = await this.store.advance(
+      slug,
+      pings,
+      // The locked cursor, not this analyzer's copy: another analyzer may have moved it. Never rewind it
+      // when this clock runs behind the one that did.
+      (record) => {
+        const evaluation = evaluateMonitor(
+          record.definition,
+          { cursor: record.cursor, events },
+          Math.max(now, record.cursor.atMs),
+        );
+        const alerts =
+          evaluation.transitions.length > 0
+            ? this.alertsFor?.(record.definition, evaluation.transitions)
+            : undefined;
+        alertsQueued = (alerts?.length ?? 0) > 0;
+        return {
+          cursor: evaluation.cursor,
+          transitions: evaluation.transitions,
+          ...(alerts ? { alerts } : {}),
+        };
+      },
+      options,
+    );
+    if (!advanced) return false;
+    if (alertsQueued) this.onAlertsQueued();
+    const known = this.monitors.get(slug);
+    if (!known || known.cursor.atMs <= advanced.record.cursor.atMs) this.monitors.set(slug, advanced.record);
+    if (advanced.transitions.length > 0) this.remember(slug, advanced.transitions);
+    for (const transition of advanced.transitions) {
       try {
-        this.onTransition(record.definition, transition);
+        this.onTransition(advanced.record.definition, transition);
       } catch {
         // A listener's failure is the listener's (alerts count their own errors).
       }
     }
-    if (reschedule) this.schedule();
+    this.schedule();
+    return true;
   }
 
-  /** Evaluates every monitor now (storing what time alone changed), then sets the timer for the next deadline. */
-  private wake(): void {
-    this.timer = undefined;
+  private remember(slug: string, transitions: readonly MonitorTransition[]): void {
+    const recent = [...(this.recentTransitions.get(slug) ?? []), ...transitions.map((t) => ({ ...t, slug }))];
+    this.recentTransitions.set(slug, recent.slice(-RECENT_TRANSITIONS));
+  }
+
+  private schedule(minimumDelayMs = 0): void {
     if (this.stopped) return;
     const now = this.now();
-    for (const [slug, record] of [...this.monitors]) {
-      try {
-        // Only monitors with a deadline due are written: a wake-up costs one transaction per change, not per monitor.
-        const due = nextChangeOf(record);
-        if (due !== undefined && due <= now) this.apply(slug, [], false);
-      } catch (error) {
-        process.emitWarning(new Error(`evaluating monitor ${slug}`, { cause: error }));
-      }
-    }
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    let next: number | undefined;
+    let next: number | undefined = this.store.shared ? now + this.refreshIntervalMillis : undefined;
     for (const record of this.monitors.values()) {
       const change = nextChangeOf(record);
       if (change !== undefined && (next === undefined || change < next)) next = change;
@@ -274,11 +394,20 @@ export class MonitorService {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (next === undefined) return;
-    const delay = Math.min(Math.max(0, next - this.now()), MAX_TIMER_DELAY_MS);
+    const delay = Math.min(Math.max(minimumDelayMs, next - now), MAX_TIMER_DELAY_MS);
     // A few ms late rather than early: a timer that fires before the deadline would find nothing due.
-    this.timer = setTimeout(() => this.wake(), delay + 2);
+    this.timer = setTimeout(() => void this.tick(), delay + 2);
     this.timer.unref();
   }
+}
+
+function statusAt(record: MonitorRecord, now: number): MonitorStatus {
+  const evaluation = evaluateMonitor(
+    record.definition,
+    { cursor: record.cursor, events: [] },
+    Math.max(now, record.cursor.atMs),
+  );
+  return { definition: record.definition, origin: record.origin, evaluation };
 }
 
 /** When time alone next changes this monitor's state, as of its last evaluation. */

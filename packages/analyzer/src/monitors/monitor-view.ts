@@ -40,13 +40,13 @@ export function pingView(p: PingRecord): Record<string, unknown> {
 
 /** The rows the web page's monitors view shows (`FindingSources.monitors()`). */
 export function monitorRows(service: MonitorService): MonitorRow[] {
-  return service.list().map(({ definition, evaluation }) => {
+  return service.snapshot().map(({ definition, evaluation }) => {
     const row: MonitorRow = {
       slug: definition.slug,
       state: evaluation.state,
       schedule: describeSchedule(definition.schedule),
       history: service
-        .transitions(definition.slug, 20)
+        .recentTransitionsOf(definition.slug)
         .map((t) => ({ at: t.atMs, from: t.from, to: t.to, reason: t.reason })),
     };
     if (evaluation.lastCheckInMs !== undefined) row.lastCheckInMs = evaluation.lastCheckInMs;

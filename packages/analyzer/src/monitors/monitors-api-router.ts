@@ -16,58 +16,63 @@ export function createMonitorsApiRouter(service: MonitorService): Router {
   const router = Router();
   router.use('/api/monitors', express.json({ limit: '100kb' }));
 
-  router.get('/api/monitors', (_req, res) => {
-    res.json({ monitors: service.list().map(monitorView) });
+  // Express 5 hands a rejected handler to the error middleware below: a store that fails answers 503.
+  router.get('/api/monitors', async (_req, res) => {
+    res.json({ monitors: (await service.list()).map(monitorView) });
   });
 
-  router.post('/api/monitors', (req, res) => {
+  router.post('/api/monitors', async (req, res) => {
     const definition = parseMonitorDefinition(req.body, 'body');
-    if (service.has(definition.slug))
+    if (await service.status(definition.slug))
       return refuse(
         res,
         409,
         `a monitor with the slug "${definition.slug}" exists; PUT /api/monitors/${definition.slug} replaces it`,
       );
-    res.status(201).json({ monitor: monitorView(service.put(definition, 'api')) });
+    res.status(201).json({ monitor: monitorView(await service.put(definition, 'api')) });
   });
 
-  router.get('/api/monitors/:slug', (req, res) => {
+  router.get('/api/monitors/:slug', async (req, res) => {
     const slug = String(req.params.slug);
-    const status = service.status(slug);
+    const status = await service.status(slug);
     if (!status) return refuse(res, 404, `no monitor has the slug ${JSON.stringify(slug)}`);
     const limit = Math.min(Math.max(Number(req.query.limit) || 50, 1), 1000);
+    const [transitions, pings] = await Promise.all([
+      service.transitions(slug, limit),
+      service.pings(slug, limit),
+    ]);
     res.json({
       monitor: monitorView(status),
-      transitions: service.transitions(slug, limit).map(transitionView),
-      pings: service.pings(slug, limit).map(pingView),
+      transitions: transitions.map(transitionView),
+      pings: pings.map(pingView),
     });
   });
 
-  router.put('/api/monitors/:slug', (req, res) => {
+  router.put('/api/monitors/:slug', async (req, res) => {
     const slug = String(req.params.slug);
     const body =
       req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? { slug, ...req.body } : req.body;
     const definition = parseMonitorDefinition(body, 'body');
     if (definition.slug !== slug)
       return refuse(res, 400, `body.slug must be the slug in the path ("${slug}"), got "${definition.slug}"`);
-    const existed = service.has(slug);
-    res.status(existed ? 200 : 201).json({ monitor: monitorView(service.put(definition, 'api')) });
+    const existed = (await service.status(slug)) !== undefined;
+    res.status(existed ? 200 : 201).json({ monitor: monitorView(await service.put(definition, 'api')) });
   });
 
-  router.delete('/api/monitors/:slug', (req, res) => {
+  router.delete('/api/monitors/:slug', async (req, res) => {
     const slug = String(req.params.slug);
-    if (!service.delete(slug)) return refuse(res, 404, `no monitor has the slug ${JSON.stringify(slug)}`);
+    if (!(await service.delete(slug)))
+      return refuse(res, 404, `no monitor has the slug ${JSON.stringify(slug)}`);
     res.status(204).end();
   });
 
   for (const action of ['pause', 'resume'] as const) {
-    router.post(`/api/monitors/:slug/${action}`, (req, res) => {
+    router.post(`/api/monitors/:slug/${action}`, async (req, res) => {
       const slug = String(req.params.slug);
-      const result = action === 'pause' ? service.pause(slug) : service.resume(slug);
-      if (!result.ok) return refuse(res, 404, `no monitor has the slug ${JSON.stringify(slug)}`);
-      res.json({
-        monitor: monitorView(service.status(slug) as NonNullable<ReturnType<MonitorService['status']>>),
-      });
+      const result = action === 'pause' ? await service.pause(slug) : await service.resume(slug);
+      const status = result.ok ? await service.status(slug) : undefined;
+      if (!status) return refuse(res, 404, `no monitor has the slug ${JSON.stringify(slug)}`);
+      res.json({ monitor: monitorView(status) });
     });
   }
 

@@ -31,7 +31,7 @@ function eventFor(
 /**
  * Healthchecks.io-style pings on the analyzer's API port: `/ping/{slug}` (success), `/ping/{slug}/start`,
  * `/ping/{slug}/fail`, `/ping/{slug}/{exit-code}`; GET, POST or HEAD; optional `?rid=` run id; a POST body
- * (first 100 KB) is kept as the run's log. The ping is in SQLite before the `OK` goes out.
+ * (first 100 KB) is kept as the run's log. The ping is in the store before the `OK` goes out.
  */
 export function createPingRouter(service: MonitorService): Router {
   const router = Router();
@@ -58,7 +58,7 @@ export function createPingRouter(service: MonitorService): Router {
     const event = eventFor(req.params.action as string | undefined, service.now(), rid);
     if (typeof event === 'string') return refuse(res, 400, event);
     const body = await readPingBody(req);
-    const result = service.record(slug, event, {
+    const result = await service.record(slug, event, {
       source: 'http',
       ...(body !== undefined ? { body } : {}),
       detail: {

@@ -9,6 +9,7 @@ import { MonitorService } from '../../src/monitors/monitor-service.js';
 import { createMonitorsApiRouter } from '../../src/monitors/monitors-api-router.js';
 import { createPingRouter } from '../../src/monitors/ping-router.js';
 import { MAX_PING_BODY_BYTES } from '../../src/monitors/read-ping-body.js';
+import { SqliteMonitorStore } from '../../src/monitors/sqlite-monitor-store.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/open-database.js';
 import type { MonitorDetailBody } from './monitor-factories.js';
 
@@ -19,8 +20,8 @@ let server: Server;
 let base: string;
 
 async function serve(config: unknown): Promise<void> {
-  service = new MonitorService({ db, config });
-  service.start();
+  service = new MonitorService({ store: new SqliteMonitorStore(db), config });
+  await service.start();
   const app = express();
   app.use(createPingRouter(service));
   app.use(createMonitorsApiRouter(service));
@@ -35,7 +36,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  service?.stop();
+  await service?.stop();
   await new Promise((resolve) => server?.close(resolve));
   db.close();
   rmSync(dataDir, { recursive: true, force: true });
@@ -58,7 +59,7 @@ describe('the ping endpoints', () => {
     const res = await api('/ping/backup');
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('OK');
-    expect(service.pings('backup').map((p) => p.event.type)).toEqual(['success']);
+    expect((await service.pings('backup')).map((p) => p.event.type)).toEqual(['success']);
     expect((await detail('backup')).monitor.state).toBe('up');
   });
 
@@ -89,7 +90,7 @@ describe('the ping endpoints', () => {
   it('keeps the first 100 KB of a large body as the run log', async () => {
     const body = 'x'.repeat(MAX_PING_BODY_BYTES + 5000);
     expect((await api('/ping/backup/1', { method: 'POST', body })).status).toBe(200);
-    expect(service.pings('backup')[0].body).toHaveLength(MAX_PING_BODY_BYTES);
+    expect((await service.pings('backup'))[0].body).toHaveLength(MAX_PING_BODY_BYTES);
   });
 
   it('refuses bad slugs, exit codes and run ids with a 400 that says why', async () => {
@@ -103,7 +104,7 @@ describe('the ping endpoints', () => {
       expect(res.status, path).toBe(400);
       expect(((await res.json()) as { error: string }).error).toContain(words);
     }
-    expect(service.pings('backup')).toEqual([]);
+    expect(await service.pings('backup')).toEqual([]);
   });
 
   it('answers 404 for an unknown slug and 405 for other methods', async () => {

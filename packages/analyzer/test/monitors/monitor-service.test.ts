@@ -8,6 +8,7 @@ import type { MonitorTransition } from '../../src/monitors/evaluate-monitor.js';
 import { createMonitorDetectors } from '../../src/monitors/monitor-findings.js';
 import { registerMonitorMetrics } from '../../src/monitors/monitor-metrics.js';
 import { MonitorService } from '../../src/monitors/monitor-service.js';
+import { SqliteMonitorStore } from '../../src/monitors/sqlite-monitor-store.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/open-database.js';
 
 let dataDir: string;
@@ -22,23 +23,23 @@ beforeEach(() => {
   clock = Date.parse('2026-06-01T12:00:00Z');
 });
 
-afterEach(() => {
-  for (const service of services) service.stop();
+afterEach(async () => {
+  for (const service of services) await service.stop();
   for (const db of databases) if (db.open) db.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function startService(config: unknown, onTransition?: (slug: string, t: MonitorTransition) => void) {
+async function startService(config: unknown, onTransition?: (slug: string, t: MonitorTransition) => void) {
   const db = openDatabase(dataDir);
   databases.push(db);
   const service = new MonitorService({
-    db,
+    store: new SqliteMonitorStore(db),
     config,
     now: () => clock,
     onTransition: onTransition && ((monitor, t) => onTransition(monitor.slug, t)),
   });
   services.push(service);
-  service.start();
+  await service.start();
   return { service, db };
 }
 
@@ -51,26 +52,26 @@ const backup = {
 };
 
 describe('MonitorService', () => {
-  it('stamps a deadline that passed while the analyzer was stopped at the deadline, after a restart', () => {
-    const first = startService([backup]);
-    first.service.record('backup', { type: 'success', atMs: clock }, { source: 'http' });
-    first.service.stop();
+  it('stamps a deadline that passed while the analyzer was stopped at the deadline, after a restart', async () => {
+    const first = await startService([backup]);
+    await first.service.record('backup', { type: 'success', atMs: clock }, { source: 'http' });
+    await first.service.stop();
     first.db.close();
 
     clock += 10 * 60_000; // ten minutes later: the check-in was due at 12:01:00, down at 12:01:30
     const seen: MonitorTransition[] = [];
-    const second = startService([backup], (_slug, t) => seen.push(t));
-    const status = second.service.status('backup');
+    const second = await startService([backup], (_slug, t) => seen.push(t));
+    const status = await second.service.status('backup');
     expect(status?.evaluation.state).toBe('down');
     expect(seen.map((t) => [t.to, new Date(t.atMs).toISOString()])).toEqual([
       ['grace', '2026-06-01T12:01:00.000Z'],
       ['down', '2026-06-01T12:01:30.000Z'],
     ]);
-    expect(second.service.transitions('backup').map((t) => t.to)).toEqual(['up', 'grace', 'down']);
+    expect((await second.service.transitions('backup')).map((t) => t.to)).toEqual(['up', 'grace', 'down']);
   });
 
-  it('pairs a job started log record with its attempt span through the span id', () => {
-    const { service } = startService([backup]);
+  it('pairs a job started log record with its attempt span through the span id', async () => {
+    const { service } = await startService([backup]);
     const resource = makeResource({ service: 'billing' });
     const span = makeAttemptSpan({
       resource,
@@ -79,37 +80,37 @@ describe('MonitorService', () => {
       durationMs: 20_000,
       outcome: 'completed',
     });
-    service.acceptLogs([makeJobLog({ kind: 'started', attempt: span, timeMs: clock })]);
-    expect(service.status('backup')?.evaluation.state).toBe('running');
-    expect(service.status('backup')?.evaluation.openRuns.map((r) => r.runId)).toEqual([span.spanId]);
+    await service.acceptLogs([makeJobLog({ kind: 'started', attempt: span, timeMs: clock })]);
+    expect((await service.status('backup'))?.evaluation.state).toBe('running');
+    expect((await service.status('backup'))?.evaluation.openRuns.map((r) => r.runId)).toEqual([span.spanId]);
     clock += 20_000;
-    service.acceptSpans([span]);
-    expect(service.status('backup')?.evaluation.state).toBe('up');
-    expect(service.status('backup')?.evaluation.openRuns).toEqual([]);
+    await service.acceptSpans([span]);
+    expect((await service.status('backup'))?.evaluation.state).toBe('up');
+    expect((await service.status('backup'))?.evaluation.openRuns).toEqual([]);
   });
 
-  it('matches a job by its monitor slug attribute and ignores other services’ jobs of the same name', () => {
-    const { service } = startService([backup]);
+  it('matches a job by its monitor slug attribute and ignores other services’ jobs of the same name', async () => {
+    const { service } = await startService([backup]);
     const other = makeAttemptSpan({
       resource: makeResource({ service: 'shop' }),
       jobName: 'nightly-backup',
       startMs: clock,
       outcome: 'failed',
     });
-    service.acceptSpans([other]);
-    expect(service.status('backup')?.evaluation.state).toBe('new');
+    await service.acceptSpans([other]);
+    expect((await service.status('backup'))?.evaluation.state).toBe('new');
     const bySlug = makeAttemptSpan({
       jobName: 'anything',
       startMs: clock,
       outcome: 'failed',
       attributes: { 'joblens.monitor.slug': 'backup' },
     });
-    service.acceptSpans([bySlug]);
-    expect(service.status('backup')?.evaluation.state).toBe('down');
+    await service.acceptSpans([bySlug]);
+    expect((await service.status('backup'))?.evaluation.state).toBe('down');
   });
 
-  it('treats a scheduled retry as no verdict and the exhausted last attempt as a failure', () => {
-    const { service } = startService([backup]);
+  it('treats a scheduled retry as no verdict and the exhausted last attempt as a failure', async () => {
+    const { service } = await startService([backup]);
     const resource = makeResource({ service: 'billing' });
     const first = makeAttemptSpan({
       resource,
@@ -118,10 +119,10 @@ describe('MonitorService', () => {
       outcome: 'retry_scheduled',
       maxAttempts: 2,
     });
-    service.acceptLogs([makeJobLog({ kind: 'started', attempt: first, timeMs: clock })]);
+    await service.acceptLogs([makeJobLog({ kind: 'started', attempt: first, timeMs: clock })]);
     clock += 1000;
-    service.acceptSpans([first]);
-    expect(service.status('backup')?.evaluation.state).toBe('up');
+    await service.acceptSpans([first]);
+    expect((await service.status('backup'))?.evaluation.state).toBe('up');
     const last = makeAttemptSpan({
       resource,
       jobName: 'nightly-backup',
@@ -131,45 +132,48 @@ describe('MonitorService', () => {
       maxAttempts: 2,
     });
     clock += 1000;
-    service.acceptSpans([last]);
-    expect(service.status('backup')?.evaluation.state).toBe('down');
+    await service.acceptSpans([last]);
+    expect((await service.status('backup'))?.evaluation.state).toBe('down');
   });
 
-  it('brings config monitors in, keeps API monitors and drops config monitors removed from the config', () => {
-    const first = startService([backup, { slug: 'old', periodSeconds: 10 }]);
-    first.service.put({ ...first.service.definition('backup')!, slug: 'from-api', name: 'from-api' }, 'api');
-    first.service.stop();
-    const second = startService([backup]);
-    expect(second.service.list().map((s) => [s.definition.slug, s.origin])).toEqual([
+  it('brings config monitors in, keeps API monitors and drops config monitors removed from the config', async () => {
+    const first = await startService([backup, { slug: 'old', periodSeconds: 10 }]);
+    await first.service.put(
+      { ...first.service.definition('backup')!, slug: 'from-api', name: 'from-api' },
+      'api',
+    );
+    await first.service.stop();
+    const second = await startService([backup]);
+    expect((await second.service.list()).map((s) => [s.definition.slug, s.origin])).toEqual([
       ['backup', 'config'],
       ['from-api', 'api'],
     ]);
   });
 
-  it('refuses signals for unknown slugs unless auto-create is on, then uses the default period', () => {
-    const off = startService([]);
-    expect(off.service.record('fresh', { type: 'success', atMs: clock }, { source: 'http' })).toEqual({
+  it('refuses signals for unknown slugs unless auto-create is on, then uses the default period', async () => {
+    const off = await startService([]);
+    expect(await off.service.record('fresh', { type: 'success', atMs: clock }, { source: 'http' })).toEqual({
       ok: false,
       reason: 'unknown_monitor',
     });
-    off.service.stop();
-    const on = startService({ autoCreate: true, autoCreatePeriodSeconds: 120 });
-    expect(on.service.record('fresh', { type: 'success', atMs: clock }, { source: 'http' })).toEqual({
+    await off.service.stop();
+    const on = await startService({ autoCreate: true, autoCreatePeriodSeconds: 120 });
+    expect(await on.service.record('fresh', { type: 'success', atMs: clock }, { source: 'http' })).toEqual({
       ok: true,
       created: true,
     });
-    const status = on.service.status('fresh');
+    const status = await on.service.status('fresh');
     expect(status?.definition.schedule).toEqual({ kind: 'period', periodSeconds: 120 });
     expect(status?.evaluation.nextExpectedMs).toBe(clock + 120_000);
   });
 
-  it('drops the bodies of all but the newest pings, so history stays small', () => {
-    const { service } = startService([backup]);
+  it('drops the bodies of all but the newest pings, so history stays small', async () => {
+    const { service } = await startService([backup]);
     for (let i = 0; i < 100; i++) {
       clock += 1000;
-      service.record('backup', { type: 'success', atMs: clock }, { source: 'http', body: `log ${i}` });
+      await service.record('backup', { type: 'success', atMs: clock }, { source: 'http', body: `log ${i}` });
     }
-    const pings = service.pings('backup', 1000);
+    const pings = await service.pings('backup', 1000);
     expect(pings).toHaveLength(100);
     const bodies = pings.filter((p) => p.body !== undefined).map((p) => p.body);
     // Pruning runs every 100th write, so between prunes a few more than 50 may be kept.
@@ -184,23 +188,26 @@ describe('MonitorService', () => {
     databases.push(db);
     const transitions: MonitorTransition[] = [];
     const service = new MonitorService({
-      db,
+      store: new SqliteMonitorStore(db),
       config: [{ slug: 'quick', periodSeconds: 0.2, graceSeconds: 0.1 }],
       onTransition: (_m, t) => transitions.push(t),
     });
     services.push(service);
-    service.start();
+    await service.start();
     const checkedInAt = Date.now();
-    service.record('quick', { type: 'success', atMs: checkedInAt }, { source: 'http' });
+    await service.record('quick', { type: 'success', atMs: checkedInAt }, { source: 'http' });
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(transitions.map((t) => t.to)).toEqual(['up', 'grace', 'down']);
     expect(transitions[2].atMs).toBe(checkedInAt + 300);
   });
 
-  it('reports down monitors as findings: late ones as missed_heartbeat, overlong runs as runaway_job', () => {
-    const { service } = startService([backup, { slug: 'etl', periodSeconds: 600, maxRuntimeSeconds: 60 }]);
-    service.record('backup', { type: 'success', atMs: clock }, { source: 'http' });
-    service.record('etl', { type: 'start', atMs: clock, runId: 'r1' }, { source: 'http' });
+  it('reports down monitors as findings: late ones as missed_heartbeat, overlong runs as runaway_job', async () => {
+    const { service } = await startService([
+      backup,
+      { slug: 'etl', periodSeconds: 600, maxRuntimeSeconds: 60 },
+    ]);
+    await service.record('backup', { type: 'success', atMs: clock }, { source: 'http' });
+    await service.record('etl', { type: 'start', atMs: clock, runId: 'r1' }, { source: 'http' });
     clock += 5 * 60_000;
     const drafts = createMonitorDetectors(service).flatMap((d) => d.evaluate({} as never, clock, d.defaults));
     expect(drafts.map((d) => [d.type, d.subject.monitor, new Date(d.since).toISOString()])).toEqual([
@@ -210,8 +217,8 @@ describe('MonitorService', () => {
   });
 
   it('exposes the state and last check-in of each monitor as Prometheus gauges', async () => {
-    const { service } = startService([backup]);
-    service.record('backup', { type: 'success', atMs: clock }, { source: 'http' });
+    const { service } = await startService([backup]);
+    await service.record('backup', { type: 'success', atMs: clock }, { source: 'http' });
     const registry = new Registry();
     registerMonitorMetrics(registry, service);
     const text = await registry.metrics();
