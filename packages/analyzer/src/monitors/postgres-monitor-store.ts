@@ -154,7 +154,8 @@ export class PostgresMonitorStore implements MonitorStore {
 
 async function insertPings(client: PgClient, slug: string, pings: readonly NewPing[]): Promise<void> {
   if (pings.length === 0) return;
-  const rows = pings.map(({ event, source, body, detail }) => ({
+  const rows = pings.map(({ event, source, body, detail }, i) => ({
+    i,
     at: event.atMs,
     type: event.type,
     run_id: 'runId' in event && event.runId ? event.runId : null,
@@ -163,13 +164,13 @@ async function insertPings(client: PgClient, slug: string, pings: readonly NewPi
     body: body ?? null,
     detail: JSON.stringify(detail),
   }));
-  // One statement for a batch of check-ins; WITH ORDINALITY keeps their order in `seq`.
+  // One statement for a batch of check-ins; ordering by `i` keeps their order in `seq`.
   await client.query(
     `INSERT INTO monitor_pings (slug, at, type, run_id, exit_code, source, body, detail)
      SELECT $1, r.at, r.type, r.run_id, r.exit_code, r.source, r.body, r.detail
-     FROM json_to_recordset($2) WITH ORDINALITY AS r(at DOUBLE PRECISION, type TEXT, run_id TEXT,
-       exit_code INTEGER, source TEXT, body TEXT, detail TEXT, ordinality BIGINT)
-     ORDER BY r.ordinality`,
+     FROM json_to_recordset($2) AS r(i INTEGER, at DOUBLE PRECISION, type TEXT, run_id TEXT,
+       exit_code INTEGER, source TEXT, body TEXT, detail TEXT)
+     ORDER BY r.i`,
     [slug, JSON.stringify(rows)],
   );
 }
@@ -180,7 +181,8 @@ async function insertTransitions(
   transitions: readonly MonitorTransition[],
 ): Promise<void> {
   if (transitions.length === 0) return;
-  const rows = transitions.map((t) => ({
+  const rows = transitions.map((t, i) => ({
+    i,
     at: t.atMs,
     from_state: t.from,
     to_state: t.to,
@@ -191,9 +193,9 @@ async function insertTransitions(
   await client.query(
     `INSERT INTO monitor_transitions (slug, at, from_state, to_state, reason, run_id, exit_code)
      SELECT $1, r.at, r.from_state, r.to_state, r.reason, r.run_id, r.exit_code
-     FROM json_to_recordset($2) WITH ORDINALITY AS r(at DOUBLE PRECISION, from_state TEXT, to_state TEXT,
-       reason TEXT, run_id TEXT, exit_code INTEGER, ordinality BIGINT)
-     ORDER BY r.ordinality`,
+     FROM json_to_recordset($2) AS r(i INTEGER, at DOUBLE PRECISION, from_state TEXT, to_state TEXT,
+       reason TEXT, run_id TEXT, exit_code INTEGER)
+     ORDER BY r.i`,
     [slug, JSON.stringify(rows)],
   );
 }
