@@ -1,8 +1,8 @@
-import type { AttemptView, GapView } from '../model/analyzer-view.js';
+import type { AttemptView } from '../model/analyzer-view.js';
 import { type HistoryAttempt, type HistoryStep, MAX_HISTORY_STEPS } from './history-store.js';
 
-/** Where the longest gap of an attempt was; the model's `attemptLongestGap`. */
-export type LongestGapOf = (attempt: AttemptView) => GapView | undefined;
+/** How long the longest gap of an attempt was and where (`after->before`); the model's `attemptLongestGap`. */
+export type LongestGapOf = (attempt: AttemptView) => { seconds: number; location: string } | undefined;
 
 /**
  * The history's row for a finished attempt, read when it is written rather than when the attempt span

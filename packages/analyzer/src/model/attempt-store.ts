@@ -14,7 +14,7 @@ import type { Attributes, SpanEventRecord } from '../telemetry/records.js';
 import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.js';
 import { attemptAttributeBytes } from './attribute-bytes.js';
 import { readString } from './attribute-readers.js';
-import { computeGaps, longestGapSeconds } from './compute-gaps.js';
+import { computeGaps, longestGapLocation, longestGapSeconds } from './compute-gaps.js';
 import type { AttemptFacts } from './facts.js';
 import { hashText, RowIndex } from './row-index.js';
 
@@ -458,16 +458,19 @@ export class AttemptStore {
   }
 
   /**
-   * The longest gap, or undefined when there is none: from the cached gaps when a detector asked for
-   * them, else computed without caching them (the job history asks this of every attempt once, and
-   * 50k cached gap lists would cost memory the detectors do not need).
+   * The longest gap's length and place, undefined when there is none; without building the gaps (the job
+   * history asks this of every attempt once, and 50k cached gap lists would cost memory and collector time).
    */
-  longestGap(record: AttemptView): GapView | undefined {
+  longestGap(record: AttemptView): { seconds: number; location: string } | undefined {
+    const seconds = this.longestGapSeconds(record);
+    if (seconds === 0) return undefined;
     const cached = (record as AttemptRecord).gaps;
-    if (cached !== undefined) return cached[0];
-    if (this.longestGapSeconds(record) === 0) return undefined;
-    const activity = record.marks.length === 0 ? record.marks : record.marks.filter(breaksSilence);
-    return computeGaps(record.facts.startMs, record.facts.endMs, record.steps, activity)[0];
+    const { startMs, endMs } = record.facts;
+    const location =
+      cached !== undefined
+        ? cached[0]?.location
+        : longestGapLocation(startMs, endMs, record.steps, record.marks, breaksSilence);
+    return location === undefined ? undefined : { seconds, location };
   }
 
   gaps(record: AttemptView): readonly GapView[] {

@@ -103,3 +103,60 @@ export function longestGapSeconds(
   if (endMs > cursor) longest = Math.max(longest, (endMs - cursor) / 1000);
   return longest;
 }
+
+/**
+ * Where the longest gap is (`after->before`, as `computeGaps(...)[0].location`), undefined when there is
+ * none; without building the gaps, as the job history asks it of every finished attempt.
+ */
+export function longestGapLocation(
+  startMs: number,
+  endMs: number,
+  steps: readonly StepView[],
+  marks: readonly MarkView[],
+  isActivity: (mark: MarkView) => boolean,
+): string | undefined {
+  let longest = 0;
+  let longestAfter = '';
+  let longestBefore = '';
+  let cursor = startMs;
+  let after = 'start';
+  let s = 0;
+  let m = 0;
+  while (m < marks.length && !isActivity(marks[m])) m++;
+  while (s < steps.length || m < marks.length) {
+    let activityStart: number;
+    let activityEnd: number;
+    let label: string;
+    if (m >= marks.length || (s < steps.length && steps[s].startMs <= marks[m].timeMs)) {
+      activityStart = steps[s].startMs;
+      activityEnd = steps[s].endMs;
+      label = steps[s].name;
+      s++;
+    } else {
+      activityStart = marks[m].timeMs;
+      activityEnd = activityStart;
+      label = marks[m].name;
+      m++;
+      while (m < marks.length && !isActivity(marks[m])) m++;
+    }
+    if (activityStart > cursor) {
+      const seconds = (Math.min(activityStart, endMs) - cursor) / 1000;
+      // Strictly longer: among equal gaps the first wins, as computeGaps' stable sort has it.
+      if (seconds > longest) {
+        longest = seconds;
+        longestAfter = after;
+        longestBefore = label;
+      }
+    }
+    if (activityEnd >= cursor) {
+      cursor = Math.max(cursor, activityEnd);
+      after = label;
+    }
+  }
+  if ((endMs - cursor) / 1000 > longest) {
+    longest = (endMs - cursor) / 1000;
+    longestAfter = after;
+    longestBefore = 'end';
+  }
+  return longest > 0 ? `${longestAfter}->${longestBefore}` : undefined;
+}

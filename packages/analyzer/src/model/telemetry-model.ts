@@ -389,8 +389,8 @@ export class TelemetryModel implements AnalyzerView {
     return this.attempts.gaps(attempt);
   }
 
-  /** The attempt's longest gap, undefined when none; unlike `attemptGaps`, keeps no gap list of its own. */
-  attemptLongestGap(attempt: AttemptView): GapView | undefined {
+  /** The attempt's longest gap, undefined when none; unlike `attemptGaps`, builds no gap list. */
+  attemptLongestGap(attempt: AttemptView): { seconds: number; location: string } | undefined {
     return this.attempts.longestGap(attempt);
   }
 

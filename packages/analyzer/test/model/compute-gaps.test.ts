@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GapView, MarkView, StepView } from '../../src/model/analyzer-view.js';
-import { computeGaps, longestGapSeconds } from '../../src/model/compute-gaps.js';
+import { computeGaps, longestGapLocation, longestGapSeconds } from '../../src/model/compute-gaps.js';
 
 /** The straightforward version: every activity in one list, sorted, walked once. */
 function referenceGaps(startMs: number, endMs: number, steps: StepView[], marks: MarkView[]): GapView[] {
@@ -92,6 +92,26 @@ describe('computeGaps', () => {
           const breaks = (mark: MarkView) => mark.name !== 'lifecycle';
           const expected = computeGaps(10, 10 + length, steps, marks.filter(breaks))[0]?.seconds ?? 0;
           expect(longestGapSeconds(10, 10 + length, steps, marks, breaks)).toBe(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('tells where the longest gap is without building the gaps, the first of equal ones', () => {
+    const step = fc.tuple(time, fc.integer({ min: 0, max: 30 }), fc.constantFrom('a', 'b'));
+    const mark = fc.tuple(time, fc.constantFrom('x', 'lifecycle'));
+    fc.assert(
+      fc.property(
+        fc.array(step, { maxLength: 8 }),
+        fc.array(mark, { maxLength: 6 }),
+        time,
+        (s, m, length) => {
+          const steps = sortedSteps(s);
+          const marks = sortedMarks(m);
+          const breaks = (mark: MarkView) => mark.name !== 'lifecycle';
+          const expected = computeGaps(10, 10 + length, steps, marks.filter(breaks))[0]?.location;
+          expect(longestGapLocation(10, 10 + length, steps, marks, breaks)).toBe(expected);
         },
       ),
       { numRuns: 500 },
