@@ -18,6 +18,8 @@ export const SLOT_LAYOUT = {
   startedAt: 5,
   lastActivity: 6,
   textLength: 7,
+  /** Always 0: the watchdog thread sleeps on it with `Atomics.wait` between checks. */
+  idle: 8,
   /** Byte offset of the text: job id, job name, queue, system, step, trace id, span id, NUL-separated. */
   textOffset: 64,
   textCapacity: 2048,

@@ -98,7 +98,12 @@ function otlpResourceAttributes(ctx: FeatureContext): { key: string; value: Reco
  */
 export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
   const thresholdMillis = ctx.options.watchdog.blockedThresholdMillis;
-  const checkIntervalMillis = Math.max(10, Math.min(100, Math.floor(thresholdMillis / 5)));
+  // The heartbeat only has to show the loop turned within a quarter of the threshold: the thread judges
+  // a block from when the next beat was due, so a coarse beat delays a report (by at most this much) but
+  // never makes a shorter block look long. Four timer turns a second at the default threshold.
+  const beatIntervalMillis = Math.max(10, Math.min(250, Math.floor(thresholdMillis / 4)));
+  // How often the thread looks once the loop is late: fine enough to tell a runnable main thread.
+  const closeCheckMillis = Math.max(10, Math.min(100, Math.floor(thresholdMillis / 10)));
   const slot = new AttemptSlot();
   slot.beat();
   slot.publish(ctx.activeAttempts.mostRecentlyActive());
@@ -107,7 +112,7 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
     if (!removed) slot.publish(attempt);
     else if (attempt === slot.current) slot.publish(ctx.activeAttempts.mostRecentlyActive());
   });
-  const beater = setInterval(() => slot.beat(), checkIntervalMillis);
+  const beater = setInterval(() => slot.beat(), beatIntervalMillis);
   beater.unref();
 
   const blocks = ctx.meter.createCounter(METRIC_EVENT_LOOP_BLOCKS, {
@@ -133,7 +138,8 @@ export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
       layout: SLOT_LAYOUT,
       baseMs: slot.baseMs,
       thresholdMillis,
-      checkIntervalMillis,
+      beatIntervalMillis,
+      closeCheckMillis,
       logs,
       stack: {
         enabled: ctx.options.watchdog.captureStack,

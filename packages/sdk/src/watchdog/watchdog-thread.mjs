@@ -1,14 +1,22 @@
 // The event-loop watchdog's thread. Plain JavaScript on purpose: worker threads do not reliably
 // inherit the TypeScript loader, and this file must run wherever the SDK runs. Every telemetry
 // name arrives in workerData from @joblens/semconv, so none is spelled here.
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { parentPort, workerData } from 'node:worker_threads';
 import { judgeStall, openMainThreadCpu } from './main-thread-cpu.mjs';
 import { captureMainThreadStack, formatStackFrames } from './main-thread-stack.mjs';
 
-const { buffer, layout, baseMs, thresholdMillis, checkIntervalMillis, logs, names, resource, stack } =
-  workerData;
+const {
+  buffer,
+  layout,
+  baseMs,
+  thresholdMillis,
+  beatIntervalMillis,
+  closeCheckMillis,
+  logs,
+  names,
+  resource,
+  stack,
+} = workerData;
 const cells = new Int32Array(buffer, 0, layout.textOffset / 4);
 const text = new Uint8Array(buffer, layout.textOffset, layout.textCapacity);
 const decoder = new TextDecoder();
@@ -106,9 +114,16 @@ function logRecord(nowMs, blockedMillis, stall, attempt, frames) {
 
 /**
  * POSTs with node:http rather than fetch: fetch loads undici on first use, which on a busy host can
- * take longer than the block being reported.
+ * take longer than the block being reported. node:http(s) is built in and loads in a few ms, so it is
+ * imported at the first report rather than at start: most threads never report, and https brings tls.
  */
-function post(url, headers, body, timeoutMillis) {
+async function post(url, headers, body, timeoutMillis) {
+  let send;
+  try {
+    send = (url.startsWith('https:') ? await import('node:https') : await import('node:http')).request;
+  } catch (cause) {
+    return { ok: false, error: `loading node:http: ${cause instanceof Error ? cause.message : cause}` };
+  }
   return new Promise((resolve) => {
     let target;
     try {
@@ -120,7 +135,6 @@ function post(url, headers, body, timeoutMillis) {
       });
       return;
     }
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const request = send(
       target,
       {
@@ -187,51 +201,110 @@ async function report(beat, nowMs, blockedMillis, stall) {
 }
 
 /**
- * A check this much later than its interval means this thread did not run either: the whole process
- * was starved of CPU (a loaded host, a throttled container), which no code of the worker caused.
+ * How this thread watches, cheaply while the loop turns: the main thread stamps the heartbeat every
+ * `beatIntervalMillis`, so a loop held since the last beat has been held at least since that beat's
+ * successor was due (`lateMillis`). While the heartbeat moves the thread sleeps until the loop would be
+ * late by `SUSPECT_MILLIS`: about two wake-ups per threshold instead of a check every tenth of it. Once
+ * the loop is that late the thread watches closely, every `closeCheckMillis`, sampling whether the main
+ * thread is runnable, until the lateness passes the threshold (a block) or the heartbeat moves (no block).
+ */
+const SUSPECT_MILLIS = Math.floor(thresholdMillis / 2);
+/**
+ * A check this much later than planned means this thread did not run either: the whole process was
+ * starved of CPU (a loaded host, a throttled container), which no code of the worker caused.
  */
 const STARVED_SLACK_MILLIS = Math.max(250, thresholdMillis / 2);
-let lastCheckMs = Date.now();
+let plannedAtMs = Date.now();
+let lastCheckMs = plannedAtMs;
 let watchedBeat = -1;
 /** Since when this thread, running on time, has seen the current heartbeat unchanged. */
 let watchedSinceMs = 0;
+/** Whether the previous check was a close one, so the time since it was watched. */
+let watchingClosely = false;
+/** Reports still taking the stack or posting: the thread's own event loop must turn for them. */
+let reportsInFlight = 0;
 /** The main thread's CPU figures (Linux only), what they were at `watchedSinceMs`, and since then how
  * long it was seen runnable (running or queued for a CPU). */
 const mainThreadCpu = openMainThreadCpu(process.pid);
 let cpuSince;
 let runnableMillis = 0;
 
+/** Runs one check and sets `plannedAtMs`, when the next one is due. */
 function check() {
   const beat = Atomics.load(cells, layout.heartbeat);
   const nowMs = Date.now();
   const sinceLastCheck = nowMs - lastCheckMs;
-  const starved = sinceLastCheck > checkIntervalMillis + STARVED_SLACK_MILLIS;
+  const starved = nowMs - plannedAtMs > STARVED_SLACK_MILLIS;
+  const closely = watchingClosely;
   lastCheckMs = nowMs;
+  watchingClosely = false;
+  /** When the beat after `beat` was due: the loop has not turned since then, at least. */
+  const nextBeatDueMs = baseMs + beat + beatIntervalMillis;
   if (beat !== watchedBeat) {
     watchedBeat = beat;
     watchedSinceMs = baseMs + beat;
     cpuSince = mainThreadCpu?.sample();
     runnableMillis = 0;
+    plannedAtMs = nextBeatDueMs + SUSPECT_MILLIS;
+    return;
+  }
+  if (beat === reportedBeat) {
+    // Reported already: only the end of the block is of interest now, and there is no hurry to see it.
+    plannedAtMs = nowMs + thresholdMillis;
     return;
   }
   // Staleness counts only while this thread could watch it: a block is the main thread busy (or
   // waiting in a synchronous call) while its neighbour runs, not both frozen by the scheduler.
+  watchingClosely = true;
+  plannedAtMs = nowMs + closeCheckMillis;
   if (starved) {
     watchedSinceMs = nowMs;
     cpuSince = mainThreadCpu?.sample();
     runnableMillis = 0;
     return;
   }
-  if (mainThreadCpu?.runnable()) runnableMillis += sinceLastCheck;
-  const staleMillis = nowMs - watchedSinceMs;
-  if (staleMillis < thresholdMillis || beat === reportedBeat) return;
+  if (closely && mainThreadCpu?.runnable()) runnableMillis += sinceLastCheck;
+  const lateMillis = nowMs - Math.max(watchedSinceMs, nextBeatDueMs);
+  if (lateMillis < thresholdMillis) {
+    plannedAtMs = nowMs + Math.min(closeCheckMillis, thresholdMillis - lateMillis);
+    return;
+  }
   // Nor does the time the main thread queued for a CPU count: on a loaded host this thread may run
   // on time while the main thread waits for a core, which no code of the worker caused.
-  const stall = judgeStall(staleMillis, cpuSince, cpuSince && mainThreadCpu?.sample(), runnableMillis);
+  const stall = judgeStall(lateMillis, cpuSince, cpuSince && mainThreadCpu?.sample(), runnableMillis);
   if (stall.attributableMillis < thresholdMillis) return;
   reportedBeat = beat;
-  void report(beat, nowMs, nowMs - (baseMs + beat), stall);
+  plannedAtMs = nowMs + thresholdMillis;
+  reportsInFlight++;
+  // The duration sent is the time since the last beat (the most the loop can have been held), as the
+  // main thread's record after the block gives it; the CPU figures cover no longer than that.
+  void report(beat, nowMs, nowMs - watchedSinceMs, stall).finally(() => {
+    reportsInFlight--;
+  });
 }
 
-setInterval(check, checkIntervalMillis);
+/**
+ * The thread sleeps in `Atomics.wait` between checks rather than on a timer: a worker whose event loop
+ * wakes also runs V8's housekeeping tasks there (memory reducer, GC steps), which cost more than the
+ * check itself, and a wait wakes nothing but this loop. While a report is in flight the loop yields to
+ * a timer instead, so the report's inspector session and POST can run.
+ */
+function watch() {
+  for (;;) {
+    const waitMillis = plannedAtMs - Date.now();
+    if (reportsInFlight > 0) {
+      setTimeout(watchOnce, Math.max(0, waitMillis));
+      return;
+    }
+    if (waitMillis > 0) Atomics.wait(cells, layout.idle, 0, waitMillis);
+    check();
+  }
+}
+
+function watchOnce() {
+  check();
+  watch();
+}
+
 parentPort.postMessage({ type: 'ready' });
+watch();
