@@ -84,7 +84,7 @@ export function postgresMonitorBackend(prefix = 'joblens_monitors'): MonitorStor
           pools.push(pool);
           const db = openDatabase(':memory:');
           dbs.push(db);
-          const outbox = new PostgresAlertOutbox(pool);
+          const outbox = new PostgresAlertOutbox(pool, `analyzer-${pools.length}`);
           const store = openMonitorStore({ db, pool, outbox });
           await store.open();
           return { store, outbox, pool };

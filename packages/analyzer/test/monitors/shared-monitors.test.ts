@@ -71,7 +71,7 @@ async function startAnalyzer(name: string, url: string): Promise<Analyzer> {
   sqlite.push(db);
   const stored: MonitorTransition[] = [];
   const service = new MonitorService({
-    store: openMonitorStore({ db, pool, outbox: new PostgresAlertOutbox(pool) }),
+    store: openMonitorStore({ db, pool, outbox: new PostgresAlertOutbox(pool, name) }),
     now: () => clock,
     onTransition: (_monitor, transition) => stored.push(transition),
     // As attachMonitors does, with one channel for every flip.
@@ -183,7 +183,7 @@ describe('monitors shared by two analyzers on one PostgreSQL database', () => {
     ]);
     const announced = [...a().stored, ...b().stored].filter((t) => t.to === 'down');
     expect(announced).toHaveLength(1);
-    const outbox = new PostgresAlertOutbox(pools[0]);
+    const outbox = new PostgresAlertOutbox(pools[0], 'reader');
     const alerts = (await outbox.list('pending')).map((entry) => [entry.event.kind, entry.channel]);
     expect(alerts).toEqual([['opened', 'chat']]);
     expect(downFindings(a())).toEqual(['backup']);
@@ -221,7 +221,7 @@ describe('monitors shared by two analyzers on one PostgreSQL database', () => {
       const store = openMonitorStore({
         db: sqlite[1],
         pool: pools[1],
-        outbox: new PostgresAlertOutbox(pools[1]),
+        outbox: new PostgresAlertOutbox(pools[1], 'b'),
       });
       const skipped = await store.advance(
         'backup',
