@@ -7,6 +7,8 @@
  * the worker process's CPU time per job, with the SDK over without, which other load on a shared
  * machine disturbs less than wall-clock throughput. A third arm runs the same worker with one bare
  * OpenTelemetry span per job and nothing else (bare_span_bullmq_*), to show what any span costs here.
+ * A fourth runs BullMQ's own OpenTelemetry telemetry (`bullmq-otel`, see bullmq-otel-arm.ts), the peer a
+ * user would pick instead: sdk_vs_bullmq_otel_cpu_ratio is joblens's CPU per job over that arm's.
  */
 import { randomUUID } from 'node:crypto';
 import { ensureRedis, REDIS_URL } from '@joblens/test-utils';
@@ -15,11 +17,12 @@ import {
   InMemoryMetricExporter,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { type Processor, Queue, Worker } from 'bullmq';
+import { type Processor, Queue, type Telemetry, Worker } from 'bullmq';
 import { withJoblens } from '../src/adapters/bullmq/index.js';
 import { startJoblens } from '../src/start-joblens.js';
 import { bareAttemptSpan, bareProvider, noopLogExporter, noopSpanExporter } from './bare-attempt-span.js';
 import { median, printFigure, progress } from './bench-stats.js';
+import { shutdownBullmqOtel, withBullmqOtel } from './bullmq-otel-arm.js';
 
 const JOBS = Number(process.env.JOBLENS_BENCH_BULLMQ_JOBS ?? 5000);
 const ROUNDS = Number(process.env.JOBLENS_BENCH_BULLMQ_ROUNDS ?? 9);
@@ -46,9 +49,12 @@ const instrumented = withJoblens(joblens, async () => undefined);
 const oneBareSpan: Processor = (job) => bareAttemptSpan(job.queueName, job.name, String(job.id));
 
 /** Jobs per wall second, and this process's CPU µs per job (which a busy shared machine disturbs less). */
-async function jobsPerSecond(processor: Processor): Promise<{ rate: number; cpuMicrosPerJob: number }> {
+async function jobsPerSecond(
+  processor: Processor,
+  telemetry?: Telemetry,
+): Promise<{ rate: number; cpuMicrosPerJob: number }> {
   const name = `joblens-bench-${randomUUID()}`;
-  const queue = new Queue(name, { connection });
+  const queue = new Queue(name, { connection, telemetry });
   try {
     await queue.addBulk(
       Array.from({ length: JOBS }, (_, i) => ({
@@ -59,7 +65,12 @@ async function jobsPerSecond(processor: Processor): Promise<{ rate: number; cpuM
     );
     let completed = 0;
     let startedAt = 0;
-    const worker = new Worker(name, processor, { connection, concurrency: CONCURRENCY, autorun: false });
+    const worker = new Worker(name, processor, {
+      connection,
+      concurrency: CONCURRENCY,
+      autorun: false,
+      telemetry,
+    });
     const done = new Promise<void>((resolve) => {
       worker.on('completed', () => {
         completed++;
@@ -80,19 +91,26 @@ async function jobsPerSecond(processor: Processor): Promise<{ rate: number; cpuM
   }
 }
 
-type Arm = 'bare' | 'sdk' | 'span';
-const PROCESSORS: Record<Arm, Processor> = { bare: noop, sdk: instrumented, span: oneBareSpan };
-const rates: Record<Arm, number[]> = { bare: [], sdk: [], span: [] };
-const cpu: Record<Arm, number[]> = { bare: [], sdk: [], span: [] };
+type Arm = 'bare' | 'sdk' | 'span' | 'otel';
+const ARMS: Record<Arm, () => ReturnType<typeof jobsPerSecond>> = {
+  bare: () => jobsPerSecond(noop),
+  sdk: () => jobsPerSecond(instrumented),
+  span: () => jobsPerSecond(oneBareSpan),
+  // BullMQ's telemetry around the same no-op processor as the bare arm.
+  otel: () => withBullmqOtel((telemetry) => jobsPerSecond(noop, telemetry)),
+};
+const rates: Record<Arm, number[]> = { bare: [], sdk: [], span: [], otel: [] };
+const cpu: Record<Arm, number[]> = { bare: [], sdk: [], span: [], otel: [] };
 const ORDERS: Arm[][] = [
-  ['bare', 'sdk', 'span'],
-  ['sdk', 'span', 'bare'],
-  ['span', 'bare', 'sdk'],
+  ['bare', 'sdk', 'span', 'otel'],
+  ['sdk', 'otel', 'bare', 'span'],
+  ['otel', 'span', 'sdk', 'bare'],
+  ['span', 'bare', 'otel', 'sdk'],
 ];
 for (let round = 0; round <= ROUNDS; round++) {
-  // Each arm goes first, second and third in turn, so none always follows the same neighbour.
+  // Each arm goes first, second, third and fourth in turn, and follows each other arm once.
   for (const arm of ORDERS[round % ORDERS.length]) {
-    const { rate, cpuMicrosPerJob } = await jobsPerSecond(PROCESSORS[arm]);
+    const { rate, cpuMicrosPerJob } = await ARMS[arm]();
     // Round 0 warms up Redis scripts, the JIT and the SDK's pipeline.
     if (round > 0) {
       rates[arm].push(rate);
@@ -112,5 +130,9 @@ printFigure('sdk_bullmq_cpu_per_job_ratio', median(cpu.sdk) / median(cpu.bare));
 // The same worker with one bare OpenTelemetry span per job and nothing else, for scale.
 printFigure('bare_span_bullmq_throughput_ratio', median(rates.span) / median(rates.bare));
 printFigure('bare_span_bullmq_cpu_per_job_ratio', median(cpu.span) / median(cpu.bare));
+// joblens against BullMQ's own OpenTelemetry telemetry, the peer: at most 1 means it costs no more.
+printFigure('bullmq_otel_bullmq_cpu_per_job_ratio', median(cpu.otel) / median(cpu.bare));
+printFigure('sdk_vs_bullmq_otel_cpu_ratio', median(cpu.sdk) / median(cpu.otel));
 await joblens.shutdown();
 await bareProvider.shutdown();
+await shutdownBullmqOtel();
