@@ -179,6 +179,15 @@ describe('joblens jobs', () => {
     );
   });
 
+  it('needs the read token: the job history is as protected as the findings', async () => {
+    const result = await runJoblensInProcess(['jobs', '--url', apiUrl, '--token', 'wrong']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `joblens jobs: ${apiUrl} refused the request (401): the token is not valid for the read role\n`,
+    );
+    expect((await fetch(`${apiUrl}/jobs`)).status).toBe(401);
+  });
+
   it('refuses a show without its job, and an unknown word, with exit code 2', async () => {
     const result = await runJoblensInProcess(['jobs', 'show', 'billing']);
     expect(result.code).toBe(2);
