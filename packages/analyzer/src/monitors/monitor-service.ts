@@ -70,6 +70,8 @@ const RECENT_TRANSITIONS = 20;
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 /** A due monitor another analyzer holds is looked at again this much later, not in a tight loop. */
 const HELD_ELSEWHERE_RETRY_MS = 250;
+/** After the store failed, the timer tries again this much later. */
+const FAILURE_RETRY_MS = 1000;
 
 /**
  * Applies signals to monitors, stores what changed and wakes up at the next deadline. Each signal is one
@@ -96,6 +98,7 @@ export class MonitorService {
   private refreshedAtMs = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  private readonly failing = new Set<'read' | 'evaluate' | 'telemetry'>();
   private stopped = true;
 
   constructor(options: MonitorServiceOptions) {
@@ -242,6 +245,7 @@ export class MonitorService {
     this.timer = undefined;
     if (this.stopped) return;
     let heldElsewhere = false;
+    let failed = false;
     try {
       if (this.store.shared) await this.refresh();
       const now = this.now();
@@ -251,15 +255,19 @@ export class MonitorService {
         if (due === undefined || due > now) continue;
         // Another analyzer holding the monitor is advancing it to this instant: skip rather than queue.
         const applied = await this.apply(slug, [], { skipLocked: true }).catch((error: unknown) => {
-          process.emitWarning(new Error(`evaluating monitor ${slug}`, { cause: error }));
+          failed = true;
+          this.warn('evaluate', new Error(`evaluating monitor ${slug}`, { cause: error }));
           return true;
         });
         if (!applied) heldElsewhere = true;
       }
     } catch (error) {
-      process.emitWarning(new Error('reading the monitors', { cause: error }));
+      failed = true;
+      this.warn('read', new Error('reading the monitors', { cause: error }));
     }
-    this.schedule(heldElsewhere ? HELD_ELSEWHERE_RETRY_MS : 0);
+    if (!failed) this.failing.clear();
+    // A monitor still due after a failure would otherwise wake the timer at once, again and again.
+    this.schedule(failed ? FAILURE_RETRY_MS : heldElsewhere ? HELD_ELSEWHERE_RETRY_MS : 0);
   }
 
   private async refresh(): Promise<void> {
@@ -317,10 +325,18 @@ export class MonitorService {
       }
       // All steps start before the first await: on SQLite they are stored before ingest answers.
       await Promise.all([...bySlug].map(([slug, entries]) => this.apply(slug, entries)));
+      this.failing.delete('telemetry');
     } catch (error) {
       // A bad record or a failing store must not stop ingest; the span still reaches the model through the sink.
-      process.emitWarning(new Error('applying telemetry to monitors', { cause: error }));
+      this.warn('telemetry', new Error('applying telemetry to monitors', { cause: error }));
     }
+  }
+
+  /** One warning per kind of failure until it works again: a database away for an hour is not 3600 lines. */
+  private warn(kind: 'read' | 'evaluate' | 'telemetry', error: Error): void {
+    if (this.failing.has(kind)) return;
+    this.failing.add(kind);
+    process.emitWarning(error);
   }
 
   /** One step of the store for this monitor; false when it does not exist (or is held elsewhere, with skipLocked). */

@@ -216,6 +216,25 @@ describe('MonitorService', () => {
     ]);
   });
 
+  it('warns once while its store fails, however often the timer tries, and carries on once it works', async () => {
+    const { service, db } = await startService([backup]);
+    await service.record('backup', { type: 'success', atMs: clock }, { source: 'http' });
+    const warnings: string[] = [];
+    const listen = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', listen);
+    try {
+      clock += 2 * 60_000;
+      db.close();
+      for (let i = 0; i < 3; i++) await service.tick();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual(['evaluating monitor backup']);
+    } finally {
+      process.off('warning', listen);
+    }
+    const reopened = await startService([backup]);
+    expect((await reopened.service.status('backup'))?.evaluation.state).toBe('down');
+  });
+
   it('exposes the state and last check-in of each monitor as Prometheus gauges', async () => {
     const { service } = await startService([backup]);
     await service.record('backup', { type: 'success', atMs: clock }, { source: 'http' });
