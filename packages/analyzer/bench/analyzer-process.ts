@@ -15,10 +15,10 @@ interface Running {
   /** The page, API, /healthz and /metrics; '' in the modes without them. */
   apiUrl: string;
   /** Runs the detectors and counts new attempts into /metrics now (the full analyzer only). */
-  evaluate(): void;
+  evaluate(): Promise<void>;
   model: TelemetryModel;
   /** Open findings, when the full analyzer runs. */
-  openFindings(): number;
+  openFindings(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -31,7 +31,7 @@ async function startFull(): Promise<Running> {
     apiUrl,
     evaluate: () => analyzer.evaluateNow(),
     model: analyzer.model,
-    openFindings: () => analyzer.store.open().length,
+    openFindings: async () => (await analyzer.store.open()).length,
     stop: () => analyzer.stop(),
   };
 }
@@ -71,9 +71,9 @@ async function startReceiver(withModel: boolean): Promise<Running> {
   return {
     otlpUrl: `http://127.0.0.1:${port}`,
     apiUrl: '',
-    evaluate: () => {},
+    evaluate: async () => {},
     model,
-    openFindings: () => 0,
+    openFindings: async () => 0,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -96,7 +96,7 @@ if (mode === 'full') {
 }
 process.send?.({ otlpUrl: running.otlpUrl, apiUrl: running.apiUrl });
 
-process.on('message', (message) => {
+process.on('message', async (message) => {
   const usage = process.cpuUsage();
   if (message === 'measure') {
     (globalThis as { gc?: () => void }).gc?.();
@@ -104,11 +104,11 @@ process.on('message', (message) => {
     process.send?.({
       ...memory,
       windows: running.model.windowSizes(),
-      openFindings: running.openFindings(),
+      openFindings: await running.openFindings(),
       droppedRecords,
     });
   } else if (message === 'evaluate') {
-    running.evaluate();
+    await running.evaluate();
     process.send?.({ evaluated: true });
   } else if (message === 'cpu') {
     process.send?.({ cpuMicros: usage.user + usage.system });

@@ -36,17 +36,22 @@ import { LoadShedder } from './otlp/load-shedder.js';
 import { createOtlpListener } from './otlp/otlp-app.js';
 import { ReceiverStats } from './otlp/receiver-stats.js';
 import { HeapGuard } from './overload/heap-guard.js';
+import { instanceName, openFindingBackend } from './store/finding-backend.js';
 import { openDatabase, type SqliteDatabase } from './store/open-database.js';
 import { openPostgres } from './store/postgres/open-postgres.js';
-import { SqliteFindingStore } from './store/sqlite-finding-store.js';
 import { TimedFindingStore } from './store/timed-finding-store.js';
 import type { TelemetrySink } from './telemetry/records.js';
 import { createWebRouter } from './web/web-router.js';
 
 /** Things tests and embedders may supply instead of the defaults the config implies. */
 export interface AnalyzerDependencies {
-  /** Findings go here instead of SQLite in `dataDir` (monitors still use the database). */
+  /**
+   * Findings go here instead of the configured database; the alerts its saves raise go to that store's own
+   * outbox, so give it the analyzer's database (tests of a failing store).
+   */
   store?: FindingStore;
+  /** The owner recorded on the findings this analyzer raises. Default: see `instanceName`. */
+  instanceName?: string;
   /** Current time in Unix ms. Default `Date.now`. */
   clock?: () => number;
   /** Bounds of the job model's windows (defaults in model-options.ts). */
@@ -90,8 +95,11 @@ export interface AnalyzerHandle {
   readonly alerts: AlertDeliverer;
   /** Listens on both ports; resolves with the bound URLs (ports may be 0 in the config). */
   start(): Promise<AnalyzerUrls>;
-  /** Runs the detectors now (tests; the loop does it every `evaluationIntervalMillis`). */
-  evaluateNow(): void;
+  /**
+   * Runs the detectors now and saves what they found (tests; the loop does it every
+   * `evaluationIntervalMillis`). Evaluations never overlap: a call during one waits for it, then runs.
+   */
+  evaluateNow(): Promise<void>;
   /** Closes the servers, evaluates once more, flushes alerts briefly and closes the database. */
   stop(): Promise<void>;
 }
@@ -121,6 +129,8 @@ const SHED_REPORT_MILLIS = 10_000;
  * cheap, still evaluates every `evaluationIntervalMillis`; what is found does not change, only how soon.
  */
 const EVALUATION_IDLE_FACTOR = 9;
+/** How often resolved findings past the retention are deleted. */
+const FINDING_PRUNE_INTERVAL_MILLIS = 3_600_000;
 
 /**
  * Builds the analyzer: an OTLP app feeding the job model, an evaluation loop running the detectors and
@@ -160,16 +170,18 @@ export function createAnalyzer(
         console.error('joblens: a PostgreSQL connection failed:', error.message),
       )
     : undefined;
-  const store = new TimedFindingStore(
-    dependencies.store ?? new SqliteFindingStore(db),
-    (operation, seconds) => metrics.observeStoreOperation(operation, seconds),
+  const owner = dependencies.instanceName ?? instanceName(config.port);
+  const backend = openFindingBackend({ db, pool, owner });
+  const store = new TimedFindingStore(dependencies.store ?? backend.findings, (operation, seconds) =>
+    metrics.observeStoreOperation(operation, seconds),
   );
   const {
     deliverer: alerts,
     outbox: alertOutbox,
     apiChannels,
   } = createAlertDelivery({
-    db,
+    outbox: backend.outbox,
+    channelStore: backend.channels,
     alerts: config.alerts,
     alertWebhookUrl: config.alertWebhookUrl,
     registry: metrics.registry,
@@ -184,7 +196,13 @@ export function createAnalyzer(
     config: config.monitors,
     now: clock,
     registry: metrics.registry,
-    alerts,
+    // Never rejects: a monitor's flip must not become an unhandled rejection while the database is away.
+    alerts: {
+      publish: (event) =>
+        alerts.publish(event).catch((error) => {
+          console.error('joblens: queueing a monitor alert failed:', error);
+        }),
+    },
   });
 
   const runner = new DetectorRunner({
@@ -192,10 +210,32 @@ export function createAnalyzer(
     overrides: config.detectors as DetectorOverrides,
     log: (message) => console.error(`joblens: ${message}`),
   });
-  const openFindings = new Map<string, Finding>(store.open().map((f) => [f.id, f]));
-  // Findings resolved just before a restart may still reopen; the runner drops those past their hold time.
-  runner.remember(store.list({ status: 'resolved', limit: 1000 }));
-  const inherited = new Set(openFindings.keys());
+  /** The open findings this analyzer raised or holds: the only ones its evaluations resolve. */
+  const openFindings = new Map<string, Finding>();
+  const inherited = new Set<string>();
+  let loaded = false;
+  /**
+   * Takes back what the store holds, before the first evaluation (and again at the next one if the
+   * database is unreachable at start). On SQLite every open finding is this analyzer's. On a shared
+   * PostgreSQL database only the findings whose latest status change this instance recorded are: the
+   * others belong to the analyzers whose shard holds their jobs, and adopting them here would have this
+   * analyzer resolve them once its own, different jobs do not show the fault. They are still listed.
+   */
+  async function loadFromStore(): Promise<void> {
+    if (loaded) return;
+    const [open, resolved] = await Promise.all([
+      store.open(backend.shared && !dependencies.store ? { owner } : {}),
+      store.list({ status: 'resolved', limit: 1000 }),
+      apiChannels.sync(),
+    ]);
+    for (const finding of open) {
+      openFindings.set(finding.id, finding);
+      inherited.add(finding.id);
+    }
+    // Findings resolved just before a restart may still reopen; the runner drops those past their hold time.
+    runner.remember(resolved);
+    loaded = true;
+  }
   const lifecycle = new IncidentLifecycle({
     store,
     clock,
@@ -219,12 +259,21 @@ export function createAnalyzer(
     clock,
   );
 
-  function evaluateNow(): void {
+  /** Tail of the evaluations asked for: each waits for the one before, so two never overlap. */
+  let evaluations: Promise<void> = Promise.resolve();
+  function evaluateNow(): Promise<void> {
+    const next = evaluations.then(evaluateOnce);
+    evaluations = next.catch(() => {});
+    return next;
+  }
+
+  async function evaluateOnce(): Promise<void> {
     const now = clock();
     // Here and not only during ingest: while ingest is refused, nothing else would prune.
     model.prune(now);
     heapGuard.check(() => model.shedRetainedAttributes());
     try {
+      if (!(await loadedFromStore())) return;
       const run = runner.run(model, [...openFindings.values()], now);
       const failed = new Set<string>(run.failedTypes);
       metrics.recordDetectorRuns(
@@ -233,14 +282,17 @@ export function createAnalyzer(
           .map((s) => ({ detector: s.type, seconds: s.lastEvaluationSeconds, failed: failed.has(s.type) })),
       );
       const result = now - startedAt < RESTART_WARMUP_MILLIS ? keepInheritedOpen(run, inherited) : run;
-      if (!persist(result.findings, result.transitions)) return;
+      const recorded = await persist(result.findings, result.transitions);
+      if (!recorded) return;
       for (const finding of result.findings) {
         if (finding.status === 'open') openFindings.set(finding.id, finding);
         else openFindings.delete(finding.id);
       }
-      announce(result.findings, result.transitions);
-      lifecycle.remind(openFindings.values(), now);
+      announce(result.findings, recorded);
+      await lifecycle.remind(openFindings.values(), now);
+      await pruneResolvedFindings(now);
     } catch (error) {
+
       console.error('joblens: evaluation failed:', error);
     }
     try {
@@ -253,27 +305,60 @@ export function createAnalyzer(
     }
   }
 
-  /**
-   * Saves, with the alerts the transitions raise in the same transaction (when the store is the
-   * analyzer's SQLite file): a kill -9 after the save cannot lose them. A failing store is remembered
-   * (back pressure, /healthz) and retried by the next evaluation.
-   */
-  function persist(findings: Finding[], transitions: FindingTransition[]): boolean {
+  /** False (and the store marked failing) while what the store holds cannot be read at start. */
+  async function loadedFromStore(): Promise<boolean> {
     try {
-      const events = alertEventsOf(findings, transitions);
-      db.transaction(() => {
-        store.save(findings, transitions);
-        for (const event of events) alerts.enqueue(event);
-      })();
-      if (events.length > 0) alerts.wake();
-      if (storeError) console.error('joblens: the finding store works again');
-      storeError = undefined;
+      await loadFromStore();
       return true;
     } catch (error) {
-      if (!storeError)
-        console.error('joblens: saving findings failed; refusing telemetry until it works:', error);
-      storeError = error as Error;
+      storeFailed(error);
       return false;
+    }
+  }
+
+  /**
+   * Saves, with the alerts the recorded transitions raise in the same transaction of the same database:
+   * a kill -9 after the save cannot lose them, and a transition another analyzer recorded first is
+   * neither recorded nor alerted again. With nothing to save the store is still read, so a database
+   * that went away is noticed. A failing store is remembered (back pressure, /healthz) and retried by
+   * the next evaluation; resolves with the recorded transitions, or undefined when the store failed.
+   */
+  async function persist(
+    findings: Finding[],
+    transitions: FindingTransition[],
+  ): Promise<FindingTransition[] | undefined> {
+    try {
+      let recorded: FindingTransition[] = [];
+      if (findings.length === 0 && transitions.length === 0) await store.list({ limit: 1 });
+      else
+        recorded = await store.save(findings, transitions, {
+          alertsFor: (kept) => alerts.queued(alertEventsOf(findings, [...kept])),
+        });
+      if (recorded.length > 0) alerts.wake();
+      if (storeError) console.error('joblens: the finding store works again');
+      storeError = undefined;
+      return recorded;
+    } catch (error) {
+      storeFailed(error);
+      return undefined;
+    }
+  }
+
+  function storeFailed(error: unknown): void {
+    if (!storeError)
+      console.error('joblens: the finding store fails; refusing telemetry until it works:', error);
+    storeError = error instanceof Error ? error : new Error(String(error));
+  }
+
+  let lastFindingPruneAt = Number.NEGATIVE_INFINITY;
+  /** Once an hour: findings resolved longer ago than `historyRetentionDays`, with their transitions. */
+  async function pruneResolvedFindings(now: number): Promise<void> {
+    if (now - lastFindingPruneAt < FINDING_PRUNE_INTERVAL_MILLIS) return;
+    lastFindingPruneAt = now;
+    try {
+      await store.prune(now - config.historyRetentionDays * 24 * 3_600_000);
+    } catch (error) {
+      console.error('joblens: pruning resolved findings failed:', error);
     }
   }
 
@@ -402,9 +487,10 @@ export function createAnalyzer(
 
   /** Evaluates, then waits the interval, or longer after a costly evaluation (EVALUATION_IDLE_FACTOR). */
   function scheduleEvaluation(delayMillis: number): void {
-    timer = setTimeout(() => {
+    timer = setTimeout(async () => {
       const started = performance.now();
-      evaluateNow();
+      // Awaited: the next evaluation is scheduled only once this one saved, so they never overlap.
+      await evaluateNow();
       if (stopped) return;
       const costMillis = performance.now() - started;
       scheduleEvaluation(Math.max(config.evaluationIntervalMillis, costMillis * EVALUATION_IDLE_FACTOR));
@@ -443,14 +529,14 @@ export function createAnalyzer(
       stopped = true;
       clearTimeout(timer);
       await Promise.all(servers.map(closeServer));
-      evaluateNow();
+      await evaluateNow();
       try {
         monitors.stop();
       } catch (error) {
         console.error('joblens: stopping the monitors failed:', error);
       }
       await alerts.stop(ALERT_FLUSH_MILLIS);
-      store.close();
+      await store.close();
       if (db.open) db.close();
       await pool?.end();
     },

@@ -45,7 +45,7 @@ export type {
   Severity,
   TraceReference,
 } from './findings/finding.js';
-export type { FindingStore } from './findings/finding-store.js';
+export type { FindingStore, QueuedAlert, SaveOptions } from './findings/finding-store.js';
 export { type IncidentState, incidentState } from './findings/incident-state.js';
 export type {
   HistoryAttempt,
@@ -57,9 +57,9 @@ export type {
   JobSummary,
 } from './history/history-store.js';
 export { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
-export { MemoryFindingStore } from './store/memory-finding-store.js';
 export { type Migration, migrate } from './store/migrate.js';
 export { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from './store/open-database.js';
+export { PostgresFindingStore } from './store/postgres/postgres-finding-store.js';
 export { SqliteFindingStore } from './store/sqlite-finding-store.js';
 export { type RedactionOptions, redactText } from './telemetry/redact.js';
 export { stripControlCharacters } from './telemetry/strip-control-characters.js';

@@ -359,7 +359,6 @@ describe('back pressure', () => {
     );
     try {
       const { otlpUrl, apiUrl } = await failing.start();
-      db.close(); // the disk is gone: every save now throws
       const post = (body: unknown) =>
         fetch(`${otlpUrl}/v1/logs`, {
           method: 'POST',
@@ -367,6 +366,7 @@ describe('back pressure', () => {
           body: JSON.stringify(body),
         });
       expect((await post(startedLogRequest())).status).toBe(200);
+      db.close(); // the disk is gone: every save and read now throws
       const refused = await eventually(async () => {
         const response = await post({});
         return response.status === 503 ? response : undefined;

@@ -17,8 +17,8 @@ beforeAll(async () => {
   ({ apiUrl } = await analyzer.start());
   const scenario = mysteryGapScenario({ nowMs: NOW, service: 'cli-explain' });
   analyzer.model.ingestSpans(scenario.spans);
-  analyzer.evaluateNow();
-  const [finding] = analyzer.store.list({ type: 'mystery_gap' });
+  await analyzer.evaluateNow();
+  const [finding] = await analyzer.store.list({ type: 'mystery_gap' });
   findingId = finding.id;
 });
 

@@ -24,8 +24,8 @@ beforeAll(async () => {
     ),
   });
   expect(response.status).toBe(200);
-  analyzer.evaluateNow();
-  const [finding] = analyzer.store.list({ type: 'runaway_retries' });
+  await analyzer.evaluateNow();
+  const [finding] = await analyzer.store.list({ type: 'runaway_retries' });
   findingId = finding.id;
   // The analyzer keeps the name as sent (only secrets are redacted at ingest): the CLI must clean it.
   expect(finding.subject.jobName).toBe(TERMINAL_AND_HTML_JOB_NAME);

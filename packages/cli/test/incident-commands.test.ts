@@ -45,7 +45,7 @@ describe('joblens ack', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^acknowledged silent_worker-ack by alice at \d{4}-\d\d-\d\dT[\d:.]+Z\n$/);
-    expect(analyzer.store.get('silent_worker-ack')?.acknowledgedBy).toBe('alice');
+    expect((await analyzer.store.get('silent_worker-ack'))?.acknowledgedBy).toBe('alice');
     const table = await runJoblens(['findings', '--url', apiUrl, '--token', TOKEN]);
     expect(table.stdout).toMatch(/^silent_worker-ack\s+silent_worker\s+acknowledged by alice\s+critical /m);
   });
@@ -92,13 +92,13 @@ describe('joblens ack with a token per role', () => {
       });
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/^joblens ack: .*\(401\).*admin role\n$/);
-      expect(roles.store.get('silent_worker-roles')?.acknowledgedBy).toBeUndefined();
+      expect((await roles.store.get('silent_worker-roles'))?.acknowledgedBy).toBeUndefined();
       const acted = await runJoblens(['ack', 'silent_worker-roles', '--by', 'erin', '--url', url], {
         JOBLENS_TOKEN: 'reader-token',
         JOBLENS_ADMIN_TOKEN: 'admin-token',
       });
       expect(acted.stderr).toBe('');
-      expect(roles.store.get('silent_worker-roles')?.acknowledgedBy).toBe('erin');
+      expect((await roles.store.get('silent_worker-roles'))?.acknowledgedBy).toBe('erin');
     } finally {
       await roles.stop();
     }
@@ -120,7 +120,7 @@ describe('joblens snooze', () => {
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const until = analyzer.store.get('silent_worker-snooze')?.snoozedUntil ?? 0;
+    const until = (await analyzer.store.get('silent_worker-snooze'))?.snoozedUntil ?? 0;
     expect(until).toBeGreaterThanOrEqual(before + 2 * 3_600_000);
     expect(until).toBeLessThanOrEqual(Date.now() + 2 * 3_600_000);
     expect(result.stdout).toBe(`snoozed silent_worker-snooze until ${new Date(until).toISOString()}\n`);
@@ -143,7 +143,7 @@ describe('joblens snooze', () => {
       TOKEN,
     ]);
     expect(ok.code).toBe(0);
-    expect(analyzer.store.get('silent_worker-snooze')?.snoozedUntil).toBe(Date.parse(until));
+    expect((await analyzer.store.get('silent_worker-snooze'))?.snoozedUntil).toBe(Date.parse(until));
     const bad = await runJoblensInProcess([
       'snooze',
       'silent_worker-snooze',

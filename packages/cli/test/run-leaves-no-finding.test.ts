@@ -103,7 +103,7 @@ describe('cron runs through joblens run', () => {
       await exited;
 
       aheadMs += 120_000;
-      analyzer.evaluateNow();
+      await analyzer.evaluateNow();
       const open = (await findings()).filter((finding) => finding.status === 'open');
       expect(open.map((finding) => `${finding.type} ${finding.key}`)).toEqual([
         `silent_worker gone|${killed.worker}`,

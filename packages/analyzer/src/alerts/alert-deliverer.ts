@@ -1,6 +1,7 @@
-import type { OutboxEntry, SqliteAlertOutbox } from '../store/sqlite-alert-outbox.js';
+import type { QueuedAlert } from '../findings/finding-store.js';
 import type { AlertChannel } from './alert-channel.js';
 import type { AlertEvent, AlertPublisher } from './alert-event.js';
+import type { AlertOutbox, OutboxEntry } from './alert-outbox.js';
 import type { AlertRoute, RouteMatch } from './alerts-config.js';
 import { matchesRoute, routeEvent } from './route-event.js';
 
@@ -8,7 +9,7 @@ import { matchesRoute, routeEvent } from './route-event.js';
 export type DeliveryResult = 'sent' | 'retried' | 'dead' | 'skipped';
 
 export interface AlertDelivererOptions {
-  outbox: SqliteAlertOutbox;
+  outbox: AlertOutbox;
   channels: readonly AlertChannel[];
   routes: readonly AlertRoute[];
   /** Channels that get every event whatever the routes say (the `alertWebhookUrl` shorthand). */
@@ -24,7 +25,13 @@ export interface AlertDelivererOptions {
   /** Rows taken per pass. Default 100. */
   batchSize?: number;
   /** The finding as it is now, for snoozes set after an event was queued. */
-  currentFinding?: (id: string) => { snoozedUntil?: number } | undefined;
+  currentFinding?: (id: string) => Promise<{ snoozedUntil?: number } | undefined>;
+  /**
+   * Reloads the channels created through the API: on a shared database another analyzer may have added
+   * or removed one. Called every `CHANNEL_SYNC_MILLIS`, and before a row for an unknown channel is
+   * dead-lettered.
+   */
+  syncChannels?: () => Promise<void>;
   clock?: () => number;
   /** 0 ≤ x < 1, for jitter. Default Math.random. */
   random?: () => number;
@@ -33,13 +40,21 @@ export interface AlertDelivererOptions {
 
 /** How often the outbox forgets old delivered rows and surplus dead letters. */
 const PRUNE_INTERVAL_MILLIS = 3600_000;
+/** How often the API-created channels are reloaded, for those another analyzer added or removed. */
+const CHANNEL_SYNC_MILLIS = 10_000;
+/**
+ * How long a claimed row is hidden from the other analyzers' loops. A pass sends a channel's rows one
+ * after the other, each bounded by the channel's timeout, and a failing channel stops after one try: two
+ * minutes is far beyond a pass. Should an analyzer die mid-send, another sends its rows after this.
+ */
+const CLAIM_LEASE_MILLIS = 120_000;
 
 /** Kinds a snooze silences; an acknowledgement or a resolution still goes out. */
 const SNOOZABLE = new Set<AlertEvent['kind']>(['raised', 'reminder']);
 
 /**
  * The outbox's delivery loop and the publisher that fills it. `publish` writes one row per routed
- * channel before it returns (durable with the analyzer's synchronous=FULL database); the loop sends due
+ * channel before it resolves (durable with the analyzer's synchronous=FULL database); the loop sends due
  * rows, one channel's rows in order and channels side by side, so a dead receiver never holds up the
  * others. A row is marked only after its try ends: a kill -9 mid-send means one more send after the
  * restart (at least once), never none.
@@ -58,6 +73,8 @@ export class AlertDeliverer implements AlertPublisher {
   private again = false;
   private running = false;
   private lastPruneAt = Number.NEGATIVE_INFINITY;
+  private lastChannelSyncAt = Number.NEGATIVE_INFINITY;
+  private claimsReleased = false;
   /** Channels added at run time (created through the API), outside the routes: each with its own match. */
   private readonly added = new Map<string, RouteMatch | undefined>();
 
@@ -102,14 +119,17 @@ export class AlertDeliverer implements AlertPublisher {
     return true;
   }
 
-  /** Writes the event's rows; call inside the transaction that records what caused it. */
-  enqueue(event: AlertEvent): void {
-    const channels = this.channelsFor(event);
-    if (channels.length > 0) this.options.outbox.enqueue(event, channels, this.clock());
+  /** The outbox rows of events, for a store to write in the transaction that records what caused them. */
+  queued(events: readonly AlertEvent[]): QueuedAlert[] {
+    const at = this.clock();
+    return events
+      .map((event) => ({ event, channels: this.channelsFor(event), at }))
+      .filter((alert) => alert.channels.length > 0);
   }
 
-  publish(event: AlertEvent): void {
-    this.enqueue(event);
+  async publish(event: AlertEvent): Promise<void> {
+    const alerts = this.queued([event]);
+    if (alerts.length > 0) await this.options.outbox.enqueue(alerts);
     this.wake();
   }
 
@@ -155,10 +175,17 @@ export class AlertDeliverer implements AlertPublisher {
   async deliverDue(): Promise<number> {
     const now = this.clock();
     if (now - this.lastPruneAt >= PRUNE_INTERVAL_MILLIS) {
-      this.options.outbox.prune(now);
       this.lastPruneAt = now;
+      await this.options.outbox.prune(now);
     }
-    const due = this.options.outbox.due(now, this.batchSize);
+    if (now - this.lastChannelSyncAt >= CHANNEL_SYNC_MILLIS) await this.syncChannels(now);
+    if (!this.claimsReleased) {
+      await this.options.outbox.releaseClaims();
+      this.claimsReleased = true;
+    }
+    const due = await this.options.outbox.claimDue(now, this.batchSize, CLAIM_LEASE_MILLIS);
+    if (due.some((entry) => !this.channels.has(entry.channel))) await this.syncChannels(now);
+    due.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
     const byChannel = new Map<string, OutboxEntry[]>();
     for (const entry of due) byChannel.set(entry.channel, [...(byChannel.get(entry.channel) ?? []), entry]);
     let settled = 0;
@@ -192,7 +219,7 @@ export class AlertDeliverer implements AlertPublisher {
   private async deliverOne(entry: OutboxEntry): Promise<boolean> {
     const channel = this.channels.get(entry.channel);
     if (!channel) return this.finish(entry, 'dead', `channel ${entry.channel} is no longer configured`);
-    if (this.snoozed(entry.event)) return this.finish(entry, 'skipped', 'the finding is snoozed');
+    if (await this.snoozed(entry.event)) return this.finish(entry, 'skipped', 'the finding is snoozed');
     const outcome = await channel
       .deliver({ id: entry.id, event: entry.event })
       .catch((error: unknown) => ({ ok: false as const, retryable: true, error: String(error) }));
@@ -204,21 +231,30 @@ export class AlertDeliverer implements AlertPublisher {
     }
     const ceiling = Math.min(this.maxBackoffMillis, this.initialBackoffMillis * 2 ** (attempts - 1));
     const nextAttemptAt = now + this.random() * ceiling;
-    this.options.outbox.record({ ...entry, attempts, nextAttemptAt, lastError: outcome.error });
+    await this.options.outbox.record({ ...entry, attempts, nextAttemptAt, lastError: outcome.error });
     this.options.onResult?.(entry.channel, 'retried', outcome.error);
     return false;
   }
 
-  private snoozed(event: AlertEvent): boolean {
+  private async syncChannels(now: number): Promise<void> {
+    this.lastChannelSyncAt = now;
+    await this.options.syncChannels?.();
+  }
+
+  private async snoozed(event: AlertEvent): Promise<boolean> {
     if (!SNOOZABLE.has(event.kind)) return false;
-    const current = this.options.currentFinding?.(event.finding.id) ?? event.finding;
+    const current = (await this.options.currentFinding?.(event.finding.id)) ?? event.finding;
     const until = (current as { snoozedUntil?: number }).snoozedUntil;
     return until !== undefined && until > this.clock();
   }
 
-  private finish(entry: OutboxEntry, result: 'sent' | 'dead' | 'skipped', error?: string): true {
+  private async finish(
+    entry: OutboxEntry,
+    result: 'sent' | 'dead' | 'skipped',
+    error?: string,
+  ): Promise<true> {
     const attempts = result === 'sent' ? entry.attempts + 1 : entry.attempts;
-    this.options.outbox.record({
+    await this.options.outbox.record({
       ...entry,
       status: result === 'dead' ? 'dead' : 'delivered',
       attempts,

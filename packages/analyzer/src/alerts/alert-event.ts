@@ -15,7 +15,7 @@ export interface AlertEvent {
   actor?: string;
 }
 
-/** Durable: once publish returns, the event will be delivered to every channel its routes pick, at least once, across restarts. */
+/** Durable: once publish resolves, the event will be delivered to every channel its routes pick, at least once, across restarts. */
 export interface AlertPublisher {
-  publish(event: AlertEvent): void;
+  publish(event: AlertEvent): Promise<void>;
 }

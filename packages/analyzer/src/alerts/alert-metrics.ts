@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { SqliteAlertOutbox } from '../store/sqlite-alert-outbox.js';
 import type { DeliveryResult } from './alert-deliverer.js';
+import type { AlertOutbox, OutboxStatus } from './alert-outbox.js';
 
 /**
  * `joblens_analyzer_alert_deliveries_total{channel,result}` (channels come from the config file, so the
@@ -9,7 +9,7 @@ import type { DeliveryResult } from './alert-deliverer.js';
  */
 export function registerAlertMetrics(
   registry: Registry,
-  outbox: SqliteAlertOutbox,
+  outbox: AlertOutbox,
   channels: readonly string[] = [],
 ): (channel: string, result: DeliveryResult) => void {
   const deliveries = new Counter({
@@ -26,17 +26,24 @@ export function registerAlertMetrics(
     name: 'joblens_analyzer_alert_dead_letters',
     help: 'Alert deliveries given up on and kept in the outbox for people to see.',
     registers: [registry],
-    collect() {
-      this.set(outbox.count('dead'));
+    async collect() {
+      await setCount(this, outbox, 'dead');
     },
   });
   new Gauge({
     name: 'joblens_analyzer_alert_pending',
     help: 'Alert deliveries waiting in the outbox for their first try or a retry.',
     registers: [registry],
-    collect() {
-      this.set(outbox.count('pending'));
+    async collect() {
+      await setCount(this, outbox, 'pending');
     },
   });
   return (channel, result) => deliveries.inc({ channel, result });
+}
+
+/** A scrape while the database is unreachable keeps the last figure rather than failing `/metrics`. */
+async function setCount(gauge: Gauge, outbox: AlertOutbox, status: OutboxStatus): Promise<void> {
+  try {
+    gauge.set(await outbox.count(status));
+  } catch {}
 }

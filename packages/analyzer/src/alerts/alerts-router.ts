@@ -1,10 +1,10 @@
 import express, { Router } from 'express';
-import type { OutboxStatus } from '../store/sqlite-alert-outbox.js';
 import { type AlertDeliveries, renderAlertsPage } from '../web/alerts-page.js';
+import type { OutboxStatus } from './alert-outbox.js';
 
 /** The outbox as the router needs it: read, and put a dead letter back in line. */
 export interface AlertDeliveryControl extends AlertDeliveries {
-  retry(id: string, now: number): boolean;
+  retry(id: string, now: number): Promise<boolean>;
 }
 
 const STATUSES: readonly OutboxStatus[] = ['pending', 'delivered', 'dead'];
@@ -21,19 +21,23 @@ export function createAlertsRouter(
 ): Router {
   const router = Router();
   router.use('/api/alerts/deliveries', express.json({ limit: '1kb' }));
-  router.post('/api/alerts/deliveries/:id/retry', (req, res) => {
+  router.post('/api/alerts/deliveries/:id/retry', async (req, res) => {
     const id = String(req.params.id);
-    if (!deliveries.retry(id, options.clock())) {
+    if (!(await deliveries.retry(id, options.clock()))) {
       res.status(404).json({ error: `no dead letter has the id ${JSON.stringify(id)}` });
       return;
     }
     options.wake();
     res.status(202).json({ id, status: 'pending' });
   });
-  router.get('/alerts', (_req, res) => {
-    res.status(200).type('html').set('Cache-Control', 'no-store').send(renderAlertsPage(deliveries));
+  router.get('/alerts', async (_req, res) => {
+    res
+      .status(200)
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(await renderAlertsPage(deliveries));
   });
-  router.get('/api/alerts/deliveries', (req, res) => {
+  router.get('/api/alerts/deliveries', async (req, res) => {
     const status = String(req.query.status ?? 'dead') as OutboxStatus;
     if (!STATUSES.includes(status)) {
       res
@@ -42,7 +46,8 @@ export function createAlertsRouter(
       return;
     }
     const limit = Math.min(MAX_LIMIT, Math.max(1, Number(req.query.limit) || 100));
-    res.json({ status, total: deliveries.count(status), deliveries: deliveries.list(status, limit) });
+    const [total, list] = await Promise.all([deliveries.count(status), deliveries.list(status, limit)]);
+    res.json({ status, total, deliveries: list });
   });
   return router;
 }

@@ -1,9 +1,9 @@
 import { ConfigError } from '../config/config-error.js';
 import { validateChannel, validateRouteMatch } from '../config/validate-alerts.js';
-import type { SqliteChannelStore, StoredChannel } from '../store/sqlite-channel-store.js';
 import type { AlertChannel } from './alert-channel.js';
 import type { AlertDeliverer } from './alert-deliverer.js';
 import type { ChannelConfig } from './alerts-config.js';
+import type { ChannelStore, StoredChannel } from './channel-store.js';
 import { type LookupAll, privateTargetReason } from './check-channel-target.js';
 import { createChannel } from './create-channel.js';
 import { GuardedChannel } from './guarded-channel.js';
@@ -16,7 +16,7 @@ export type CreateChannelResult =
   | { ok: false; status: 400 | 409; error: string };
 
 export interface ApiChannelsOptions {
-  store: SqliteChannelStore;
+  store: ChannelStore;
   deliverer: AlertDeliverer;
   /** `alerts.allowPrivateAddresses`. */
   allowPrivateAddresses: boolean;
@@ -32,15 +32,29 @@ export interface ApiChannelsOptions {
 export class ApiChannels {
   constructor(private readonly options: ApiChannelsOptions) {}
 
-  /** Puts the stored channels back into the deliverer (at start). */
-  load(): void {
-    for (const stored of this.options.store.list()) {
-      if (this.options.deliverer.hasChannel(stored.config.name)) continue;
-      this.options.deliverer.addChannel(this.open(stored.config), stored.match);
+  /** Names of the channels this object put into the deliverer, to drop those deleted elsewhere. */
+  private readonly loaded = new Set<string>();
+
+  /**
+   * Makes the deliverer's API channels those stored: at start, and again and again on a shared database,
+   * where another analyzer may have created or deleted one.
+   */
+  async sync(): Promise<void> {
+    const stored = await this.options.store.list();
+    const names = new Set(stored.map((s) => s.config.name));
+    for (const name of this.loaded) {
+      if (names.has(name)) continue;
+      this.options.deliverer.removeChannel(name);
+      this.loaded.delete(name);
+    }
+    for (const channel of stored) {
+      if (this.options.deliverer.hasChannel(channel.config.name)) continue;
+      this.options.deliverer.addChannel(this.open(channel.config), channel.match);
+      this.loaded.add(channel.config.name);
     }
   }
 
-  list(): StoredChannel[] {
+  list(): Promise<StoredChannel[]> {
     return this.options.store.list();
   }
 
@@ -63,7 +77,7 @@ export class ApiChannels {
         error: `a channel named ${JSON.stringify(config.name)} exists already`,
       };
     }
-    if (this.options.store.count() >= MAX_API_CHANNELS) {
+    if ((await this.options.store.count()) >= MAX_API_CHANNELS) {
       return {
         ok: false,
         status: 409,
@@ -83,15 +97,17 @@ export class ApiChannels {
         error: `a channel named ${JSON.stringify(config.name)} exists already`,
       };
     }
-    this.options.store.add(stored);
+    await this.options.store.add(stored);
     this.options.deliverer.addChannel(this.open(config), match);
+    this.loaded.add(config.name);
     return { ok: true, channel: stored };
   }
 
   /** False when no API-created channel has that name (config-file channels cannot be deleted here). */
-  remove(name: string): boolean {
-    if (!this.options.store.remove(name)) return false;
+  async remove(name: string): Promise<boolean> {
+    if (!(await this.options.store.remove(name))) return false;
     this.options.deliverer.removeChannel(name);
+    this.loaded.delete(name);
     return true;
   }
 

@@ -12,11 +12,12 @@ export function createChannelsApiRouter(channels: ApiChannels, configured: reado
   const router = Router();
   router.use('/api/alerts/channels', express.json({ limit: '10kb' }));
 
-  router.get('/api/alerts/channels', (_req, res) => {
+  router.get('/api/alerts/channels', async (_req, res) => {
+    const stored = await channels.list();
     res.set('Cache-Control', 'no-store').json({
       channels: [
         ...configured.map((c) => ({ ...publicChannelView(c), source: 'config' })),
-        ...channels.list().map((c) => ({
+        ...stored.map((c) => ({
           ...publicChannelView(c.config),
           ...(c.match ? { match: c.match } : {}),
           source: 'api',
@@ -40,7 +41,7 @@ export function createChannelsApiRouter(channels: ApiChannels, configured: reado
     res.status(201).json({ channel: { ...publicChannelView(result.channel.config), source: 'api' } });
   });
 
-  router.delete('/api/alerts/channels/:name', (req, res) => {
+  router.delete('/api/alerts/channels/:name', async (req, res) => {
     const name = String(req.params.name);
     if (configured.some((c) => c.name === name)) {
       res
@@ -48,7 +49,7 @@ export function createChannelsApiRouter(channels: ApiChannels, configured: reado
         .json({ error: `channel ${JSON.stringify(name)} comes from the config file; remove it there` });
       return;
     }
-    if (!channels.remove(name)) {
+    if (!(await channels.remove(name))) {
       res.status(404).json({ error: `no channel created through the API is named ${JSON.stringify(name)}` });
       return;
     }

@@ -1,11 +1,10 @@
 import type { Registry } from 'prom-client';
-import type { SqliteDatabase } from '../store/open-database.js';
-import { SqliteAlertOutbox } from '../store/sqlite-alert-outbox.js';
-import { SqliteChannelStore } from '../store/sqlite-channel-store.js';
 import { AlertDeliverer, type DeliveryResult } from './alert-deliverer.js';
 import { registerAlertMetrics } from './alert-metrics.js';
+import type { AlertOutbox } from './alert-outbox.js';
 import type { AlertsConfig } from './alerts-config.js';
 import { ApiChannels } from './api-channels.js';
+import type { ChannelStore } from './channel-store.js';
 import { createChannel } from './create-channel.js';
 import { SlackChannel } from './slack-channel.js';
 
@@ -20,23 +19,25 @@ const LEGACY_RESULTS: Partial<Record<DeliveryResult, string>> = {
 };
 
 export interface AlertDeliveryInput {
-  db: SqliteDatabase;
+  /** SQLite's or PostgreSQL's, with the finding store's database. */
+  outbox: AlertOutbox;
+  channelStore: ChannelStore;
   alerts: AlertsConfig;
   alertWebhookUrl?: string;
   registry: Registry;
   /** Counts into `joblens_analyzer_alerts_total{result}`. */
   countAlert: (result: string) => void;
   clock: () => number;
-  currentFinding: (id: string) => { snoozedUntil?: number } | undefined;
+  currentFinding: (id: string) => Promise<{ snoozedUntil?: number } | undefined>;
 }
 
 /** The outbox, its channels from the config and its metrics: what the analyzer publishes alerts to. */
 export function createAlertDelivery(input: AlertDeliveryInput): {
   deliverer: AlertDeliverer;
-  outbox: SqliteAlertOutbox;
+  outbox: AlertOutbox;
   apiChannels: ApiChannels;
 } {
-  const outbox = new SqliteAlertOutbox(input.db);
+  const outbox = input.outbox;
   // The signature's time is wall time even when the analyzer runs on a test's virtual clock: the receiver checks it against its own.
   const channels = input.alerts.channels.map((config) => createChannel(config));
   if (input.alertWebhookUrl)
@@ -46,13 +47,14 @@ export function createAlertDelivery(input: AlertDeliveryInput): {
     outbox,
     channels.map((c) => c.name),
   );
-  const deliverer = new AlertDeliverer({
+  const deliverer: AlertDeliverer = new AlertDeliverer({
     outbox,
     channels,
     routes: input.alerts.routes,
     unroutedChannels: input.alertWebhookUrl ? [SHORTHAND_CHANNEL_NAME] : [],
     retryForMillis: input.alerts.retryForHours * 3600_000,
     currentFinding: input.currentFinding,
+    syncChannels: (): Promise<void> => apiChannels.sync(),
     clock: input.clock,
     onResult: (channel, result, error) => {
       countDelivery(channel, result);
@@ -61,12 +63,12 @@ export function createAlertDelivery(input: AlertDeliveryInput): {
       if (result === 'dead') console.error(`joblens: gave up delivering an alert to ${channel}: ${error}`);
     },
   });
-  const apiChannels = new ApiChannels({
-    store: new SqliteChannelStore(input.db),
+  const apiChannels: ApiChannels = new ApiChannels({
+    store: input.channelStore,
     deliverer,
     allowPrivateAddresses: input.alerts.allowPrivateAddresses,
     clock: input.clock,
   });
-  apiChannels.load();
+  // The delivery loop loads the stored channels before its first pass (see `syncChannels`).
   return { deliverer, outbox, apiChannels };
 }

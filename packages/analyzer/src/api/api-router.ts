@@ -45,22 +45,22 @@ export function createApiRouter(sources: ApiSources): Router {
   });
   router.get(
     '/api/findings',
-    answer((req) => {
+    answer(async (req) => {
       const at = now();
-      const findings = sources.store.list(readFindingFilter(req.query as Record<string, unknown>));
+      const findings = await sources.store.list(readFindingFilter(req.query as Record<string, unknown>));
       return { findings: findings.map((finding) => withState(finding, at)) };
     }),
   );
   router.get(
     '/api/findings/:id',
-    answer((req, res) => {
+    answer(async (req, res) => {
       const id = String(req.params.id);
-      const finding = sources.store.get(id);
+      const finding = await sources.store.get(id);
       if (!finding) {
         res.status(404);
         return { error: `no finding with id ${id}` };
       }
-      return { finding: withState(finding, now()), transitions: sources.store.transitions(id) };
+      return { finding: withState(finding, now()), transitions: await sources.store.transitions(id) };
     }),
   );
   router.get(
@@ -72,9 +72,10 @@ export function createApiRouter(sources: ApiSources): Router {
 
 /** Runs a handler and sends its result as JSON; bad queries become 400, anything else a 500 without a stack. */
 function answer(handle: (req: Request, res: Response) => unknown) {
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     try {
-      res.set('Cache-Control', 'no-store').json(handle(req, res));
+      const body = await handle(req, res);
+      res.set('Cache-Control', 'no-store').json(body);
     } catch (error) {
       if (error instanceof BadQueryError) {
         res.status(400).json({ error: error.message });

@@ -20,16 +20,16 @@ export function createIncidentRouter(lifecycle: IncidentLifecycle, clock: () => 
   const router = Router();
   router.use('/api/findings/:id/:action', express.json({ limit: '10kb' }));
 
-  router.post('/api/findings/:id/acknowledge', (req, res) => {
+  router.post('/api/findings/:id/acknowledge', async (req, res) => {
     const body = readBody(req);
     const by = readActor(body.by, true) as string;
-    answer(res, lifecycle.acknowledge(String(req.params.id), by), clock);
+    answer(res, await lifecycle.acknowledge(String(req.params.id), by), clock);
   });
 
-  router.post('/api/findings/:id/snooze', (req, res) => {
+  router.post('/api/findings/:id/snooze', async (req, res) => {
     const body = readBody(req);
     const until = readUntil(body.until, clock());
-    answer(res, lifecycle.snooze(String(req.params.id), until, readActor(body.by, false)), clock);
+    answer(res, await lifecycle.snooze(String(req.params.id), until, readActor(body.by, false)), clock);
   });
 
   router.use('/api/findings', (error: unknown, _req: Request, res: Response, next: NextFunction) => {

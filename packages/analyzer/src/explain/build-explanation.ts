@@ -14,7 +14,7 @@ export const EXPLAIN_LIMITS = {
   textChars: 500,
 } as const;
 
-export function buildExplanation(finding: Finding, sources: FindingSources): Explanation {
+export async function buildExplanation(finding: Finding, sources: FindingSources): Promise<Explanation> {
   let truncated = false;
   const cut = <T>(items: T[], max: number): T[] => {
     if (items.length <= max) return items;
@@ -42,7 +42,7 @@ export function buildExplanation(finding: Finding, sources: FindingSources): Exp
   const worker = finding.subject.worker
     ? sources.workers().find((w) => w.worker === finding.subject.worker)
     : undefined;
-  const transitions = sources.store.transitions(finding.id);
+  const transitions = await sources.store.transitions(finding.id);
 
   const story: Array<{ at: number; what: string }> = [];
   for (const a of timeline?.attempts ?? []) {
@@ -70,8 +70,7 @@ export function buildExplanation(finding: Finding, sources: FindingSources): Exp
     });
   story.sort((x, y) => x.at - y.at);
 
-  const similar = sources.store
-    .list({ type: finding.type, limit: 50 })
+  const similar = (await sources.store.list({ type: finding.type, limit: 50 }))
     .filter((f) => f.id !== finding.id && sharesSubject(f, finding))
     .slice(0, EXPLAIN_LIMITS.similar)
     .map((f) => ({

@@ -8,14 +8,14 @@ import { renderExplanationMarkdown } from './render-markdown.js';
  */
 export function createExplainRouter(sources: FindingSources): Router {
   const router = Router();
-  router.get('/api/findings/:id/context', (req, res) => {
-    const finding = sources.store.get(String(req.params.id));
+  router.get('/api/findings/:id/context', async (req, res) => {
+    const finding = await sources.store.get(String(req.params.id));
     if (!finding) {
       res.status(404).json({ error: `no finding with id ${req.params.id}` });
       return;
     }
     try {
-      const explanation = buildExplanation(finding, sources);
+      const explanation = await buildExplanation(finding, sources);
       if (wantsJson(req.query.format, req.get('accept'))) res.json(explanation);
       else res.type('text/markdown; charset=utf-8').send(renderExplanationMarkdown(explanation));
     } catch (error) {

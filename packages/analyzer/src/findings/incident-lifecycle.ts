@@ -10,7 +10,7 @@ export interface IncidentLifecycleOptions {
   /** Unix ms. */
   clock: () => number;
   /** The analyzer's durable alert publisher. */
-  publish: (event: AlertEvent) => void;
+  publish: (event: AlertEvent) => Promise<void>;
   /**
    * The freshest copy of a finding: the evaluation loop keeps open findings in memory and saves them at
    * every evaluation, so an action must start from (and hand back to) that copy, not an older stored one.
@@ -42,42 +42,42 @@ export class IncidentLifecycle {
     this.reminderMillis = hours * 3_600_000;
   }
 
-  acknowledge(findingId: string, by: string): IncidentResult {
+  acknowledge(findingId: string, by: string): Promise<IncidentResult> {
     return this.act(findingId, { kind: 'acknowledge', by });
   }
 
-  snooze(findingId: string, until: number, by?: string): IncidentResult {
+  snooze(findingId: string, until: number, by?: string): Promise<IncidentResult> {
     return this.act(findingId, { kind: 'snooze', until, ...(by ? { by } : {}) });
   }
 
   /** Publishes a reminder for each due finding among `open`, and stores when it was sent. */
-  remind(open: Iterable<Finding>, now: number): Finding[] {
+  async remind(open: Iterable<Finding>, now: number): Promise<Finding[]> {
     const reminded: Finding[] = [];
     for (const finding of open) {
       if (reminded.length >= MAX_REMINDERS_PER_RUN) break;
       if (!isReminderDue(finding, now, this.reminderMillis)) continue;
       const next = { ...finding, remindedAt: now };
       // Published first: the publisher is durable, and a crash before the save only repeats a reminder.
-      this.options.publish(event('reminder', next, now));
+      await this.options.publish(event('reminder', next, now));
       reminded.push(next);
     }
     if (reminded.length === 0) return reminded;
     // The loop's copies first: should the store fail, the next evaluation must not remind again.
     for (const finding of reminded) this.options.onChange?.(finding);
-    this.options.store.save(reminded, []);
+    await this.options.store.save(reminded, []);
     return reminded;
   }
 
-  private act(findingId: string, action: IncidentAction): IncidentResult {
-    const finding = this.options.current?.(findingId) ?? this.options.store.get(findingId);
+  private async act(findingId: string, action: IncidentAction): Promise<IncidentResult> {
+    const finding = this.options.current?.(findingId) ?? (await this.options.store.get(findingId));
     if (!finding) return { ok: false, reason: 'not_found', message: `no finding with id ${findingId}` };
     const now = this.options.clock();
     const outcome = applyIncidentAction(finding, action, now);
     if (!outcome.ok) return outcome;
-    this.options.store.save([outcome.finding], [outcome.transition]);
+    await this.options.store.save([outcome.finding], [outcome.transition]);
     this.options.onChange?.(outcome.finding);
     if (action.kind === 'acknowledge')
-      this.options.publish({
+      await this.options.publish({
         ...event('acknowledged', outcome.finding, now),
         transition: outcome.transition,
         actor: action.by,

@@ -43,4 +43,9 @@ export const ALERT_OUTBOX_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_outbox_order ON alert_outbox (channel, finding_id, status);
     `);
   },
+  // A claim's lease, so the delivery loop's contract matches the shared PostgreSQL outbox's (which several
+  // analyzers read at once): a claimed row is not handed out again until its lease ends.
+  (db) => {
+    db.exec('ALTER TABLE alert_outbox ADD COLUMN claimed_until REAL;');
+  },
 ];

@@ -7,7 +7,7 @@ import type {
   Severity,
 } from '../findings/finding.js';
 
-/** A `findings` row as SQLite returns it. */
+/** A `findings` row as SQLite and PostgreSQL return it. */
 export interface FindingRow {
   id: string;
   type: string;
@@ -29,6 +29,8 @@ export interface FindingRow {
   acknowledged_at: number | null;
   snoozed_until: number | null;
   reminded_at: number | null;
+  /** Set by the store on save (see `FindingStore.open`); not part of a `Finding`. */
+  owner?: string | null;
 }
 
 export interface TransitionRow {

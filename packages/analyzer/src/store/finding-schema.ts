@@ -53,4 +53,12 @@ export const FINDINGS_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE finding_transitions ADD COLUMN actor TEXT;
     `);
   },
+  // Who recorded a finding's latest status change (the analyzer's instance name), so an analyzer sharing
+  // the database takes back after a restart only the findings it raised; and pruning by resolution time.
+  (db) => {
+    db.exec(`
+      ALTER TABLE findings ADD COLUMN owner TEXT;
+      CREATE INDEX findings_resolved_at ON findings (status, resolved_at);
+    `);
+  },
 ];

@@ -1,25 +1,15 @@
 import type { AlertEvent } from '../alerts/alert-event.js';
+import type { AlertOutbox, OutboxEntry, OutboxStatus } from '../alerts/alert-outbox.js';
+import { DEAD_LETTERS_KEPT, DELIVERED_KEPT_MILLIS } from '../alerts/alert-outbox.js';
+import type { QueuedAlert } from '../findings/finding-store.js';
 import { ALERT_OUTBOX_MIGRATIONS, ALERT_OUTBOX_SCHEMA } from './alert-outbox-schema.js';
 import { migrate } from './migrate.js';
 import type { SqliteDatabase } from './open-database.js';
 
-export type OutboxStatus = 'pending' | 'delivered' | 'dead';
+export type { OutboxEntry, OutboxStatus } from '../alerts/alert-outbox.js';
 
-/** One event for one channel, as the delivery loop sees it. */
-export interface OutboxEntry {
-  /** The delivery id: `<event id>:<channel>`. */
-  id: string;
-  channel: string;
-  event: AlertEvent;
-  status: OutboxStatus;
-  attempts: number;
-  createdAt: number;
-  nextAttemptAt: number;
-  lastError?: string;
-  finishedAt?: number;
-}
-
-interface OutboxRow {
+/** An `alert_outbox` row as SQLite and PostgreSQL return it. */
+export interface OutboxRow {
   id: string;
   channel: string;
   event: string;
@@ -31,19 +21,15 @@ interface OutboxRow {
   finished_at: number | null;
 }
 
-/** Delivered rows are only history; a week of it is enough to answer "did that page go out?". */
-const DELIVERED_KEPT_MILLIS = 7 * 24 * 3600_000;
-/** Dead letters stay until someone looks, but a receiver dead for months must not grow the file forever. */
-const DEAD_LETTERS_KEPT = 1000;
-
 /**
- * The alert outbox in the analyzer's SQLite file. `enqueue` is one statement per row inside whatever
- * transaction the caller holds, so the analyzer writes a finding's transition and its alerts together:
- * once that commits (synchronous=FULL), a kill -9 cannot lose the alerts.
+ * The alert outbox in the analyzer's SQLite file. `write` is one statement per row inside whatever
+ * transaction the caller holds, so the finding store writes a finding's transition and its alerts
+ * together: once that commits (synchronous=FULL), a kill -9 cannot lose the alerts.
  */
-export class SqliteAlertOutbox {
+export class SqliteAlertOutbox implements AlertOutbox {
   private readonly insert;
   private readonly selectDue;
+  private readonly claim;
   private readonly update;
   private readonly selectByStatus;
   private readonly countByStatus;
@@ -55,32 +41,48 @@ export class SqliteAlertOutbox {
       status, attempts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`);
     // Only the oldest pending row of each (channel, finding): the next one waits until it is sent or dead.
     this.selectDue =
-      db.prepare(`SELECT * FROM alert_outbox o WHERE status = 'pending' AND next_attempt_at <= ?
+      db.prepare(`SELECT * FROM alert_outbox o WHERE status = 'pending' AND next_attempt_at <= @now
+      AND (claimed_until IS NULL OR claimed_until <= @now)
       AND NOT EXISTS (SELECT 1 FROM alert_outbox p WHERE p.status = 'pending' AND p.channel = o.channel
         AND p.finding_id = o.finding_id AND p.rowid < o.rowid)
-      ORDER BY next_attempt_at LIMIT ?`);
+      ORDER BY next_attempt_at, rowid LIMIT @limit`);
+    this.claim = db.prepare('UPDATE alert_outbox SET claimed_until = ? WHERE id = ?');
     this.update = db.prepare(`UPDATE alert_outbox SET status = @status, attempts = @attempts,
-      next_attempt_at = @next_attempt_at, last_error = @last_error, finished_at = @finished_at WHERE id = @id`);
+      next_attempt_at = @next_attempt_at, last_error = @last_error, finished_at = @finished_at,
+      claimed_until = NULL WHERE id = @id`);
     this.selectByStatus = db.prepare(
       'SELECT * FROM alert_outbox WHERE status = ? ORDER BY COALESCE(finished_at, created_at) DESC LIMIT ?',
     );
     this.countByStatus = db.prepare('SELECT COUNT(*) AS n FROM alert_outbox WHERE status = ?');
   }
 
-  /** Adds one pending row per channel; durable when the surrounding transaction commits. */
-  enqueue(event: AlertEvent, channels: readonly string[], now: number): void {
-    const json = JSON.stringify(event);
-    for (const channel of channels)
-      this.insert.run(`${event.id}:${channel}`, event.id, channel, event.finding.id, json, now, now);
+  /** Writes the rows inside the caller's transaction (the finding store's save). */
+  write(alerts: readonly QueuedAlert[]): void {
+    for (const { event, channels, at } of alerts) {
+      const json = JSON.stringify(event);
+      for (const channel of channels)
+        this.insert.run(`${event.id}:${channel}`, event.id, channel, event.finding.id, json, at, at);
+    }
   }
 
-  /** Pending rows whose time has come, oldest first, at most one per channel and finding (its oldest). */
-  due(now: number, limit: number): OutboxEntry[] {
-    return (this.selectDue.all(now, limit) as OutboxRow[]).map(fromRow);
+  async enqueue(alerts: readonly QueuedAlert[]): Promise<void> {
+    this.db.transaction(() => this.write(alerts))();
   }
 
-  /** Saves what the delivery loop decided for one row. */
-  record(entry: OutboxEntry): void {
+  async claimDue(now: number, limit: number, leaseMillis: number): Promise<OutboxEntry[]> {
+    return this.db.transaction(() => {
+      const rows = this.selectDue.all({ now, limit }) as OutboxRow[];
+      for (const row of rows) this.claim.run(now + leaseMillis, row.id);
+      return rows.map(fromOutboxRow);
+    })();
+  }
+
+  /** A SQLite file has one analyzer: every claim in it was left by this analyzer's previous process. */
+  async releaseClaims(): Promise<void> {
+    this.db.prepare('UPDATE alert_outbox SET claimed_until = NULL WHERE claimed_until IS NOT NULL').run();
+  }
+
+  async record(entry: OutboxEntry): Promise<void> {
     this.update.run({
       id: entry.id,
       status: entry.status,
@@ -91,29 +93,24 @@ export class SqliteAlertOutbox {
     });
   }
 
-  list(status: OutboxStatus, limit = 100): OutboxEntry[] {
-    return (this.selectByStatus.all(status, limit) as OutboxRow[]).map(fromRow);
+  async list(status: OutboxStatus, limit = 100): Promise<OutboxEntry[]> {
+    return (this.selectByStatus.all(status, limit) as OutboxRow[]).map(fromOutboxRow);
   }
 
-  count(status: OutboxStatus): number {
+  async count(status: OutboxStatus): Promise<number> {
     return (this.countByStatus.get(status) as { n: number }).n;
   }
 
-  /**
-   * Puts a dead letter back in line, as if just queued (its retry window starts again); false when no
-   * dead letter has that id.
-   */
-  retry(id: string, now: number): boolean {
+  async retry(id: string, now: number): Promise<boolean> {
     return (
       this.db
-        .prepare(`UPDATE alert_outbox SET status = 'pending', created_at = ?, next_attempt_at = ?, finished_at = NULL
-          WHERE id = ? AND status = 'dead'`)
+        .prepare(`UPDATE alert_outbox SET status = 'pending', created_at = ?, next_attempt_at = ?, finished_at = NULL,
+          claimed_until = NULL WHERE id = ? AND status = 'dead'`)
         .run(now, now, id).changes > 0
     );
   }
 
-  /** Forgets old delivered rows and all but the newest dead letters. */
-  prune(now: number): void {
+  async prune(now: number): Promise<void> {
     this.db
       .prepare("DELETE FROM alert_outbox WHERE status = 'delivered' AND finished_at < ?")
       .run(now - DELIVERED_KEPT_MILLIS);
@@ -126,7 +123,7 @@ export class SqliteAlertOutbox {
   }
 }
 
-function fromRow(row: OutboxRow): OutboxEntry {
+export function fromOutboxRow(row: OutboxRow): OutboxEntry {
   return {
     id: row.id,
     channel: row.channel,

@@ -1,12 +1,12 @@
-import type { OutboxEntry, OutboxStatus } from '../store/sqlite-alert-outbox.js';
+import type { OutboxEntry, OutboxStatus } from '../alerts/alert-outbox.js';
 import { formatTime } from './format.js';
 import { html } from './html.js';
 import { renderLayout } from './layout.js';
 
 /** What the page reads from the alert outbox. */
 export interface AlertDeliveries {
-  list(status: OutboxStatus, limit?: number): OutboxEntry[];
-  count(status: OutboxStatus): number;
+  list(status: OutboxStatus, limit?: number): Promise<OutboxEntry[]>;
+  count(status: OutboxStatus): Promise<number>;
 }
 
 /** Rows shown per table; the counts above them say how many there are in all. */
@@ -32,12 +32,17 @@ function table(
 }
 
 /** `/alerts`: deliveries given up on (dead letters) and those still being retried. */
-export function renderAlertsPage(deliveries: AlertDeliveries): string {
-  const dead = deliveries.list('dead', SHOWN);
-  const retrying = deliveries.list('pending', SHOWN).filter((e) => e.attempts > 0);
+export async function renderAlertsPage(deliveries: AlertDeliveries): Promise<string> {
+  const [dead, pending, deadCount, pendingCount] = await Promise.all([
+    deliveries.list('dead', SHOWN),
+    deliveries.list('pending', SHOWN),
+    deliveries.count('dead'),
+    deliveries.count('pending'),
+  ]);
+  const retrying = pending.filter((e) => e.attempts > 0);
   const body = html`
 <h1>Alert deliveries</h1>
-<p><span id="dead-letter-count">${deliveries.count('dead')}</span> dead letters, ${deliveries.count('pending')} waiting to be sent.</p>
+<p><span id="dead-letter-count">${deadCount}</span> dead letters, ${pendingCount} waiting to be sent.</p>
 <h2>Dead letters</h2>
 ${
   dead.length === 0

@@ -11,9 +11,9 @@ import type { TimelineAttempt, TimelineData } from './timeline-data.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 import { renderWaitingSection } from './waiting-section.js';
 
-export function renderFindingPage(sources: FindingSources, finding: Finding): string {
+export async function renderFindingPage(sources: FindingSources, finding: Finding): Promise<string> {
   const now = sources.now();
-  const transitions = sources.store.transitions(finding.id);
+  const transitions = await sources.store.transitions(finding.id);
   const timeline = sources.timelineFor(finding);
   const incident = describeIncidentState(finding, now);
   const body = html`

@@ -20,14 +20,14 @@ export function readFilters(query: Record<string, unknown>): Partial<Record<Filt
   return filters;
 }
 
-export function renderFindingsPage(
+export async function renderFindingsPage(
   sources: FindingSources,
   filters: Partial<Record<FilterKey, string>>,
-): string {
+): Promise<string> {
   const now = sources.now();
-  const all = sources.store.list({ limit: 2000 });
+  const all = await sources.store.list({ limit: 2000 });
   const filter: FindingFilter = { ...filters, status: filters.status as FindingFilter['status'], limit: 500 };
-  const shown = sources.store.list(filter).sort(compareFindingsForReading);
+  const shown = (await sources.store.list(filter)).sort(compareFindingsForReading);
   const choices = {
     type: [...FINDING_TYPES],
     status: ['open', 'resolved'],

@@ -15,22 +15,23 @@ export function createWebRouter(sources: FindingSources): Router {
     res.status(status).type('html').set('Cache-Control', 'no-store').send(page);
   };
   // A page that fails to render answers a plain 500 page: never a stack trace, never a crash.
-  const page = (render: (req: Request, res: Response) => void) => (req: Request, res: Response) => {
-    try {
-      render(req, res);
-    } catch (error) {
-      console.error('joblens: rendering', req.path, 'failed:', error);
-      send(
-        res,
-        500,
-        renderLayout(
-          'Error',
-          'findings',
-          html`<h1>This page failed to render</h1><p>The analyzer logged why.</p>`,
-        ),
-      );
-    }
-  };
+  const page =
+    (render: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+      try {
+        await render(req, res);
+      } catch (error) {
+        console.error('joblens: rendering', req.path, 'failed:', error);
+        send(
+          res,
+          500,
+          renderLayout(
+            'Error',
+            'findings',
+            html`<h1>This page failed to render</h1><p>The analyzer logged why.</p>`,
+          ),
+        );
+      }
+    };
   router.get(PAGE_STYLE_PATH, (_req, res) => {
     res.type('css').set('Cache-Control', 'max-age=300').send(PAGE_STYLE);
   });
@@ -39,14 +40,14 @@ export function createWebRouter(sources: FindingSources): Router {
   });
   router.get(
     '/',
-    page((req, res) =>
-      send(res, 200, renderFindingsPage(sources, readFilters(req.query as Record<string, unknown>))),
+    page(async (req, res) =>
+      send(res, 200, await renderFindingsPage(sources, readFilters(req.query as Record<string, unknown>))),
     ),
   );
   router.get(
     '/findings/:id',
-    page((req, res) => {
-      const finding = sources.store.get(String(req.params.id));
+    page(async (req, res) => {
+      const finding = await sources.store.get(String(req.params.id));
       if (!finding) {
         send(
           res,
@@ -59,16 +60,16 @@ export function createWebRouter(sources: FindingSources): Router {
         );
         return;
       }
-      send(res, 200, renderFindingPage(sources, finding));
+      send(res, 200, await renderFindingPage(sources, finding));
     }),
   );
   router.get(
     '/workers',
-    page((_req, res) => send(res, 200, renderWorkersPage(sources))),
+    page(async (_req, res) => send(res, 200, await renderWorkersPage(sources))),
   );
   router.get(
     '/monitors',
-    page((_req, res) => send(res, 200, renderMonitorsPage(sources))),
+    page(async (_req, res) => send(res, 200, await renderMonitorsPage(sources))),
   );
   return router;
 }

@@ -4,10 +4,10 @@ import { html, type SafeHtml } from './html.js';
 import { renderLayout } from './layout.js';
 import { type WorkerStatus, workerStatus } from './worker-status.js';
 
-export function renderWorkersPage(sources: FindingSources): string {
+export async function renderWorkersPage(sources: FindingSources): Promise<string> {
   const now = sources.now();
   const workers = sources.workers();
-  const openFindings = workers.length === 0 ? [] : sources.store.list({ status: 'open', limit: 1000 });
+  const openFindings = workers.length === 0 ? [] : await sources.store.list({ status: 'open', limit: 1000 });
   const body = html`
 <h1>Workers</h1>
 ${

@@ -30,7 +30,7 @@ async function setUp(options: { status?: number; db?: SqliteDatabase } = {}) {
     clock: () => clock.now,
     // The top of each jitter range, so the schedule is the backoff ceiling itself.
     random: () => 1,
-    currentFinding: (id) => ({ snoozedUntil: snoozes.get(id) }),
+    currentFinding: async (id) => ({ snoozedUntil: snoozes.get(id) }),
     onResult: (channel, result) => results.push([channel, result]),
   });
   return { receiver, db, outbox, clock, results, deliverer, snoozes };
@@ -41,23 +41,23 @@ describe('the alert deliverer', () => {
     const { receiver, outbox, deliverer, results } = await setUp();
     const event = makeAlertEvent();
 
-    deliverer.publish(event);
-    expect(outbox.count('pending')).toBe(1);
+    await deliverer.publish(event);
+    expect(await outbox.count('pending')).toBe(1);
     expect(receiver.requests).toHaveLength(0);
 
     await deliverer.deliverDue();
     expect(receiver.requests).toHaveLength(1);
-    expect(outbox.count('pending')).toBe(0);
+    expect(await outbox.count('pending')).toBe(0);
     expect(results).toEqual([['chat', 'sent']]);
   });
 
   it('retries a failing receiver with a doubling backoff and delivers once it is back', async () => {
     const { receiver, outbox, deliverer, clock } = await setUp({ status: 503 });
-    deliverer.publish(makeAlertEvent());
+    await deliverer.publish(makeAlertEvent());
     const start = clock.now;
 
     await deliverer.deliverDue();
-    expect(outbox.list('pending')[0]).toMatchObject({
+    expect((await outbox.list('pending'))[0]).toMatchObject({
       attempts: 1,
       nextAttemptAt: start + 1000,
       lastError: 'answered 503',
@@ -67,27 +67,27 @@ describe('the alert deliverer', () => {
     expect(receiver.requests).toHaveLength(1);
     clock.now += 1;
     await deliverer.deliverDue();
-    expect(outbox.list('pending')[0]).toMatchObject({ attempts: 2, nextAttemptAt: clock.now + 2000 });
+    expect((await outbox.list('pending'))[0]).toMatchObject({ attempts: 2, nextAttemptAt: clock.now + 2000 });
 
     receiver.answer = () => ({ status: 200 });
     clock.now += 2000;
     await deliverer.deliverDue();
     expect(receiver.requests).toHaveLength(3);
-    expect(outbox.list('delivered')[0]).toMatchObject({ attempts: 3 });
+    expect((await outbox.list('delivered'))[0]).toMatchObject({ attempts: 3 });
   });
 
   it('keeps retrying for 24 hours, then dead-letters the delivery and keeps it for people to see', async () => {
     const { receiver, outbox, deliverer, clock, results } = await setUp({ status: 503 });
-    deliverer.publish(makeAlertEvent());
+    await deliverer.publish(makeAlertEvent());
     const start = clock.now;
 
-    for (let i = 0; i < 100 && outbox.count('pending') > 0; i++) {
+    for (let i = 0; i < 100 && (await outbox.count('pending')) > 0; i++) {
       await deliverer.deliverDue();
-      const [pending] = outbox.list('pending');
+      const [pending] = await outbox.list('pending');
       if (pending) clock.now = pending.nextAttemptAt;
     }
 
-    const [dead] = outbox.list('dead');
+    const [dead] = await outbox.list('dead');
     expect(dead.finishedAt! - start).toBeGreaterThanOrEqual(24 * HOUR);
     // The backoff stops doubling at an hour: a receiver back after a long outage hears within the hour.
     expect(dead.finishedAt! - start).toBeLessThan(25 * HOUR);
@@ -97,19 +97,19 @@ describe('the alert deliverer', () => {
 
   it('dead-letters at once what the receiver refuses for good', async () => {
     const { receiver, outbox, deliverer } = await setUp({ status: 410 });
-    deliverer.publish(makeAlertEvent());
+    await deliverer.publish(makeAlertEvent());
     await deliverer.deliverDue();
     await deliverer.deliverDue();
     expect(receiver.requests).toHaveLength(1);
-    expect(outbox.list('dead')[0]).toMatchObject({ attempts: 1, lastError: 'answered 410' });
+    expect((await outbox.list('dead'))[0]).toMatchObject({ attempts: 1, lastError: 'answered 410' });
   });
 
   it('skips a reminder for a finding snoozed when it is due, but still sends its resolution', async () => {
     const { receiver, deliverer, clock, snoozes, results } = await setUp();
     const reminder = makeAlertEvent({ kind: 'reminder' });
     snoozes.set(reminder.finding.id, clock.now + HOUR);
-    deliverer.publish(reminder);
-    deliverer.publish({ ...reminder, id: 'resolved-1', kind: 'resolved' });
+    await deliverer.publish(reminder);
+    await deliverer.publish({ ...reminder, id: 'resolved-1', kind: 'resolved' });
 
     // Two passes: the resolution waits for the reminder ahead of it to be settled.
     await deliverer.deliverDue();
@@ -122,9 +122,9 @@ describe('the alert deliverer', () => {
   it("holds a finding's later events behind one being retried, so a resolve never overtakes its opening", async () => {
     const { receiver, deliverer, clock } = await setUp({ status: 503 });
     const opened = makeAlertEvent();
-    deliverer.publish(opened);
-    deliverer.publish({ ...opened, id: `${opened.id}-resolved`, kind: 'resolved' });
-    deliverer.publish(makeAlertEvent());
+    await deliverer.publish(opened);
+    await deliverer.publish({ ...opened, id: `${opened.id}-resolved`, kind: 'resolved' });
+    await deliverer.publish(makeAlertEvent());
 
     await deliverer.deliverDue();
     clock.now += 1000;
@@ -149,8 +149,8 @@ describe('the alert deliverer', () => {
     cleanups.push(() => deliverer.stop());
     // Both queued before the loop starts, so nothing but the settled opening can wake it for the resolve.
     const opened = makeAlertEvent();
-    deliverer.publish(opened);
-    deliverer.publish({ ...opened, id: `${opened.id}-resolved`, kind: 'resolved' });
+    await deliverer.publish(opened);
+    await deliverer.publish({ ...opened, id: `${opened.id}-resolved`, kind: 'resolved' });
     deliverer.start();
 
     for (let i = 0; i < 200 && receiver.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
@@ -160,7 +160,7 @@ describe('the alert deliverer', () => {
 
   it('gives a failing channel one try per pass, however many rows wait for it', async () => {
     const { receiver, deliverer } = await setUp({ status: 503 });
-    for (let i = 0; i < 5; i++) deliverer.publish(makeAlertEvent());
+    for (let i = 0; i < 5; i++) await deliverer.publish(makeAlertEvent());
     await deliverer.deliverDue();
     expect(receiver.requests).toHaveLength(1);
   });
@@ -168,9 +168,9 @@ describe('the alert deliverer', () => {
   it('queues an event enqueued twice once per channel', async () => {
     const { outbox, deliverer } = await setUp();
     const event = makeAlertEvent();
-    deliverer.publish(event);
-    deliverer.publish(event);
-    expect(outbox.count('pending')).toBe(1);
+    await deliverer.publish(event);
+    await deliverer.publish(event);
+    expect(await outbox.count('pending')).toBe(1);
   });
 
   it('sends after a restart what an earlier process queued but never delivered', async () => {
@@ -178,7 +178,7 @@ describe('the alert deliverer', () => {
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const first = openDatabase(dataDir);
     const before = await setUp({ db: first, status: 503 });
-    before.deliverer.publish(makeAlertEvent());
+    await before.deliverer.publish(makeAlertEvent());
     await before.deliverer.deliverDue();
     // No stop(), no flush: the process is gone, only the file is left.
     first.close();
@@ -188,6 +188,6 @@ describe('the alert deliverer', () => {
     after.clock.now += 1000;
     await after.deliverer.deliverDue();
     expect(after.receiver.requests).toHaveLength(1);
-    expect(after.outbox.list('delivered')[0]).toMatchObject({ attempts: 2 });
+    expect((await after.outbox.list('delivered'))[0]).toMatchObject({ attempts: 2 });
   });
 });

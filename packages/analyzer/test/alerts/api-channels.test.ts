@@ -67,9 +67,9 @@ describe('channels created through the API', () => {
       ok: true,
     });
     answers.current = '127.0.0.1';
-    deliverer.publish(makeAlertEvent());
+    await deliverer.publish(makeAlertEvent());
     await deliverer.deliverDue();
-    const [dead] = outbox.list('dead');
+    const [dead] = await outbox.list('dead');
     expect(dead.lastError).toContain('hooks.example resolves to 127.0.0.1');
   });
 
@@ -88,14 +88,14 @@ describe('channels created through the API', () => {
     });
 
     const restarted = new AlertDeliverer({ outbox: first.outbox, channels: [], routes: [] });
-    new ApiChannels({
+    await new ApiChannels({
       store: new SqliteChannelStore(first.db),
       deliverer: restarted,
       allowPrivateAddresses: true,
       clock: Date.now,
-    }).load();
-    restarted.publish(makeAlertEvent({ finding: { severity: 'warning' } }));
-    restarted.publish(makeAlertEvent({ finding: { severity: 'critical' } }));
+    }).sync();
+    await restarted.publish(makeAlertEvent({ finding: { severity: 'warning' } }));
+    await restarted.publish(makeAlertEvent({ finding: { severity: 'critical' } }));
     await restarted.deliverDue();
 
     expect(receiver.requests).toHaveLength(1);

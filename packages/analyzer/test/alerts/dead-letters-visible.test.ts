@@ -43,7 +43,7 @@ async function waitForDeadLetter(): Promise<void> {
 describe('an alert that cannot be delivered', () => {
   it('is kept as a dead letter, listed by the API, shown on the page and counted in /metrics', async () => {
     const event = makeAlertEvent({ finding: { summary: 'render <b>spends</b> 7.0 s' } });
-    analyzer.alerts.publish(event);
+    await analyzer.alerts.publish(event);
     await waitForDeadLetter();
 
     const api = (await (await fetch(`${urls.apiUrl}/api/alerts/deliveries?status=dead`)).json()) as {

@@ -6,10 +6,11 @@ import { type ApiWorker, createApiRouter } from '../../src/api/api-router.js';
 import { createHealthRouter } from '../../src/api/health-router.js';
 import { errorsAsJson, notFoundJson } from '../../src/api/json-errors.js';
 import { requireToken } from '../../src/api/require-token.js';
-import { MemoryFindingStore } from '../../src/store/memory-finding-store.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { SqliteFindingStore } from '../../src/store/sqlite-finding-store.js';
 import { makeFinding, makeOpening } from '../store/make-finding.js';
 
-const store = new MemoryFindingStore();
+const store = new SqliteFindingStore(openDatabase(':memory:'));
 const gap = makeFinding({ lastSeen: 2000 });
 const stuck = makeFinding({
   type: 'silent_worker',
@@ -31,7 +32,7 @@ let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  store.save([gap, stuck], [makeOpening(gap), makeOpening(stuck)]);
+  await store.save([gap, stuck], [makeOpening(gap), makeOpening(stuck)]);
   const app = express();
   app.use(
     createHealthRouter(() => ({

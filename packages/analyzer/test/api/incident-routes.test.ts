@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AnalyzerHandle, createAnalyzer } from '../../src/analyzer.js';
 import type { Finding, FindingTransition } from '../../src/findings/finding.js';
-import { MemoryFindingStore } from '../../src/store/memory-finding-store.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { SqliteFindingStore } from '../../src/store/sqlite-finding-store.js';
 import { makeFinding, makeOpening } from '../store/make-finding.js';
 
 const TOKEN = 'incident-routes-token';
@@ -15,10 +16,10 @@ const clock = { now: T0 };
 
 beforeEach(async () => {
   clock.now = T0;
-  const store = new MemoryFindingStore();
+  const store = new SqliteFindingStore(openDatabase(':memory:'));
   finding = makeFinding({ firstSeen: T0 - 60_000, lastSeen: T0 - 1000 });
   resolved = makeFinding({ status: 'resolved', resolvedAt: T0 - 5000, lastSeen: T0 - 5000 });
-  store.save([finding, resolved], [makeOpening(finding), makeOpening(resolved)]);
+  await store.save([finding, resolved], [makeOpening(finding), makeOpening(resolved)]);
   // The analyzer inherits the open finding from its store and, within its first minute, keeps it open
   // though no telemetry holds it: the lifecycle is what is under test, not a detector.
   analyzer = createAnalyzer(
@@ -86,8 +87,8 @@ describe('POST /api/findings/:id/acknowledge', () => {
   it('keeps the acknowledgement through the evaluations that follow', async () => {
     await post(`/api/findings/${finding.id}/acknowledge`, { by: 'alice' });
     clock.now = T0 + 5000;
-    analyzer.evaluateNow();
-    expect(analyzer.store.get(finding.id)).toMatchObject({ status: 'open', acknowledgedBy: 'alice' });
+    await analyzer.evaluateNow();
+    expect(await analyzer.store.get(finding.id)).toMatchObject({ status: 'open', acknowledgedBy: 'alice' });
   });
 
   it('answers 409 naming who acknowledged first, and 409 for a resolved finding', async () => {
@@ -106,13 +107,13 @@ describe('POST /api/findings/:id/acknowledge', () => {
     expect(await errorOf(nameless)).toMatch(/body\.by/);
     const unknown = await post('/api/findings/no-such-finding/acknowledge', { by: 'alice' });
     expect(unknown.status).toBe(404);
-    expect(analyzer.store.get(finding.id)?.acknowledgedBy).toBeUndefined();
+    expect((await analyzer.store.get(finding.id))?.acknowledgedBy).toBeUndefined();
   });
 
   it('refuses a request without the token', async () => {
     const response = await post(`/api/findings/${finding.id}/acknowledge`, { by: 'mallory' }, null);
     expect(response.status).toBe(401);
-    expect(analyzer.store.get(finding.id)?.acknowledgedBy).toBeUndefined();
+    expect((await analyzer.store.get(finding.id))?.acknowledgedBy).toBeUndefined();
   });
 });
 
@@ -139,6 +140,6 @@ describe('POST /api/findings/:id/snooze', () => {
       expect(response.status).toBe(400);
       expect(await errorOf(response)).toMatch(/until/);
     }
-    expect(analyzer.store.get(finding.id)?.snoozedUntil).toBeUndefined();
+    expect((await analyzer.store.get(finding.id))?.snoozedUntil).toBeUndefined();
   });
 });

@@ -114,15 +114,15 @@ beforeAll(async () => {
     analyzer.model.ingestLogs(scenario.logs);
     analyzer.model.ingestMetrics(scenario.metrics);
   }
-  analyzer.evaluateNow();
+  await analyzer.evaluateNow();
 });
 
 afterAll(() => analyzer?.stop());
 
-function findingFor(c: Pick<Case, 'type' | 'service' | 'monitor'>): Finding {
-  const found = analyzer.store
-    .list({ type: c.type, limit: 500 })
-    .filter((f) => (c.monitor ? f.subject.monitor === c.monitor : f.subject.service === c.service));
+async function findingFor(c: Pick<Case, 'type' | 'service' | 'monitor'>): Promise<Finding> {
+  const found = (await analyzer.store.list({ type: c.type, limit: 500 })).filter((f) =>
+    c.monitor ? f.subject.monitor === c.monitor : f.subject.service === c.service,
+  );
   expect(
     found.map((f) => f.type),
     `a ${c.type} finding for ${c.service ?? c.monitor}`,
@@ -177,7 +177,7 @@ describe('GET /api/findings/:id/context for every finding type', () => {
 
   for (const c of cases) {
     it(`explains a ${c.type} finding: type, summary, subject, next step and evidence, with no secret in it`, async () => {
-      const finding = findingFor(c);
+      const finding = await findingFor(c);
       const md = await context(finding.id);
       expect(md.status).toBe(200);
       expect(md.type).toContain('text/markdown');
@@ -220,7 +220,7 @@ describe('GET /api/findings/:id/context for every finding type', () => {
     it(`shows the attempts of the job behind a ${c.type} finding, with their steps and timings`, async () => {
       const scenario = c.scenario as FindingScenario;
       const attempt = scenario.attempt as SpanRecord;
-      const finding = findingFor(c);
+      const finding = await findingFor(c);
       const explanation = JSON.parse((await context(finding.id, 'json')).body) as Explanation;
       const md = (await context(finding.id)).body;
 
@@ -247,7 +247,7 @@ describe('GET /api/findings/:id/context for every finding type', () => {
 
   it('keeps the error message of a failed attempt but masks the password in its connection string', async () => {
     const explanation = JSON.parse(
-      (await context(findingFor({ type: 'runaway_retries', service: 'retry-svc' }).id, 'json')).body,
+      (await context((await findingFor({ type: 'runaway_retries', service: 'retry-svc' })).id, 'json')).body,
     ) as Explanation;
     expect(explanation.attempts.map((a) => a.errorMessage)).toEqual(
       explanation.attempts.map(() => 'connect ECONNREFUSED postgres://app:[REDACTED]@db/x'),
@@ -256,7 +256,7 @@ describe('GET /api/findings/:id/context for every finding type', () => {
   });
 
   it('shows the stack of a blocked loop in the account and on the finding page, named in the next step', async () => {
-    const finding = findingFor({ type: 'event_loop_blocked', service: 'cpu-svc' });
+    const finding = await findingFor({ type: 'event_loop_blocked', service: 'cpu-svc' });
     expect(finding.nextStep).toContain(
       'in parse (node_modules/fast-xml/lib/parser.js:88) called from parseCatalog (src/jobs/parse.js:42) (',
     );
@@ -289,7 +289,7 @@ describe('GET /api/findings/:id/context for every finding type', () => {
   });
 
   it("includes a silent job's attributes from its still-running record, with secret values dropped", async () => {
-    const finding = findingFor({ type: 'silent_job', service: 'hung-svc' });
+    const finding = await findingFor({ type: 'silent_job', service: 'hung-svc' });
     const explanation = JSON.parse((await context(finding.id, 'json')).body) as Explanation;
     expect(explanation.attributes).toMatchObject({
       'db.password': '[REDACTED]',
@@ -300,7 +300,7 @@ describe('GET /api/findings/:id/context for every finding type', () => {
   });
 
   it("includes the failed attempt's attributes and failure snapshot with secret values dropped", async () => {
-    const finding = findingFor({ type: 'runaway_retries', service: 'retry-svc' });
+    const finding = await findingFor({ type: 'runaway_retries', service: 'retry-svc' });
     const explanation = JSON.parse((await context(finding.id, 'json')).body) as Explanation;
     expect(explanation.attributes).toMatchObject({
       'db.password': '[REDACTED]',
@@ -318,7 +318,7 @@ describe('GET /api/findings/:id/context for every finding type', () => {
   });
 
   it('includes the dump a gone worker wrote while it held the job, with secret values dropped', async () => {
-    const finding = findingFor({ type: 'silent_worker', service: 'gone-svc' });
+    const finding = await findingFor({ type: 'silent_worker', service: 'gone-svc' });
     const explanation = JSON.parse((await context(finding.id, 'json')).body) as Explanation;
     expect(explanation.dump).toMatchObject({
       'joblens.dump.trigger': 'SIGUSR2',
@@ -331,7 +331,9 @@ describe('GET /api/findings/:id/context for every finding type', () => {
   });
 
   it('keeps the account under its bound for jobs with hundreds of steps and huge attribute values', async () => {
-    const findings = analyzer.store.list({ limit: 500 }).filter((f) => f.subject.service === 'bulk-svc');
+    const findings = (await analyzer.store.list({ limit: 500 })).filter(
+      (f) => f.subject.service === 'bulk-svc',
+    );
     expect(findings.map((f) => f.type)).toEqual(expect.arrayContaining(['mystery_gap', 'runaway_retries']));
     for (const finding of findings) {
       const md = await context(finding.id);
@@ -356,7 +358,7 @@ describe('GET /api/findings/:id/context for every finding type', () => {
     const unknown = await context('no-such-finding');
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body)).toEqual({ error: 'no finding with id no-such-finding' });
-    const finding = findingFor({ type: 'mystery_gap', service: 'gap-svc' });
+    const finding = await findingFor({ type: 'mystery_gap', service: 'gap-svc' });
     const anonymous = await fetch(`${apiUrl}/api/findings/${finding.id}/context`);
     expect(anonymous.status).toBe(401);
   });

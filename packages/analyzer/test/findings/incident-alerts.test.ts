@@ -1,9 +1,10 @@
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AnalyzerHandle, createAnalyzer } from '../../src/analyzer.js';
 import type { Finding } from '../../src/findings/finding.js';
-import { MemoryFindingStore } from '../../src/store/memory-finding-store.js';
 import { type HttpReceiver, startHttpReceiver } from '../alerts/http-receiver.js';
 import { makeFinding, makeOpening } from '../store/make-finding.js';
+import { seedDataDir } from '../store/seed-data-dir.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-03-02T10:00:00Z');
@@ -14,6 +15,7 @@ let analyzer: AnalyzerHandle;
 let apiUrl: string;
 let overdue: Finding;
 let snoozed: Finding;
+let dataDir: string;
 const clock = { now: T0 };
 
 interface Delivered {
@@ -37,13 +39,13 @@ beforeEach(async () => {
   // minute, keeps them open without telemetry, so the reminders are all that can change.
   overdue = makeFinding({ firstSeen: T0 - 4 * HOUR + 10_000, lastSeen: T0 - 1000 });
   snoozed = makeFinding({ firstSeen: T0 - 4 * HOUR + 10_000, lastSeen: T0 - 1000 });
-  const store = new MemoryFindingStore();
-  store.save([overdue, snoozed], [makeOpening(overdue), makeOpening(snoozed)]);
+  // In the analyzer's own database: the alerts of what its evaluations record go to that database's outbox.
+  dataDir = await seedDataDir([overdue, snoozed], [makeOpening(overdue), makeOpening(snoozed)]);
   analyzer = createAnalyzer(
     {
       port: 0,
       otlpPort: 0,
-      dataDir: ':memory:',
+      dataDir,
       token: TOKEN,
       evaluationIntervalMillis: 3_600_000,
       alerts: {
@@ -54,13 +56,14 @@ beforeEach(async () => {
         reminderHours: 4,
       },
     },
-    { store, clock: () => clock.now },
+    { clock: () => clock.now },
   );
   apiUrl = (await analyzer.start()).apiUrl;
 });
 afterEach(async () => {
   await analyzer.stop();
   await receiver.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 function post(path: string, body: unknown) {
@@ -77,11 +80,11 @@ describe('the incident lifecycle through the alert channels', () => {
       200,
     );
     clock.now = T0 + 5000;
-    analyzer.evaluateNow();
-    expect(analyzer.store.get(overdue.id)?.remindedAt).toBeUndefined();
+    await analyzer.evaluateNow();
+    expect((await analyzer.store.get(overdue.id))?.remindedAt).toBeUndefined();
 
     clock.now = T0 + 10_000;
-    analyzer.evaluateNow();
+    await analyzer.evaluateNow();
     expect(await waitForDeliveries(1)).toEqual([
       expect.objectContaining({ kind: 'reminder', finding: expect.objectContaining({ id: overdue.id }) }),
     ]);
@@ -93,23 +96,26 @@ describe('the incident lifecycle through the alert channels', () => {
       finding: { id: overdue.id },
     });
     clock.now = T0 + 50_000;
-    analyzer.evaluateNow();
+    await analyzer.evaluateNow();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(delivered().map((d) => [d.kind, d.finding.id])).toEqual([
       ['reminder', overdue.id],
       ['acknowledged', overdue.id],
     ]);
-    expect(analyzer.store.get(overdue.id)?.remindedAt).toBe(T0 + 10_000);
+    expect((await analyzer.store.get(overdue.id))?.remindedAt).toBe(T0 + 10_000);
   });
 
   it('sends the recovery notification when an acknowledged finding resolves, naming who had it', async () => {
     expect((await post(`/api/findings/${overdue.id}/acknowledge`, { by: 'alice' })).status).toBe(200);
     // Past the first minute the analyzer judges inherited findings again: no telemetry holds them.
     clock.now = T0 + 61_000;
-    analyzer.evaluateNow();
+    await analyzer.evaluateNow();
     const resolved = (await waitForDeliveries(3)).filter((d) => d.kind === 'resolved');
     expect(resolved.map((d) => d.finding.id).sort()).toEqual([overdue.id, snoozed.id].sort());
     expect(resolved.find((d) => d.finding.id === overdue.id)?.finding.acknowledgedBy).toBe('alice');
-    expect(analyzer.store.get(overdue.id)).toMatchObject({ status: 'resolved', acknowledgedBy: 'alice' });
+    expect(await analyzer.store.get(overdue.id)).toMatchObject({
+      status: 'resolved',
+      acknowledgedBy: 'alice',
+    });
   });
 });

@@ -37,10 +37,10 @@ async function startWebhookReceiver(): Promise<string> {
   return `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
 }
 
-async function waitFor<T>(probe: () => T | undefined, what: string): Promise<T> {
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const found = probe();
+    const found = await probe();
     if (found !== undefined) return found;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -76,9 +76,9 @@ beforeAll(async () => {
   const ping = await fetch(`${apiUrl}/ping/nightly-backup`, { method: 'POST', body: PING_BODY_WITH_SECRETS });
   expect(ping.status).toBe(200);
 
-  finding = await waitFor(() => {
-    analyzer.evaluateNow();
-    return analyzer.store.list({ type: 'runaway_retries' }).find((f) => f.status === 'open');
+  finding = await waitFor(async () => {
+    await analyzer.evaluateNow();
+    return (await analyzer.store.list({ type: 'runaway_retries' })).find((f) => f.status === 'open');
   }, 'a runaway_retries finding');
   await waitFor(() => (webhookBodies.length > 0 ? true : undefined), 'the webhook');
 }, 30_000);
@@ -122,7 +122,7 @@ describe('secrets sent to the analyzer over OTLP', () => {
   });
 
   it('leave no trace in the database file, its WAL or shm, and the file is private', async () => {
-    analyzer.evaluateNow();
+    await analyzer.evaluateNow();
     const folder = join(dataDir, 'data');
     const files = await readdir(folder);
     expect(files).toContain('joblens.db-wal');
@@ -149,7 +149,7 @@ describe('e-mail addresses', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(failingJobRequest({ startMs: Date.now() - 20_000, jobName })),
       });
-      masking.evaluateNow();
+      await masking.evaluateNow();
       const list = await (await fetch(`${urls.apiUrl}/api/findings`)).text();
       expect(list).toContain('notify [EMAIL]');
       expect(list).not.toContain('ann.lee@example.com');

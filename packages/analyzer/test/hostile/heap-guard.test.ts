@@ -35,7 +35,7 @@ describe('the heap guard', () => {
     expect((await health(apiUrl)).status).toBe(200);
 
     share = 0.95;
-    analyzer.evaluateNow();
+    await analyzer.evaluateNow();
     expect(await postTraces(otlpUrl, failedAttempt())).toBe(503);
     const overloaded = await health(apiUrl);
     expect(overloaded.status).toBe(503);
@@ -54,7 +54,7 @@ describe('the heap guard', () => {
     expect(analyzer.model.retainedAttributeBytes).toBeGreaterThan(5 * 4000);
 
     share = 0.95;
-    analyzer.evaluateNow();
+    await analyzer.evaluateNow();
     expect(analyzer.model.retainedAttributeBytes).toBe(0);
     expect(collections).toBe(1);
   });

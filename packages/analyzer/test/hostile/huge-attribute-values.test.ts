@@ -33,7 +33,7 @@ describe('failed attempts that each carry a 4 MiB attribute value', () => {
       });
       expect(await postTraces(urls.otlpUrl, attemptRequest([span]))).toBe(200);
     }
-    analyzer.evaluateNow();
+    await analyzer.evaluateNow();
     expect(analyzer.model.windowSizes().finishedAttempts).toBe(ATTEMPTS);
     // Each attempt keeps its attributes (failed ones do), the large one cut: about 8 KiB each.
     expect(analyzer.model.retainedAttributeBytes).toBeLessThan(ATTEMPTS * 16 * 1024);

@@ -26,8 +26,8 @@ describe('timestamps a worker with a broken clock sends', () => {
     expect(worker.lastSeenMs).toBe(now);
 
     now += 10 * MINUTE;
-    analyzer.evaluateNow();
-    const gone = analyzer.store.open().filter((finding) => finding.type === 'silent_worker');
+    await analyzer.evaluateNow();
+    const gone = (await analyzer.store.open()).filter((finding) => finding.type === 'silent_worker');
     expect(gone.map((finding) => finding.subject.worker)).toEqual(['time-traveller']);
   });
 

@@ -45,7 +45,7 @@ describe(`${NAMES} distinct job names against a cap of ${CAP} series`, () => {
       );
       expect(await postTraces(urls.otlpUrl, attemptRequest(spans))).toBe(200);
       // The metrics count the attempts the model holds at each evaluation.
-      analyzer.evaluateNow();
+      await analyzer.evaluateNow();
     }
   });
   afterAll(() => analyzer.stop());
@@ -72,7 +72,7 @@ describe(`${NAMES} distinct job names against a cap of ${CAP} series`, () => {
 
   it('drops the series of job names idle for fifteen minutes', async () => {
     now += 16 * MINUTE;
-    analyzer.evaluateNow();
+    await analyzer.evaluateNow();
     const text = await (await fetch(`${urls.apiUrl}/metrics`)).text();
     expect(jobLabelSets(text).size).toBe(0);
     const health = (await (await fetch(`${urls.apiUrl}/healthz`)).json()) as {

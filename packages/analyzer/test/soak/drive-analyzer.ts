@@ -26,26 +26,28 @@ export async function driveAnalyzer(
   );
   let evaluations = 0;
   let nextEvaluationMs = options.startMs + options.evaluateEveryMs;
-  const evaluateUntil = (untilMs: number) => {
+  const evaluateUntil = async (untilMs: number) => {
     while (nextEvaluationMs <= untilMs) {
       clock.now = nextEvaluationMs;
-      analyzer.evaluateNow();
+      await analyzer.evaluateNow();
       evaluations += 1;
       nextEvaluationMs += options.evaluateEveryMs;
     }
   };
   try {
     for (const delivery of deliveries) {
-      evaluateUntil(delivery.atMs);
+      await evaluateUntil(delivery.atMs);
       clock.now = Math.max(clock.now, delivery.atMs);
       if ('spans' in delivery) analyzer.sink.acceptSpans(delivery.spans);
       else if ('logs' in delivery) analyzer.sink.acceptLogs(delivery.logs);
       else analyzer.sink.acceptMetrics(delivery.points);
     }
-    evaluateUntil(options.endMs);
-    const findings = analyzer.store.list({ limit: 1000 });
+    await evaluateUntil(options.endMs);
+    const findings = await analyzer.store.list({ limit: 1000 });
     const transitions = new Map(
-      findings.map((finding) => [finding.id, analyzer.store.transitions(finding.id)]),
+      await Promise.all(
+        findings.map(async (finding) => [finding.id, await analyzer.store.transitions(finding.id)] as const),
+      ),
     );
     return { findings, transitionsOf: (id) => transitions.get(id) ?? [], evaluations };
   } finally {

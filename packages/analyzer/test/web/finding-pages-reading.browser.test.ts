@@ -32,8 +32,8 @@ let silentFinding: Finding;
 async function waitForFinding(match: (f: Finding) => boolean, what: string): Promise<Finding> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    analyzer.evaluateNow();
-    const found = analyzer.store.list({ status: 'open' }).find(match);
+    await analyzer.evaluateNow();
+    const found = (await analyzer.store.list({ status: 'open' })).find(match);
     if (found) return found;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -124,7 +124,7 @@ describe('the findings list, read as a person reads it', () => {
     expect(new Set(severities)).toEqual(new Set(['critical', 'warning']));
     const ranks = severities.map((s) => SEVERITY_RANK[s] ?? 3);
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
-    const lastSeen = new Map(analyzer.store.list({}).map((f) => [f.id, f.lastSeen]));
+    const lastSeen = new Map((await analyzer.store.list({})).map((f) => [f.id, f.lastSeen]));
     for (let i = 1; i < rows.length; i++) {
       if (rows[i]!.severity !== rows[i - 1]!.severity) continue;
       expect(lastSeen.get(rows[i]!.id)).toBeLessThanOrEqual(lastSeen.get(rows[i - 1]!.id)!);

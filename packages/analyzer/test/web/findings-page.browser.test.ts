@@ -29,8 +29,8 @@ let gapFinding: Finding;
 async function waitForFinding(type: string, timeoutMillis = 20_000): Promise<Finding> {
   const deadline = Date.now() + timeoutMillis;
   while (Date.now() < deadline) {
-    analyzer.evaluateNow();
-    const found = analyzer.store.list({ type }).find((f) => f.status === 'open');
+    await analyzer.evaluateNow();
+    const found = (await analyzer.store.list({ type })).find((f) => f.status === 'open');
     if (found) return found;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -3,7 +3,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalyzerHandle, createAnalyzer } from '../../src/analyzer.js';
 import type { Finding } from '../../src/findings/finding.js';
-import { MemoryFindingStore } from '../../src/store/memory-finding-store.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { SqliteFindingStore } from '../../src/store/sqlite-finding-store.js';
 import { makeFinding, makeOpening } from '../store/make-finding.js';
 
 const TOKEN = 'incident-page-token';
@@ -19,8 +20,8 @@ beforeAll(async () => {
   toAcknowledge = makeFinding({ firstSeen: now - 60_000, lastSeen: now - 1000 });
   toSnooze = makeFinding({ firstSeen: now - 60_000, lastSeen: now - 2000 });
   untouched = makeFinding({ firstSeen: now - 60_000, lastSeen: now - 3000 });
-  const store = new MemoryFindingStore();
-  store.save(
+  const store = new SqliteFindingStore(openDatabase(':memory:'));
+  await store.save(
     [toAcknowledge, toSnooze, untouched],
     [makeOpening(toAcknowledge), makeOpening(toSnooze), makeOpening(untouched)],
   );
@@ -56,7 +57,7 @@ describe('acknowledging and snoozing from the finding page', () => {
     await Promise.all([page.waitForEvent('load'), page.click('#acknowledge button')]);
     expect(await page.locator('#incident-state').textContent()).toBe('acknowledged by alice');
     expect(await page.locator('#acknowledge').count()).toBe(0);
-    expect(analyzer.store.get(toAcknowledge.id)).toMatchObject({ acknowledgedBy: 'alice' });
+    expect(await analyzer.store.get(toAcknowledge.id)).toMatchObject({ acknowledgedBy: 'alice' });
     await page.goto(`${apiUrl}/`, { waitUntil: 'load' });
     expect(await page.locator(`#findings tr[data-state="acknowledged"]`).textContent()).toContain(
       'acknowledged by alice',
@@ -72,10 +73,10 @@ describe('acknowledging and snoozing from the finding page', () => {
     await page.selectOption('#snooze select[name="hours"]', '4');
     await Promise.all([page.waitForEvent('load'), page.click('#snooze button')]);
     expect(await page.locator('#incident-state').textContent()).toMatch(/^snoozed until \d{4}-\d\d-\d\d /);
-    const stored = analyzer.store.get(toSnooze.id)!;
+    const stored = (await analyzer.store.get(toSnooze.id))!;
     expect(stored.snoozedUntil).toBeGreaterThanOrEqual(before + 4 * 3_600_000 - 1000);
     expect(stored.snoozedUntil).toBeLessThanOrEqual(Date.now() + 4 * 3_600_000);
-    expect(analyzer.store.transitions(toSnooze.id).at(-1)).toMatchObject({
+    expect((await analyzer.store.transitions(toSnooze.id)).at(-1)).toMatchObject({
       event: 'snoozed',
       actor: 'alice',
     });
@@ -88,7 +89,7 @@ describe('acknowledging and snoozing from the finding page', () => {
     await page.fill('#acknowledge input[name="by"]', 'dana');
     await page.reload({ waitUntil: 'load' });
     expect(await page.inputValue('#acknowledge input[name="by"]')).toBe('dana');
-    expect(analyzer.store.get(untouched.id)?.acknowledgedBy).toBeUndefined();
+    expect((await analyzer.store.get(untouched.id))?.acknowledgedBy).toBeUndefined();
     expect(errors).toEqual([]);
     await page.close();
   });
