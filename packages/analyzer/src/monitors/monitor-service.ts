@@ -274,6 +274,7 @@ export class MonitorService {
     const readAt = this.now();
     const records = await this.store.list();
     const fresh = new Map(records.map((r) => [r.definition.slug, r]));
+    const changed: string[] = [];
     for (const [slug, record] of fresh) {
       const known = this.monitors.get(slug);
       // A step this analyzer finished after the read began is newer than what the read returned.
@@ -284,8 +285,13 @@ export class MonitorService {
         known.cursor.stateSinceMs !== record.cursor.stateSinceMs ||
         !this.recentTransitions.has(slug)
       )
-        this.recentTransitions.set(slug, await this.store.transitions(slug, RECENT_TRANSITIONS));
+        changed.push(slug);
     }
+    // Side by side: at the first read that is every monitor, and the pool queues what it cannot take at once.
+    const histories = await Promise.all(
+      changed.map((slug) => this.store.transitions(slug, RECENT_TRANSITIONS)),
+    );
+    changed.forEach((slug, i) => this.recentTransitions.set(slug, histories[i]));
     for (const slug of this.recentTransitions.keys())
       if (!fresh.has(slug)) this.recentTransitions.delete(slug);
     this.monitors = fresh;

@@ -7,6 +7,7 @@ import type { MonitorTransition } from '../../src/monitors/evaluate-monitor.js';
 import { alertForMonitorTransition } from '../../src/monitors/monitor-alert.js';
 import { monitorFindingDrafts } from '../../src/monitors/monitor-findings.js';
 import { MonitorService } from '../../src/monitors/monitor-service.js';
+import { monitorRows } from '../../src/monitors/monitor-view.js';
 import { createMonitorsApiRouter } from '../../src/monitors/monitors-api-router.js';
 import { openMonitorStore } from '../../src/monitors/open-monitor-store.js';
 import { createPingRouter } from '../../src/monitors/ping-router.js';
@@ -188,6 +189,12 @@ describe('monitors shared by two analyzers on one PostgreSQL database', () => {
     expect(alerts).toEqual([['opened', 'chat']]);
     expect(downFindings(a())).toEqual(['backup']);
     expect(downFindings(b())).toEqual(['backup']);
+    // The page's history column, on the analyzer that stored the flips and on the one that only read them.
+    for (const analyzer of analyzers)
+      expect(
+        monitorRows(analyzer.service)[0].history.map((h) => h.to),
+        analyzer.name,
+      ).toEqual(['up', 'grace', 'down']);
   });
 
   it('never shows a monitor down on one analyzer when the check-in reached the other in time', async () => {
