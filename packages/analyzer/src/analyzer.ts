@@ -24,6 +24,9 @@ import { DetectorRunner } from './findings/detector-runner.js';
 import type { Finding, FindingTransition } from './findings/finding.js';
 import type { FindingStore } from './findings/finding-store.js';
 import { IncidentLifecycle } from './findings/incident-lifecycle.js';
+import { attachHistory } from './history/attach-history.js';
+import type { HistoryStore } from './history/history-store.js';
+import { openHistoryStore } from './history/open-history-store.js';
 import { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 import { AttemptCounter } from './metrics/attempt-counter.js';
 import { receiverTotals } from './metrics/receiver-totals.js';
@@ -60,6 +63,10 @@ export interface AnalyzerDependencies {
   heapUsedShare?: () => number;
   /** Runs a full garbage collection once the model freed memory under heap pressure. Default: V8's. */
   collectGarbage?: () => void;
+  /** The job history goes here instead of PostgreSQL (with a database URL) or the SQLite file. */
+  history?: HistoryStore;
+  /** False: finished attempts are not written to the job history (benchmarks compare). Default true. */
+  recordHistory?: boolean;
 }
 
 export interface AnalyzerUrls {
@@ -93,6 +100,8 @@ export interface AnalyzerHandle {
    * delivery loop (started by `start()`) sends them, retrying for `alerts.retryForHours`.
    */
   readonly alerts: AlertDeliverer;
+  /** Every finished attempt, written a few seconds after it ended, and each job's latest state. */
+  readonly history: HistoryStore;
   /** Listens on both ports; resolves with the bound URLs (ports may be 0 in the config). */
   start(): Promise<AnalyzerUrls>;
   /**
@@ -106,6 +115,8 @@ export interface AnalyzerHandle {
 
 /** Seconds a sender is asked to wait while the store fails or the model cannot keep up. */
 const OVERLOAD_RETRY_AFTER_SECONDS = 5;
+/** How long `stop()` waits for the job history to take the attempts still queued; the rest are lost. */
+const HISTORY_FLUSH_MILLIS = 5000;
 /** How long `stop()` waits for a delivery pass in flight; what is left waits in the outbox for the next start. */
 const ALERT_FLUSH_MILLIS = 2000;
 /**
@@ -170,6 +181,15 @@ export function createAnalyzer(
         console.error('joblens: a PostgreSQL connection failed:', error.message),
       )
     : undefined;
+  const history = attachHistory({
+    store: dependencies.history ?? openHistoryStore(db, pool),
+    model,
+    clock,
+    registry: metrics.registry,
+    retentionDays: config.historyRetentionDays,
+    maxBytes: config.historyMaxBytes,
+    record: dependencies.recordHistory,
+  });
   const owner = dependencies.instanceName ?? instanceName(config.port);
   const backend = openFindingBackend({ db, pool, owner });
   const store = new TimedFindingStore(dependencies.store ?? backend.findings, (operation, seconds) =>
@@ -397,7 +417,9 @@ export function createAnalyzer(
       fanOut((extra) => extra.acceptMetrics(points));
     },
     overloadedRetryAfterSeconds() {
-      return storeError || heapGuard.overloaded ? OVERLOAD_RETRY_AFTER_SECONDS : undefined;
+      return storeError || heapGuard.overloaded || history.overloadReason() !== undefined
+        ? OVERLOAD_RETRY_AFTER_SECONDS
+        : undefined;
     },
   };
 
@@ -405,6 +427,8 @@ export function createAnalyzer(
   function overloadReasons(): string[] {
     const reasons: string[] = [];
     if (storeError) reasons.push(`the finding store fails: ${storeError.message}`);
+    const historyReason = history.overloadReason();
+    if (historyReason !== undefined) reasons.push(historyReason);
     if (heapGuard.overloaded)
       reasons.push(
         `heap at ${Math.round(heapGuard.share * 100)}% of its limit: ingest refused until it falls`,
@@ -511,6 +535,7 @@ export function createAnalyzer(
     sink,
     shedder,
     alerts,
+    history: history.store,
     evaluateNow,
     async start() {
       if (servers.length) throw new Error('the analyzer is already started');
@@ -522,6 +547,7 @@ export function createAnalyzer(
       servers = [otlpServer, apiServer];
       scheduleEvaluation(config.evaluationIntervalMillis);
       alerts.start();
+      history.start();
       return { otlpUrl: urlOf(otlpServer, config.host), apiUrl: urlOf(apiServer, config.host) };
     },
     async stop() {
@@ -534,6 +560,11 @@ export function createAnalyzer(
         monitors.stop();
       } catch (error) {
         console.error('joblens: stopping the monitors failed:', error);
+      }
+      try {
+        await history.stop(HISTORY_FLUSH_MILLIS);
+      } catch (error) {
+        console.error('joblens: stopping the job history failed:', error);
       }
       await alerts.stop(ALERT_FLUSH_MILLIS);
       await store.close();

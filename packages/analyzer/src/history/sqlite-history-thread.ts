@@ -1,0 +1,137 @@
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import type { SqliteDatabase } from '../store/open-database.js';
+import type {
+  HistoryAttempt,
+  HistoryRetention,
+  HistoryStore,
+  JobKey,
+  JobPage,
+  JobSearch,
+  JobSummary,
+} from './history-store.js';
+import { SqliteHistoryStore } from './sqlite-history-store.js';
+
+type WriterOp = 'append' | 'prune' | 'close';
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The job history in the analyzer's SQLite file, written from a thread of its own. better-sqlite3 works
+ * synchronously, and at tens of thousands of attempts a second the inserts and their indexes would take
+ * most of the event loop that ingest needs; on a second connection in another thread they take another
+ * core. Reads (the API's searches) stay on the analyzer's connection: in WAL mode they see every committed
+ * append and do not wait for the writer. The thread is started again at the next write if it dies.
+ */
+export class ThreadedSqliteHistoryStore implements HistoryStore {
+  private readonly reader: SqliteHistoryStore;
+  private readonly path: string;
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  /** `db`: the analyzer's database, on a file (an in-memory one has nothing a thread could open). */
+  constructor(db: SqliteDatabase) {
+    if (db.memory) throw new Error('the history thread needs a database file, not an in-memory one');
+    // Migrates the history's tables here, before the thread opens the file.
+    this.reader = new SqliteHistoryStore(db);
+    this.path = db.name;
+  }
+
+  append(attempts: readonly HistoryAttempt[]): Promise<void> {
+    if (attempts.length === 0) return Promise.resolve();
+    return this.call('append', attempts) as Promise<void>;
+  }
+
+  searchJobs(search: JobSearch): Promise<JobPage> {
+    return this.reader.searchJobs(search);
+  }
+
+  jobAttempts(job: JobKey): Promise<HistoryAttempt[]> {
+    return this.reader.jobAttempts(job);
+  }
+
+  jobsById(jobId: string): Promise<JobSummary[]> {
+    return this.reader.jobsById(jobId);
+  }
+
+  /** In the thread too: pruning writes, and two writers on one file would wait on each other's locks. */
+  prune(retention: HistoryRetention): Promise<{ deletedAttempts: number }> {
+    return this.call('prune', retention) as Promise<{ deletedAttempts: number }>;
+  }
+
+  sizeBytes(): Promise<number> {
+    return this.reader.sizeBytes();
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (worker === undefined) return;
+    try {
+      await this.call('close', undefined);
+    } finally {
+      this.worker = undefined;
+      await worker.terminate();
+    }
+  }
+
+  private async call(op: WriterOp, arg: unknown): Promise<unknown> {
+    const worker = this.worker ?? this.startWorker();
+    await this.ready;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, op, arg });
+    });
+  }
+
+  private startWorker(): Worker {
+    const worker = new Worker(new URL('./sqlite-history-thread.mjs', import.meta.url), {
+      workerData: { path: this.path, storeModuleUrl: import.meta.url },
+    });
+    // Like the analyzer's timers: the servers keep the process alive, not the history.
+    worker.unref();
+    this.worker = worker;
+    this.ready = new Promise((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    // Nobody awaits it yet: a failed start is told to the next call, which then starts a new thread.
+    this.ready.catch(() => {});
+    worker.on('message', (message: { id?: number; result?: unknown; error?: string }) => {
+      if (message.id === undefined) return;
+      const pending = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.error === undefined) pending?.resolve(message.result);
+      else pending?.reject(new Error(message.error));
+    });
+    worker.once('exit', (code) => {
+      if (this.worker === worker) this.worker = undefined;
+      const error = new Error(`the job history thread stopped (exit code ${code})`);
+      for (const pending of this.pending.values()) pending.reject(error);
+      this.pending.clear();
+    });
+    worker.on('error', (error) => console.error('joblens: the job history thread failed:', error));
+    return worker;
+  }
+}
+
+/**
+ * The store the thread writes with (see sqlite-history-thread.mjs): its own connection to the file.
+ * synchronous=NORMAL, as WAL makes it safe: a committed append survives the process being killed, and
+ * only the last ones could be lost to a power cut. FULL would add a sync to the disk per batch.
+ */
+export function openHistoryWriterStore(path: string): SqliteHistoryStore {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  // Attempts land at random places of the trace-id and job indexes: a cache of 32 MiB (SQLite's default is
+  // 2) keeps their upper levels and recent leaves in memory instead of reading them back at every batch.
+  db.pragma('cache_size = -32768');
+  db.pragma('busy_timeout = 5000');
+  return new SqliteHistoryStore(db, { ownsDatabase: true });
+}
