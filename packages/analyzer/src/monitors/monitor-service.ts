@@ -98,6 +98,7 @@ export class MonitorService {
   private refreshedAtMs = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  private startRetry: NodeJS.Timeout | undefined;
   private readonly failing = new Set<'read' | 'evaluate' | 'telemetry'>();
   private stopped = true;
 
@@ -116,9 +117,34 @@ export class MonitorService {
    * catches up on deadlines passed while nobody evaluated, and starts the timer.
    */
   async start(): Promise<void> {
-    await this.store.open();
     this.stopped = false;
-    await this.refresh();
+    await this.begin();
+  }
+
+  /**
+   * A database away at start must not keep the analyzer from starting: ingest answers 503 meanwhile, and
+   * the monitors come in at the first try that works.
+   */
+  private async begin(): Promise<void> {
+    this.startRetry = undefined;
+    try {
+      await this.store.open();
+      await this.refresh();
+      await this.bringConfigIn();
+    } catch (error) {
+      this.warn('read', new Error('opening the monitors; trying again every second', { cause: error }));
+      if (!this.stopped) {
+        this.startRetry = setTimeout(() => void this.begin(), FAILURE_RETRY_MS);
+        this.startRetry.unref();
+      }
+      return;
+    }
+    this.failing.delete('read');
+    await this.tick();
+  }
+
+  /** Every analyzer upserts the config's monitors; the store keeps the cursors of those that exist. */
+  private async bringConfigIn(): Promise<void> {
     const now = this.now();
     const configured = new Set(this.config.definitions.map((d) => d.slug));
     for (const record of [...this.monitors.values()]) {
@@ -130,13 +156,13 @@ export class MonitorService {
       if (existing && JSON.stringify(existing.definition) === JSON.stringify(definition)) continue;
       await this.define(definition, 'config', now);
     }
-    await this.tick();
   }
 
   /** Stops the timer and waits for a wake-up under way, so the store can be closed after. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.startRetry);
     this.timer = undefined;
     await this.ticking;
   }

@@ -1,7 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase, makeAttemptSpan, makeResource, type TestDatabase } from '@joblens/test-utils';
+import {
+  createTestDatabase,
+  makeAttemptSpan,
+  makeResource,
+  POSTGRES_ADMIN_URL,
+  type TestDatabase,
+} from '@joblens/test-utils';
 import express from 'express';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MonitorTransition } from '../../src/monitors/evaluate-monitor.js';
 import { alertForMonitorTransition } from '../../src/monitors/monitor-alert.js';
@@ -252,5 +259,39 @@ describe('monitors shared by two analyzers on one PostgreSQL database', () => {
       holder.release();
     }
     expect((await detail(a(), 'backup')).monitor.state).toBe('up');
+  });
+});
+
+describe('monitors on a PostgreSQL database that is not there at start', () => {
+  it('starts anyway and brings the config’s monitors in once the database is there', async () => {
+    const name = `joblens_late_${Math.random().toString(36).slice(2, 10)}`;
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/${name}`;
+    const pool = openPostgres(url.toString());
+    const db = openDatabase(':memory:');
+    const service = new MonitorService({
+      store: openMonitorStore({ db, pool, outbox: new PostgresAlertOutbox(pool, 'late') }),
+      config: [{ slug: 'backup', periodSeconds: 60 }],
+      now: () => T0,
+    });
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    try {
+      await service.start();
+      expect(service.snapshot()).toEqual([]);
+      await admin.query(`CREATE DATABASE ${name}`);
+      // The service tries again every second; a missing monitor after 15 s is a failure, not a slow pass.
+      for (let waited = 0; service.snapshot().length === 0 && waited < 15_000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(service.snapshot().map((s) => [s.definition.slug, s.origin, s.evaluation.state])).toEqual([
+        ['backup', 'config', 'new'],
+      ]);
+    } finally {
+      await service.stop();
+      await pool.end();
+      db.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });
