@@ -329,10 +329,27 @@ export function createAnalyzer(
   async function loadedFromStore(): Promise<boolean> {
     try {
       await loadFromStore();
+      if (backend.shared && !dependencies.store) await refreshHeldFindings();
       return true;
     } catch (error) {
       storeFailed(error);
       return false;
+    }
+  }
+
+  /**
+   * On a shared database people act through any analyzer, and another analyzer may resolve a finding this
+   * one holds too. Before each evaluation the held copies take the stored acknowledgement, snooze and
+   * last reminder (else this analyzer's next save would undo them), and findings no longer open in the
+   * store are let go: should this analyzer still see the fault, it raises it again as a reopening.
+   */
+  async function refreshHeldFindings(): Promise<void> {
+    if (openFindings.size === 0) return;
+    const stored = new Map((await store.open()).map((f) => [f.id, f]));
+    for (const [id, held] of openFindings) {
+      const current = stored.get(id);
+      if (current) openFindings.set(id, withIncidentFieldsOf(held, current));
+      else openFindings.delete(id);
     }
   }
 
@@ -584,6 +601,17 @@ function alertEventsOf(findings: Finding[], transitions: FindingTransition[]): A
     if (event) events.push(event);
   }
   return events;
+}
+
+/** `held` with the people's part (acknowledgement, snooze, last reminder) as `stored` has it. */
+function withIncidentFieldsOf(held: Finding, stored: Finding): Finding {
+  const { acknowledgedBy: _a, acknowledgedAt: _b, snoozedUntil: _c, remindedAt: _d, ...rest } = held;
+  const merged: Finding = { ...rest };
+  if (stored.acknowledgedBy !== undefined) merged.acknowledgedBy = stored.acknowledgedBy;
+  if (stored.acknowledgedAt !== undefined) merged.acknowledgedAt = stored.acknowledgedAt;
+  if (stored.snoozedUntil !== undefined) merged.snoozedUntil = stored.snoozedUntil;
+  if (stored.remindedAt !== undefined) merged.remindedAt = stored.remindedAt;
+  return merged;
 }
 
 /** Drops resolutions of findings that were open when the analyzer started (see RESTART_WARMUP_MILLIS). */

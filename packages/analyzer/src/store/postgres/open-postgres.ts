@@ -32,19 +32,34 @@ function bigintAsNumber(oid: number, format?: 'text' | 'binary') {
   return pg.types.getTypeParser(oid, format);
 }
 
-/** Runs `work` in one transaction on one connection, rolling back when it throws. */
+/** Clients that already have a listener for connection errors (once per pooled client, not per checkout). */
+const heard = new WeakSet<PgClient>();
+
+/**
+ * Runs `work` in one transaction on one connection, rolling back when it throws. A connection that dies
+ * while checked out emits `error` on the client, not on the pool: unheard, that would crash the process,
+ * while the query in flight rejects anyway. A connection that cannot even roll back is dropped from the
+ * pool rather than handed to the next caller.
+ */
 export async function inTransaction<T>(pool: PgPool, work: (client: PgClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  if (!heard.has(client)) {
+    client.on('error', () => {});
+    heard.add(client);
+  }
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 
