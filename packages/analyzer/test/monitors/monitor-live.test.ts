@@ -113,7 +113,7 @@ describe('a 2-second heartbeat monitor on a live analyzer', () => {
     expect(page).toContain('state-down');
 
     // The detectors' runner turned the monitor's state into a finding.
-    analyzer.evaluateNow();
+    await analyzer.evaluateNow();
     type Listed = Array<{ subject: { monitor?: string }; status: string }>;
     const findings = (await (await fetch(`${urls.apiUrl}/api/findings?type=missed_heartbeat`)).json()) as
       | Listed
