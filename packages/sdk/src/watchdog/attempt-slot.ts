@@ -20,7 +20,10 @@ export const SLOT_LAYOUT = {
   textLength: 7,
   /** Always 0: the watchdog thread sleeps on it with `Atomics.wait` between checks. */
   idle: 8,
-  /** Byte offset of the text: job id, job name, queue, system, step, trace id, span id, NUL-separated. */
+  /**
+   * Byte offset of the text, NUL-separated: job name, queue and system (a prefix, the same for most jobs
+   * in a row, so written only when it changes), then job id, trace id, span id and step.
+   */
   textOffset: 64,
   textCapacity: 2048,
 } as const;
@@ -37,6 +40,10 @@ export class AttemptSlot {
   readonly #text = new Uint8Array(this.buffer, SLOT_LAYOUT.textOffset, SLOT_LAYOUT.textCapacity);
   #current: ActiveAttempt | undefined;
   #currentStep: string | undefined;
+  /** What the text's prefix now holds, and where the rest starts. */
+  #prefix: { jobName: string; queue: string; system: string | undefined } | undefined;
+  #rest = this.#text;
+  #restOffset = 0;
 
   beat(nowMs = Date.now()): void {
     Atomics.store(this.#cells, SLOT_LAYOUT.heartbeat, nowMs - this.baseMs);
@@ -66,8 +73,12 @@ export class AttemptSlot {
       cells[SLOT_LAYOUT.hasAttempt] = 0;
     } else {
       const d = attempt.descriptor;
-      const text = `${d.jobId}\0${d.jobName}\0${d.queue}\0${d.system ?? ''}\0${step ?? ''}\0${attempt.traceId}\0${attempt.spanId}`;
-      cells[SLOT_LAYOUT.textLength] = encoder.encodeInto(text, this.#text).written;
+      const prefix = this.#prefix;
+      if (!prefix || prefix.jobName !== d.jobName || prefix.queue !== d.queue || prefix.system !== d.system) {
+        this.#writePrefix(d.jobName, d.queue, d.system);
+      }
+      const rest = `${d.jobId}\0${attempt.traceId}\0${attempt.spanId}\0${step ?? ''}`;
+      cells[SLOT_LAYOUT.textLength] = this.#restOffset + encoder.encodeInto(rest, this.#rest).written;
       cells[SLOT_LAYOUT.attempt] = d.attempt ?? 1;
       cells[SLOT_LAYOUT.maxAttempts] = d.maxAttempts ?? 0;
       cells[SLOT_LAYOUT.startedAt] = attempt.startedAtMs - this.baseMs;
@@ -75,5 +86,12 @@ export class AttemptSlot {
       cells[SLOT_LAYOUT.hasAttempt] = 1;
     }
     Atomics.add(cells, SLOT_LAYOUT.sequence, 1);
+  }
+
+  /** Called inside the seqlock's write. */
+  #writePrefix(jobName: string, queue: string, system: string | undefined): void {
+    this.#prefix = { jobName, queue, system };
+    this.#restOffset = encoder.encodeInto(`${jobName}\0${queue}\0${system ?? ''}\0`, this.#text).written;
+    this.#rest = this.#text.subarray(this.#restOffset);
   }
 }

@@ -30,7 +30,7 @@ function readAttempt() {
     if (before % 2 === 1) continue;
     if (cells[layout.hasAttempt] !== 1) return undefined;
     const length = Math.min(cells[layout.textLength], layout.textCapacity);
-    const [jobId, jobName, queue, system, step, traceId, spanId] = decoder
+    const [jobName, queue, system, jobId, traceId, spanId, step] = decoder
       .decode(text.slice(0, length))
       .split('\0');
     const attempt = {
