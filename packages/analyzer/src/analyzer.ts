@@ -14,6 +14,7 @@ import { findingSourcesFromView } from './api/finding-sources-from-view.js';
 import type { Health } from './api/health-router.js';
 import { closeServer, listen, urlOf } from './api/http-server.js';
 import { createIncidentRouter } from './api/incident-router.js';
+import { createJobsRouter } from './api/jobs-router.js';
 import type { AnalyzerConfig } from './config/analyzer-config.js';
 import { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
 import { validateConfig } from './config/validate-config.js';
@@ -516,6 +517,13 @@ export function createAnalyzer(
       monitors.apiRouter,
       createExplainRouter(sources),
       createWebRouter(sources),
+      createJobsRouter({
+        history: history.store,
+        store,
+        view: model,
+        now: clock,
+        jaegerUrl: config.jaegerUrl,
+      }),
       createAlertsRouter(alertOutbox, { clock, wake: () => alerts.wake() }),
       createChannelsApiRouter(apiChannels, config.alerts.channels),
     ],
