@@ -55,7 +55,9 @@ describe('an analyzer on PostgreSQL', () => {
 
     // The database refuses new connections and drops the ones open: as a server gone away.
     await asAdmin(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
-    await asAdmin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}'`);
+    await asAdmin(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}'`,
+    );
     const refused = await eventually(async () => {
       const response = await post();
       return response.status === 503 ? response : undefined;
