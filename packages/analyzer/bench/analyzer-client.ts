@@ -15,6 +15,8 @@ export interface AnalyzerChild {
 /** `mode`: see analyzer-process.ts (`full`, `model` or `receiver`). */
 export async function startAnalyzerChild(
   mode: 'full' | 'model' | 'receiver' = 'full',
+  /** More environment for the analyzer process (JOBLENS_BENCH_DATA_DIR, JOBLENS_BENCH_HISTORY). */
+  env: Record<string, string> = {},
 ): Promise<AnalyzerChild> {
   const script = fileURLToPath(new URL('./analyzer-process.ts', import.meta.url));
   const child: ChildProcess = fork(script, [], {
@@ -28,7 +30,7 @@ export async function startAnalyzerChild(
         : []),
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, JOBLENS_BENCH_ANALYZER: mode },
+    env: { ...process.env, ...env, JOBLENS_BENCH_ANALYZER: mode },
   });
   const { otlpUrl, apiUrl } = await new Promise<{ otlpUrl: string; apiUrl: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { otlpUrl: string; apiUrl: string }));

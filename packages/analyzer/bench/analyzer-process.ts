@@ -24,7 +24,12 @@ interface Running {
 
 async function startFull(): Promise<Running> {
   const { createAnalyzer } = await import('../src/analyzer.js');
-  const analyzer = createAnalyzer({ host: '127.0.0.1', port: 0, otlpPort: 0, dataDir: ':memory:' });
+  // JOBLENS_BENCH_DATA_DIR: a directory for the SQLite file (default in memory); JOBLENS_BENCH_HISTORY=off:
+  // finished attempts are not written to the job history.
+  const analyzer = createAnalyzer(
+    { host: '127.0.0.1', port: 0, otlpPort: 0, dataDir: process.env.JOBLENS_BENCH_DATA_DIR ?? ':memory:' },
+    { recordHistory: process.env.JOBLENS_BENCH_HISTORY !== 'off' },
+  );
   const { otlpUrl, apiUrl } = await analyzer.start();
   return {
     otlpUrl,
