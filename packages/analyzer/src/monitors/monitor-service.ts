@@ -1,13 +1,13 @@
 import type { LogRecordData, SpanRecord } from '../telemetry/records.js';
-import { evaluateMonitor, type MonitorEvaluation, type MonitorTransition } from './evaluate-monitor.js';
+import type { MonitorTransition } from './evaluate-monitor.js';
+import { MonitorCopy, type MonitorStatus, nextChangeOf, statusAt } from './monitor-copy.js';
 import { initialCursor } from './monitor-cursor.js';
 import type { MonitorDefinition } from './monitor-definition.js';
 import type { MonitorEvent } from './monitor-event.js';
+import { type AlertsFor, monitorStep } from './monitor-step.js';
 import type {
   AdvanceOptions,
-  MonitorAlertRows,
   MonitorOrigin,
-  MonitorRecord,
   MonitorStore,
   NewPing,
   PingRecord,
@@ -16,7 +16,7 @@ import type {
 import type { MonitorsConfig } from './parse-monitors-config.js';
 import { parseMonitorsConfig } from './parse-monitors-config.js';
 import {
-  signalMatches,
+  signalsBySlug,
   signalsFromLogs,
   signalsFromSpans,
   type TelemetrySignal,
@@ -35,7 +35,7 @@ export interface MonitorServiceOptions {
    * The outbox rows a step's transitions raise, written in the step's transaction (pure: it runs under
    * the monitor's lock). Default: none.
    */
-  alertsFor?: (monitor: MonitorDefinition, transitions: readonly MonitorTransition[]) => MonitorAlertRows[];
+  alertsFor?: AlertsFor;
   /** Called after a step that wrote outbox rows commits (the delivery loop's wake-up). */
   onAlertsQueued?: () => void;
   /**
@@ -45,12 +45,7 @@ export interface MonitorServiceOptions {
   refreshIntervalMillis?: number;
 }
 
-/** A monitor as the API and the page show it: the definition and its state now. */
-export interface MonitorStatus {
-  definition: MonitorDefinition;
-  origin: MonitorOrigin;
-  evaluation: MonitorEvaluation;
-}
+export type { MonitorStatus } from './monitor-copy.js';
 
 /** How a signal went: stored and applied, or refused because no such monitor exists. */
 export type SignalResult = { ok: true; created: boolean } | { ok: false; reason: 'unknown_monitor' };
@@ -63,8 +58,6 @@ export interface SignalOrigin {
 
 /** Auto-create stops here: pings to random slugs must not grow the database without bound. */
 export const MAX_AUTO_CREATED_MONITORS = 1000;
-/** Transitions kept in memory per monitor for the page's history column. */
-const RECENT_TRANSITIONS = 20;
 
 // setTimeout's ceiling; a later deadline wakes up early and simply sets the timer again.
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
@@ -92,10 +85,7 @@ export class MonitorService {
   private readonly alertsFor: MonitorServiceOptions['alertsFor'];
   private readonly onAlertsQueued: NonNullable<MonitorServiceOptions['onAlertsQueued']>;
   private readonly refreshIntervalMillis: number;
-  private monitors = new Map<string, MonitorRecord>();
-  private readonly recentTransitions = new Map<string, StoredTransition[]>();
-  /** When the copy was last read whole from a shared store; it tells the state as of then. */
-  private refreshedAtMs = Number.POSITIVE_INFINITY;
+  private readonly monitors: MonitorCopy;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private startRetry: NodeJS.Timeout | undefined;
@@ -110,6 +100,7 @@ export class MonitorService {
     this.alertsFor = options.alertsFor;
     this.onAlertsQueued = options.onAlertsQueued ?? (() => {});
     this.refreshIntervalMillis = options.refreshIntervalMillis ?? 1000;
+    this.monitors = new MonitorCopy(this.store, this.now);
   }
 
   /**
@@ -129,7 +120,7 @@ export class MonitorService {
     this.startRetry = undefined;
     try {
       await this.store.open();
-      await this.refresh();
+      await this.monitors.refresh();
       await this.bringConfigIn();
     } catch (error) {
       this.warn('read', new Error('opening the monitors; trying again every second', { cause: error }));
@@ -147,7 +138,7 @@ export class MonitorService {
   private async bringConfigIn(): Promise<void> {
     const now = this.now();
     const configured = new Set(this.config.definitions.map((d) => d.slug));
-    for (const record of [...this.monitors.values()]) {
+    for (const record of this.monitors.all()) {
       if (record.origin === 'config' && !configured.has(record.definition.slug))
         await this.delete(record.definition.slug);
     }
@@ -169,7 +160,7 @@ export class MonitorService {
 
   /** Whether the copy in memory knows the slug (a monitor created elsewhere arrives with the next refresh). */
   has(slug: string): boolean {
-    return this.monitors.has(slug);
+    return this.monitors.get(slug) !== undefined;
   }
 
   definition(slug: string): MonitorDefinition | undefined {
@@ -184,8 +175,7 @@ export class MonitorService {
 
   async delete(slug: string): Promise<boolean> {
     const existed = await this.store.delete(slug);
-    this.monitors.delete(slug);
-    this.recentTransitions.delete(slug);
+    this.monitors.forget(slug);
     this.schedule();
     return existed;
   }
@@ -240,15 +230,12 @@ export class MonitorService {
    * a check-in another analyzer took since then must not show as a missed deadline here.
    */
   snapshot(): MonitorStatus[] {
-    const at = Math.min(this.now(), this.refreshedAtMs);
-    return [...this.monitors.keys()]
-      .sort()
-      .map((slug) => statusAt(this.monitors.get(slug) as MonitorRecord, at));
+    return this.monitors.statuses();
   }
 
   /** The newest transitions of a monitor from the copy in memory (at most 20), newest last. */
   recentTransitionsOf(slug: string): StoredTransition[] {
-    return this.recentTransitions.get(slug) ?? [];
+    return this.monitors.recentTransitionsOf(slug);
   }
 
   transitions(slug: string, limit?: number): Promise<StoredTransition[]> {
@@ -273,9 +260,10 @@ export class MonitorService {
     let heldElsewhere = false;
     let failed = false;
     try {
-      if (this.store.shared) await this.refresh();
+      if (this.store.shared) await this.monitors.refresh();
       const now = this.now();
-      for (const [slug, record] of [...this.monitors]) {
+      for (const record of this.monitors.all()) {
+        const slug = record.definition.slug;
         // Only monitors with a deadline due are written: a wake-up costs one step per change, not per monitor.
         const due = nextChangeOf(record);
         if (due === undefined || due > now) continue;
@@ -296,37 +284,9 @@ export class MonitorService {
     this.schedule(failed ? FAILURE_RETRY_MS : heldElsewhere ? HELD_ELSEWHERE_RETRY_MS : 0);
   }
 
-  private async refresh(): Promise<void> {
-    const readAt = this.now();
-    const records = await this.store.list();
-    const fresh = new Map(records.map((r) => [r.definition.slug, r]));
-    const changed: string[] = [];
-    for (const [slug, record] of fresh) {
-      const known = this.monitors.get(slug);
-      // A step this analyzer finished after the read began is newer than what the read returned.
-      if (known && known.cursor.atMs > record.cursor.atMs) fresh.set(slug, known);
-      // Another analyzer changed its state: the page's history column needs the new transitions.
-      if (
-        !known ||
-        known.cursor.stateSinceMs !== record.cursor.stateSinceMs ||
-        !this.recentTransitions.has(slug)
-      )
-        changed.push(slug);
-    }
-    // Side by side: at the first read that is every monitor, and the pool queues what it cannot take at once.
-    const histories = await Promise.all(
-      changed.map((slug) => this.store.transitions(slug, RECENT_TRANSITIONS)),
-    );
-    changed.forEach((slug, i) => this.recentTransitions.set(slug, histories[i]));
-    for (const slug of this.recentTransitions.keys())
-      if (!fresh.has(slug)) this.recentTransitions.delete(slug);
-    this.monitors = fresh;
-    if (this.store.shared) this.refreshedAtMs = readAt;
-  }
-
   private async define(definition: MonitorDefinition, origin: MonitorOrigin, now: number): Promise<void> {
     const record = await this.store.define(definition, origin, now, initialCursor(now));
-    this.monitors.set(definition.slug, record);
+    this.monitors.update(record);
     await this.apply(definition.slug, []);
   }
 
@@ -345,18 +305,19 @@ export class MonitorService {
     try {
       if (this.monitors.size === 0) return;
       // One step per monitor per batch: an export of many matching spans costs one transaction, not one each.
-      const bySlug = new Map<string, Array<{ event: MonitorEvent; origin: SignalOrigin }>>();
-      for (const signal of read()) {
-        for (const record of this.monitors.values()) {
-          if (!signalMatches(record.definition, signal)) continue;
-          const slug = record.definition.slug;
-          const entries = bySlug.get(slug) ?? [];
-          entries.push({ event: signal.event, origin: { source: 'telemetry', detail: signal.detail } });
-          bySlug.set(slug, entries);
-        }
-      }
+      const definitions = this.monitors.all().map((record) => record.definition);
+      const bySlug = [...signalsBySlug(definitions, read())].map(
+        ([slug, signals]) =>
+          [
+            slug,
+            signals.map((signal) => ({
+              event: signal.event,
+              origin: { source: 'telemetry', detail: signal.detail } satisfies SignalOrigin,
+            })),
+          ] as const,
+      );
       // All steps start before the first await: on SQLite they are stored before ingest answers.
-      await Promise.all([...bySlug].map(([slug, entries]) => this.apply(slug, entries)));
+      await Promise.all(bySlug.map(([slug, entries]) => this.apply(slug, entries)));
       this.failing.delete('telemetry');
     } catch (error) {
       // A bad record or a failing store must not stop ingest; the span still reaches the model through the sink.
@@ -389,32 +350,16 @@ export class MonitorService {
     const advanced = await this.store.advance(
       slug,
       pings,
-      // The locked cursor, not this analyzer's copy: another analyzer may have moved it. Never rewind it
-      // when this clock runs behind the one that did.
       (record) => {
-        const evaluation = evaluateMonitor(
-          record.definition,
-          { cursor: record.cursor, events },
-          Math.max(now, record.cursor.atMs),
-        );
-        const alerts =
-          evaluation.transitions.length > 0
-            ? this.alertsFor?.(record.definition, evaluation.transitions)
-            : undefined;
-        alertsQueued = (alerts?.length ?? 0) > 0;
-        return {
-          cursor: evaluation.cursor,
-          transitions: evaluation.transitions,
-          ...(alerts ? { alerts } : {}),
-        };
+        const step = monitorStep(record, events, now, this.alertsFor);
+        alertsQueued = step.alerts !== undefined;
+        return step;
       },
       options,
     );
     if (!advanced) return false;
     if (alertsQueued) this.onAlertsQueued();
-    const known = this.monitors.get(slug);
-    if (!known || known.cursor.atMs <= advanced.record.cursor.atMs) this.monitors.set(slug, advanced.record);
-    if (advanced.transitions.length > 0) this.remember(slug, advanced.transitions);
+    this.monitors.update(advanced.record, advanced.transitions);
     for (const transition of advanced.transitions) {
       try {
         this.onTransition(advanced.record.definition, transition);
@@ -426,16 +371,11 @@ export class MonitorService {
     return true;
   }
 
-  private remember(slug: string, transitions: readonly MonitorTransition[]): void {
-    const recent = [...(this.recentTransitions.get(slug) ?? []), ...transitions.map((t) => ({ ...t, slug }))];
-    this.recentTransitions.set(slug, recent.slice(-RECENT_TRANSITIONS));
-  }
-
   private schedule(minimumDelayMs = 0): void {
     if (this.stopped) return;
     const now = this.now();
     let next: number | undefined = this.store.shared ? now + this.refreshIntervalMillis : undefined;
-    for (const record of this.monitors.values()) {
+    for (const record of this.monitors.all()) {
       const change = nextChangeOf(record);
       if (change !== undefined && (next === undefined || change < next)) next = change;
     }
@@ -447,19 +387,4 @@ export class MonitorService {
     this.timer = setTimeout(() => void this.tick(), delay + 2);
     this.timer.unref();
   }
-}
-
-function statusAt(record: MonitorRecord, now: number): MonitorStatus {
-  const evaluation = evaluateMonitor(
-    record.definition,
-    { cursor: record.cursor, events: [] },
-    Math.max(now, record.cursor.atMs),
-  );
-  return { definition: record.definition, origin: record.origin, evaluation };
-}
-
-/** When time alone next changes this monitor's state, as of its last evaluation. */
-function nextChangeOf(record: MonitorRecord): number | undefined {
-  return evaluateMonitor(record.definition, { cursor: record.cursor, events: [] }, record.cursor.atMs)
-    .nextChangeMs;
 }

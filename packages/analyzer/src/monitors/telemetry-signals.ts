@@ -87,3 +87,20 @@ export function signalMatches(definition: MonitorDefinition, signal: TelemetrySi
   if (definition.jobName === undefined || definition.jobName !== signal.jobName) return false;
   return definition.service === undefined || definition.service === signal.service;
 }
+
+/** The signals each monitor takes, by slug; a signal matching several monitors checks in to each. */
+export function signalsBySlug(
+  definitions: readonly MonitorDefinition[],
+  signals: readonly TelemetrySignal[],
+): Map<string, TelemetrySignal[]> {
+  const bySlug = new Map<string, TelemetrySignal[]>();
+  for (const signal of signals) {
+    for (const definition of definitions) {
+      if (!signalMatches(definition, signal)) continue;
+      const taken = bySlug.get(definition.slug) ?? [];
+      taken.push(signal);
+      bySlug.set(definition.slug, taken);
+    }
+  }
+  return bySlug;
+}
