@@ -212,18 +212,16 @@ export function createAnalyzer(
   });
   const publishAlert = (event: AlertEvent) => alerts.publish(event);
 
+  // Monitors live beside the findings (PostgreSQL with a pool): a flip's alert rows go to the outbox in
+  // the step that stores the flip, so it alerts once across analyzers and survives a kill -9.
   const monitors = attachMonitors({
     db,
+    pool,
     config: config.monitors,
     now: clock,
     registry: metrics.registry,
-    // Never rejects: a monitor's flip must not become an unhandled rejection while the database is away.
-    alerts: {
-      publish: (event) =>
-        alerts.publish(event).catch((error) => {
-          console.error('joblens: queueing a monitor alert failed:', error);
-        }),
-    },
+    alerts,
+    outbox: backend.outbox,
   });
 
   const runner = new DetectorRunner({
@@ -313,7 +311,6 @@ export function createAnalyzer(
       await lifecycle.remind(openFindings.values(), now);
       await pruneResolvedFindings(now);
     } catch (error) {
-
       console.error('joblens: evaluation failed:', error);
     }
     try {
@@ -564,6 +561,8 @@ export function createAnalyzer(
     evaluateNow,
     async start() {
       if (servers.length) throw new Error('the analyzer is already started');
+      // Before the ports open: a ping or a check-in must find the monitors' tables and the config's monitors.
+      await monitors.start();
       const otlpServer = await listen(otlpListener, config.otlpPort, config.host);
       const apiServer = await listen(apiApp, config.port, config.host).catch(async (error) => {
         await closeServer(otlpServer);
@@ -582,7 +581,7 @@ export function createAnalyzer(
       await Promise.all(servers.map(closeServer));
       await evaluateNow();
       try {
-        monitors.stop();
+        await monitors.stop();
       } catch (error) {
         console.error('joblens: stopping the monitors failed:', error);
       }
