@@ -75,6 +75,8 @@ export class AlertDeliverer implements AlertPublisher {
   private lastPruneAt = Number.NEGATIVE_INFINITY;
   private lastChannelSyncAt = Number.NEGATIVE_INFINITY;
   private claimsReleased = false;
+  /** Whether the last pass failed as a whole (the outbox unreachable), so the next failure is not logged again. */
+  private failing = false;
   /** Channels added at run time (created through the API), outside the routes: each with its own match. */
   private readonly added = new Map<string, RouteMatch | undefined>();
 
@@ -149,10 +151,19 @@ export class AlertDeliverer implements AlertPublisher {
     }
     clearTimeout(this.timer);
     this.pass = this.deliverDue()
-      .catch((error) => {
-        console.error('joblens: delivering alerts failed:', error);
-        return 0;
-      })
+      .then(
+        (settled) => {
+          if (this.failing) console.error('joblens: delivering alerts works again');
+          this.failing = false;
+          return settled;
+        },
+        (error) => {
+          // Once per outage: a database away for an hour must not log a stack every second.
+          if (!this.failing) console.error('joblens: delivering alerts failed (retrying quietly):', error);
+          this.failing = true;
+          return 0;
+        },
+      )
       .then((settled) => {
         this.pass = undefined;
         if (!this.running) return;
