@@ -40,6 +40,11 @@ export class ThreadedSqliteHistoryStore implements HistoryStore {
     // Migrates the history's tables here, before the thread opens the file.
     this.reader = new SqliteHistoryStore(db);
     this.path = db.name;
+    // The thread's appends fill the WAL. Left to the analyzer's connection, the checkpoint copying them back
+    // into the file (and syncing it, at synchronous=FULL) would run on the event loop at its next small
+    // commit; the thread's connection does it instead (see openHistoryWriterStore), so it starts now.
+    db.pragma('wal_autocheckpoint = 0');
+    this.startWorker();
   }
 
   append(attempts: readonly HistoryAttempt[]): Promise<void> {
@@ -120,10 +125,14 @@ export class ThreadedSqliteHistoryStore implements HistoryStore {
   }
 }
 
+/** How often the thread checkpoints the WAL even when it appends nothing (findings and pings still write). */
+const CHECKPOINT_INTERVAL_MILLIS = 10_000;
+
 /**
  * The store the thread writes with (see sqlite-history-thread.mjs): its own connection to the file.
  * synchronous=NORMAL, as WAL makes it safe: a committed append survives the process being killed, and
- * only the last ones could be lost to a power cut. FULL would add a sync to the disk per batch.
+ * only the last ones could be lost to a power cut. FULL would add a sync to the disk per batch. It
+ * checkpoints the WAL after its own large commits (SQLite's automatic checkpoint) and every 10 s.
  */
 export function openHistoryWriterStore(path: string): SqliteHistoryStore {
   const db = new Database(path);
@@ -133,5 +142,13 @@ export function openHistoryWriterStore(path: string): SqliteHistoryStore {
   // 2) keeps their upper levels and recent leaves in memory instead of reading them back at every batch.
   db.pragma('cache_size = -32768');
   db.pragma('busy_timeout = 5000');
+  const timer = setInterval(() => {
+    try {
+      if (db.open) db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // A checkpoint that cannot run now (the file busy or going away) runs at the next one.
+    }
+  }, CHECKPOINT_INTERVAL_MILLIS);
+  timer.unref();
   return new SqliteHistoryStore(db, { ownsDatabase: true });
 }
