@@ -1,32 +1,14 @@
 import { makeAttemptSpan, makeResource, makeStepSpan } from '@joblens/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HistoryAttempt, HistoryStore } from '../../src/history/history-store.js';
 import { HistoryWriter, type HistoryWriterOptions } from '../../src/history/history-writer.js';
 import { SqliteHistoryStore } from '../../src/history/sqlite-history-store.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/open-database.js';
 import type { SpanRecord } from '../../src/telemetry/records.js';
+import { FlakyHistoryStore } from './flaky-history-store.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12);
 const resource = makeResource({ service: 'billing', worker: 'w-1', host: 'h-1' });
-
-/** The real SQLite store, with appends counted and failing on demand (a disk full, a lost database). */
-class FlakyHistoryStore implements HistoryStore {
-  appendSizes: number[] = [];
-  failing = false;
-  constructor(private readonly inner: HistoryStore) {}
-  async append(attempts: readonly HistoryAttempt[]): Promise<void> {
-    if (this.failing) throw new Error('database or disk is full');
-    this.appendSizes.push(attempts.length);
-    await this.inner.append(attempts);
-  }
-  searchJobs = (...args: Parameters<HistoryStore['searchJobs']>) => this.inner.searchJobs(...args);
-  jobAttempts = (...args: Parameters<HistoryStore['jobAttempts']>) => this.inner.jobAttempts(...args);
-  jobsById = (...args: Parameters<HistoryStore['jobsById']>) => this.inner.jobsById(...args);
-  prune = (...args: Parameters<HistoryStore['prune']>) => this.inner.prune(...args);
-  sizeBytes = () => this.inner.sizeBytes();
-  close = () => this.inner.close();
-}
 
 let now: number;
 let db: SqliteDatabase;
