@@ -21,10 +21,12 @@ import { validateConfig } from './config/validate-config.js';
 import type { DetectorOverrides } from './detectors/detector-options.js';
 import { type AnyDetector, allDetectors, resolveDetectorOptions } from './detectors/index.js';
 import { createExplainRouter } from './explain/explain-router.js';
+import { adoptSharedFindings } from './findings/adopt-shared-findings.js';
 import { DetectorRunner } from './findings/detector-runner.js';
 import type { Finding, FindingTransition } from './findings/finding.js';
 import type { FindingStore } from './findings/finding-store.js';
 import { IncidentLifecycle } from './findings/incident-lifecycle.js';
+import { findingIdentity } from './findings/reconcile.js';
 import { attachHistory } from './history/attach-history.js';
 import type { HistoryStore } from './history/history-store.js';
 import { openHistoryStore } from './history/open-history-store.js';
@@ -231,6 +233,8 @@ export function createAnalyzer(
   });
   /** The open findings this analyzer raised or holds: the only ones its evaluations resolve. */
   const openFindings = new Map<string, Finding>();
+  /** On a shared database, the open findings other analyzers hold, by type and key (see adoptSharedFindings). */
+  let othersOpen = new Map<string, Finding>();
   const inherited = new Set<string>();
   let loaded = false;
   /**
@@ -300,7 +304,8 @@ export function createAnalyzer(
           .stats()
           .map((s) => ({ detector: s.type, seconds: s.lastEvaluationSeconds, failed: failed.has(s.type) })),
       );
-      const result = now - startedAt < RESTART_WARMUP_MILLIS ? keepInheritedOpen(run, inherited) : run;
+      const shared = adoptSharedFindings(run, othersOpen);
+      const result = now - startedAt < RESTART_WARMUP_MILLIS ? keepInheritedOpen(shared, inherited) : shared;
       const recorded = await persist(result.findings, result.transitions);
       if (!recorded) return;
       for (const finding of result.findings) {
@@ -342,13 +347,15 @@ export function createAnalyzer(
    * store are let go: should this analyzer still see the fault, it raises it again as a reopening.
    */
   async function refreshHeldFindings(): Promise<void> {
-    if (openFindings.size === 0) return;
     const stored = new Map((await store.open()).map((f) => [f.id, f]));
     for (const [id, held] of openFindings) {
       const current = stored.get(id);
       if (current) openFindings.set(id, withIncidentFieldsOf(held, current));
       else openFindings.delete(id);
     }
+    othersOpen = new Map();
+    for (const finding of stored.values())
+      if (!openFindings.has(finding.id)) othersOpen.set(findingIdentity(finding.type, finding.key), finding);
   }
 
   /**

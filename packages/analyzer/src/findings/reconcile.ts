@@ -18,7 +18,7 @@ export interface ReconcileResult {
   transitions: FindingTransition[];
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
 export function findingIdentity(type: string, key: string): string {
   return `${type}\u0000${key}`;

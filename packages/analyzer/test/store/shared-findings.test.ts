@@ -67,6 +67,21 @@ describe('analyzers sharing one PostgreSQL database', () => {
     expect(await outboxEvents()).toEqual(['opened']);
   });
 
+  it('keep one finding and one alert when the second analyzer sees the fault an evaluation later', async () => {
+    const a = analyzerNamed('analyzer-a');
+    const b = analyzerNamed('analyzer-b');
+    feedGap(a);
+    await a.evaluateNow();
+    clock.now += 1_000;
+    feedGap(b);
+    await b.evaluateNow();
+
+    const listed = await b.store.list();
+    expect(listed.map((f) => f.type)).toEqual(['mystery_gap']);
+    expect(await a.store.transitions(listed[0].id)).toHaveLength(1);
+    expect(await outboxEvents()).toEqual(['opened']);
+  });
+
   it('list a finding on every analyzer, and leave its resolution to the analyzer that raised it', async () => {
     const raiser = analyzerNamed('analyzer-a');
     feedGap(raiser);
