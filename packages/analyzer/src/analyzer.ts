@@ -231,6 +231,11 @@ export function createAnalyzer(
     overrides: config.detectors as DetectorOverrides,
     log: (message) => console.error(`joblens: ${message}`),
   });
+  let monitorsStarted: Promise<void> | undefined;
+  const startMonitors = () => {
+    monitorsStarted ??= monitors.start();
+    return monitorsStarted;
+  };
   /** The open findings this analyzer raised or holds: the only ones its evaluations resolve. */
   const openFindings = new Map<string, Finding>();
   /** On a shared database, the open findings other analyzers hold, by type and key (see adoptSharedFindings). */
@@ -331,6 +336,8 @@ export function createAnalyzer(
   /** False (and the store marked failing) while what the store holds cannot be read at start. */
   async function loadedFromStore(): Promise<boolean> {
     try {
+      // An embedder (or a test) may evaluate without start(): the config's monitors must be in all the same.
+      await startMonitors();
       await loadFromStore();
       if (backend.shared && !dependencies.store) await refreshHeldFindings();
       return true;
@@ -569,7 +576,7 @@ export function createAnalyzer(
     async start() {
       if (servers.length) throw new Error('the analyzer is already started');
       // Before the ports open: a ping or a check-in must find the monitors' tables and the config's monitors.
-      await monitors.start();
+      await startMonitors();
       const otlpServer = await listen(otlpListener, config.otlpPort, config.host);
       const apiServer = await listen(apiApp, config.port, config.host).catch(async (error) => {
         await closeServer(otlpServer);
