@@ -141,6 +141,10 @@ export function openHistoryWriterStore(path: string): SqliteHistoryStore {
   // Attempts land at random places of the trace-id and job indexes: a cache of 32 MiB (SQLite's default is
   // 2) keeps their upper levels and recent leaves in memory instead of reading them back at every batch.
   db.pragma('cache_size = -32768');
+  // A commit writes every page it changed to the WAL, and a checkpoint copies them into the file: attempts
+  // land all over the indexes, so letting the WAL grow to 40 MiB between checkpoints (SQLite's default is
+  // 4) copies a page changed by many batches once rather than once per few batches.
+  db.pragma('wal_autocheckpoint = 10000');
   db.pragma('busy_timeout = 5000');
   const timer = setInterval(() => {
     try {
