@@ -185,7 +185,7 @@ export function createAnalyzer(
       )
     : undefined;
   const history = attachHistory({
-    store: dependencies.history ?? openHistoryStore(db, pool),
+    store: dependencies.history ?? openHistoryStore(db, config.dataDir, pool),
     model,
     clock,
     registry: metrics.registry,

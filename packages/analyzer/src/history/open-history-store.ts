@@ -7,10 +7,14 @@ import { ThreadedSqliteHistoryStore } from './sqlite-history-thread.js';
 
 /**
  * The job history of the analyzer's configuration: PostgreSQL when it has a database URL (the tables are
- * migrated at the first append or search, as the database may be down at start); else its SQLite file,
- * written from a thread of its own; else, with the database in memory, on the analyzer's own connection.
+ * migrated at the first append or search, as the database may be down at start); else `history.db` in
+ * the data directory, written from a thread of its own; else, the database being in memory, beside it.
  */
-export function openHistoryStore(db: SqliteDatabase, pool: PgPool | undefined): HistoryStore {
+export function openHistoryStore(
+  db: SqliteDatabase,
+  dataDir: string,
+  pool: PgPool | undefined,
+): HistoryStore {
   if (pool !== undefined) return new PostgresHistoryStore(pool);
-  return db.memory ? new SqliteHistoryStore(db) : new ThreadedSqliteHistoryStore(db);
+  return db.memory ? new SqliteHistoryStore(db) : new ThreadedSqliteHistoryStore(dataDir);
 }

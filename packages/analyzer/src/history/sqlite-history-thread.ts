@@ -1,6 +1,7 @@
+import { chmodSync, closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { SqliteDatabase } from '../store/open-database.js';
 import type {
   HistoryAttempt,
   HistoryRetention,
@@ -19,12 +20,17 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** The job history's file in the data directory, beside `joblens.db`. */
+export const HISTORY_FILE_NAME = 'history.db';
+
 /**
- * The job history in the analyzer's SQLite file, written from a thread of its own. better-sqlite3 works
+ * The job history in `<dataDir>/history.db`, written from a thread of its own. better-sqlite3 works
  * synchronously, and at tens of thousands of attempts a second the inserts and their indexes would take
- * most of the event loop that ingest needs; on a second connection in another thread they take another
- * core. Reads (the API's searches) stay on the analyzer's connection: in WAL mode they see every committed
- * append and do not wait for the writer. The thread is started again at the next write if it dies.
+ * most of the event loop that ingest needs; in another thread they take another core. A file apart from
+ * `joblens.db`: the thread is then its only writer, and neither the findings' transactions nor its own
+ * can find the other's commit in their way (SQLite answers that with SQLITE_BUSY at once, not after a
+ * wait). Reads (the API's searches) use a connection of the event loop's: in WAL mode they see every
+ * committed append and do not wait for the writer. The thread is started again at the next write if it dies.
  */
 export class ThreadedSqliteHistoryStore implements HistoryStore {
   private readonly reader: SqliteHistoryStore;
@@ -34,16 +40,17 @@ export class ThreadedSqliteHistoryStore implements HistoryStore {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
-  /** `db`: the analyzer's database, on a file (an in-memory one has nothing a thread could open). */
-  constructor(db: SqliteDatabase) {
-    if (db.memory) throw new Error('the history thread needs a database file, not an in-memory one');
+  /** `dataDir`: the analyzer's data directory, which exists already (`openDatabase` made it). */
+  constructor(dataDir: string) {
+    this.path = join(dataDir, HISTORY_FILE_NAME);
+    // Like joblens.db, the history holds error messages: only the analyzer's user may read it.
+    closeSync(openSync(this.path, 'a', 0o600));
+    chmodSync(this.path, 0o600);
+    const db = new Database(this.path);
+    db.pragma('journal_mode = WAL');
     // Migrates the history's tables here, before the thread opens the file.
-    this.reader = new SqliteHistoryStore(db);
-    this.path = db.name;
-    // The thread's appends fill the WAL. Left to the analyzer's connection, the checkpoint copying them back
-    // into the file (and syncing it, at synchronous=FULL) would run on the event loop at its next small
-    // commit; the thread's connection does it instead (see openHistoryWriterStore), so it starts now.
-    db.pragma('wal_autocheckpoint = 0');
+    this.reader = new SqliteHistoryStore(db, { ownsDatabase: true });
+    // The thread checkpoints the WAL after its commits (see openHistoryWriterStore): it starts now.
     this.startWorker();
   }
 
@@ -75,12 +82,12 @@ export class ThreadedSqliteHistoryStore implements HistoryStore {
 
   async close(): Promise<void> {
     const worker = this.worker;
-    if (worker === undefined) return;
     try {
-      await this.call('close', undefined);
+      if (worker !== undefined) await this.call('close', undefined);
     } finally {
       this.worker = undefined;
-      await worker.terminate();
+      await worker?.terminate();
+      await this.reader.close();
     }
   }
 
@@ -128,13 +135,20 @@ export class ThreadedSqliteHistoryStore implements HistoryStore {
 /** How often the thread checkpoints the WAL even when it appends nothing (findings and pings still write). */
 const CHECKPOINT_INTERVAL_MILLIS = 10_000;
 
+/** What the thread does for the event loop (see sqlite-history-thread.mjs). */
+export interface HistoryWriterStore {
+  append(attempts: readonly HistoryAttempt[]): Promise<void>;
+  prune(retention: HistoryRetention): Promise<{ deletedAttempts: number }>;
+  close(): Promise<void>;
+}
+
 /**
  * The store the thread writes with (see sqlite-history-thread.mjs): its own connection to the file.
  * synchronous=NORMAL, as WAL makes it safe: a committed append survives the process being killed, and
  * only the last ones could be lost to a power cut. FULL would add a sync to the disk per batch. It
  * checkpoints the WAL after its own large commits (SQLite's automatic checkpoint) and every 10 s.
  */
-export function openHistoryWriterStore(path: string): SqliteHistoryStore {
+export function openHistoryWriterStore(path: string): HistoryWriterStore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -154,5 +168,21 @@ export function openHistoryWriterStore(path: string): SqliteHistoryStore {
     }
   }, CHECKPOINT_INTERVAL_MILLIS);
   timer.unref();
-  return new SqliteHistoryStore(db, { ownsDatabase: true });
+  const store = new SqliteHistoryStore(db, { ownsDatabase: true });
+  return {
+    // IMMEDIATE: the append reads before it writes, and a transaction that began reading when another
+    // connection then committed gets SQLITE_BUSY at once; one that takes the write lock first waits its turn.
+    async append(attempts) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        await store.append(attempts);
+        db.exec('COMMIT');
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    prune: (retention) => store.prune(retention),
+    close: () => store.close(),
+  };
 }

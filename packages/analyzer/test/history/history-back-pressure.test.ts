@@ -48,7 +48,7 @@ describe('the analyzer while its job history cannot write', () => {
       expect(refused.headers.get('retry-after')).toBe('5');
       const health = await fetch(`${apiUrl}/healthz`);
       expect(health.status).toBe(503);
-      expect((await health.json()).reasons).toContain(
+      expect(((await health.json()) as { reasons: string[] }).reasons).toContain(
         'the job history store fails: database or disk is full',
       );
 
