@@ -204,11 +204,13 @@ async function report(beat, nowMs, blockedMillis, stall) {
  * How this thread watches, cheaply while the loop turns: the main thread stamps the heartbeat every
  * `beatIntervalMillis`, so a loop held since the last beat has been held at least since that beat's
  * successor was due (`lateMillis`). While the heartbeat moves the thread sleeps until the loop would be
- * late by `SUSPECT_MILLIS`: about two wake-ups per threshold instead of a check every tenth of it. Once
- * the loop is that late the thread watches closely, every `closeCheckMillis`, sampling whether the main
- * thread is runnable, until the lateness passes the threshold (a block) or the heartbeat moves (no block).
+ * late by `SUSPECT_MILLIS`: about one wake-up per threshold instead of a check every tenth of it (a wake-up
+ * of a sleeping thread is what costs, far more than the check). Once the loop is that late the thread
+ * watches closely, every `closeCheckMillis`, sampling whether the main thread is runnable (three samples
+ * at least, half the threshold at most), until the lateness passes the threshold (a block) or the
+ * heartbeat moves (no block).
  */
-const SUSPECT_MILLIS = Math.floor(thresholdMillis / 2);
+const SUSPECT_MILLIS = Math.floor(Math.max(thresholdMillis / 2, thresholdMillis - 3 * closeCheckMillis));
 /**
  * A check this much later than planned means this thread did not run either: the whole process was
  * starved of CPU (a loaded host, a throttled container), which no code of the worker caused.
