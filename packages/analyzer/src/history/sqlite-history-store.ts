@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { migrate } from '../store/migrate.js';
 import type { SqliteDatabase } from '../store/open-database.js';
 import { estimateAttemptBytes } from './attempt-bytes.js';
@@ -30,6 +31,12 @@ export const PRUNE_BATCH_ATTEMPTS = 1000;
 /** A job id is unique within a queue, mostly; this bounds what one id may list across queues. */
 const MAX_JOBS_BY_ID = 500;
 
+/**
+ * Rows per INSERT statement. One statement of 64 rows costs far less than 64 statements of one (each
+ * step of a statement has its fixed cost), and 64 rows of 17 parameters stay far under SQLite's limit.
+ */
+const ROWS_PER_INSERT = 64;
+
 /** The attempt's job becomes its latest when it ended at or after the stored latest (ties: newest write). */
 const IF_NEWER = (column: string) =>
   `${column} = CASE WHEN excluded.last_end_ms >= history_jobs.last_end_ms THEN excluded.${column} ELSE history_jobs.${column} END`;
@@ -52,25 +59,6 @@ export class SqliteHistoryStore implements HistoryStore {
     migrate(db, HISTORY_SCHEMA, HISTORY_MIGRATIONS);
     const s = {
       spanStored: db.prepare('SELECT 1 FROM history_attempts WHERE trace_id = ? AND span_id = ?').pluck(),
-      upsertJob: db
-        .prepare(`
-          INSERT INTO history_jobs (service, queue, job_id, job_name, attempts, last_attempt, last_outcome,
-            first_start_ms, last_end_ms, last_worker, last_host, last_error_type, last_error_message, latest_trace_id)
-          VALUES (@service, @queue, @jobId, @jobName, 1, @attempt, @outcome, @startMs, @endMs, @worker, @host,
-            @errorType, @errorMessage, @traceId)
-          ON CONFLICT (job_id, service, queue) DO UPDATE SET
-            attempts = history_jobs.attempts + 1,
-            last_attempt = max(history_jobs.last_attempt, excluded.last_attempt),
-            first_start_ms = min(history_jobs.first_start_ms, excluded.first_start_ms),
-            ${['job_name', 'last_outcome', 'last_worker', 'last_host', 'last_error_type', 'last_error_message', 'latest_trace_id'].map(IF_NEWER).join(',\n')},
-            last_end_ms = max(history_jobs.last_end_ms, excluded.last_end_ms)
-          RETURNING pk`)
-        .pluck(),
-      insertAttempt: db.prepare(`
-        INSERT INTO history_attempts (job, attempt, worker, host, start_ms, end_ms, outcome, error_type,
-          error_message, steps, gap_seconds, gap_location, trace_id, span_id, bytes)
-        VALUES (@job, @attempt, @worker, @host, @startMs, @endMs, @outcome, @errorType, @errorMessage, @steps,
-          @longestGapSeconds, @longestGapLocation, @traceId, @spanId, @bytes)`),
       addBytes: db.prepare('UPDATE history_size SET bytes = bytes + ? WHERE id = 1'),
       size: db.prepare('SELECT bytes FROM history_size WHERE id = 1').pluck(),
       jobAttempts: db.prepare(`
@@ -100,35 +88,43 @@ export class SqliteHistoryStore implements HistoryStore {
     };
     this.statements = s;
 
+    const insertRows = boundedStatements(db);
     this.appendAll = db.transaction((attempts: readonly HistoryAttempt[]) => {
+      const fresh = newAttempts(
+        attempts,
+        (attempt) => s.spanStored.get(attempt.traceId, attempt.spanId) !== undefined,
+      );
       let added = 0;
-      for (const attempt of attempts) {
-        if (s.spanStored.get(attempt.traceId, attempt.spanId) !== undefined) continue;
-        const steps = encodeSteps(attempt.steps);
-        const bytes = estimateAttemptBytes(attempt, steps);
-        const job = s.upsertJob.get({
-          ...attempt,
-          errorType: attempt.errorType ?? null,
-          errorMessage: attempt.errorMessage ?? null,
-        }) as number;
-        s.insertAttempt.run({
-          job,
-          attempt: attempt.attempt,
-          worker: attempt.worker,
-          host: attempt.host,
-          startMs: attempt.startMs,
-          endMs: attempt.endMs,
-          outcome: attempt.outcome,
-          errorType: attempt.errorType ?? null,
-          errorMessage: attempt.errorMessage ?? null,
-          steps,
-          longestGapSeconds: attempt.longestGapSeconds,
-          longestGapLocation: attempt.longestGapLocation ?? null,
-          traceId: attempt.traceId,
-          spanId: attempt.spanId,
-          bytes,
-        });
-        added += bytes;
+      for (let from = 0; from < fresh.length; from += ROWS_PER_INSERT) {
+        const rows = fresh.slice(from, from + ROWS_PER_INSERT);
+        // The jobs first, all of them: each attempt's row then finds its job's key by the unique index.
+        insertRows.upsertJobs(rows.length).run(jobParams(rows));
+        const params: unknown[] = [];
+        for (const attempt of rows) {
+          const steps = encodeSteps(attempt.steps);
+          const bytes = estimateAttemptBytes(attempt, steps);
+          params.push(
+            attempt.jobId,
+            attempt.service,
+            attempt.queue,
+            attempt.attempt,
+            attempt.worker,
+            attempt.host,
+            attempt.startMs,
+            attempt.endMs,
+            attempt.outcome,
+            attempt.errorType ?? null,
+            attempt.errorMessage ?? null,
+            steps,
+            attempt.longestGapSeconds,
+            attempt.longestGapLocation ?? null,
+            attempt.traceId,
+            attempt.spanId,
+            bytes,
+          );
+          added += bytes;
+        }
+        insertRows.insertAttempts(rows.length).run(params);
       }
       if (added > 0) s.addBytes.run(added);
     });
@@ -200,6 +196,87 @@ export class SqliteHistoryStore implements HistoryStore {
   async close(): Promise<void> {
     if (this.options.ownsDatabase) this.db.close();
   }
+}
+
+/** The attempts not stored yet, each once (a batch may carry one span twice). */
+function newAttempts(
+  attempts: readonly HistoryAttempt[],
+  isStored: (attempt: HistoryAttempt) => boolean,
+): HistoryAttempt[] {
+  const seen = new Set<string>();
+  const fresh: HistoryAttempt[] = [];
+  for (const attempt of attempts) {
+    const key = `${attempt.traceId}/${attempt.spanId}`;
+    if (seen.has(key) || isStored(attempt)) continue;
+    seen.add(key);
+    fresh.push(attempt);
+  }
+  return fresh;
+}
+
+function jobParams(rows: readonly HistoryAttempt[]): unknown[] {
+  const params: unknown[] = [];
+  for (const a of rows)
+    params.push(
+      a.service,
+      a.queue,
+      a.jobId,
+      a.jobName,
+      a.attempt,
+      a.outcome,
+      a.startMs,
+      a.endMs,
+      a.worker,
+      a.host,
+      a.errorType ?? null,
+      a.errorMessage ?? null,
+      a.traceId,
+    );
+  return params;
+}
+
+/**
+ * The multi-row INSERTs of jobs and attempts, prepared once per row count: ROWS_PER_INSERT rows, or the
+ * fewer a batch ends with, so at most ROWS_PER_INSERT of each.
+ */
+function boundedStatements(db: SqliteDatabase) {
+  const upserts = new Map<number, Database.Statement>();
+  const inserts = new Map<number, Database.Statement>();
+  const repeat = (row: string, count: number) => Array.from({ length: count }, () => row).join(', ');
+  return {
+    upsertJobs(count: number): Database.Statement {
+      let statement = upserts.get(count);
+      if (statement === undefined) {
+        // Rows of one statement are inserted in order: a later attempt of a job in the same statement
+        // meets the row of the earlier one and updates it, as it would in a statement of its own.
+        statement = db.prepare(`
+          INSERT INTO history_jobs (service, queue, job_id, job_name, attempts, last_attempt, last_outcome,
+            first_start_ms, last_end_ms, last_worker, last_host, last_error_type, last_error_message, latest_trace_id)
+          VALUES ${repeat('(?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)', count)}
+          ON CONFLICT (job_id, service, queue) DO UPDATE SET
+            attempts = history_jobs.attempts + 1,
+            last_attempt = max(history_jobs.last_attempt, excluded.last_attempt),
+            first_start_ms = min(history_jobs.first_start_ms, excluded.first_start_ms),
+            ${['job_name', 'last_outcome', 'last_worker', 'last_host', 'last_error_type', 'last_error_message', 'latest_trace_id'].map(IF_NEWER).join(',\n')},
+            last_end_ms = max(history_jobs.last_end_ms, excluded.last_end_ms)`);
+        upserts.set(count, statement);
+      }
+      return statement;
+    },
+    insertAttempts(count: number): Database.Statement {
+      let statement = inserts.get(count);
+      if (statement === undefined) {
+        const row = `((SELECT pk FROM history_jobs WHERE job_id = ? AND service = ? AND queue = ?),
+          ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+        statement = db.prepare(`
+          INSERT INTO history_attempts (job, attempt, worker, host, start_ms, end_ms, outcome, error_type,
+            error_message, steps, gap_seconds, gap_location, trace_id, span_id, bytes)
+          VALUES ${repeat(row, count)}`);
+        inserts.set(count, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function nextTurn(): Promise<void> {

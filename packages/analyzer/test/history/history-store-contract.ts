@@ -126,6 +126,23 @@ export function describeHistoryStoreContract(name: string, open: () => Promise<H
         expect(await store.sizeBytes()).toBe(size);
       });
 
+      it('stores a large batch whole: each attempt once, and a job retried within it counted twice', async () => {
+        const store = await openStore();
+        const batch = Array.from({ length: 150 }, (_, i) =>
+          makeHistoryAttempt({ jobId: `job-${i}`, endMs: T0 + i * 1000 }),
+        );
+        // A retry of job 10 far into the batch (another statement, for a store that inserts rows in chunks),
+        // and one attempt sent twice.
+        const retry = makeHistoryAttempt({ jobId: 'job-10', attempt: 2, endMs: T0 + 200_000 });
+        await store.append([...batch, retry, batch[3]]);
+
+        expect(await store.jobAttempts({ ...emails, jobId: 'job-149' })).toEqual([batch[149]]);
+        expect(await store.jobAttempts({ ...emails, jobId: 'job-3' })).toHaveLength(1);
+        const [retried] = await store.jobsById('job-10');
+        expect(retried).toMatchObject({ attempts: 2, lastAttempt: 2, lastEndMs: T0 + 200_000 });
+        expect((await store.searchJobs({ limit: 500 })).jobs).toHaveLength(150);
+      });
+
       it("counts a job's attempts and keeps its highest attempt number and its first start", async () => {
         const store = await openStore();
         await store.append([
