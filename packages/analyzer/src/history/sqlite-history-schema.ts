@@ -68,12 +68,15 @@ export const HISTORY_MIGRATIONS: Migration[] = [
   // Writes cost what their indexes cost: every attempt changed each of the jobs' seven, and at tens of
   // thousands of attempts a second the writer could not keep up. Only a job's id and name must be found
   // at once among millions; queue, worker, outcome and error now walk history_jobs_recent newest first
-  // and stop at a page's worth of matches.
+  // and stop at a page's worth of matches. The attempts' unique index of trace and span ids went too:
+  // random keys, each commit rewrote pages all over it; an attempt already stored is now looked for
+  // among its job's attempts (the store's spanStored).
   (db) =>
     db.exec(`
       DROP INDEX history_jobs_queue;
       DROP INDEX history_jobs_worker;
       DROP INDEX history_jobs_outcome;
       DROP INDEX history_jobs_errored;
+      DROP INDEX history_attempts_span;
     `),
 ];

@@ -58,7 +58,14 @@ export class SqliteHistoryStore implements HistoryStore {
   ) {
     migrate(db, HISTORY_SCHEMA, HISTORY_MIGRATIONS);
     const s = {
-      spanStored: db.prepare('SELECT 1 FROM history_attempts WHERE trace_id = ? AND span_id = ?').pluck(),
+      // Through the attempt's job (an attempt's span always names the same job): the few attempts of one
+      // job are found by index, where an index of random trace ids would take a write all over the file.
+      spanStored: db
+        .prepare(`
+          SELECT 1 FROM history_attempts
+          WHERE job = (SELECT pk FROM history_jobs WHERE job_id = ? AND service = ? AND queue = ?)
+            AND trace_id = ? AND span_id = ?`)
+        .pluck(),
       addBytes: db.prepare('UPDATE history_size SET bytes = bytes + ? WHERE id = 1'),
       size: db.prepare('SELECT bytes FROM history_size WHERE id = 1').pluck(),
       jobAttempts: db.prepare(`
@@ -92,7 +99,7 @@ export class SqliteHistoryStore implements HistoryStore {
     this.appendAll = db.transaction((attempts: readonly HistoryAttempt[]) => {
       const fresh = newAttempts(
         attempts,
-        (attempt) => s.spanStored.get(attempt.traceId, attempt.spanId) !== undefined,
+        (a) => s.spanStored.get(a.jobId, a.service, a.queue, a.traceId, a.spanId) !== undefined,
       );
       let added = 0;
       for (let from = 0; from < fresh.length; from += ROWS_PER_INSERT) {

@@ -61,6 +61,17 @@ describe('SqliteHistoryStore', () => {
     expect(searchPlan("WHERE job_id = 'x'")).toMatch(/USING INDEX history_jobs_key \(job_id=\?\)/);
   });
 
+  it("has no index of random trace ids for the writes to spread over: an attempt is found among its job's", () => {
+    const db = openDatabase(IN_MEMORY);
+    new SqliteHistoryStore(db);
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'history_attempts'")
+      .pluck()
+      .all();
+    db.close();
+    expect(indexes).toEqual(['history_attempts_job', 'history_attempts_end']);
+  });
+
   function searchPlan(where: string): string {
     const db = openDatabase(IN_MEMORY);
     new SqliteHistoryStore(db);
