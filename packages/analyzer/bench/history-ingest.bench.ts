@@ -2,7 +2,7 @@
  * analyzer_history_ingest_ratio: spans per second the full analyzer accepts with every finished attempt
  * written to the job history on its SQLite file, over the same analyzer with history recording off
  * (`recordHistory: false`), in one run, on the requests of the ingest bench (512 spans each, ~170
- * attempts with two steps each). Both analyzers keep their SQLite file in a fresh temporary directory.
+ * attempts with two steps each), whose times move on batch after batch as a fleet's do. Both analyzers keep their SQLite file in a fresh temporary directory.
  * Wall time from the first post to the last answer after a warm-up. The history writes a few seconds
  * behind ingest (attempts settle 3 s for their steps); one that cannot keep up fills its queue (100k
  * attempts, fewer than a run sends) and answers 503, which the senders retry, so its cost shows in the
@@ -25,10 +25,18 @@ const ROUNDS = 2;
 const CONNECTIONS = 4;
 const WORKERS = 8;
 
-const now = Date.now();
-const templates = Array.from({ length: WORKERS }, (_, worker) => traceTemplate(now, worker));
+// A batch's jobs end over 171 ms. Time moves on by that much for every round of the eight workers, as
+// it does in a real fleet: batches that all reused one set of timestamps would land each append on the
+// same 171 instants, spread all over the history's time indexes, which no real traffic does.
+const BATCH_MILLIS = 171;
+const rounds = Math.ceil((WARMUP_BATCHES + MEASURED_BATCHES) / WORKERS);
+const firstNow = Date.now() - rounds * BATCH_MILLIS;
 const bodies = (first: number, count: number) =>
-  Array.from({ length: count }, (_, i) => gzipSync(templates[(first + i) % WORKERS].forBatch(first + i)));
+  Array.from({ length: count }, (_, i) => {
+    const batch = first + i;
+    const nowMs = firstNow + Math.floor(batch / WORKERS) * BATCH_MILLIS;
+    return gzipSync(traceTemplate(nowMs, batch % WORKERS).forBatch(batch));
+  });
 const warmup = bodies(0, WARMUP_BATCHES);
 const measured = bodies(WARMUP_BATCHES, MEASURED_BATCHES);
 
