@@ -61,6 +61,17 @@ export { type Migration, migrate } from './store/migrate.js';
 export { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from './store/open-database.js';
 export { PostgresFindingStore } from './store/postgres/postgres-finding-store.js';
 export { SqliteFindingStore } from './store/sqlite-finding-store.js';
+// The records `AnalyzerHandle.sink` takes: what tests and embedders build telemetry from.
+export type {
+  Attributes,
+  AttrValue,
+  LogRecordData,
+  MetricPointRecord,
+  ResourceRecord,
+  SpanEventRecord,
+  SpanRecord,
+  TelemetrySink,
+} from './telemetry/records.js';
 export { type RedactionOptions, redactText } from './telemetry/redact.js';
 export { stripControlCharacters } from './telemetry/strip-control-characters.js';
 export { describeDatabaseUrl } from './store/postgres/open-postgres.js';
