@@ -59,6 +59,7 @@ export type {
 export { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 export { type Migration, migrate } from './store/migrate.js';
 export { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from './store/open-database.js';
+export { describeDatabaseUrl } from './store/postgres/open-postgres.js';
 export { PostgresFindingStore } from './store/postgres/postgres-finding-store.js';
 export { SqliteFindingStore } from './store/sqlite-finding-store.js';
 // The records `AnalyzerHandle.sink` takes: what tests and embedders build telemetry from.
@@ -74,4 +75,3 @@ export type {
 } from './telemetry/records.js';
 export { type RedactionOptions, redactText } from './telemetry/redact.js';
 export { stripControlCharacters } from './telemetry/strip-control-characters.js';
-export { describeDatabaseUrl } from './store/postgres/open-postgres.js';
