@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { bullmqRetryDelayMillis, classifyBullmqFailure } from '../src/adapters/bullmq/index.js';
+import { classifyBullmqFailure } from '../src/adapters/bullmq/classify-bullmq-failure.js';
+import { bullmqRetryDelayMillis } from '../src/adapters/bullmq/retry-delay.js';
 
 type JobShape = Parameters<typeof classifyBullmqFailure>[0];
 

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultDumpDirectory, dumpFilePrefix } from '@joblens/sdk';
+import { defaultDumpDirectory, dumpFilePrefix } from '@joblens/sdk/dump-location';
 import { CliError } from '../cli-error.js';
 import type { Command, CommandSyntax } from '../command.js';
 import { parseCommandLine } from '../parse-command-line.js';

@@ -1,5 +1,4 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ATTR_DUMP_PATH,
@@ -15,16 +14,7 @@ import type { Logger } from '@opentelemetry/api-logs';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { ActiveAttemptsView } from '../active-attempts.js';
 import { collectDump, type DumpDocument } from './collect-dump.js';
-
-/** Where dumps go when `dumpDirectory` is not set; `joblens dump <pid>` looks here. */
-export function defaultDumpDirectory(): string {
-  return join(tmpdir(), 'joblens-dumps');
-}
-
-/** The file-name prefix of a process's dumps: `joblens-dump-<pid>-`. */
-export function dumpFilePrefix(pid: number): string {
-  return `joblens-dump-${pid}-`;
-}
+import { defaultDumpDirectory, dumpFilePrefix } from './dump-location.js';
 
 /** What writing a dump needs from the running SDK (a `FeatureContext` fits). */
 export type DumpContext = {

@@ -1,8 +1,7 @@
-export { createBullmqConsumerSource } from './bullmq-consumer-source.js';
+// The public API of `@joblens/sdk/bullmq`, as the SDK's README documents it. How the adapter classifies
+// failures, remembers previous attempts and samples a worker stays in its files.
 export { createBullmqQueueStatsSource } from './bullmq-queue-stats-source.js';
-export { type BullmqFailureClass, classifyBullmqFailure } from './classify-bullmq-failure.js';
 export { JobStalledError, observeWorker } from './observe-worker.js';
-export { type PreviousAttempt, PreviousAttempts } from './previous-attempts.js';
-export { bullmqRetryDelayMillis } from './retry-delay.js';
-export { addWithContext, injectJobContext, producerCarrierOf } from './trace-context.js';
-export { type InstrumentedProcessor, type WithJoblensOptions, withJoblens } from './with-joblens.js';
+export { addWithContext, injectJobContext } from './trace-context.js';
+export type { InstrumentedProcessor, WithJoblensOptions } from './with-joblens.js';
+export { withJoblens } from './with-joblens.js';
