@@ -1,3 +1,12 @@
+// Type-only: test-utils must not load the analyzer at run time (the analyzer's tests load test-utils).
+import type {
+  Attributes,
+  LogRecordData,
+  MetricPointRecord,
+  ResourceRecord,
+  SpanEventRecord,
+  SpanRecord,
+} from '@joblens/analyzer';
 import {
   ATTR_DUMP_PATH,
   ATTR_DUMP_TRIGGER,
@@ -10,15 +19,6 @@ import {
   ATTR_SNAPSHOT_LAST_CHECKPOINT,
   EVENT_EXCEPTION,
 } from '@joblens/semconv';
-// Type-only: test-utils must not depend on the analyzer at run time (the analyzer depends on test-utils).
-import type {
-  Attributes,
-  LogRecordData,
-  MetricPointRecord,
-  ResourceRecord,
-  SpanEventRecord,
-  SpanRecord,
-} from '../../analyzer/src/telemetry/records.js';
 import {
   makeAttemptSpan,
   makeEventLoopBlockedLog,

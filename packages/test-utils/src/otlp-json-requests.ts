@@ -1,11 +1,5 @@
-// Type-only: test-utils must not depend on the analyzer at run time (the analyzer depends on test-utils).
-import type {
-  Attributes,
-  AttrValue,
-  LogRecordData,
-  ResourceRecord,
-  SpanRecord,
-} from '../../analyzer/src/telemetry/records.js';
+// Type-only: test-utils must not load the analyzer at run time (the analyzer's tests load test-utils).
+import type { Attributes, AttrValue, LogRecordData, ResourceRecord, SpanRecord } from '@joblens/analyzer';
 
 /**
  * OTLP/JSON export requests holding records the telemetry factories and finding scenarios made: for tests

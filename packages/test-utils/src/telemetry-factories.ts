@@ -1,4 +1,13 @@
 import { randomBytes } from 'node:crypto';
+// Type-only: test-utils must not load the analyzer at run time (the analyzer's tests load test-utils).
+import type {
+  Attributes,
+  LogRecordData,
+  MetricPointRecord,
+  ResourceRecord,
+  SpanEventRecord,
+  SpanRecord,
+} from '@joblens/analyzer';
 import {
   ATTR_CHECKPOINT_NAME,
   ATTR_CONSUMER_CONNECTION,
@@ -52,15 +61,6 @@ import {
   type QueueState,
   type WorkerStopReason,
 } from '@joblens/semconv';
-// Type-only: test-utils must not depend on the analyzer at run time (the analyzer depends on test-utils).
-import type {
-  Attributes,
-  LogRecordData,
-  MetricPointRecord,
-  ResourceRecord,
-  SpanEventRecord,
-  SpanRecord,
-} from '../../analyzer/src/telemetry/records.js';
 
 // OTLP numbers, repeated here so this file needs no run-time import from the analyzer.
 const KIND_INTERNAL = 1;
