@@ -30,6 +30,7 @@ import { findingIdentity } from './findings/reconcile.js';
 import { attachHistory } from './history/attach-history.js';
 import type { HistoryStore } from './history/history-store.js';
 import { openHistoryStore } from './history/open-history-store.js';
+import { type Logger, stderrLogger } from './log/logger.js';
 import { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 import { AttemptCounter } from './metrics/attempt-counter.js';
 import { receiverTotals } from './metrics/receiver-totals.js';
@@ -70,6 +71,8 @@ export interface AnalyzerDependencies {
   history?: HistoryStore;
   /** False: finished attempts are not written to the job history (benchmarks compare). Default true. */
   recordHistory?: boolean;
+  /** Where failures, recoveries and refused work are told. Default {@link stderrLogger}: one line each on stderr. */
+  logger?: Logger;
 }
 
 export interface AnalyzerUrls {
@@ -157,6 +160,7 @@ export function createAnalyzer(
 ): AnalyzerHandle {
   const config = validateConfig(input, DETECTOR_DEFAULTS);
   const clock = dependencies.clock ?? Date.now;
+  const logger = dependencies.logger ?? stderrLogger;
   const startedAt = clock();
   const metrics = new AnalyzerMetrics({
     maxSeriesPerMetric: config.maxSeriesPerMetric,
@@ -180,9 +184,7 @@ export function createAnalyzer(
   // With a database URL, the shared state (findings, monitors, history, alerts) lives in PostgreSQL and the
   // SQLite file keeps only what is this analyzer's own. One pool serves every store.
   const pool = config.databaseUrl
-    ? openPostgres(config.databaseUrl, (error) =>
-        console.error('joblens: a PostgreSQL connection failed:', error.message),
-      )
+    ? openPostgres(config.databaseUrl, (error) => logger.error('a PostgreSQL connection failed', error))
     : undefined;
   const history = attachHistory({
     store: dependencies.history ?? openHistoryStore(db, config.dataDir, pool),
@@ -211,6 +213,7 @@ export function createAnalyzer(
     countAlert: (result) => metrics.countAlert(result),
     clock,
     currentFinding: (id) => store.get(id),
+    logger,
   });
   const publishAlert = (event: AlertEvent) => alerts.publish(event);
 
@@ -229,7 +232,7 @@ export function createAnalyzer(
   const runner = new DetectorRunner({
     detectors: [...allDetectors, ...(monitors.detectors as unknown as AnyDetector[])],
     overrides: config.detectors as DetectorOverrides,
-    log: (message) => console.error(`joblens: ${message}`),
+    logger,
   });
   let monitorsStarted: Promise<void> | undefined;
   const startMonitors = () => {
@@ -321,7 +324,7 @@ export function createAnalyzer(
       await lifecycle.remind(openFindings.values(), now);
       await pruneResolvedFindings(now);
     } catch (error) {
-      console.error('joblens: evaluation failed:', error);
+      logger.error('evaluation failed', error);
     }
     try {
       metrics.refreshFindings([...openFindings.values()]);
@@ -329,7 +332,7 @@ export function createAnalyzer(
       metrics.updateReceiverTotals(receiverTotals(receiverStats));
       attemptCounter.countNew();
     } catch (error) {
-      console.error('joblens: refreshing metrics failed:', error);
+      logger.error('refreshing metrics failed', error);
     }
   }
 
@@ -384,7 +387,7 @@ export function createAnalyzer(
           alertsFor: (kept) => alerts.queued(alertEventsOf(findings, [...kept])),
         });
       if (recorded.length > 0) alerts.wake();
-      if (storeError) console.error('joblens: the finding store works again');
+      if (storeError) logger.info('the finding store works again');
       storeError = undefined;
       return recorded;
     } catch (error) {
@@ -394,8 +397,7 @@ export function createAnalyzer(
   }
 
   function storeFailed(error: unknown): void {
-    if (!storeError)
-      console.error('joblens: the finding store fails; refusing telemetry until it works:', error);
+    if (!storeError) logger.error('the finding store fails; refusing telemetry until it works', error);
     storeError = error instanceof Error ? error : new Error(String(error));
   }
 
@@ -407,7 +409,7 @@ export function createAnalyzer(
     try {
       await store.prune(now - config.historyRetentionDays * 24 * 3_600_000);
     } catch (error) {
-      console.error('joblens: pruning resolved findings failed:', error);
+      logger.error('pruning resolved findings failed', error);
     }
   }
 
@@ -428,7 +430,7 @@ export function createAnalyzer(
     } catch (error) {
       if (monitorsFailed) return;
       monitorsFailed = true;
-      console.error('joblens: the monitors failed to take telemetry (logged once):', error);
+      logger.error('the monitors failed to take telemetry (logged once)', error);
     }
   }
 
@@ -521,22 +523,24 @@ export function createAnalyzer(
     tokens: roleTokens(config),
     host: config.host,
     trustProxy: config.trustProxy,
+    logger,
     openRouters: [monitors.pingRouter],
     protectedRouters: [
-      createApiRouter({ store, workers: () => apiWorkers(model, clock()), now: clock }),
+      createApiRouter({ store, workers: () => apiWorkers(model, clock()), now: clock, logger }),
       createIncidentRouter(lifecycle, clock),
       monitors.apiRouter,
-      createExplainRouter(sources),
-      createWebRouter(sources),
+      createExplainRouter(sources, logger),
+      createWebRouter(sources, logger),
       createJobsRouter({
         history: history.store,
         store,
         view: model,
         now: clock,
         jaegerUrl: config.jaegerUrl,
+        logger,
       }),
       createAlertsRouter(alertOutbox, { clock, wake: () => alerts.wake() }),
-      createChannelsApiRouter(apiChannels, config.alerts.channels),
+      createChannelsApiRouter(apiChannels, config.alerts.channels, logger),
     ],
     registry: metrics.registry,
   });
@@ -597,12 +601,12 @@ export function createAnalyzer(
       try {
         await monitors.stop();
       } catch (error) {
-        console.error('joblens: stopping the monitors failed:', error);
+        logger.error('stopping the monitors failed', error);
       }
       try {
         await history.stop(HISTORY_FLUSH_MILLIS);
       } catch (error) {
-        console.error('joblens: stopping the job history failed:', error);
+        logger.error('stopping the job history failed', error);
       }
       await alerts.stop(ALERT_FLUSH_MILLIS);
       await store.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DetectorRunner } from '../../analyzer/src/findings/detector-runner.js';
+import { MemoryLogger } from '../../analyzer/src/log/logger.js';
 import { TelemetryModel } from '../../analyzer/src/model/telemetry-model.js';
 import { createTraceIdRing } from '../src/trace-id-ring.js';
 import { fleetTelemetry, NOW, split, type Telemetry } from './fleet-telemetry.js';
@@ -15,7 +16,7 @@ function findingsOf(telemetry: Telemetry): Set<string> {
   model.ingestMetrics(telemetry.metrics);
   model.ingestSpans(telemetry.spans);
   model.ingestLogs(telemetry.logs);
-  const { findings } = new DetectorRunner({ log: () => {} }).run(model, [], NOW);
+  const { findings } = new DetectorRunner({ logger: new MemoryLogger() }).run(model, [], NOW);
   return new Set(
     findings
       .filter((finding) => finding.status === 'open')

@@ -1,4 +1,5 @@
 import type { QueuedAlert } from '../findings/finding-store.js';
+import { type Logger, stderrLogger } from '../log/logger.js';
 import type { AlertChannel } from './alert-channel.js';
 import type { AlertEvent, AlertPublisher } from './alert-event.js';
 import type { AlertOutbox, OutboxEntry } from './alert-outbox.js';
@@ -36,6 +37,8 @@ export interface AlertDelivererOptions {
   /** 0 ≤ x < 1, for jitter. Default Math.random. */
   random?: () => number;
   onResult?: (channel: string, result: DeliveryResult, error?: string) => void;
+  /** Where an outage of the outbox and its end are told, once each. Default {@link stderrLogger}. */
+  logger?: Logger;
 }
 
 /** How often the outbox forgets old delivered rows and surplus dead letters. */
@@ -77,12 +80,14 @@ export class AlertDeliverer implements AlertPublisher {
   private claimsReleased = false;
   /** Whether the last pass failed as a whole (the outbox unreachable), so the next failure is not logged again. */
   private failing = false;
+  private readonly logger: Logger;
   /** Channels added at run time (created through the API), outside the routes: each with its own match. */
   private readonly added = new Map<string, RouteMatch | undefined>();
 
   constructor(private readonly options: AlertDelivererOptions) {
     this.channels = new Map(options.channels.map((c) => [c.name, c]));
     this.clock = options.clock ?? Date.now;
+    this.logger = options.logger ?? stderrLogger;
     this.random = options.random ?? Math.random;
     this.retryForMillis = options.retryForMillis ?? 24 * 3600_000;
     this.initialBackoffMillis = options.initialBackoffMillis ?? 1000;
@@ -153,13 +158,13 @@ export class AlertDeliverer implements AlertPublisher {
     this.pass = this.deliverDue()
       .then(
         (settled) => {
-          if (this.failing) console.error('joblens: delivering alerts works again');
+          if (this.failing) this.logger.info('delivering alerts works again');
           this.failing = false;
           return settled;
         },
         (error) => {
           // Once per outage: a database away for an hour must not log a stack every second.
-          if (!this.failing) console.error('joblens: delivering alerts failed (retrying quietly):', error);
+          if (!this.failing) this.logger.error('delivering alerts failed (retrying quietly)', error);
           this.failing = true;
           return 0;
         },

@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { type Logger, stderrLogger } from '../log/logger.js';
 import type { ChannelConfig } from './alerts-config.js';
 import { type ApiChannels, publicChannelView } from './api-channels.js';
 
@@ -8,7 +9,11 @@ import { type ApiChannels, publicChannelView } from './api-channels.js';
  * `DELETE /api/alerts/channels/:name` (API-created channels only). The access middleware in front asks
  * the admin token and a JSON body of every change.
  */
-export function createChannelsApiRouter(channels: ApiChannels, configured: readonly ChannelConfig[]): Router {
+export function createChannelsApiRouter(
+  channels: ApiChannels,
+  configured: readonly ChannelConfig[],
+  logger: Logger = stderrLogger,
+): Router {
   const router = Router();
   router.use('/api/alerts/channels', express.json({ limit: '10kb' }));
 
@@ -58,7 +63,7 @@ export function createChannelsApiRouter(channels: ApiChannels, configured: reado
 
   router.use('/api/alerts/channels', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    console.error('joblens: the channels API failed:', error);
+    logger.error('the channels API failed', error);
     res.status(500).json({ error: 'the channels API failed; the analyzer logged why' });
   });
   return router;

@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { type Logger, stderrLogger } from '../log/logger.js';
 import { AlertDeliverer, type DeliveryResult } from './alert-deliverer.js';
 import { registerAlertMetrics } from './alert-metrics.js';
 import type { AlertOutbox } from './alert-outbox.js';
@@ -29,6 +30,8 @@ export interface AlertDeliveryInput {
   countAlert: (result: string) => void;
   clock: () => number;
   currentFinding: (id: string) => Promise<{ snoozedUntil?: number } | undefined>;
+  /** Where outages and given-up deliveries are told. Default {@link stderrLogger}. */
+  logger?: Logger;
 }
 
 /** The outbox, its channels from the config and its metrics: what the analyzer publishes alerts to. */
@@ -38,6 +41,7 @@ export function createAlertDelivery(input: AlertDeliveryInput): {
   apiChannels: ApiChannels;
 } {
   const outbox = input.outbox;
+  const logger = input.logger ?? stderrLogger;
   // The signature's time is wall time even when the analyzer runs on a test's virtual clock: the receiver checks it against its own.
   const channels = input.alerts.channels.map((config) => createChannel(config));
   if (input.alertWebhookUrl)
@@ -56,11 +60,12 @@ export function createAlertDelivery(input: AlertDeliveryInput): {
     currentFinding: input.currentFinding,
     syncChannels: (): Promise<void> => apiChannels.sync(),
     clock: input.clock,
+    logger,
     onResult: (channel, result, error) => {
       countDelivery(channel, result);
       const legacy = LEGACY_RESULTS[result];
       if (legacy) input.countAlert(legacy);
-      if (result === 'dead') console.error(`joblens: gave up delivering an alert to ${channel}: ${error}`);
+      if (result === 'dead') logger.error(`gave up delivering an alert to ${channel}: ${error}`);
     },
   });
   const apiChannels: ApiChannels = new ApiChannels({

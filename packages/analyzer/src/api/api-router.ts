@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Finding } from '../findings/finding.js';
 import type { FindingStore } from '../findings/finding-store.js';
 import { type IncidentState, incidentState } from '../findings/incident-state.js';
+import { type Logger, stderrLogger } from '../log/logger.js';
 import type { OldestActiveJob } from '../web/finding-sources.js';
 import { BadQueryError, readFindingFilter } from './read-finding-filter.js';
 
@@ -30,6 +31,8 @@ export interface ApiSources {
   workers(): ApiWorker[];
   /** Unix ms, for each finding's `state` (a snooze ends by itself). Default `Date.now`. */
   now?: () => number;
+  /** Where failed requests are told. Default {@link stderrLogger}. */
+  logger?: Logger;
 }
 
 /** A finding as the API gives it: as stored, plus where it stands now (open, acknowledged, snoozed, resolved). */
@@ -39,6 +42,7 @@ export type ApiFinding = Finding & { state: IncidentState };
 export function createApiRouter(sources: ApiSources): Router {
   const router = Router();
   const now = sources.now ?? Date.now;
+  const answer = answerWith(sources.logger ?? stderrLogger);
   const withState = (finding: Finding, at: number): ApiFinding => ({
     ...finding,
     state: incidentState(finding, at),
@@ -71,18 +75,19 @@ export function createApiRouter(sources: ApiSources): Router {
 }
 
 /** Runs a handler and sends its result as JSON; bad queries become 400, anything else a 500 without a stack. */
-function answer(handle: (req: Request, res: Response) => unknown) {
-  return async (req: Request, res: Response): Promise<void> => {
-    try {
-      const body = await handle(req, res);
-      res.set('Cache-Control', 'no-store').json(body);
-    } catch (error) {
-      if (error instanceof BadQueryError) {
-        res.status(400).json({ error: error.message });
-        return;
+function answerWith(logger: Logger) {
+  return (handle: (req: Request, res: Response) => unknown) =>
+    async (req: Request, res: Response): Promise<void> => {
+      try {
+        const body = await handle(req, res);
+        res.set('Cache-Control', 'no-store').json(body);
+      } catch (error) {
+        if (error instanceof BadQueryError) {
+          res.status(400).json({ error: error.message });
+          return;
+        }
+        logger.error(`${req.method} ${req.path} failed`, error);
+        res.status(500).json({ error: 'the analyzer could not answer; it logged why' });
       }
-      console.error(`joblens: ${req.method} ${req.path} failed:`, error);
-      res.status(500).json({ error: 'the analyzer could not answer; it logged why' });
-    }
-  };
+    };
 }

@@ -1,5 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import type { Registry } from 'prom-client';
+import { type Logger, stderrLogger } from '../log/logger.js';
 import { type RoleTokens, readingTokens } from './access-roles.js';
 import { guardStateChanges } from './guard-state-changes.js';
 import { createHealthRouter, type Health } from './health-router.js';
@@ -21,6 +22,8 @@ export interface ApiAppParts {
   host?: string;
   /** Believe `X-Forwarded-Proto`/`-Host` (https cookie, Origin check). Default false. */
   trustProxy?: boolean;
+  /** Where failed requests are told. Default {@link stderrLogger}. */
+  logger?: Logger;
 }
 
 /**
@@ -33,6 +36,7 @@ export function createApiApp(parts: ApiAppParts): Express {
   const app = express();
   const tokens = parts.tokens ?? {};
   const trustProxy = parts.trustProxy ?? false;
+  const logger = parts.logger ?? stderrLogger;
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
   app.use(securityHeaders);
@@ -58,12 +62,12 @@ export function createApiApp(parts: ApiAppParts): Express {
     try {
       res.type(parts.registry.contentType).send(await parts.registry.metrics());
     } catch (error) {
-      console.error('joblens: collecting /metrics failed:', error);
+      logger.error('collecting /metrics failed', error);
       res.status(500).json({ error: 'collecting metrics failed; the analyzer logged why' });
     }
   });
   for (const router of parts.protectedRouters) app.use(router);
   app.use(notFoundJson);
-  app.use(errorsAsJson);
+  app.use(errorsAsJson(logger));
   return app;
 }

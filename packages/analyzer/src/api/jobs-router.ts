@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import type { FindingStore } from '../findings/finding-store.js';
 import type { HistoryStore, JobKey, JobSearch } from '../history/history-store.js';
 import { InvalidCursorError } from '../history/job-cursor.js';
+import { type Logger, stderrLogger } from '../log/logger.js';
 import type { AnalyzerView } from '../model/analyzer-view.js';
 import { html } from '../web/html.js';
 import { renderJobPage } from '../web/job-page.js';
@@ -19,6 +20,8 @@ export interface JobsRouterSources {
   now?: () => number;
   /** Base URL of Jaeger's UI, for trace links on the job page; the trace id is shown when unset. */
   jaegerUrl?: string;
+  /** Where failed requests and pages are told. Default {@link stderrLogger}. */
+  logger?: Logger;
 }
 
 /**
@@ -30,15 +33,16 @@ export function createJobsRouter(sources: JobsRouterSources): Router {
   const router = Router();
   const now = sources.now ?? Date.now;
   const detailSources = { ...sources, now };
+  const logger = sources.logger ?? stderrLogger;
 
   router.get('/api/jobs', async (req, res) => {
-    await answerJson(req, res, async () => {
+    await answerJson(logger, req, res, async () => {
       const page = await sources.history.searchJobs(readJobSearch(req.query as Record<string, unknown>));
       return { jobs: page.jobs, nextCursor: page.nextCursor };
     });
   });
   router.get('/api/jobs/:service/:queue/:jobId', async (req, res) => {
-    await answerJson(req, res, async () => {
+    await answerJson(logger, req, res, async () => {
       const key = jobKeyOf(req);
       const detail = await readJobDetail(detailSources, key);
       if (!detail) {
@@ -50,7 +54,7 @@ export function createJobsRouter(sources: JobsRouterSources): Router {
   });
 
   router.get('/jobs', async (req, res) => {
-    await answerPage(req, res, async () => {
+    await answerPage(logger, req, res, async () => {
       const query = req.query as Record<string, unknown>;
       let search: JobSearch;
       try {
@@ -69,7 +73,7 @@ export function createJobsRouter(sources: JobsRouterSources): Router {
     });
   });
   router.get('/jobs/:service/:queue/:jobId', async (req, res) => {
-    await answerPage(req, res, async () => {
+    await answerPage(logger, req, res, async () => {
       const key = jobKeyOf(req);
       const detail = await readJobDetail(detailSources, key);
       if (!detail) {
@@ -91,7 +95,12 @@ function jobKeyOf(req: Request): JobKey {
 }
 
 /** Sends a handler's result as JSON; bad queries become 400, anything else a 500 without a stack. */
-async function answerJson(req: Request, res: Response, handle: () => Promise<unknown>): Promise<void> {
+async function answerJson(
+  logger: Logger,
+  req: Request,
+  res: Response,
+  handle: () => Promise<unknown>,
+): Promise<void> {
   try {
     const body = await handle();
     res.set('Cache-Control', 'no-store').json(body);
@@ -100,13 +109,14 @@ async function answerJson(req: Request, res: Response, handle: () => Promise<unk
       res.status(400).json({ error: error.message });
       return;
     }
-    console.error(`joblens: ${req.method} ${req.path} failed:`, error);
+    logger.error(`${req.method} ${req.path} failed`, error);
     res.status(500).json({ error: 'the analyzer could not answer; it logged why' });
   }
 }
 
 /** Sends a rendered page; one that fails answers a plain 500 page, never a stack trace. */
 async function answerPage(
+  logger: Logger,
   req: Request,
   res: Response,
   render: () => Promise<{ status: number; page: string }>,
@@ -115,7 +125,7 @@ async function answerPage(
   try {
     result = await render();
   } catch (error) {
-    console.error('joblens: rendering', req.path, 'failed:', error);
+    logger.error(`rendering ${req.path} failed`, error);
     result = {
       status: 500,
       page: renderLayout(

@@ -1,4 +1,5 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { type Logger, stderrLogger } from '../log/logger.js';
 
 /** Last route: an unknown path is a JSON 404, not express's HTML page. */
 export function notFoundJson(req: Request, res: Response): void {
@@ -9,18 +10,20 @@ export function notFoundJson(req: Request, res: Response): void {
  * Last error handler: express's default prints the stack into the response outside production. Client
  * errors (bad JSON bodies, too large) keep their 4xx status; everything else is logged and answers a plain 500.
  */
-export function errorsAsJson(error: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const status = clientStatus(error);
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  if (status) {
-    res.status(status).json({ error: (error as Error).message || 'bad request' });
-    return;
-  }
-  console.error(`joblens: ${req.method} ${req.path} failed:`, error);
-  res.status(500).json({ error: 'the analyzer could not answer; it logged why' });
+export function errorsAsJson(logger: Logger = stderrLogger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const status = clientStatus(error);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (status) {
+      res.status(status).json({ error: (error as Error).message || 'bad request' });
+      return;
+    }
+    logger.error(`${req.method} ${req.path} failed`, error);
+    res.status(500).json({ error: 'the analyzer could not answer; it logged why' });
+  };
 }
 
 function clientStatus(error: unknown): number | undefined {

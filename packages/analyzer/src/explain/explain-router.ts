@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { type Logger, stderrLogger } from '../log/logger.js';
 import type { FindingSources } from '../web/finding-sources.js';
 import { buildExplanation } from './build-explanation.js';
 import { renderExplanationMarkdown } from './render-markdown.js';
@@ -6,7 +7,7 @@ import { renderExplanationMarkdown } from './render-markdown.js';
 /**
  * `GET /api/findings/:id/context`: Markdown by default; JSON with `?format=json` or `Accept: application/json`.
  */
-export function createExplainRouter(sources: FindingSources): Router {
+export function createExplainRouter(sources: FindingSources, logger: Logger = stderrLogger): Router {
   const router = Router();
   router.get('/api/findings/:id/context', async (req, res) => {
     const finding = await sources.store.get(String(req.params.id));
@@ -19,7 +20,7 @@ export function createExplainRouter(sources: FindingSources): Router {
       if (wantsJson(req.query.format, req.get('accept'))) res.json(explanation);
       else res.type('text/markdown; charset=utf-8').send(renderExplanationMarkdown(explanation));
     } catch (error) {
-      console.error('joblens: explaining', finding.id, 'failed:', error);
+      logger.error(`explaining ${finding.id} failed`, error);
       res.status(500).json({ error: 'could not build the explanation; the analyzer logged why' });
     }
   });

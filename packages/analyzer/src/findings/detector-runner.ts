@@ -2,6 +2,7 @@ import type { FindingType } from '@joblens/semconv';
 import type { DetectorOptions } from '../detectors/detector-options.js';
 import type { AnyDetector, DetectorOverrides } from '../detectors/index.js';
 import { allDetectors, resolveDetectorOptions, resolveReopenWindows } from '../detectors/index.js';
+import { type Logger, stderrLogger } from '../log/logger.js';
 import type { AnalyzerView } from '../model/analyzer-view.js';
 import type { Finding, FindingDraft, FindingTransition } from './finding.js';
 import { RecentlyResolved } from './recently-resolved.js';
@@ -18,8 +19,8 @@ export interface DetectorRunnerOptions {
   overrides?: DetectorOverrides;
   /** Passed to `reconcile`: an absent key resolves its finding after this long. Default 0. */
   resolveAfterSeconds?: number;
-  /** Where a detector's failure is reported, once per detector and message. Default: console.warn. */
-  log?: (message: string) => void;
+  /** Where a detector's failure is reported (`warn`), once per detector and message. Default {@link stderrLogger}. */
+  logger?: Logger;
 }
 
 /** Per detector, for the analyzer's /metrics. */
@@ -55,7 +56,7 @@ export class DetectorRunner {
   /** Findings that resolved lately, so a key coming back within its type's hold time reopens one. */
   private readonly resolved = new RecentlyResolved();
   private readonly resolveAfterSeconds: number;
-  private readonly log: (message: string) => void;
+  private readonly logger: Logger;
   private readonly statsByType = new Map<FindingType, DetectorStats>();
   private readonly logged = new Set<string>();
 
@@ -68,7 +69,7 @@ export class DetectorRunner {
       throw new Error(`resolveAfterSeconds: expected a finite number >= 0, got ${String(resolveAfter)}`);
     }
     this.resolveAfterSeconds = resolveAfter;
-    this.log = options.log ?? ((message) => console.warn(message));
+    this.logger = options.logger ?? stderrLogger;
     for (const detector of this.detectors) {
       this.statsByType.set(detector.type, {
         type: detector.type,
@@ -119,7 +120,7 @@ export class DetectorRunner {
         const message = `detector ${detector.type} failed: ${error instanceof Error ? error.message : String(error)}`;
         if (!this.logged.has(message) && this.logged.size < MAX_LOGGED_MESSAGES) {
           this.logged.add(message);
-          this.log(message);
+          this.logger.warn(message);
         }
       } finally {
         const seconds = (performance.now() - started) / 1000;

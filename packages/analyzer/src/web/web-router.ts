@@ -1,4 +1,5 @@
 import { type Request, type Response, Router } from 'express';
+import { type Logger, stderrLogger } from '../log/logger.js';
 import { renderFindingPage } from './finding-page.js';
 import type { FindingSources } from './finding-sources.js';
 import { readFilters, renderFindingsPage } from './findings-page.js';
@@ -9,7 +10,7 @@ import { PAGE_SCRIPT, PAGE_SCRIPT_PATH, PAGE_STYLE, PAGE_STYLE_PATH } from './pa
 import { renderWorkersPage } from './workers-page.js';
 
 /** The findings page, server-rendered: `/`, `/findings/:id`, `/workers`, `/monitors`, and its two assets. */
-export function createWebRouter(sources: FindingSources): Router {
+export function createWebRouter(sources: FindingSources, logger: Logger = stderrLogger): Router {
   const router = Router();
   const send = (res: Response, status: number, page: string) => {
     res.status(status).type('html').set('Cache-Control', 'no-store').send(page);
@@ -20,7 +21,7 @@ export function createWebRouter(sources: FindingSources): Router {
       try {
         await render(req, res);
       } catch (error) {
-        console.error('joblens: rendering', req.path, 'failed:', error);
+        logger.error(`rendering ${req.path} failed`, error);
         send(
           res,
           500,

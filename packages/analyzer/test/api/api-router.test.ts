@@ -46,7 +46,7 @@ beforeAll(async () => {
   app.use(requireToken('s3cret'));
   app.use(createApiRouter({ store, workers: () => workers }));
   app.use(notFoundJson);
-  app.use(errorsAsJson);
+  app.use(errorsAsJson());
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

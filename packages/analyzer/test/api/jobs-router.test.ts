@@ -86,7 +86,7 @@ beforeAll(async () => {
   app.use(securityHeaders);
   app.use(createJobsRouter({ history, store, view: model, now: () => NOW, jaegerUrl: JAEGER }));
   app.use(notFoundJson);
-  app.use(errorsAsJson);
+  app.use(errorsAsJson());
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,6 +4,7 @@ import type { Detector } from '../../src/detectors/detector.js';
 import { type AnyDetector, silentJobDetector } from '../../src/detectors/index.js';
 import { DetectorRunner } from '../../src/findings/detector-runner.js';
 import type { Finding } from '../../src/findings/finding.js';
+import { MemoryLogger } from '../../src/log/logger.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 
 const T0 = 1_700_000_000_000;
@@ -25,10 +26,10 @@ function modelWithSilentJob(now: number): TelemetryModel {
 
 describe('DetectorRunner', () => {
   it('goes on with the other detectors when one throws, logging it once and counting each failure', () => {
-    const logged: string[] = [];
+    const logger = new MemoryLogger();
     const runner = new DetectorRunner({
       detectors: [throwing as unknown as AnyDetector, silentJobDetector as AnyDetector],
-      log: (message) => logged.push(message),
+      logger,
     });
     const now = T0 + 60_000;
     const model = modelWithSilentJob(now);
@@ -38,7 +39,7 @@ describe('DetectorRunner', () => {
     expect(first.transitions).toHaveLength(1);
     expect(first.failedTypes).toEqual(['retry_storm']);
     expect(second.transitions).toEqual([]);
-    expect(logged).toEqual(['detector retry_storm failed: boom']);
+    expect(logger.lines).toEqual([{ level: 'warn', text: 'detector retry_storm failed: boom' }]);
     const stats = runner.stats();
     expect(stats.find((s) => s.type === 'retry_storm')).toMatchObject({ errors: 2, evaluations: 2 });
     expect(stats.find((s) => s.type === 'silent_job')).toMatchObject({
@@ -52,7 +53,7 @@ describe('DetectorRunner', () => {
   it("keeps a failing detector's open findings and other sources' findings open", () => {
     const runner = new DetectorRunner({
       detectors: [throwing as unknown as AnyDetector, silentJobDetector as AnyDetector],
-      log: () => {},
+      logger: new MemoryLogger(),
     });
     const now = T0 + 60_000;
     const stale = (type: Finding['type'], id: string): Finding => ({
