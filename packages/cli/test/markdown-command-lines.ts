@@ -135,7 +135,7 @@ function stripShellComment(line: string): string {
  * Splits one shell command into words, up to where the command ends (`&&`, `;`, `|`, `&`, a redirection, a
  * comment). Quotes group, a backslash escapes, and `<name>` is a placeholder word rather than a redirection.
  */
-export function shellWords(text: string): string[] {
+function shellWords(text: string): string[] {
   const words: string[] = [];
   let current = '';
   let inWord = false;

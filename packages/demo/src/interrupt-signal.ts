@@ -1,5 +1,5 @@
 /** What ended the demo early: a signal from the person, or the caller's `AbortSignal`. */
-export type InterruptReason = NodeJS.Signals | 'aborted';
+type InterruptReason = NodeJS.Signals | 'aborted';
 
 export interface InterruptSignal {
   /** Resolves when the person presses Ctrl-C (or the process gets SIGTERM), or the caller aborts. */

@@ -4,7 +4,7 @@ import type { JobContext } from '@joblens/sdk';
 import { JOB_NAMES } from './scenario.js';
 
 /** What a job's code gets besides its data: the attempt and the services it talks to. */
-export interface JobEnvironment {
+interface JobEnvironment {
   ctx: JobContext;
   data: Record<string, unknown>;
   jobId: string;
@@ -17,13 +17,13 @@ export interface JobEnvironment {
   upstreamUrl: string;
 }
 
-export class TransientSmtpError extends Error {
+class TransientSmtpError extends Error {
   override name = 'TransientSmtpError';
 }
-export class ValidationError extends Error {
+class ValidationError extends Error {
   override name = 'ValidationError';
 }
-export class UpstreamUnavailableError extends Error {
+class UpstreamUnavailableError extends Error {
   override name = 'UpstreamUnavailableError';
 }
 

@@ -16,7 +16,7 @@ export const DEMO_SDK_SETTINGS = {
  * Detector thresholds in seconds, sized against the demo's faults with margins for a loaded machine.
  * Each number is read against what the healthy traffic does, since any finding about it fails the demo.
  */
-export const DEMO_DETECTOR_OPTIONS: Record<string, Record<string, number>> = {
+const DEMO_DETECTOR_OPTIONS: Record<string, Record<string, number>> = {
   // The silent call lasts 3 s; healthy steps follow each other at once.
   mystery_gap: { gapThresholdSeconds: 2, settleSeconds: 1 },
   // The hung job is silent for ever; the silent call looks silent for 3 s and the blocked loop for 5 s,
@@ -43,7 +43,7 @@ export const DEMO_DETECTOR_OPTIONS: Record<string, Record<string, number>> = {
  * The cron job runs every 2 s: no check-in for 4 s plus 4 s of grace takes the monitor down. A run
  * takes ~0.1 s; the runtime limit stays far above the export delay between a run's start and its end.
  */
-export const DEMO_MONITORS = [
+const DEMO_MONITORS = [
   {
     slug: MONITOR_SLUG,
     jobName: JOB_NAMES.nightlyCleanup,

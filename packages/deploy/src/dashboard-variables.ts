@@ -10,7 +10,7 @@ import { PROMETHEUS_DATASOURCE } from './datasources.js';
  * A multi-value variable filled from a label's values; "All" is the regex `.*`, so queries filter with
  * `label=~"$name"` and keep series that lack the label altogether.
  */
-export function labelVariable(name: string, label: string, valuesQuery: string) {
+function labelVariable(name: string, label: string, valuesQuery: string) {
   return new QueryVariableBuilder(name)
     .label(label)
     .datasource(PROMETHEUS_DATASOURCE)

@@ -7,7 +7,7 @@ import { readRepoYaml } from './repo-files.js';
 export type DataCheck = { name: string; expr: string; instant: boolean };
 
 /** Every dashboard variable set to "All", as a first visit to a dashboard has them. */
-export const ALL_VARIABLES = { service: '.*', queue: '.*', worker: '.*', job_name: '.*' };
+const ALL_VARIABLES = { service: '.*', queue: '.*', worker: '.*', job_name: '.*' };
 
 /**
  * Queries only the Collector path can answer (span metrics come from its spanmetrics connector), and

@@ -1,3 +1,4 @@
+import type { LogRecordData, MetricPointRecord, SpanRecord } from '@joblens/analyzer';
 import {
   makeAttemptSpan,
   makeEventLoopBlockedLog,
@@ -10,16 +11,13 @@ import {
   makeStepSpan,
   makeTraceId,
 } from '@joblens/test-utils';
-import type { LogRecordData, MetricPointRecord, SpanRecord } from '../../analyzer/src/telemetry/records.js';
 
 // Ten minutes of a three-worker fleet with one of each per-job fault, and the gateway's split of it:
 // shared by the scale-out test (findings of a split fleet) and the shared-PostgreSQL test.
 
-export const T0 = 1_800_000_000_000;
+const T0 = 1_800_000_000_000;
 export const NOW = T0 + 10 * 60_000;
-export const WORKERS = [1, 2, 3].map((n) =>
-  makeResource({ service: 'billing', worker: `w-${n}`, host: `h-${n}` }),
-);
+const WORKERS = [1, 2, 3].map((n) => makeResource({ service: 'billing', worker: `w-${n}`, host: `h-${n}` }));
 
 export type Telemetry = { spans: SpanRecord[]; logs: LogRecordData[]; metrics: MetricPointRecord[] };
 

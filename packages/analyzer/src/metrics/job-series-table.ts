@@ -1,7 +1,7 @@
 import type { SeriesLimits } from './series-limits.js';
 
 /** The label value that stands for every name past the cap. */
-export const OTHER_LABEL = '__other__';
+const OTHER_LABEL = '__other__';
 /**
  * Queues (service + queue) that get an overflow series of their own; past them the overflow of every
  * further queue goes to one series with all three labels `__other__`, so the overflow is bounded too.

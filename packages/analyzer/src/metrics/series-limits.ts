@@ -12,7 +12,7 @@ export interface SeriesLimits {
   clock: () => number;
 }
 
-export const DEFAULT_SERIES_LIMITS: Readonly<SeriesLimits> = {
+const DEFAULT_SERIES_LIMITS: Readonly<SeriesLimits> = {
   maxSeriesPerMetric: 10_000,
   seriesIdleSeconds: 900,
   clock: Date.now,

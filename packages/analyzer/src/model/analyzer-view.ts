@@ -189,7 +189,7 @@ export interface EventLoopBlockView {
   stack?: string[];
 }
 
-export interface WorkerQueueShare {
+interface WorkerQueueShare {
   queue: string;
   attemptsStarted: number;
   /** This worker's part of the queue's attempts started in the window, 0..1. */

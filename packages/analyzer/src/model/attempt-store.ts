@@ -81,7 +81,7 @@ interface PendingChildren {
  */
 const PENDING_REFRESH_MS = 10_000;
 
-export function toMarks(events: readonly SpanEventRecord[], limit: number): MarkView[] {
+function toMarks(events: readonly SpanEventRecord[], limit: number): MarkView[] {
   let marks = NO_MARKS;
   for (const event of events) {
     if (marks.length >= limit) break;

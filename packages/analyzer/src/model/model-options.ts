@@ -89,7 +89,7 @@ export interface TelemetryModelOptions {
 
 export type ResolvedModelOptions = Required<TelemetryModelOptions>;
 
-export const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = {
+const MODEL_DEFAULTS: Readonly<ResolvedModelOptions> = {
   finishedAttemptRetentionSeconds: 900,
   maxFinishedAttempts: 50_000,
   maxCompletedAttemptsWithAttributes: 1_000,

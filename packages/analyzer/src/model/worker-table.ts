@@ -8,7 +8,7 @@ import { QueueBuckets } from './queue-buckets.js';
  * Records stamped up to this long after a worker's stop record belong to its shutdown (the final flush
  * exports a last heartbeat and the spans still buffered); a later one means the instance runs again.
  */
-export const STOP_FLUSH_GRACE_MS = 30_000;
+const STOP_FLUSH_GRACE_MS = 30_000;
 
 const EMPTY_STATS: Readonly<WorkerQueueStats> = {
   attemptsStarted: 0,

@@ -24,7 +24,7 @@ export interface AttributeLimits {
   maxLinksPerSpan: number;
 }
 
-export const DEFAULT_ATTRIBUTE_LIMITS: Readonly<AttributeLimits> = {
+const DEFAULT_ATTRIBUTE_LIMITS: Readonly<AttributeLimits> = {
   maxAttributeValueChars: 4096,
   maxAttributesPerRecord: 128,
   maxEventsPerSpan: 128,

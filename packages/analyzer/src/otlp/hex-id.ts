@@ -31,7 +31,7 @@ export function hexOf(buf: Uint8Array, start: number, end: number): string {
  * strings made a chain of cons strings per id, which cost more to build and then had to be
  * flattened when the model first hashed the id as a map key.
  */
-export function spanIdHex(buf: Uint8Array, at: number): string {
+function spanIdHex(buf: Uint8Array, at: number): string {
   const b0 = buf[at];
   const b1 = buf[at + 1];
   const b2 = buf[at + 2];
@@ -51,7 +51,7 @@ export function spanIdHex(buf: Uint8Array, at: number): string {
 }
 
 /** The 16 bytes at `at` as hex ('' when all zero), in one flat string as spanIdHex. */
-export function traceIdHex(buf: Uint8Array, at: number): string {
+function traceIdHex(buf: Uint8Array, at: number): string {
   const b0 = buf[at];
   const b1 = buf[at + 1];
   const b2 = buf[at + 2];

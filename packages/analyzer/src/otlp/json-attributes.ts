@@ -58,7 +58,7 @@ export function anyValueFromJson(value: unknown, depth = 0): AttrValue {
 }
 
 /** A `repeated KeyValue` JSON array to attributes; `field` names the array in error paths. */
-export function attributesFromJson(items: unknown[], field = 'attributes', depth = 0): Attributes {
+function attributesFromJson(items: unknown[], field = 'attributes', depth = 0): Attributes {
   const attributes: Attributes = {};
   for (let i = 0; i < items.length; i++) {
     const item = items[i];

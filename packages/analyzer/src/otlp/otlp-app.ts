@@ -36,7 +36,7 @@ export interface OtlpAppOptions {
   redaction?: RedactionOptions;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Seconds a client should wait after the sink failed (an internal error worth retrying). */
 const SINK_FAILURE_RETRY_AFTER_SECONDS = 1;
 /** Seconds a client refused by the load shedder should wait: long enough for the requests ahead to end. */
@@ -278,15 +278,6 @@ function routerOf(resolved: ResolvedOptions): Router {
     router.all(`/v1/${signal}`, (req: Request, res: Response) => handleSignal(signal, resolved, req, res));
   }
   return router;
-}
-
-/**
- * The OTLP/HTTP receiver as an express Router (POST /v1/traces, /v1/metrics, /v1/logs), for mounting
- * in a larger app. Every request is answered and
- * none with a 500: bad input is a 4xx, an internal failure a retryable 503.
- */
-export function createOtlpRouter(options: OtlpAppOptions): Router {
-  return routerOf(resolveOptions(options));
 }
 
 function appOf(resolved: ResolvedOptions): Express {

@@ -133,7 +133,7 @@ const MAX_CACHED_PAIR_BYTES = 64;
 const pairCache = new BytesCache<KeyValuePair>(11, MAX_CACHED_PAIR_BYTES, { key: '', value: null });
 
 /** A KeyValue message in [pos, end), stored into `target` (a later duplicate key wins). */
-export function readKeyValue(r: ProtoReader, end: number, target: Attributes, depth = 0): void {
+function readKeyValue(r: ProtoReader, end: number, target: Attributes, depth = 0): void {
   const start = r.pos;
   if (end - start > MAX_CACHED_PAIR_BYTES || start === end) {
     if (!readSimpleKeyValue(r, end, target)) readKeyValueInGeneral(r, end, target, depth);

@@ -6,7 +6,7 @@ import { internedText } from './string-interner.js';
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
 export const WIRE_LENGTH_DELIMITED = 2;
-export const WIRE_FIXED32 = 5;
+const WIRE_FIXED32 = 5;
 
 const TWO_POW_32 = 4294967296;
 /** Lengths from here on are refused (see `length32`). */
@@ -287,7 +287,7 @@ export class ProtoReader {
  * Whether the `length` bytes at `a` and at `b` are equal. From the end, a word at a time: ids that
  * share a prefix (counters, generators seeded per process) differ there.
  */
-export function sameBytes(view: DataView, a: number, b: number, length: number): boolean {
+function sameBytes(view: DataView, a: number, b: number, length: number): boolean {
   let i = length;
   while (i >= 4 && view.getInt32(a + i - 4, true) === view.getInt32(b + i - 4, true)) i -= 4;
   // Leading bytes, or the word that differed (then some byte of it differs and stops this).

@@ -10,7 +10,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /** The body says gzip but is not, or the client went away: answered 400. */
-export class BodyReadError extends Error {
+class BodyReadError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'BodyReadError';

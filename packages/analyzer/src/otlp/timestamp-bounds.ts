@@ -12,7 +12,7 @@ export interface TimestampBounds {
   clock: () => number;
 }
 
-export const DEFAULT_TIMESTAMP_BOUNDS: Readonly<TimestampBounds> = {
+const DEFAULT_TIMESTAMP_BOUNDS: Readonly<TimestampBounds> = {
   maxFutureSkewSeconds: 600,
   maxTimestampAgeSeconds: 3600,
   clock: Date.now,

@@ -2,7 +2,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** The heap's used share of its limit, 0..1. */
-export function readHeapUsedShare(): number {
+function readHeapUsedShare(): number {
   const heap = getHeapStatistics();
   return heap.used_heap_size / heap.heap_size_limit;
 }

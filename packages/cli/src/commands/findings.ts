@@ -70,7 +70,7 @@ type ListedFinding = Finding & Partial<Pick<ApiFinding, 'state'>>;
  * A fixed-width table: id, type, status, severity, subject, last seen, summary. STATUS is where the
  * finding stands for people: `acknowledged by alice`, `snoozed until 2026-03-02 12:00Z`, open or resolved.
  */
-export function formatFindingsTable(findings: readonly ListedFinding[], now: number): string {
+function formatFindingsTable(findings: readonly ListedFinding[], now: number): string {
   if (findings.length === 0) return 'no findings';
   const rows = findings.map((f) => [
     f.id,

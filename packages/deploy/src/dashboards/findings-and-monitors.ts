@@ -12,7 +12,7 @@ import { prometheusQuery } from '../prometheus-query.js';
 import { tablePanel } from '../table-panel.js';
 import { timeSeriesPanel } from '../timeseries-panel.js';
 
-export const FINDINGS_UID = 'joblens-findings';
+const FINDINGS_UID = 'joblens-findings';
 
 /** The codes of `joblens:monitor_state:code` (prometheus/rules/joblens-recording.yml), shown as words. */
 const MONITOR_STATES = [

@@ -7,7 +7,7 @@ import { prometheusQuery } from '../prometheus-query.js';
 import { tablePanel } from '../table-panel.js';
 import { timeSeriesPanel } from '../timeseries-panel.js';
 
-export const JOBS_UID = 'joblens-jobs';
+const JOBS_UID = 'joblens-jobs';
 
 const durationQuantile = (quantile: number) =>
   `histogram_quantile(${quantile}, sum by (le, job_name) (rate(joblens_job_duration_seconds_bucket{${ANALYZER_JOB_SERIES}}[$__rate_interval])))`;

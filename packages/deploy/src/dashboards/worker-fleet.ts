@@ -9,7 +9,7 @@ import {
 import { prometheusQuery } from '../prometheus-query.js';
 import { timeSeriesPanel } from '../timeseries-panel.js';
 
-export const WORKER_FLEET_UID = 'joblens-worker-fleet';
+const WORKER_FLEET_UID = 'joblens-worker-fleet';
 
 /** Worker fleet: is work getting done, by whom, and is anything waiting or stuck? */
 export function buildWorkerFleetDashboard() {

@@ -4,10 +4,10 @@ import type { DemoFault } from './demo-worker-settings.js';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const between = (min: number, max: number) => min + Math.random() * (max - min);
 
-export class UpstreamTimeoutError extends Error {
+class UpstreamTimeoutError extends Error {
   override name = 'UpstreamTimeoutError';
 }
-export class MalformedRowError extends Error {
+class MalformedRowError extends Error {
   override name = 'MalformedRowError';
 }
 

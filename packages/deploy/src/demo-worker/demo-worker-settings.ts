@@ -1,4 +1,4 @@
-export const DEMO_FAULTS = ['flaky', 'hang', 'block', 'poison'] as const;
+const DEMO_FAULTS = ['flaky', 'hang', 'block', 'poison'] as const;
 export type DemoFault = (typeof DEMO_FAULTS)[number];
 
 /** What one demo worker does, read from its environment (compose sets these per service). */
