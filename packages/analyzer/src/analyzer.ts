@@ -16,10 +16,12 @@ import { closeServer, listen, urlOf } from './api/http-server.js';
 import { createIncidentRouter } from './api/incident-router.js';
 import { createJobsRouter } from './api/jobs-router.js';
 import type { AnalyzerConfig } from './config/analyzer-config.js';
-import { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
 import { validateConfig } from './config/validate-config.js';
-import type { DetectorOverrides } from './detectors/detector-options.js';
-import { type AnyDetector, allDetectors, resolveDetectorOptions } from './detectors/index.js';
+import {
+  builtInDetectorOptions,
+  builtInDetectors,
+  DETECTOR_DEFAULTS,
+} from './detectors/built-in-detectors.js';
 import { createExplainRouter } from './explain/explain-router.js';
 import { adoptSharedFindings } from './findings/adopt-shared-findings.js';
 import { DetectorRunner } from './findings/detector-runner.js';
@@ -170,7 +172,7 @@ export function createAnalyzer(
   const receiverStats = new ReceiverStats();
   // Explain needs attributes only of attempts a finding can be about: attempts long enough to hold a
   // mystery gap, and running ones silent long enough to be silent jobs.
-  const detectorOptions = resolveDetectorOptions(config.detectors as DetectorOverrides);
+  const detectorOptions = builtInDetectorOptions(config.detectors);
   const model = new TelemetryModel({
     longAttemptSeconds: Math.max(0.001, detectorOptions.mystery_gap.gapThresholdSeconds),
     // Half the threshold: records come every few seconds, and the one that carries what the job waits on
@@ -230,8 +232,8 @@ export function createAnalyzer(
   });
 
   const runner = new DetectorRunner({
-    detectors: [...allDetectors, ...(monitors.detectors as unknown as AnyDetector[])],
-    overrides: config.detectors as DetectorOverrides,
+    registry: builtInDetectors.with(monitors.detectors),
+    overrides: config.detectors,
     logger,
   });
   let monitorsStarted: Promise<void> | undefined;

@@ -29,11 +29,11 @@ export {
   IN_MEMORY_DATA_DIR,
 } from './config/analyzer-config.js';
 export { ConfigError } from './config/config-error.js';
-export { DETECTOR_DEFAULTS } from './config/detector-defaults.js';
 export { type LoadConfigInput, loadConfig } from './config/load-config.js';
 export { STRING_SETTINGS } from './config/string-settings.js';
 export { TOKEN_FILE_SETTINGS } from './config/token-files.js';
 export { type DetectorDefaults, validateConfig } from './config/validate-config.js';
+export { DETECTOR_DEFAULTS } from './detectors/built-in-detectors.js';
 export type {
   Finding,
   FindingEvidence,
@@ -56,6 +56,7 @@ export type {
   JobSearch,
   JobSummary,
 } from './history/history-store.js';
+export { type Logger, MemoryLogger, stderrLogger } from './log/logger.js';
 export { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 export { type Migration, migrate } from './store/migrate.js';
 export { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from './store/open-database.js';

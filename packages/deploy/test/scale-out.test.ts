@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { builtInDetectors } from '../../analyzer/src/detectors/built-in-detectors.js';
 import { DetectorRunner } from '../../analyzer/src/findings/detector-runner.js';
 import { MemoryLogger } from '../../analyzer/src/log/logger.js';
 import { TelemetryModel } from '../../analyzer/src/model/telemetry-model.js';
@@ -16,7 +17,11 @@ function findingsOf(telemetry: Telemetry): Set<string> {
   model.ingestMetrics(telemetry.metrics);
   model.ingestSpans(telemetry.spans);
   model.ingestLogs(telemetry.logs);
-  const { findings } = new DetectorRunner({ logger: new MemoryLogger() }).run(model, [], NOW);
+  const { findings } = new DetectorRunner({ registry: builtInDetectors, logger: new MemoryLogger() }).run(
+    model,
+    [],
+    NOW,
+  );
   return new Set(
     findings
       .filter((finding) => finding.status === 'open')

@@ -21,12 +21,3 @@ export type DetectorOptions = {
   stalled_job: StalledJobOptions;
 };
 
-export type DetectorType = keyof DetectorOptions;
-
-/**
- * What a configuration may override: any subset of any detector's options, and the hold time within
- * which its resolved findings reopen (`reopenWithinSeconds`, every detector).
- */
-export type DetectorOverrides = {
-  [T in DetectorType]?: Partial<DetectorOptions[T]> & { reopenWithinSeconds?: number };
-};

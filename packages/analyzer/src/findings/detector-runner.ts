@@ -1,7 +1,9 @@
 import type { FindingType } from '@joblens/semconv';
-import type { DetectorOptions } from '../detectors/detector-options.js';
-import type { AnyDetector, DetectorOverrides } from '../detectors/index.js';
-import { allDetectors, resolveDetectorOptions, resolveReopenWindows } from '../detectors/index.js';
+import type {
+  ConfiguredDetector,
+  DetectorOverrideInput,
+  DetectorRegistry,
+} from '../detectors/detector-registry.js';
 import { type Logger, stderrLogger } from '../log/logger.js';
 import type { AnalyzerView } from '../model/analyzer-view.js';
 import type { Finding, FindingDraft, FindingTransition } from './finding.js';
@@ -10,13 +12,13 @@ import { findingIdentity, reconcile } from './reconcile.js';
 import { withWorkerProcess } from './worker-process.js';
 
 export interface DetectorRunnerOptions {
-  /** Default: every detector (`allDetectors`). */
-  detectors?: readonly AnyDetector[];
+  /** The detectors to run (`builtInDetectors`, with the monitors' beside them in the analyzer). */
+  registry: DetectorRegistry;
   /**
    * Overrides of detector defaults, by finding type, including each type's `reopenWithinSeconds`
    * (default 600); validated at construction. Default none.
    */
-  overrides?: DetectorOverrides;
+  overrides?: DetectorOverrideInput;
   /** Passed to `reconcile`: an absent key resolves its finding after this long. Default 0. */
   resolveAfterSeconds?: number;
   /** Where a detector's failure is reported (`warn`), once per detector and message. Default {@link stderrLogger}. */
@@ -50,9 +52,8 @@ const MAX_LOGGED_MESSAGES = 100;
  * on), times each, then reconciles the drafts with the open findings of the detectors it ran.
  */
 export class DetectorRunner {
-  private readonly detectors: readonly AnyDetector[];
-  private options: DetectorOptions;
-  private reopenWindows: Record<string, number>;
+  private readonly registry: DetectorRegistry;
+  private detectors: readonly ConfiguredDetector[];
   /** Findings that resolved lately, so a key coming back within its type's hold time reopens one. */
   private readonly resolved = new RecentlyResolved();
   private readonly resolveAfterSeconds: number;
@@ -60,10 +61,9 @@ export class DetectorRunner {
   private readonly statsByType = new Map<FindingType, DetectorStats>();
   private readonly logged = new Set<string>();
 
-  constructor(options: DetectorRunnerOptions = {}) {
-    this.detectors = options.detectors ?? allDetectors;
-    this.options = resolveDetectorOptions(options.overrides, this.detectors);
-    this.reopenWindows = resolveReopenWindows(options.overrides, this.detectors);
+  constructor(options: DetectorRunnerOptions) {
+    this.registry = options.registry;
+    this.detectors = this.registry.configure(options.overrides);
     const resolveAfter = options.resolveAfterSeconds ?? 0;
     if (!Number.isFinite(resolveAfter) || resolveAfter < 0) {
       throw new Error(`resolveAfterSeconds: expected a finite number >= 0, got ${String(resolveAfter)}`);
@@ -83,9 +83,8 @@ export class DetectorRunner {
   }
 
   /** Replaces the overrides (configuration reload); throws, keeping the old ones, when they are invalid. */
-  setOverrides(overrides: DetectorOverrides): void {
-    this.options = resolveDetectorOptions(overrides, this.detectors);
-    this.reopenWindows = resolveReopenWindows(overrides, this.detectors);
+  setOverrides(overrides: DetectorOverrideInput): void {
+    this.detectors = this.registry.configure(overrides);
   }
 
   /** Findings resolved before this runner started (read back from the store), so they can still reopen. */
@@ -105,12 +104,7 @@ export class DetectorRunner {
       const stats = this.statsByType.get(detector.type)!;
       const started = performance.now();
       try {
-        const options = (this.options as Record<string, object>)[detector.type] ?? detector.defaults;
-        const result = (detector.evaluate as (v: AnalyzerView, n: number, o: object) => FindingDraft[])(
-          view,
-          now,
-          options,
-        );
+        const result = detector.evaluate(view, now);
         for (const draft of result)
           drafts.push(draft.type === detector.type ? draft : { ...draft, type: detector.type });
         stats.lastDrafts = result.length;
@@ -132,7 +126,8 @@ export class DetectorRunner {
     const ran = new Set(this.types);
     const judged = (finding: Finding) => ran.has(finding.type) && !failed.has(finding.type);
     const open = openFindings.filter(judged);
-    const reopenWithinSeconds = (type: FindingType) => this.reopenWindows[type] ?? 0;
+    const reopenWindows = new Map(this.detectors.map((d) => [d.type, d.reopenWithinSeconds]));
+    const reopenWithinSeconds = (type: FindingType) => reopenWindows.get(type) ?? 0;
     this.resolved.prune(now, reopenWithinSeconds);
     const { findings, transitions } = reconcile(
       [...open, ...this.resolved.list().filter(judged)],

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { AlertDeliverer } from '../alerts/alert-deliverer.js';
-import type { Detector } from '../detectors/detector.js';
+import type { RegisteredDetector } from '../detectors/detector-registry.js';
 import type { TelemetrySink } from '../telemetry/records.js';
 import type { MonitorRow } from '../web/finding-sources.js';
 import { alertForMonitorTransition } from './monitor-alert.js';
@@ -32,7 +32,7 @@ export interface AttachedMonitors {
   /** `/api/monitors/...`: behind the token. */
   apiRouter: Router;
   /** missed_heartbeat and runaway_job, run by the analyzer's detector runner with its own defaults. */
-  detectors: Detector<object>[];
+  detectors: RegisteredDetector[];
   rows(): MonitorRow[];
   /** Opens the store, brings the config's monitors in and starts the timer; before the ports listen. */
   start(): Promise<void>;
@@ -64,7 +64,7 @@ export function attachMonitors(input: AttachMonitorsInput): AttachedMonitors {
     },
     pingRouter: createPingRouter(service),
     apiRouter: createMonitorsApiRouter(service),
-    detectors: createMonitorDetectors(service) as unknown as Detector<object>[],
+    detectors: createMonitorDetectors(service),
     rows: () => monitorRows(service),
     start: () => service.start(),
     stop: () => service.stop(),

@@ -1,5 +1,5 @@
 import type { FindingType } from '@joblens/semconv';
-import type { Detector } from '../detectors/detector.js';
+import { type RegisteredDetector, registerDetector } from '../detectors/detector-registry.js';
 import type { FindingDraft } from '../findings/finding.js';
 import type { MonitorService, MonitorStatus } from './monitor-service.js';
 import { describeSchedule } from './parse-monitor-definition.js';
@@ -69,11 +69,12 @@ export function monitorFindingDrafts(service: MonitorService): FindingDraft[] {
  * reading the monitor service (the view is not needed: monitors keep their own state). A monitor that
  * comes back up stops returning its key, which resolves the finding.
  */
-export function createMonitorDetectors(service: MonitorService): Detector[] {
-  const detectorFor = (type: FindingType): Detector => ({
-    type,
-    defaults: {},
-    evaluate: () => monitorFindingDrafts(service).filter((draft) => draft.type === type),
-  });
+export function createMonitorDetectors(service: MonitorService): RegisteredDetector[] {
+  const detectorFor = (type: FindingType): RegisteredDetector =>
+    registerDetector({
+      type,
+      defaults: {},
+      evaluate: () => monitorFindingDrafts(service).filter((draft) => draft.type === type),
+    });
   return [detectorFor('missed_heartbeat'), detectorFor('runaway_job')];
 }

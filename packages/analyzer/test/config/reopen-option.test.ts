@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DETECTOR_DEFAULTS } from '../../src/config/detector-defaults.js';
 import { validateConfig } from '../../src/config/validate-config.js';
-import { resolveReopenWindows } from '../../src/detectors/index.js';
+import { builtInDetectors, DETECTOR_DEFAULTS } from '../../src/detectors/built-in-detectors.js';
 
 describe('the reopenWithinSeconds option', () => {
   it('is taken by every detector, defaulting to ten minutes', () => {
@@ -9,7 +8,9 @@ describe('the reopenWithinSeconds option', () => {
       { detectors: { host_imbalance: { reopenWithinSeconds: 900 } } },
       DETECTOR_DEFAULTS,
     );
-    const windows = resolveReopenWindows(config.detectors as never);
+    const windows = Object.fromEntries(
+      builtInDetectors.configure(config.detectors).map((d) => [d.type, d.reopenWithinSeconds]),
+    );
     expect(windows.host_imbalance).toBe(900);
     expect(windows.silent_job).toBe(600);
     expect(Object.keys(windows)).toEqual(Object.keys(DETECTOR_DEFAULTS));

@@ -8,7 +8,8 @@ import {
   makeStepSpan,
 } from '@joblens/test-utils';
 import { describe, expect, it } from 'vitest';
-import { allDetectors, detectorDefaults, mysteryGapDetector } from '../../src/detectors/index.js';
+import { builtInDetectors } from '../../src/detectors/built-in-detectors.js';
+import { mysteryGapDetector } from '../../src/detectors/mystery-gap.js';
 import type { FindingDraft } from '../../src/findings/finding.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 import type {
@@ -168,13 +169,9 @@ describe('a healthy, bursty fleet', () => {
     const model = new TelemetryModel({ clock: () => clock.now });
     const findings: FindingDraft[] = [];
     let nextEvaluationMs = T0 + 30_000;
+    const detectors = builtInDetectors.configure();
     const evaluate = () => {
-      for (const detector of allDetectors) {
-        const options = detectorDefaults[detector.type];
-        findings.push(
-          ...(detector.evaluate as (...args: unknown[]) => FindingDraft[])(model, clock.now, options),
-        );
-      }
+      for (const detector of detectors) findings.push(...detector.evaluate(model, clock.now));
     };
     for (const delivery of healthyFleet(7)) {
       while (delivery.atMs >= nextEvaluationMs) {

@@ -5,7 +5,8 @@ import {
   makeResource,
 } from '@joblens/test-utils';
 import { describe, expect, it } from 'vitest';
-import { type AnyDetector, hostImbalanceDetector } from '../../src/detectors/index.js';
+import { DetectorRegistry, registerDetector } from '../../src/detectors/detector-registry.js';
+import { hostImbalanceDetector } from '../../src/detectors/host-imbalance.js';
 import { DetectorRunner } from '../../src/findings/detector-runner.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
@@ -27,7 +28,7 @@ function evaluateImbalance(
   );
   // The hold time is off: this is about the detector's own view of one unchanged imbalance.
   const runner = new DetectorRunner({
-    detectors: [hostImbalanceDetector as AnyDetector],
+    registry: new DetectorRegistry([registerDetector(hostImbalanceDetector)]),
     overrides: { host_imbalance: { windowSeconds: 60, waitingAgeSeconds: 1, reopenWithinSeconds: 0 } },
   });
   const open = new Map<string, Finding>();

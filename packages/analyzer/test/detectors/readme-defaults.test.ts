@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { allDetectors } from '../../src/detectors/index.js';
+import { builtInDetectors } from '../../src/detectors/built-in-detectors.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -17,7 +17,7 @@ function documentedDefaults(): Record<string, Record<string, number>> {
 describe('the analyzer README', () => {
   it('documents every detector option with the default the code uses', () => {
     const documented = documentedDefaults();
-    for (const detector of allDetectors) {
+    for (const detector of builtInDetectors.detectors) {
       expect(documented[detector.type], detector.type).toEqual(detector.defaults);
     }
   });

@@ -8,11 +8,9 @@ import {
   makeWorkerStoppedLog,
 } from '@joblens/test-utils';
 import { describe, expect, it } from 'vitest';
-import {
-  queueStarvationDetector,
-  silentJobDetector,
-  silentWorkerDetector,
-} from '../../src/detectors/index.js';
+import { queueStarvationDetector } from '../../src/detectors/queue-starvation.js';
+import { silentJobDetector } from '../../src/detectors/silent-job.js';
+import { silentWorkerDetector } from '../../src/detectors/silent-worker.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 
 const T0 = 1_700_000_000_000;

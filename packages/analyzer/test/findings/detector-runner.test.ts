@@ -1,7 +1,9 @@
 import { makeAttemptSpan, makeJobLog } from '@joblens/test-utils';
 import { describe, expect, it } from 'vitest';
+import { builtInDetectors } from '../../src/detectors/built-in-detectors.js';
 import type { Detector } from '../../src/detectors/detector.js';
-import { type AnyDetector, silentJobDetector } from '../../src/detectors/index.js';
+import { DetectorRegistry, registerDetector } from '../../src/detectors/detector-registry.js';
+import { silentJobDetector } from '../../src/detectors/silent-job.js';
 import { DetectorRunner } from '../../src/findings/detector-runner.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { MemoryLogger } from '../../src/log/logger.js';
@@ -28,7 +30,7 @@ describe('DetectorRunner', () => {
   it('goes on with the other detectors when one throws, logging it once and counting each failure', () => {
     const logger = new MemoryLogger();
     const runner = new DetectorRunner({
-      detectors: [throwing as unknown as AnyDetector, silentJobDetector as AnyDetector],
+      registry: new DetectorRegistry([registerDetector(throwing), registerDetector(silentJobDetector)]),
       logger,
     });
     const now = T0 + 60_000;
@@ -52,7 +54,7 @@ describe('DetectorRunner', () => {
 
   it("keeps a failing detector's open findings and other sources' findings open", () => {
     const runner = new DetectorRunner({
-      detectors: [throwing as unknown as AnyDetector, silentJobDetector as AnyDetector],
+      registry: new DetectorRegistry([registerDetector(throwing), registerDetector(silentJobDetector)]),
       logger: new MemoryLogger(),
     });
     const now = T0 + 60_000;
@@ -83,19 +85,26 @@ describe('DetectorRunner', () => {
     const now = T0 + 20_000;
     const model = modelWithSilentJob(now);
     const strict = new DetectorRunner({
-      detectors: [silentJobDetector as AnyDetector],
+      registry: new DetectorRegistry([registerDetector(silentJobDetector)]),
       overrides: { silent_job: { silenceThresholdSeconds: 10 } },
     });
     expect(strict.run(model, [], now).findings).toHaveLength(1);
-    const lenient = new DetectorRunner({ detectors: [silentJobDetector as AnyDetector] });
+    const lenient = new DetectorRunner({
+      registry: new DetectorRegistry([registerDetector(silentJobDetector)]),
+    });
     expect(lenient.run(model, [], now).findings).toHaveLength(0);
-    expect(() => new DetectorRunner({ overrides: { silent_job: { silenceSeconds: 3 } as never } })).toThrow(
-      /detectors\.silent_job\.silenceSeconds: unknown option/,
-    );
-    expect(() => new DetectorRunner({ overrides: { silent_job: { silenceThresholdSeconds: -1 } } })).toThrow(
-      /detectors\.silent_job\.silenceThresholdSeconds: expected a finite number >= 0, got -1/,
-    );
-    expect(() => new DetectorRunner({ overrides: { nope: {} } as never })).toThrow(
+    expect(
+      () =>
+        new DetectorRunner({ registry: builtInDetectors, overrides: { silent_job: { silenceSeconds: 3 } } }),
+    ).toThrow(/detectors\.silent_job\.silenceSeconds: unknown option/);
+    expect(
+      () =>
+        new DetectorRunner({
+          registry: builtInDetectors,
+          overrides: { silent_job: { silenceThresholdSeconds: -1 } },
+        }),
+    ).toThrow(/detectors\.silent_job\.silenceThresholdSeconds: expected a finite number >= 0, got -1/);
+    expect(() => new DetectorRunner({ registry: builtInDetectors, overrides: { nope: {} } })).toThrow(
       /detectors\.nope: unknown detector/,
     );
   });
@@ -122,8 +131,8 @@ describe('DetectorRunner', () => {
           : [],
     };
     const runner = new DetectorRunner({
-      detectors: [flapping as unknown as AnyDetector],
-      overrides: { host_imbalance: { reopenWithinSeconds: 120 } as never },
+      registry: new DetectorRegistry([registerDetector(flapping)]),
+      overrides: { host_imbalance: { reopenWithinSeconds: 120 } },
     });
     const model = new TelemetryModel({ clock: () => T0 });
     const open = new Map<string, Finding>();
@@ -155,8 +164,12 @@ describe('DetectorRunner', () => {
       `${later} null->open`,
     ]);
     expect(later).not.toBe(id);
-    expect(() => new DetectorRunner({ overrides: { silent_job: { reopenWithinSeconds: -5 } } })).toThrow(
-      /detectors\.silent_job\.reopenWithinSeconds: expected a finite number >= 0, got -5/,
-    );
+    expect(
+      () =>
+        new DetectorRunner({
+          registry: builtInDetectors,
+          overrides: { silent_job: { reopenWithinSeconds: -5 } },
+        }),
+    ).toThrow(/detectors\.silent_job\.reopenWithinSeconds: expected a finite number >= 0, got -5/);
   });
 });

@@ -1,6 +1,6 @@
 import { makeAttemptSpan, makeStepSpan } from '@joblens/test-utils';
 import { describe, expect, it } from 'vitest';
-import { mysteryGapDetector } from '../../src/detectors/index.js';
+import { mysteryGapDetector } from '../../src/detectors/mystery-gap.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 
 const T0 = 1_700_000_000_000;

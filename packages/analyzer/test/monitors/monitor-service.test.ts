@@ -209,7 +209,7 @@ describe('MonitorService', () => {
     await service.record('backup', { type: 'success', atMs: clock }, { source: 'http' });
     await service.record('etl', { type: 'start', atMs: clock, runId: 'r1' }, { source: 'http' });
     clock += 5 * 60_000;
-    const drafts = createMonitorDetectors(service).flatMap((d) => d.evaluate({} as never, clock, d.defaults));
+    const drafts = createMonitorDetectors(service).flatMap((d) => d.configure().evaluate({} as never, clock));
     expect(drafts.map((d) => [d.type, d.subject.monitor, new Date(d.since).toISOString()])).toEqual([
       ['missed_heartbeat', 'backup', '2026-06-01T12:01:30.000Z'],
       ['runaway_job', 'etl', '2026-06-01T12:01:00.000Z'],
