@@ -1,4 +1,4 @@
-// Type-only: test-utils must not load the analyzer at run time (the analyzer's tests load test-utils).
+// Type-only, and not in package.json: see telemetry-factories.ts.
 import type { Attributes, AttrValue, LogRecordData, ResourceRecord, SpanRecord } from '@joblens/analyzer';
 
 /**

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-// Type-only: test-utils must not load the analyzer at run time (the analyzer's tests load test-utils).
+// Type-only: test-utils must not load the analyzer at run time (the analyzer's tests load test-utils). Nor is
+// the analyzer in test-utils' package.json: the types resolve through tsconfig.json's paths, and declaring it
+// would make a dependency cycle that pnpm warns about at every install.
 import type {
   Attributes,
   LogRecordData,
