@@ -39,35 +39,34 @@ const sizeName =
   ATTEMPTS >= 1_000_000 ? `${Math.round(ATTEMPTS / 1_000_000)}m` : `${Math.round(ATTEMPTS / 1000)}k`;
 const log = (line: string) => process.stderr.write(`history-query: ${line}\n`);
 
-/** Rows for jobs [from, to): both attempts of each, then the job with its latest state. */
+/** One attempt of job i in the store's JSON form (StoredAttempt): attempt k (1-based), trace `2i + k - 1`. */
+function attemptJson(k: 1 | 2): string {
+  const endMs = `${T0} + i * ${JOB_SPACING_MS} - ${(2 - k) * 60000}`;
+  // The first attempt failed and was retried, the second failed for good in one job out of twenty.
+  const failed = k === 1 ? 'TRUE' : 'i % 20 = 0';
+  return `json_array(${k}, 'worker-' || ((i + ${k}) % 100), 'host-' || ((i + ${k}) % 20), ${endMs} - 5000, ${endMs},
+      ${k === 1 ? "'retry_scheduled'" : "CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'completed' END"},
+      CASE WHEN ${failed} THEN 'TimeoutError' END,
+      CASE WHEN ${failed} THEN 'upstream did not answer within 5000 ms' END,
+      json('${STEPS}'), 0.8, 'fetch->upload', printf('%032x', 2 * i + ${k - 1}), printf('%016x', 2 * i + ${k - 1}))`;
+}
+
+/** The rows of jobs [from, to): each with its latest state and both its attempts. */
 function fillChunk(db: Database.Database, from: number, to: number): void {
-  const series = `WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ${to})`;
-  // Attempt k (1-based) of job i: trace `2i + k - 1`; the first attempt failed and was retried, the second
-  // failed for good in one job out of twenty.
   db.exec(`
-    ${series}, k(k) AS (VALUES (1), (2))
-    INSERT INTO history_attempts (job, attempt, worker, host, start_ms, end_ms, outcome, error_type, error_message,
-      steps, gap_seconds, gap_location, trace_id, span_id, bytes)
-    SELECT i + 1, k, 'worker-' || ((i + k) % 100), 'host-' || ((i + k) % 20),
-      ${T0} + i * ${JOB_SPACING_MS} - (2 - k) * 60000 - 5000, ${T0} + i * ${JOB_SPACING_MS} - (2 - k) * 60000,
-      CASE WHEN k = 1 THEN 'retry_scheduled' WHEN i % 20 = 0 THEN 'failed' ELSE 'completed' END,
-      CASE WHEN k = 1 OR i % 20 = 0 THEN 'TimeoutError' END,
-      CASE WHEN k = 1 OR i % 20 = 0 THEN 'upstream did not answer within 5000 ms' END,
-      '${STEPS}', 0.8, 'fetch->upload',
-      printf('%032x', 2 * i + k - 1), printf('%016x', 2 * i + k - 1), 330
-    FROM n CROSS JOIN k`);
-  db.exec(`
-    ${series}
+    WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ${to}),
+    j(i, attempt_rows) AS (SELECT i, json_array(${attemptJson(1)}, ${attemptJson(2)}) FROM n)
     INSERT INTO history_jobs (pk, service, queue, job_id, job_name, attempts, last_attempt, last_outcome,
-      first_start_ms, last_end_ms, last_worker, last_host, last_error_type, last_error_message, latest_trace_id)
+      first_start_ms, last_end_ms, last_worker, last_host, last_error_type, last_error_message, latest_trace_id,
+      first_end_ms, bytes, attempt_rows)
     SELECT i + 1, 'billing', 'queue-' || (i % 10), '' || (1000000 + i * 7), 'job-name-' || (i % ${NAMES}),
       2, 2, CASE WHEN i % 20 = 0 THEN 'failed' ELSE 'completed' END,
       ${T0} + i * ${JOB_SPACING_MS} - 65000, ${T0} + i * ${JOB_SPACING_MS},
       'worker-' || ((i + 2) % 100), 'host-' || ((i + 2) % 20),
       CASE WHEN i % 20 = 0 THEN 'TimeoutError' END,
       CASE WHEN i % 20 = 0 THEN 'upstream did not answer within 5000 ms' END,
-      printf('%032x', 2 * i + 1)
-    FROM n`);
+      printf('%032x', 2 * i + 1), ${T0} + i * ${JOB_SPACING_MS} - 60000, 160 + length(attempt_rows), attempt_rows
+    FROM j`);
 }
 
 function fill(dir: string): void {
@@ -96,7 +95,7 @@ function fill(dir: string): void {
   }
   for (const index of indexes) db.exec(index.sql);
   log(`indexed in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  db.prepare('UPDATE history_size SET bytes = (SELECT sum(bytes) FROM history_attempts) WHERE id = 1').run();
+  db.prepare('UPDATE history_size SET bytes = (SELECT sum(bytes) FROM history_jobs) WHERE id = 1').run();
   db.close();
 }
 

@@ -2,8 +2,10 @@ import type { HistoryAttempt } from './history-store.js';
 
 /**
  * What one stored attempt costs beyond its text: the row's integers and header, its entries in the
- * attempts' indexes and its share of its job's row and that row's indexes. Measured on SQLite with short
- * texts (about 330 bytes per attempt all told, of which ~130 are text) and rounded.
+ * attempts' indexes and its share of its job's row and that row's indexes. Measured on a table of attempts
+ * beside one of jobs, as the PostgreSQL history keeps them, with short texts (about 330 bytes per attempt
+ * all told, of which ~130 are text) and rounded. The SQLite history keeps a job's attempts in its row and
+ * estimates them its own way (see jobColumnsOf).
  */
 const ATTEMPT_OVERHEAD_BYTES = 200;
 

@@ -20,7 +20,12 @@ import type {
 } from './history-store.js';
 import { jobSearchSql } from './job-search-sql.js';
 import { PG_HISTORY_MIGRATIONS, PG_HISTORY_SCHEMA } from './postgres-history-schema.js';
-import { PRUNE_BATCH_ATTEMPTS } from './sqlite-history-store.js';
+
+/**
+ * Attempts deleted per transaction when pruning. Small enough that the next append waits a few
+ * milliseconds at most.
+ */
+const PRUNE_BATCH_ATTEMPTS = 1000;
 
 /** A job id is unique within a queue, mostly; this bounds what one id may list across queues. */
 const MAX_JOBS_BY_ID = 500;

@@ -1,15 +1,7 @@
 import type Database from 'better-sqlite3';
 import { migrate } from '../store/migrate.js';
 import type { SqliteDatabase } from '../store/open-database.js';
-import { estimateAttemptBytes } from './attempt-bytes.js';
-import {
-  type AttemptRow,
-  encodeSteps,
-  fromAttemptRow,
-  fromJobRow,
-  type JobRow,
-  toJobPage,
-} from './history-rows.js';
+import { fromJobRow, type JobRow, toJobPage } from './history-rows.js';
 import type {
   HistoryAttempt,
   HistoryRetention,
@@ -21,12 +13,19 @@ import type {
 } from './history-store.js';
 import { jobSearchSql } from './job-search-sql.js';
 import { HISTORY_MIGRATIONS, HISTORY_SCHEMA } from './sqlite-history-schema.js';
+import {
+  historyAttemptOfStored,
+  type JobColumns,
+  jobColumnsOf,
+  mergeAttempts,
+  type StoredAttempt,
+} from './sqlite-job-attempts.js';
 
 /**
- * Attempts deleted per transaction when pruning. Small enough that ingest's next write waits a few
- * milliseconds at most; between batches the event loop runs.
+ * Jobs deleted (or retried jobs trimmed) per transaction when pruning. Small enough that the next append
+ * waits a few milliseconds at most; between batches the event loop runs.
  */
-export const PRUNE_BATCH_ATTEMPTS = 1000;
+const PRUNE_BATCH_JOBS = 1000;
 
 /** A job id is unique within a queue, mostly; this bounds what one id may list across queues. */
 const MAX_JOBS_BY_ID = 500;
@@ -37,18 +36,50 @@ const MAX_JOBS_BY_ID = 500;
  */
 const ROWS_PER_INSERT = 64;
 
-/** The attempt's job becomes its latest when it ended at or after the stored latest (ties: newest write). */
-const IF_NEWER = (column: string) =>
-  `${column} = CASE WHEN excluded.last_end_ms >= history_jobs.last_end_ms THEN excluded.${column} ELSE history_jobs.${column} END`;
+/** The columns a search returns: everything but the attempts, which can be long. */
+const JOB_COLUMNS = `pk, service, queue, job_id, job_name, attempts, last_attempt, last_outcome, first_start_ms,
+  last_end_ms, last_worker, last_host, last_error_type, last_error_message, latest_trace_id`;
+
+/** The columns that follow from a job's attempts, in the order of jobColumnParams. */
+const DERIVED_COLUMNS = [
+  'job_name',
+  'attempts',
+  'last_attempt',
+  'last_outcome',
+  'first_start_ms',
+  'last_end_ms',
+  'first_end_ms',
+  'last_worker',
+  'last_host',
+  'last_error_type',
+  'last_error_message',
+  'latest_trace_id',
+  'bytes',
+  'attempt_rows',
+];
+
+interface StoredJob {
+  pk: number;
+  job_name: string;
+  bytes: number;
+  attempt_rows: string;
+}
+
+/** A job read back for pruning: its names, its size and its attempts. */
+interface PrunedJob extends StoredJob {
+  service: string;
+  queue: string;
+  job_id: string;
+}
 
 /**
- * Job history in the analyzer's SQLite file. better-sqlite3 is synchronous, so each method does its work
- * at once inside one transaction and returns a settled promise; `prune()` alone spreads over several
- * transactions, giving the event loop a turn between batches.
- * The store does not own the database handle unless `ownsDatabase` is set: findings share the file.
+ * Job history in a SQLite file (see HISTORY_MIGRATIONS for its layout). better-sqlite3 is synchronous,
+ * so each method does its work at once inside one transaction and returns a settled promise; `prune()`
+ * alone spreads over several transactions, giving the event loop a turn between batches.
+ * The store does not own the database handle unless `ownsDatabase` is set.
  */
 export class SqliteHistoryStore implements HistoryStore {
-  private readonly appendAll: (attempts: readonly HistoryAttempt[]) => void;
+  private readonly appendAll: Database.Transaction<(attempts: readonly HistoryAttempt[]) => void>;
   private readonly pruneBatch: (select: 'age' | 'size', bound: number) => number;
   private readonly statements;
 
@@ -58,131 +89,141 @@ export class SqliteHistoryStore implements HistoryStore {
   ) {
     migrate(db, HISTORY_SCHEMA, HISTORY_MIGRATIONS);
     const s = {
-      // Through the attempt's job (an attempt's span always names the same job): the few attempts of one
-      // job are found by index, where an index of random trace ids would take a write all over the file.
-      spanStored: db
-        .prepare(`
-          SELECT 1 FROM history_attempts
-          WHERE job = (SELECT pk FROM history_jobs WHERE job_id = ? AND service = ? AND queue = ?)
-            AND trace_id = ? AND span_id = ?`)
-        .pluck(),
+      job: db.prepare(
+        'SELECT pk, job_name, bytes, attempt_rows FROM history_jobs WHERE job_id = ? AND service = ? AND queue = ?',
+      ),
+      updateJob: db.prepare(
+        `UPDATE history_jobs SET ${DERIVED_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE pk = ?`,
+      ),
       addBytes: db.prepare('UPDATE history_size SET bytes = bytes + ? WHERE id = 1'),
       size: db.prepare('SELECT bytes FROM history_size WHERE id = 1').pluck(),
-      jobAttempts: db.prepare(`
-        SELECT j.service, j.queue, j.job_id, j.job_name, a.attempt, a.worker, a.host, a.start_ms, a.end_ms,
-          a.outcome, a.error_type, a.error_message, a.steps, a.gap_seconds, a.gap_location, a.trace_id, a.span_id
-        FROM history_jobs j JOIN history_attempts a ON a.job = j.pk
-        WHERE j.job_id = ? AND j.service = ? AND j.queue = ?
-        ORDER BY a.start_ms, a.attempt`),
       jobsById: db.prepare(
-        `SELECT * FROM history_jobs WHERE job_id = ? ORDER BY last_end_ms DESC, pk DESC LIMIT ${MAX_JOBS_BY_ID}`,
+        `SELECT ${JOB_COLUMNS} FROM history_jobs WHERE job_id = ? ORDER BY last_end_ms DESC, pk DESC LIMIT ${MAX_JOBS_BY_ID}`,
       ),
       deleteOlder: db.prepare(`
-        DELETE FROM history_attempts WHERE rowid IN (
-          SELECT rowid FROM history_attempts WHERE end_ms < ? ORDER BY end_ms LIMIT ${PRUNE_BATCH_ATTEMPTS})
-        RETURNING job, bytes`),
-      // The oldest attempts whose bytes, added up oldest first, just reach the excess: no more than that.
+        DELETE FROM history_jobs WHERE pk IN (
+          SELECT pk FROM history_jobs WHERE last_end_ms < ? ORDER BY last_end_ms LIMIT ${PRUNE_BATCH_JOBS})
+        RETURNING attempts, bytes`),
+      // Retried jobs whose latest attempt is within the retention but an earlier one is not.
+      retriedOlder: db.prepare(`
+        SELECT pk, service, queue, job_id, job_name, bytes, attempt_rows FROM history_jobs
+        WHERE attempts > 1 AND first_end_ms < ? LIMIT ${PRUNE_BATCH_JOBS}`),
+      // The oldest jobs whose bytes, added up oldest first, just reach the excess: no more than that.
       deleteOldest: db.prepare(`
-        DELETE FROM history_attempts WHERE rowid IN (
-          SELECT id FROM (
-            SELECT id, sum(bytes) OVER (ORDER BY end_ms, id) - bytes AS before
-            FROM (SELECT rowid AS id, bytes, end_ms FROM history_attempts ORDER BY end_ms, rowid
-                  LIMIT ${PRUNE_BATCH_ATTEMPTS}))
+        DELETE FROM history_jobs WHERE pk IN (
+          SELECT pk FROM (
+            SELECT pk, sum(bytes) OVER (ORDER BY last_end_ms, pk) - bytes AS before
+            FROM (SELECT pk, bytes, last_end_ms FROM history_jobs ORDER BY last_end_ms, pk
+                  LIMIT ${PRUNE_BATCH_JOBS}))
           WHERE before < ?)
-        RETURNING job, bytes`),
-      forgetAttempts: db.prepare('UPDATE history_jobs SET attempts = attempts - ? WHERE pk = ?'),
-      dropEmptyJob: db.prepare('DELETE FROM history_jobs WHERE pk = ? AND attempts <= 0'),
+        RETURNING attempts, bytes`),
     };
     this.statements = s;
 
-    const insertRows = boundedStatements(db);
+    const insertJobs = boundedInserts(db);
     this.appendAll = db.transaction((attempts: readonly HistoryAttempt[]) => {
-      const fresh = newAttempts(
-        attempts,
-        (a) => s.spanStored.get(a.jobId, a.service, a.queue, a.traceId, a.spanId) !== undefined,
-      );
-      let added = 0;
-      for (let from = 0; from < fresh.length; from += ROWS_PER_INSERT) {
-        const rows = fresh.slice(from, from + ROWS_PER_INSERT);
-        // The jobs first, all of them: each attempt's row then finds its job's key by the unique index.
-        insertRows.upsertJobs(rows.length).run(jobParams(rows));
-        const params: unknown[] = [];
-        for (const attempt of rows) {
-          const steps = encodeSteps(attempt.steps);
-          const bytes = estimateAttemptBytes(attempt, steps);
-          params.push(
-            attempt.jobId,
-            attempt.service,
-            attempt.queue,
-            attempt.attempt,
-            attempt.worker,
-            attempt.host,
-            attempt.startMs,
-            attempt.endMs,
-            attempt.outcome,
-            attempt.errorType ?? null,
-            attempt.errorMessage ?? null,
-            steps,
-            attempt.longestGapSeconds,
-            attempt.longestGapLocation ?? null,
-            attempt.traceId,
-            attempt.spanId,
-            bytes,
-          );
-          added += bytes;
+      let addedBytes = 0;
+      const fresh: unknown[] = [];
+      let freshRows = 0;
+      for (const group of byJob(attempts)) {
+        const first = group[0];
+        const stored = s.job.get(first.jobId, first.service, first.queue) as StoredJob | undefined;
+        const before = stored === undefined ? [] : (JSON.parse(stored.attempt_rows) as StoredAttempt[]);
+        const merged = mergeAttempts(before, group);
+        if (merged.added === 0) continue;
+        const names = [
+          ...before.map(() => stored?.job_name ?? first.jobName),
+          ...group.map((a) => a.jobName),
+        ];
+        const columns = jobColumnsOf(merged.attempts, names);
+        addedBytes += columns.bytes - (stored?.bytes ?? 0);
+        if (stored !== undefined) {
+          s.updateJob.run(...jobColumnParams(columns), stored.pk);
+          continue;
         }
-        insertRows.insertAttempts(rows.length).run(params);
+        fresh.push(first.service, first.queue, first.jobId, ...jobColumnParams(columns));
+        freshRows += 1;
+        if (freshRows === ROWS_PER_INSERT) {
+          insertJobs(freshRows).run(fresh);
+          fresh.length = 0;
+          freshRows = 0;
+        }
       }
-      if (added > 0) s.addBytes.run(added);
+      if (freshRows > 0) insertJobs(freshRows).run(fresh);
+      if (addedBytes !== 0) s.addBytes.run(addedBytes);
     });
 
     this.pruneBatch = db.transaction((select: 'age' | 'size', bound: number) => {
       const deleted = (select === 'age' ? s.deleteOlder : s.deleteOldest).all(bound) as Array<{
-        job: number;
+        attempts: number;
         bytes: number;
       }>;
-      const perJob = new Map<number, number>();
+      let attempts = 0;
       let bytes = 0;
       for (const row of deleted) {
-        perJob.set(row.job, (perJob.get(row.job) ?? 0) + 1);
+        attempts += row.attempts;
         bytes += row.bytes;
       }
-      for (const [job, count] of perJob) {
-        s.forgetAttempts.run(count, job);
-        s.dropEmptyJob.run(job);
+      // Whole jobs older than the bound went first; what is left of a retried job keeps its newer attempts.
+      if (select === 'age' && deleted.length < PRUNE_BATCH_JOBS) {
+        for (const job of s.retriedOlder.all(bound) as PrunedJob[]) {
+          const all = JSON.parse(job.attempt_rows) as StoredAttempt[];
+          const kept = all.filter((attempt) => attempt[4] >= bound);
+          const columns = jobColumnsOf(
+            kept,
+            kept.map(() => job.job_name),
+          );
+          s.updateJob.run(...jobColumnParams(columns), job.pk);
+          attempts += all.length - kept.length;
+          bytes += job.bytes - columns.bytes;
+        }
       }
-      if (bytes > 0) s.addBytes.run(-bytes);
-      return deleted.length;
+      if (bytes !== 0) s.addBytes.run(-bytes);
+      return attempts;
     });
   }
 
+  /**
+   * IMMEDIATE: the append reads before it writes, and a transaction that began reading when another
+   * connection then committed gets SQLITE_BUSY at once; one that takes the write lock first waits its turn.
+   * Inside a caller's transaction it is a savepoint, which costs a statement journal: the writer thread
+   * calls it on its own.
+   */
   async append(attempts: readonly HistoryAttempt[]): Promise<void> {
-    if (attempts.length > 0) this.appendAll(attempts);
+    if (attempts.length > 0) this.appendAll.immediate(attempts);
   }
 
   async searchJobs(search: JobSearch): Promise<JobPage> {
     const query = jobSearchSql(search, () => '?', 'LIKE');
     const rows = this.db
-      .prepare(`SELECT * FROM history_jobs ${query.clauses}`)
+      .prepare(`SELECT ${JOB_COLUMNS} FROM history_jobs ${query.clauses}`)
       .all(...query.params) as JobRow[];
     return toJobPage(rows, query.limit);
   }
 
   async jobAttempts(job: JobKey): Promise<HistoryAttempt[]> {
-    const rows = this.statements.jobAttempts.all(job.jobId, job.service, job.queue) as AttemptRow[];
-    return rows.map(fromAttemptRow);
+    const row = this.statements.job.get(job.jobId, job.service, job.queue) as StoredJob | undefined;
+    if (row === undefined) return [];
+    const names = { service: job.service, queue: job.queue, jobId: job.jobId, jobName: row.job_name };
+    return (JSON.parse(row.attempt_rows) as StoredAttempt[])
+      .map((stored) => historyAttemptOfStored(names, stored))
+      .sort((a, b) => a.startMs - b.startMs || a.attempt - b.attempt);
   }
 
   async jobsById(jobId: string): Promise<JobSummary[]> {
     return (this.statements.jobsById.all(jobId) as JobRow[]).map(fromJobRow);
   }
 
+  /**
+   * By age, attempts that ended before the retention, and jobs left without any. By size, the oldest jobs
+   * (by their latest attempt) whole, until the history fits: a job's attempts share one row.
+   */
   async prune(retention: HistoryRetention): Promise<{ deletedAttempts: number }> {
     let deletedAttempts = 0;
     for (;;) {
       const deleted = this.pruneBatch('age', retention.olderThanMs);
       deletedAttempts += deleted;
-      if (deleted < PRUNE_BATCH_ATTEMPTS) break;
+      if (deleted === 0) break;
       await nextTurn();
     }
     for (;;) {
@@ -205,84 +246,55 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 }
 
-/** The attempts not stored yet, each once (a batch may carry one span twice). */
-function newAttempts(
-  attempts: readonly HistoryAttempt[],
-  isStored: (attempt: HistoryAttempt) => boolean,
-): HistoryAttempt[] {
-  const seen = new Set<string>();
-  const fresh: HistoryAttempt[] = [];
+/** The attempts grouped by their job, in the order each job first appears. */
+function byJob(attempts: readonly HistoryAttempt[]): HistoryAttempt[][] {
+  const groups = new Map<string, HistoryAttempt[]>();
   for (const attempt of attempts) {
-    const key = `${attempt.traceId}/${attempt.spanId}`;
-    if (seen.has(key) || isStored(attempt)) continue;
-    seen.add(key);
-    fresh.push(attempt);
+    const key = `${attempt.service}\u0000${attempt.queue}\u0000${attempt.jobId}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [attempt]);
+    else group.push(attempt);
   }
-  return fresh;
+  return [...groups.values()];
 }
 
-function jobParams(rows: readonly HistoryAttempt[]): unknown[] {
-  const params: unknown[] = [];
-  for (const a of rows)
-    params.push(
-      a.service,
-      a.queue,
-      a.jobId,
-      a.jobName,
-      a.attempt,
-      a.outcome,
-      a.startMs,
-      a.endMs,
-      a.worker,
-      a.host,
-      a.errorType ?? null,
-      a.errorMessage ?? null,
-      a.traceId,
-    );
-  return params;
+/** The derived columns' values, in DERIVED_COLUMNS' order. */
+function jobColumnParams(columns: JobColumns): unknown[] {
+  return [
+    columns.jobName,
+    columns.attempts,
+    columns.lastAttempt,
+    columns.lastOutcome,
+    columns.firstStartMs,
+    columns.lastEndMs,
+    columns.firstEndMs,
+    columns.lastWorker,
+    columns.lastHost,
+    columns.lastErrorType,
+    columns.lastErrorMessage,
+    columns.latestTraceId,
+    columns.bytes,
+    columns.attemptsJson,
+  ];
 }
 
 /**
- * The multi-row INSERTs of jobs and attempts, prepared once per row count: ROWS_PER_INSERT rows, or the
- * fewer a batch ends with, so at most ROWS_PER_INSERT of each.
+ * The multi-row INSERTs of new jobs, prepared once per row count: ROWS_PER_INSERT rows, or the fewer a
+ * batch ends with, so at most ROWS_PER_INSERT statements.
  */
-function boundedStatements(db: SqliteDatabase) {
-  const upserts = new Map<number, Database.Statement>();
+function boundedInserts(db: SqliteDatabase): (count: number) => Database.Statement {
   const inserts = new Map<number, Database.Statement>();
-  const repeat = (row: string, count: number) => Array.from({ length: count }, () => row).join(', ');
-  return {
-    upsertJobs(count: number): Database.Statement {
-      let statement = upserts.get(count);
-      if (statement === undefined) {
-        // Rows of one statement are inserted in order: a later attempt of a job in the same statement
-        // meets the row of the earlier one and updates it, as it would in a statement of its own.
-        statement = db.prepare(`
-          INSERT INTO history_jobs (service, queue, job_id, job_name, attempts, last_attempt, last_outcome,
-            first_start_ms, last_end_ms, last_worker, last_host, last_error_type, last_error_message, latest_trace_id)
-          VALUES ${repeat('(?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)', count)}
-          ON CONFLICT (job_id, service, queue) DO UPDATE SET
-            attempts = history_jobs.attempts + 1,
-            last_attempt = max(history_jobs.last_attempt, excluded.last_attempt),
-            first_start_ms = min(history_jobs.first_start_ms, excluded.first_start_ms),
-            ${['job_name', 'last_outcome', 'last_worker', 'last_host', 'last_error_type', 'last_error_message', 'latest_trace_id'].map(IF_NEWER).join(',\n')},
-            last_end_ms = max(history_jobs.last_end_ms, excluded.last_end_ms)`);
-        upserts.set(count, statement);
-      }
-      return statement;
-    },
-    insertAttempts(count: number): Database.Statement {
-      let statement = inserts.get(count);
-      if (statement === undefined) {
-        const row = `((SELECT pk FROM history_jobs WHERE job_id = ? AND service = ? AND queue = ?),
-          ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-        statement = db.prepare(`
-          INSERT INTO history_attempts (job, attempt, worker, host, start_ms, end_ms, outcome, error_type,
-            error_message, steps, gap_seconds, gap_location, trace_id, span_id, bytes)
-          VALUES ${repeat(row, count)}`);
-        inserts.set(count, statement);
-      }
-      return statement;
-    },
+  const row = `(${Array.from({ length: 3 + DERIVED_COLUMNS.length }, () => '?').join(', ')})`;
+  return (count) => {
+    let statement = inserts.get(count);
+    if (statement === undefined) {
+      statement = db.prepare(
+        `INSERT INTO history_jobs (service, queue, job_id, ${DERIVED_COLUMNS.join(', ')})
+         VALUES ${Array.from({ length: count }, () => row).join(', ')}`,
+      );
+      inserts.set(count, statement);
+    }
+    return statement;
   };
 }
 

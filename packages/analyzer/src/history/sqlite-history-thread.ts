@@ -152,11 +152,12 @@ export function openHistoryWriterStore(path: string): HistoryWriterStore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  // Attempts land at random places of the trace-id and job indexes: a cache of 32 MiB (SQLite's default is
-  // 2) keeps their upper levels and recent leaves in memory instead of reading them back at every batch.
+  // Job ids are often random (UUIDs), so new jobs land anywhere in the key index: a cache of 32 MiB
+  // (SQLite's default is 2) keeps its upper levels and recent leaves in memory instead of reading them back
+  // at every batch.
   db.pragma('cache_size = -32768');
-  // A commit writes every page it changed to the WAL, and a checkpoint copies them into the file: attempts
-  // land all over the indexes, so letting the WAL grow to 40 MiB between checkpoints (SQLite's default is
+  // A commit writes every page it changed to the WAL, and a checkpoint copies them into the file: new jobs
+  // land all over the key index, so letting the WAL grow to 40 MiB between checkpoints (SQLite's default is
   // 4) copies a page changed by many batches once rather than once per few batches.
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma('busy_timeout = 5000');
@@ -170,18 +171,7 @@ export function openHistoryWriterStore(path: string): HistoryWriterStore {
   timer.unref();
   const store = new SqliteHistoryStore(db, { ownsDatabase: true });
   return {
-    // IMMEDIATE: the append reads before it writes, and a transaction that began reading when another
-    // connection then committed gets SQLITE_BUSY at once; one that takes the write lock first waits its turn.
-    async append(attempts) {
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        await store.append(attempts);
-        db.exec('COMMIT');
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
-    },
+    append: (attempts) => store.append(attempts),
     prune: (retention) => store.prune(retention),
     close: () => store.close(),
   };

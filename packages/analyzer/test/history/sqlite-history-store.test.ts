@@ -61,15 +61,19 @@ describe('SqliteHistoryStore', () => {
     expect(searchPlan("WHERE job_id = 'x'")).toMatch(/USING INDEX history_jobs_key \(job_id=\?\)/);
   });
 
-  it("has no index of random trace ids for the writes to spread over: an attempt is found among its job's", () => {
+  it('keeps a job and its attempts in one row: a finished attempt changes one table and its four indexes', () => {
     const db = openDatabase(IN_MEMORY);
     new SqliteHistoryStore(db);
     const indexes = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'history_attempts'")
-      .pluck()
+      .prepare("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'history%'")
       .all();
     db.close();
-    expect(indexes).toEqual(['history_attempts_job', 'history_attempts_end']);
+    expect(indexes).toEqual([
+      { tbl_name: 'history_jobs', name: 'history_jobs_key' },
+      { tbl_name: 'history_jobs', name: 'history_jobs_recent' },
+      { tbl_name: 'history_jobs', name: 'history_jobs_name' },
+      { tbl_name: 'history_jobs', name: 'history_jobs_retried' },
+    ]);
   });
 
   function searchPlan(where: string): string {
