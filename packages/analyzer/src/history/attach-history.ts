@@ -59,7 +59,8 @@ export function attachHistory(options: AttachHistoryOptions): AttachedHistory {
     overloadReason() {
       if (writer === undefined) return undefined;
       if (writer.error !== undefined) return `the job history store fails: ${writer.error.message}`;
-      if (writer.overloaded) return `the job history is ${writer.queued} attempts behind`;
+      if (writer.overloaded)
+        return `the job history is ${writer.backlog} attempts behind (${writer.queued} held in all)`;
       return undefined;
     },
     start() {

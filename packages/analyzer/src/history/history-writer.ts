@@ -9,18 +9,22 @@ export interface HistoryWriterOptions {
   /** The model's `attemptLongestGap`. */
   longestGapOf: LongestGapOf;
   /**
-   * An attempt is written this long (at least) after its span came: its step spans, exported around
-   * it by the same batch processor, and a child's error arrive within it. Default 3000.
+   * An attempt is written this long (at least) after its span came: a step span or a child's error that
+   * an exporter sent just after it (a retried request, a Collector's batch) arrives within it. Children end
+   * before their parent, so a batch processor exports them first or with it: a second covers the rest.
+   * Default 1000.
    */
   settleMillis?: number;
-  /** How often the timer writes what settled (and retries a failed append). Default 1000. */
+  /** How often the timer writes what settled (and retries a failed append). Default 500. */
   flushIntervalMillis?: number;
   /** Attempts per `append`. Default 1000. */
   maxBatchSize?: number;
   /**
-   * From this many attempts waiting, `overloaded` is true and the analyzer refuses telemetry until the
-   * store catches up. Requests already admitted still add theirs, up to twice this; past that an attempt
-   * is dropped and counted (it takes a store failing while thousands of requests pile in). Default 100000.
+   * From this many settled attempts waiting for the store, `overloaded` is true and the analyzer refuses
+   * telemetry until the store catches up; also from one and a half times this many held in all, settling
+   * ones included (what the settle delay holds at a flood's rate). Requests already admitted still add
+   * theirs, up to twice this; past that an attempt is dropped and counted (it takes a store failing while
+   * thousands of requests pile in). Default 100000.
    */
   maxQueued?: number;
   /** Where failures and recoveries are told, once each. Default `console.error`. */
@@ -71,8 +75,8 @@ export class HistoryWriter {
     this.store = options.store;
     this.clock = options.clock;
     this.longestGapOf = options.longestGapOf;
-    this.settleMillis = options.settleMillis ?? 3000;
-    this.flushIntervalMillis = options.flushIntervalMillis ?? 1000;
+    this.settleMillis = options.settleMillis ?? 1000;
+    this.flushIntervalMillis = options.flushIntervalMillis ?? 500;
     this.maxBatchSize = options.maxBatchSize ?? 1000;
     this.maxQueued = options.maxQueued ?? 100_000;
     this.log = options.log ?? ((message) => console.error(`joblens: ${message}`));
@@ -93,9 +97,18 @@ export class HistoryWriter {
     return this.captured - this.taken + (this.retrying?.length ?? 0);
   }
 
-  /** True while the queue is full: telemetry is to be refused until the store catches up. */
+  /** Settled attempts waiting for the store, a failed batch included: how far the store is behind. */
+  get backlog(): number {
+    return Math.max(0, this.settledCount - this.taken) + (this.retrying?.length ?? 0);
+  }
+
+  /**
+   * True while the store is a queue behind, or the attempts held in all reach their bound: telemetry is to
+   * be refused until the store catches up. Attempts that are only settling do not count against the store:
+   * at tens of thousands a second the settle delay alone holds that many.
+   */
   get overloaded(): boolean {
-    return this.queued >= this.maxQueued;
+    return this.backlog >= this.maxQueued || this.queued >= this.maxQueued * 1.5;
   }
 
   /** Writes what settled on a timer that does not keep the process alive. */

@@ -103,19 +103,31 @@ describe('the history writer', () => {
     expect((await store.searchJobs({ name: 'render' })).jobs).toHaveLength(5);
   });
 
-  it('asks for back pressure once the queue is full, and lets go once the store caught up', async () => {
+  it('asks for back pressure once settled attempts wait for the store, and lets go once it caught up', async () => {
     const writer = tapModel({ maxQueued: 3 });
+    store.failing = true;
+    for (const id of ['a', 'b', 'c']) exportJob(id);
+    expect(writer.overloaded).toBe(false);
+    await writer.tick();
+    now += 3000;
+    await writer.tick();
+    expect(writer.backlog).toBe(3);
+    expect(writer.overloaded).toBe(true);
+
+    store.failing = false;
+    await writer.tick();
+    expect(writer.overloaded).toBe(false);
+    expect(writer.queued).toBe(0);
+  });
+
+  it('asks for back pressure when the attempts still settling reach one and a half times the bound', () => {
+    const writer = tapModel({ maxQueued: 2 });
     exportJob('a');
     exportJob('b');
     expect(writer.overloaded).toBe(false);
     exportJob('c');
+    expect(writer.backlog).toBe(0);
     expect(writer.overloaded).toBe(true);
-
-    await writer.tick();
-    now += 3000;
-    await writer.tick();
-    expect(writer.overloaded).toBe(false);
-    expect(writer.queued).toBe(0);
   });
 
   it('drops and counts attempts only past twice the queue bound', async () => {
@@ -136,7 +148,7 @@ describe('the history writer', () => {
     expect(writer.counts.failedAppends).toBe(1);
     expect(writer.queued).toBe(1);
     exportJob('b');
-    expect(writer.overloaded).toBe(true);
+    expect(writer.backlog).toBe(1);
 
     store.failing = false;
     now += 1000;
