@@ -8,7 +8,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createDefaultOnError } from './default-on-error.js';
 import type { JoblensOptions } from './interfaces.js';
 
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+type OtlpProtocol = 'http/protobuf' | 'http/json';
 export type SignalExport = { url: string; protocol: OtlpProtocol; headers: Record<string, string> };
 
 /** Every option with its default applied; the one place defaults live. */
@@ -47,8 +47,8 @@ export type ResolvedOptions = {
   metricReader?: MetricReader;
 };
 
-export const DEFAULT_ENDPOINT = 'http://localhost:4318';
-export const DEFAULTS = {
+const DEFAULT_ENDPOINT = 'http://localhost:4318';
+const DEFAULTS = {
   protocol: 'http/protobuf' as OtlpProtocol,
   exportTimeoutMillis: 5000,
   stillRunningIntervalMillis: 10_000,

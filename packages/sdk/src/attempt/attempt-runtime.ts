@@ -1,4 +1,4 @@
-import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
 import type { ActiveAttempt, ActiveAttempts } from '../active-attempts.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
@@ -29,6 +29,3 @@ export type AttemptRuntime = {
     failedStep: string | undefined,
   ): Attributes;
 };
-
-/** The attempt span and what the handle needs to end it. */
-export type AttemptSpanInfo = { span: Span; startedAtMs: number };

@@ -19,7 +19,7 @@ export type AdminServer = {
 };
 
 /** Trigger recorded on dumps requested through `POST /dump`. */
-export const DUMP_TRIGGER_ADMIN = 'admin';
+const DUMP_TRIGGER_ADMIN = 'admin';
 
 const MAX_BODY_BYTES = 4096;
 

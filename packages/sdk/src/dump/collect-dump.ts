@@ -3,7 +3,7 @@ import { type ActiveAttempt, currentStepOf, silenceSecondsOf } from '../active-a
 import { redactArgument, redactEnvironment } from './redact-environment.js';
 
 /** One running attempt as a dump file shows it. */
-export type DumpedAttempt = {
+type DumpedAttempt = {
   queue: string;
   jobName: string;
   jobId: string;
@@ -33,7 +33,7 @@ export type DumpDocument = {
   report: Record<string, unknown> | null;
 };
 
-export function describeAttempt(attempt: ActiveAttempt, nowMs: number): DumpedAttempt {
+function describeAttempt(attempt: ActiveAttempt, nowMs: number): DumpedAttempt {
   const { descriptor } = attempt;
   return {
     queue: descriptor.queue,

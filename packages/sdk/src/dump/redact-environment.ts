@@ -1,5 +1,5 @@
 /** Environment variable names that usually hold credentials; their values never reach a dump file. */
-export const SECRET_NAME_PATTERN = /token|secret|password|passwd|key|auth|credential|cookie/i;
+const SECRET_NAME_PATTERN = /token|secret|password|passwd|key|auth|credential|cookie/i;
 
 export const REDACTED = '[redacted]';
 

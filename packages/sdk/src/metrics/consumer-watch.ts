@@ -15,7 +15,7 @@ const STATES: ReadonlySet<string> = new Set(CONSUMER_STATES);
 /** Connection statuses are the client's words; a long or odd one must not become a metric label. */
 const CONNECTION_STATUS = /^[a-z_-]{1,20}$/;
 /** Consumers followed per SDK instance: a program that creates one per job must not grow the series. */
-export const MAX_WATCHED_CONSUMERS = 100;
+const MAX_WATCHED_CONSUMERS = 100;
 /** States × connection statuses × queues remembered for zeroing; past it a stale one may linger. */
 const MAX_REPORTED_COMBINATIONS = 256;
 

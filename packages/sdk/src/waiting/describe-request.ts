@@ -15,7 +15,7 @@ export function pathWithoutQuery(path: string | undefined): string {
 }
 
 /** `host:port` with the port always written, the scheme's default when none was given. */
-export function hostAndPort(protocol: string, host: string, port: string | number | undefined): string {
+function hostAndPort(protocol: string, host: string, port: string | number | undefined): string {
   const explicit = port === undefined || port === '' ? DEFAULT_PORTS[protocol] : String(port);
   // An IPv6 literal keeps its brackets, so `[::1]:8080` stays readable.
   const bareHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -23,7 +23,7 @@ export function hostAndPort(protocol: string, host: string, port: string | numbe
 }
 
 /** `GET http://10.0.0.5:8080/rows`: never credentials, a query string or a header value. */
-export function describeCall(method: string, protocol: string, address: string, path: string): string {
+function describeCall(method: string, protocol: string, address: string, path: string): string {
   return `${method.toUpperCase()} ${protocol}//${address}${pathWithoutQuery(path)}`;
 }
 

@@ -28,7 +28,7 @@ export const SLOT_LAYOUT = {
   textCapacity: 2048,
 } as const;
 
-export const SLOT_BYTES = SLOT_LAYOUT.textOffset + SLOT_LAYOUT.textCapacity;
+const SLOT_BYTES = SLOT_LAYOUT.textOffset + SLOT_LAYOUT.textCapacity;
 
 const encoder = new TextEncoder();
 

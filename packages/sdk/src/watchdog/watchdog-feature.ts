@@ -61,7 +61,7 @@ type BlockedMessage = {
 };
 
 /** The running watchdog; tests read `thread` to wait until it watches. */
-export type WatchdogHandle = {
+type WatchdogHandle = {
   stop(): Promise<void>;
   /** Resolves once the thread runs its checks. */
   readonly ready: Promise<void>;
@@ -96,7 +96,7 @@ function otlpResourceAttributes(ctx: FeatureContext): { key: string; value: Reco
  * cannot run any JavaScript. Once the loop turns again the main thread counts the block and logs
  * its total length.
  */
-export function startWatchdog(ctx: FeatureContext): WatchdogHandle {
+function startWatchdog(ctx: FeatureContext): WatchdogHandle {
   const thresholdMillis = ctx.options.watchdog.blockedThresholdMillis;
   // The heartbeat only has to show the loop turned within a quarter of the threshold: the thread judges
   // a block from when the next beat was due, so a coarse beat delays a report (by at most this much) but

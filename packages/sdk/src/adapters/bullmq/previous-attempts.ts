@@ -19,7 +19,7 @@ type KeyValueClient = {
 type JobWithQueue = Job & { queue?: { client?: Promise<KeyValueClient> } };
 
 /** How long a job's last attempt is remembered: longer than any sensible backoff. */
-export const PREVIOUS_ATTEMPT_TTL_MILLIS = 7 * 24 * 3600 * 1000;
+const PREVIOUS_ATTEMPT_TTL_MILLIS = 7 * 24 * 3600 * 1000;
 
 const TIMEOUT_MILLIS = 1000;
 
