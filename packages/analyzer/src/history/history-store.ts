@@ -33,6 +33,13 @@ export interface HistoryStep {
 /** Steps kept per attempt; a job with more keeps its first ones (the page says how many there were). */
 export const MAX_HISTORY_STEPS = 50;
 
+/**
+ * The attempts of one job a history lists (the newest), and the most the SQLite history keeps: a poison
+ * job retried thousands of times is still one row, not one that grows and is rewritten at every retry. A
+ * job's `attempts` counts them all.
+ */
+export const MAX_JOB_ATTEMPTS = 100;
+
 /** A job (service + queue + job id) and its latest state. */
 export interface JobSummary {
   service: string;
@@ -103,7 +110,7 @@ export interface HistoryStore {
   append(attempts: readonly HistoryAttempt[]): Promise<void>;
   /** Rejects with InvalidCursorError (history/job-cursor.ts) for a cursor it did not hand out: a 400, not a 500. */
   searchJobs(search: JobSearch): Promise<JobPage>;
-  /** Every stored attempt of the job, oldest first; empty when none. */
+  /** The job's newest MAX_JOB_ATTEMPTS attempts, oldest first; empty when none. */
   jobAttempts(job: JobKey): Promise<HistoryAttempt[]>;
   /** Jobs with this id in any service or queue (a job id is not unique across queues). */
   jobsById(jobId: string): Promise<JobSummary[]>;

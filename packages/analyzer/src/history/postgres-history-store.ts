@@ -9,15 +9,17 @@ import {
   type JobRow,
   toJobPage,
 } from './history-rows.js';
-import type {
-  HistoryAttempt,
-  HistoryRetention,
-  HistoryStore,
-  JobKey,
-  JobPage,
-  JobSearch,
-  JobSummary,
+import {
+  type HistoryAttempt,
+  type HistoryRetention,
+  type HistoryStore,
+  type JobKey,
+  type JobPage,
+  type JobSearch,
+  type JobSummary,
+  MAX_JOB_ATTEMPTS,
 } from './history-store.js';
+import { byStartThenAttempt } from './job-attempt-order.js';
 import { jobSearchSql } from './job-search-sql.js';
 import { PG_HISTORY_MIGRATIONS, PG_HISTORY_SCHEMA } from './postgres-history-schema.js';
 
@@ -170,10 +172,11 @@ export class PostgresHistoryStore implements HistoryStore {
     const { rows } = await this.pool.query<AttemptRow>(
       `SELECT service, queue, job_id, job_name, attempt, worker, host, start_ms, end_ms, outcome, error_type,
          error_message, steps, gap_seconds, gap_location, trace_id, span_id
-       FROM history_attempts WHERE job_id = $1 AND service = $2 AND queue = $3 ORDER BY start_ms, attempt`,
+       FROM history_attempts WHERE job_id = $1 AND service = $2 AND queue = $3
+       ORDER BY end_ms DESC, start_ms DESC, attempt DESC LIMIT ${MAX_JOB_ATTEMPTS}`,
       [job.jobId, job.service, job.queue],
     );
-    return rows.map(fromAttemptRow);
+    return rows.map(fromAttemptRow).sort(byStartThenAttempt);
   }
 
   async jobsById(jobId: string): Promise<JobSummary[]> {

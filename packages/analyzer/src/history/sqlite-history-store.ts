@@ -2,21 +2,25 @@ import type Database from 'better-sqlite3';
 import { migrate } from '../store/migrate.js';
 import type { SqliteDatabase } from '../store/open-database.js';
 import { fromJobRow, type JobRow, toJobPage } from './history-rows.js';
-import type {
-  HistoryAttempt,
-  HistoryRetention,
-  HistoryStore,
-  JobKey,
-  JobPage,
-  JobSearch,
-  JobSummary,
+import {
+  type HistoryAttempt,
+  type HistoryRetention,
+  type HistoryStore,
+  type JobKey,
+  type JobPage,
+  type JobSearch,
+  type JobSummary,
+  MAX_JOB_ATTEMPTS,
 } from './history-store.js';
+import { byStartThenAttempt } from './job-attempt-order.js';
 import { jobSearchSql } from './job-search-sql.js';
 import { HISTORY_MIGRATIONS, HISTORY_SCHEMA } from './sqlite-history-schema.js';
 import {
+  type EarlierAttempts,
   historyAttemptOfStored,
   type JobColumns,
   jobColumnsOf,
+  keepNewest,
   mergeAttempts,
   type StoredAttempt,
 } from './sqlite-job-attempts.js';
@@ -61,15 +65,12 @@ const DERIVED_COLUMNS = [
 interface StoredJob {
   pk: number;
   job_name: string;
+  attempts: number;
+  last_attempt: number;
+  first_start_ms: number;
+  first_end_ms: number;
   bytes: number;
   attempt_rows: string;
-}
-
-/** A job read back for pruning: its names, its size and its attempts. */
-interface PrunedJob extends StoredJob {
-  service: string;
-  queue: string;
-  job_id: string;
 }
 
 /**
@@ -90,7 +91,8 @@ export class SqliteHistoryStore implements HistoryStore {
     migrate(db, HISTORY_SCHEMA, HISTORY_MIGRATIONS);
     const s = {
       job: db.prepare(
-        'SELECT pk, job_name, bytes, attempt_rows FROM history_jobs WHERE job_id = ? AND service = ? AND queue = ?',
+        `SELECT pk, job_name, attempts, last_attempt, first_start_ms, first_end_ms, bytes, attempt_rows
+         FROM history_jobs WHERE job_id = ? AND service = ? AND queue = ?`,
       ),
       updateJob: db.prepare(
         `UPDATE history_jobs SET ${DERIVED_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE pk = ?`,
@@ -106,7 +108,7 @@ export class SqliteHistoryStore implements HistoryStore {
         RETURNING attempts, bytes`),
       // Retried jobs whose latest attempt is within the retention but an earlier one is not.
       retriedOlder: db.prepare(`
-        SELECT pk, service, queue, job_id, job_name, bytes, attempt_rows FROM history_jobs
+        SELECT pk, job_name, attempts, bytes, attempt_rows FROM history_jobs
         WHERE attempts > 1 AND first_end_ms < ? LIMIT ${PRUNE_BATCH_JOBS}`),
       // The oldest jobs whose bytes, added up oldest first, just reach the excess: no more than that.
       deleteOldest: db.prepare(`
@@ -131,11 +133,13 @@ export class SqliteHistoryStore implements HistoryStore {
         const before = stored === undefined ? [] : (JSON.parse(stored.attempt_rows) as StoredAttempt[]);
         const merged = mergeAttempts(before, group);
         if (merged.added === 0) continue;
-        const names = [
-          ...before.map(() => stored?.job_name ?? first.jobName),
-          ...group.map((a) => a.jobName),
-        ];
-        const columns = jobColumnsOf(merged.attempts, names);
+        const kept = keepNewest(
+          merged.attempts,
+          [...before.map(() => stored?.job_name ?? first.jobName), ...group.map((a) => a.jobName)],
+          MAX_JOB_ATTEMPTS,
+          stored && earlierAttemptsOf(stored, before.length),
+        );
+        const columns = jobColumnsOf(kept.attempts, kept.jobNames, kept.earlier);
         addedBytes += columns.bytes - (stored?.bytes ?? 0);
         if (stored !== undefined) {
           s.updateJob.run(...jobColumnParams(columns), stored.pk);
@@ -166,7 +170,8 @@ export class SqliteHistoryStore implements HistoryStore {
       }
       // Whole jobs older than the bound went first; what is left of a retried job keeps its newer attempts.
       if (select === 'age' && deleted.length < PRUNE_BATCH_JOBS) {
-        for (const job of s.retriedOlder.all(bound) as PrunedJob[]) {
+        // Attempts the row no longer keeps are older than all it keeps: they go too.
+        for (const job of s.retriedOlder.all(bound) as StoredJob[]) {
           const all = JSON.parse(job.attempt_rows) as StoredAttempt[];
           const kept = all.filter((attempt) => attempt[4] >= bound);
           const columns = jobColumnsOf(
@@ -174,7 +179,7 @@ export class SqliteHistoryStore implements HistoryStore {
             kept.map(() => job.job_name),
           );
           s.updateJob.run(...jobColumnParams(columns), job.pk);
-          attempts += all.length - kept.length;
+          attempts += job.attempts - kept.length;
           bytes += job.bytes - columns.bytes;
         }
       }
@@ -207,7 +212,7 @@ export class SqliteHistoryStore implements HistoryStore {
     const names = { service: job.service, queue: job.queue, jobId: job.jobId, jobName: row.job_name };
     return (JSON.parse(row.attempt_rows) as StoredAttempt[])
       .map((stored) => historyAttemptOfStored(names, stored))
-      .sort((a, b) => a.startMs - b.startMs || a.attempt - b.attempt);
+      .sort(byStartThenAttempt);
   }
 
   async jobsById(jobId: string): Promise<JobSummary[]> {
@@ -244,6 +249,17 @@ export class SqliteHistoryStore implements HistoryStore {
   async close(): Promise<void> {
     if (this.options.ownsDatabase) this.db.close();
   }
+}
+
+/** What a stored job's row counts beyond the attempts it keeps (`kept` of them). */
+function earlierAttemptsOf(stored: StoredJob, kept: number): EarlierAttempts | undefined {
+  if (stored.attempts <= kept) return undefined;
+  return {
+    count: stored.attempts - kept,
+    lastAttempt: stored.last_attempt,
+    firstStartMs: stored.first_start_ms,
+    firstEndMs: stored.first_end_ms,
+  };
 }
 
 /** The attempts grouped by their job, in the order each job first appears. */

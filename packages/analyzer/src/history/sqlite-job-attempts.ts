@@ -30,6 +30,17 @@ export type StoredAttempt = [
  */
 const ATTEMPT_OVERHEAD_BYTES = 80;
 
+/**
+ * A job's attempts that its row no longer keeps (past MAX_JOB_ATTEMPTS, the oldest go): still counted,
+ * and still the job's first start and end and its highest attempt number.
+ */
+export interface EarlierAttempts {
+  count: number;
+  lastAttempt: number;
+  firstStartMs: number;
+  firstEndMs: number;
+}
+
 /** The columns of a job's row that follow from its attempts. */
 export interface JobColumns {
   jobName: string;
@@ -126,11 +137,15 @@ export function mergeAttempts(
  * of attempts that ended at the same time, the one written last, as a store that updates a row would.
  * `jobNames[i]`: the job name attempt i came with (stored attempts carry the row's).
  */
-export function jobColumnsOf(attempts: readonly StoredAttempt[], jobNames: readonly string[]): JobColumns {
+export function jobColumnsOf(
+  attempts: readonly StoredAttempt[],
+  jobNames: readonly string[],
+  earlier?: EarlierAttempts,
+): JobColumns {
   let latest = 0;
-  let lastAttempt = attempts[0][0];
-  let firstStartMs = attempts[0][3];
-  let firstEndMs = attempts[0][4];
+  let lastAttempt = earlier?.lastAttempt ?? attempts[0][0];
+  let firstStartMs = earlier?.firstStartMs ?? attempts[0][3];
+  let firstEndMs = earlier?.firstEndMs ?? attempts[0][4];
   let bytes = 0;
   const texts: string[] = new Array(attempts.length);
   for (let i = 0; i < attempts.length; i++) {
@@ -145,7 +160,7 @@ export function jobColumnsOf(attempts: readonly StoredAttempt[], jobNames: reado
   const newest = attempts[latest];
   return {
     jobName: jobNames[latest],
-    attempts: attempts.length,
+    attempts: attempts.length + (earlier?.count ?? 0),
     lastAttempt,
     lastOutcome: newest[5],
     firstStartMs,
@@ -159,4 +174,37 @@ export function jobColumnsOf(attempts: readonly StoredAttempt[], jobNames: reado
     bytes,
     attemptsJson: `[${texts.join(',')}]`,
   };
+}
+
+/**
+ * The newest `max` attempts (by end; of equal ends, the later written) with their names, and what the
+ * others add to `earlier`. Attempts and names keep their order.
+ */
+export function keepNewest(
+  attempts: readonly StoredAttempt[],
+  jobNames: readonly string[],
+  max: number,
+  earlier: EarlierAttempts | undefined,
+): { attempts: StoredAttempt[]; jobNames: string[]; earlier: EarlierAttempts | undefined } {
+  if (attempts.length <= max) return { attempts: attempts.slice(), jobNames: jobNames.slice(), earlier };
+  const newestFirst = attempts.map((_, i) => i).sort((a, b) => attempts[b][4] - attempts[a][4] || b - a);
+  const keptIndexes = new Set(newestFirst.slice(0, max));
+  const kept: StoredAttempt[] = [];
+  const keptNames: string[] = [];
+  let dropped = earlier;
+  for (let i = 0; i < attempts.length; i++) {
+    const attempt = attempts[i];
+    if (keptIndexes.has(i)) {
+      kept.push(attempt);
+      keptNames.push(jobNames[i]);
+      continue;
+    }
+    dropped = {
+      count: (dropped?.count ?? 0) + 1,
+      lastAttempt: Math.max(dropped?.lastAttempt ?? attempt[0], attempt[0]),
+      firstStartMs: Math.min(dropped?.firstStartMs ?? attempt[3], attempt[3]),
+      firstEndMs: Math.min(dropped?.firstEndMs ?? attempt[4], attempt[4]),
+    };
+  }
+  return { attempts: kept, jobNames: keptNames, earlier: dropped };
 }

@@ -4,6 +4,7 @@ import {
   type JobSearch,
   type JobSummary,
   MAX_HISTORY_STEPS,
+  MAX_JOB_ATTEMPTS,
 } from '../../src/history/history-store.js';
 import { InvalidCursorError } from '../../src/history/job-cursor.js';
 import { makeHistoryAttempt, makeJobsEndingApart } from './make-history-attempt.js';
@@ -209,6 +210,32 @@ export function describeHistoryStoreContract(name: string, open: () => Promise<H
 
         expect((await store.jobAttempts(emails)).map((a) => a.attempt)).toEqual([1, 2, 3]);
         expect(await store.jobAttempts({ ...emails, jobId: '43' })).toEqual([]);
+      });
+
+      it(`lists the newest ${MAX_JOB_ATTEMPTS} attempts of a job retried more often, and counts them all`, async () => {
+        const store = await openStore();
+        const attempts = Array.from({ length: MAX_JOB_ATTEMPTS + 20 }, (_, i) =>
+          makeHistoryAttempt({ attempt: i + 1, endMs: T0 + i * MINUTE }),
+        );
+        for (let i = 0; i < attempts.length; i += 7) await store.append(attempts.slice(i, i + 7));
+
+        expect((await store.jobAttempts(emails)).map((a) => a.attempt)).toEqual(
+          attempts.slice(20).map((a) => a.attempt),
+        );
+        expect((await store.jobsById('42'))[0]).toMatchObject({
+          attempts: MAX_JOB_ATTEMPTS + 20,
+          lastAttempt: MAX_JOB_ATTEMPTS + 20,
+          firstStartMs: attempts[0].startMs,
+        });
+
+        // The 20 no longer listed are older than any listed: pruning past the 30th takes them all.
+        const result = await store.prune({
+          olderThanMs: T0 + 30 * MINUTE,
+          maxBytes: Number.MAX_SAFE_INTEGER,
+        });
+        expect(result).toEqual({ deletedAttempts: 30 });
+        expect((await store.jobsById('42'))[0]).toMatchObject({ attempts: MAX_JOB_ATTEMPTS - 10 });
+        expect(await store.jobAttempts(emails)).toHaveLength(MAX_JOB_ATTEMPTS - 10);
       });
 
       it('tells apart jobs that share an id in different queues, and finds both by that id', async () => {
