@@ -31,7 +31,8 @@ export function decodeJobCursor(cursor: string): JobCursor {
   if (
     !Array.isArray(parsed) ||
     parsed.length !== 2 ||
-    !Number.isSafeInteger(parsed[0]) ||
+    // Times are milliseconds from nanosecond timestamps: often fractional.
+    !Number.isFinite(parsed[0]) ||
     !Number.isSafeInteger(parsed[1])
   ) {
     throw new InvalidCursorError(cursor);

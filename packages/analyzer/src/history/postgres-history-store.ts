@@ -21,6 +21,7 @@ import {
 } from './history-store.js';
 import { byStartThenAttempt } from './job-attempt-order.js';
 import { jobSearchSql } from './job-search-sql.js';
+import { inWholeMillis } from './whole-millis.js';
 import { PG_HISTORY_MIGRATIONS, PG_HISTORY_SCHEMA } from './postgres-history-schema.js';
 
 /**
@@ -131,7 +132,7 @@ export class PostgresHistoryStore implements HistoryStore {
     if (attempts.length === 0) return;
     await this.ensureSchema();
     const byKey = new Map<string, NewAttempt>();
-    for (const attempt of attempts) {
+    for (const attempt of attempts.map(inWholeMillis)) {
       const steps = encodeSteps(attempt.steps);
       byKey.set(spanKey(attempt.traceId, attempt.spanId), {
         attempt,
@@ -196,7 +197,7 @@ export class PostgresHistoryStore implements HistoryStore {
     await this.ensureSchema();
     let deletedAttempts = 0;
     for (;;) {
-      const deleted = await this.pruneBatch(DELETE_OLDER, retention.olderThanMs);
+      const deleted = await this.pruneBatch(DELETE_OLDER, Math.floor(retention.olderThanMs));
       if (deleted === undefined) return { deletedAttempts };
       deletedAttempts += deleted;
       if (deleted < PRUNE_BATCH_ATTEMPTS) break;

@@ -24,6 +24,7 @@ import {
   mergeAttempts,
   type StoredAttempt,
 } from './sqlite-job-attempts.js';
+import { inWholeMillis } from './whole-millis.js';
 
 /**
  * Jobs deleted (or retried jobs trimmed) per transaction when pruning. Small enough that the next append
@@ -195,7 +196,7 @@ export class SqliteHistoryStore implements HistoryStore {
    * calls it on its own.
    */
   async append(attempts: readonly HistoryAttempt[]): Promise<void> {
-    if (attempts.length > 0) this.appendAll.immediate(attempts);
+    if (attempts.length > 0) this.appendAll.immediate(attempts.map(inWholeMillis));
   }
 
   async searchJobs(search: JobSearch): Promise<JobPage> {

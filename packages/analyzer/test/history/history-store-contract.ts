@@ -403,6 +403,16 @@ export function describeHistoryStoreContract(name: string, open: () => Promise<H
         );
       });
 
+      it('pages past jobs that ended at a fraction of a millisecond, as nanosecond timestamps do', async () => {
+        const store = await openStore();
+        await store.append(
+          Array.from({ length: 4 }, (_, i) =>
+            makeHistoryAttempt({ jobId: `job-${i}`, endMs: T0 + i + 0.9998 }),
+          ),
+        );
+        expect(ids(await searchAll(store, { limit: 1 }))).toEqual(['job-3', 'job-2', 'job-1', 'job-0']);
+      });
+
       it('gives no cursor on the last page', async () => {
         const store = await openStore();
         await store.append(makeJobsEndingApart(4, T0));
