@@ -16,12 +16,7 @@ import { closeServer, listen, urlOf } from './api/http-server.js';
 import { createIncidentRouter } from './api/incident-router.js';
 import { createJobsRouter } from './api/jobs-router.js';
 import type { AnalyzerConfig } from './config/analyzer-config.js';
-import { validateConfig } from './config/validate-config.js';
-import {
-  builtInDetectorOptions,
-  builtInDetectors,
-  DETECTOR_DEFAULTS,
-} from './detectors/built-in-detectors.js';
+import { builtInDetectorOptions, builtInDetectors } from './detectors/built-in-detectors.js';
 import { createExplainRouter } from './explain/explain-router.js';
 import { adoptSharedFindings } from './findings/adopt-shared-findings.js';
 import { DetectorRunner } from './findings/detector-runner.js';
@@ -32,6 +27,7 @@ import { findingIdentity } from './findings/reconcile.js';
 import { attachHistory } from './history/attach-history.js';
 import type { HistoryStore } from './history/history-store.js';
 import { openHistoryStore } from './history/open-history-store.js';
+import { validateAnalyzerConfig } from './load-analyzer-config.js';
 import { type Logger, stderrLogger } from './log/logger.js';
 import { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 import { AttemptCounter } from './metrics/attempt-counter.js';
@@ -160,7 +156,7 @@ export function createAnalyzer(
   input: Partial<AnalyzerConfig> = {},
   dependencies: AnalyzerDependencies = {},
 ): AnalyzerHandle {
-  const config = validateConfig(input, DETECTOR_DEFAULTS);
+  const config = validateAnalyzerConfig(input);
   const clock = dependencies.clock ?? Date.now;
   const logger = dependencies.logger ?? stderrLogger;
   const startedAt = clock();

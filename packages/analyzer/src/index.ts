@@ -29,21 +29,18 @@ export {
   IN_MEMORY_DATA_DIR,
 } from './config/analyzer-config.js';
 export { ConfigError } from './config/config-error.js';
-export { type LoadConfigInput, loadConfig } from './config/load-config.js';
+export type { LoadConfigInput } from './config/load-config.js';
 export { STRING_SETTINGS } from './config/string-settings.js';
 export { TOKEN_FILE_SETTINGS } from './config/token-files.js';
-export { type DetectorDefaults, validateConfig } from './config/validate-config.js';
+export type { DetectorDefaults } from './config/validate-config.js';
 export { DETECTOR_DEFAULTS } from './detectors/built-in-detectors.js';
+export type { FindingEvidence, FindingSubject, Severity, TraceReference } from './detectors/finding-draft.js';
 export type {
   Finding,
-  FindingEvidence,
   FindingFilter,
   FindingStatus,
-  FindingSubject,
   FindingTransition,
   LifecycleEvent,
-  Severity,
-  TraceReference,
 } from './findings/finding.js';
 export type { FindingStore, QueuedAlert, SaveOptions } from './findings/finding-store.js';
 export { type IncidentState, incidentState } from './findings/incident-state.js';
@@ -56,6 +53,10 @@ export type {
   JobSearch,
   JobSummary,
 } from './history/history-store.js';
+export {
+  loadAnalyzerConfig as loadConfig,
+  validateAnalyzerConfig as validateConfig,
+} from './load-analyzer-config.js';
 export { type Logger, MemoryLogger, stderrLogger } from './log/logger.js';
 export { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 export { type Migration, migrate } from './store/migrate.js';

@@ -1,4 +1,4 @@
-import type { Severity } from '../findings/finding.js';
+import type { Severity } from '../detectors/finding-draft.js';
 
 /** One channel from the config file's `alerts.channels`, by `type`. */
 export type ChannelConfig =

@@ -1,9 +1,9 @@
 import { type Request, type Response, Router } from 'express';
 import type { Finding } from '../findings/finding.js';
+import type { OldestActiveJob } from '../findings/finding-sources.js';
 import type { FindingStore } from '../findings/finding-store.js';
 import { type IncidentState, incidentState } from '../findings/incident-state.js';
 import { type Logger, stderrLogger } from '../log/logger.js';
-import type { OldestActiveJob } from '../web/finding-sources.js';
 import { BadQueryError, readFindingFilter } from './read-finding-filter.js';
 
 /** A worker as `GET /api/workers` returns it. */

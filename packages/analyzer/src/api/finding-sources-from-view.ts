@@ -1,13 +1,13 @@
 import type { Finding } from '../findings/finding.js';
+import type { FindingSources, MonitorRow, WorkerRow } from '../findings/finding-sources.js';
 import type { FindingStore } from '../findings/finding-store.js';
+import type { TimelineAttempt, TimelineData } from '../findings/timeline-data.js';
 import type {
   AnalyzerView,
   AttemptTimeline,
   JobTimeline,
   LiveAttemptTimeline,
 } from '../model/analyzer-view.js';
-import type { FindingSources, MonitorRow, WorkerRow } from '../web/finding-sources.js';
-import type { TimelineAttempt, TimelineData } from '../web/timeline-data.js';
 
 export interface FindingSourcesInput {
   store: FindingStore;

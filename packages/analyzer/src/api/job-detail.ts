@@ -1,4 +1,5 @@
-import type { Finding, FindingStatus, Severity } from '../findings/finding.js';
+import type { Severity } from '../detectors/finding-draft.js';
+import type { Finding, FindingStatus } from '../findings/finding.js';
 import type { FindingStore } from '../findings/finding-store.js';
 import { type IncidentState, incidentState } from '../findings/incident-state.js';
 import {

@@ -3,7 +3,12 @@ import { ConfigError, describeValue } from './config-error.js';
 import { readConfigFile } from './read-config-file.js';
 import { CONFIG_FILE_ENV, readEnvConfig, readFlagConfig } from './string-settings.js';
 import { withTokenFiles } from './token-files.js';
-import { type DetectorDefaults, isPlainObject, validateConfig } from './validate-config.js';
+import {
+  type DetectorDefaults,
+  isPlainObject,
+  type SectionCheck,
+  validateConfig,
+} from './validate-config.js';
 
 export interface LoadConfigInput {
   /** Command-line values keyed by flag name (`otlp-port`, `data-dir`, `config`, ...). */
@@ -11,6 +16,8 @@ export interface LoadConfigInput {
   /** Default `process.env`. */
   env?: Record<string, string | undefined>;
   detectorDefaults: DetectorDefaults;
+  /** Checks the `monitors` section's definitions (the monitors' `parseMonitorsConfig`). Default: only its outer shape. */
+  checkMonitors?: SectionCheck;
 }
 
 /**
@@ -24,6 +31,7 @@ export function loadConfig({
   flags = {},
   env = process.env,
   detectorDefaults,
+  checkMonitors,
 }: LoadConfigInput): AnalyzerConfig {
   const path = flags.config ?? env[CONFIG_FILE_ENV];
   const file = path ? readConfigFile(path) : {};
@@ -49,7 +57,7 @@ export function loadConfig({
     (setting) => flags[setting.flag],
     (setting) => `--${setting.flag}`,
   );
-  return validateConfig({ ...fromFile, ...fromEnv, ...fromFlags }, detectorDefaults);
+  return validateConfig({ ...fromFile, ...fromEnv, ...fromFlags }, detectorDefaults, checkMonitors);
 }
 
 function stringIn(value: unknown, field: string): string | undefined {

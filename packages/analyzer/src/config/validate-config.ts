@@ -1,4 +1,3 @@
-import { parseMonitorsConfig } from '../monitors/parse-monitors-config.js';
 import { type AnalyzerConfig, DEFAULT_CONFIG, type DetectorOverrides } from './analyzer-config.js';
 import { ConfigError, describeValue } from './config-error.js';
 import { validateAlerts } from './validate-alerts.js';
@@ -7,6 +6,12 @@ import { validateAlerts } from './validate-alerts.js';
 export type DetectorDefaults = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
 type FieldCheck = (value: unknown, field: string) => unknown;
+
+/**
+ * Checks a section whose shape another part of the analyzer owns (the monitors' definitions), throwing
+ * an Error whose message names `field`. Passed in by the composition so config imports nothing above it.
+ */
+export type SectionCheck = (value: unknown, field: string) => void;
 
 const FIELDS: Record<keyof AnalyzerConfig, FieldCheck> = {
   host: nonEmptyString,
@@ -38,7 +43,7 @@ const FIELDS: Record<keyof AnalyzerConfig, FieldCheck> = {
   maxRetainedAttributeBytes: positiveInteger,
   redactEmails: boolean,
   detectors: () => undefined, // checked against the detectors' defaults below
-  monitors: monitorsSection,
+  monitors: () => undefined, // checked by the monitors' own check below
   alerts: () => undefined, // checked and filled in by validateAlerts below
 };
 
@@ -47,7 +52,11 @@ const FIELDS: Record<keyof AnalyzerConfig, FieldCheck> = {
  * Unknown fields are errors rather than ignored: a misspelt threshold silently left at its default
  * is how a detector ends up "not working".
  */
-export function validateConfig(input: unknown, detectorDefaults: DetectorDefaults): AnalyzerConfig {
+export function validateConfig(
+  input: unknown,
+  detectorDefaults: DetectorDefaults,
+  checkMonitors?: SectionCheck,
+): AnalyzerConfig {
   const raw = input ?? {};
   if (!isPlainObject(raw))
     throw new ConfigError(`the configuration must be an object, got ${describeValue(raw)}`);
@@ -61,6 +70,8 @@ export function validateConfig(input: unknown, detectorDefaults: DetectorDefault
     check(value, field);
     config[field] = value;
   }
+  if (raw.monitors !== undefined && raw.monitors !== null)
+    monitorsSection(raw.monitors, 'monitors', checkMonitors);
   config.detectors = validateDetectors(raw.detectors, detectorDefaults);
   config.alerts = validateAlerts(raw.alerts);
   return config as unknown as AnalyzerConfig;
@@ -172,13 +183,13 @@ function postgresUrl(value: unknown, field: string): void {
   }
 }
 
-/** The monitors code owns the definition's shape; its errors are reported here as config errors. */
-function monitorsSection(value: unknown, field: string): void {
+/** The monitors code owns the definition's shape (`check`); its errors are reported here as config errors. */
+function monitorsSection(value: unknown, field: string, check: SectionCheck | undefined): void {
   if (!Array.isArray(value) && !isPlainObject(value)) {
     throw new ConfigError(`${field} must be a list of monitor definitions, got ${describeValue(value)}`);
   }
   try {
-    parseMonitorsConfig(value, field);
+    check?.(value, field);
   } catch (cause) {
     throw new ConfigError((cause as Error).message, { cause });
   }

@@ -1,7 +1,7 @@
 import type { FindingType } from '@joblens/semconv';
-import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
+import type { FindingDraft } from './finding-draft.js';
 
 /**
  * An option every detector takes besides its own: a finding that resolved and comes back within this many

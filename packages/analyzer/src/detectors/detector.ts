@@ -1,6 +1,6 @@
 import type { FindingType } from '@joblens/semconv';
-import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView } from '../model/analyzer-view.js';
+import type { FindingDraft } from './finding-draft.js';
 
 /**
  * A detector is pure: given what was seen (the view) and the time, it returns the problems that hold

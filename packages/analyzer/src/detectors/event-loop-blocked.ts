@@ -1,7 +1,7 @@
-import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView, EventLoopBlockView } from '../model/analyzer-view.js';
 import { blockingFunctionOf } from './blocking-frame.js';
 import type { Detector } from './detector.js';
+import type { FindingDraft } from './finding-draft.js';
 import { formatSeconds } from './format-seconds.js';
 
 export interface EventLoopBlockedOptions {

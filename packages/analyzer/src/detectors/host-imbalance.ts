@@ -1,6 +1,6 @@
-import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView, AttemptView, QueueView, WorkerView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
+import type { FindingDraft } from './finding-draft.js';
 import { formatSeconds } from './format-seconds.js';
 import { median } from './median.js';
 import { oldestReadyAgeSeconds, readyJobs, typicalOldestReadyAgeSeconds } from './ready-jobs.js';

@@ -1,6 +1,6 @@
-import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView, AttemptView, GapView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
+import type { FindingDraft } from './finding-draft.js';
 import { formatSeconds } from './format-seconds.js';
 
 export interface MysteryGapOptions {

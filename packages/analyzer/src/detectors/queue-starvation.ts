@@ -1,6 +1,6 @@
-import type { FindingDraft, TraceReference } from '../findings/finding.js';
 import type { AnalyzerView, AttemptView, WorkerView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
+import type { FindingDraft, TraceReference } from './finding-draft.js';
 import { formatSeconds } from './format-seconds.js';
 import { oldestReadyAgeSeconds, readyJobs } from './ready-jobs.js';
 import { workerLastSign } from './worker-last-sign.js';

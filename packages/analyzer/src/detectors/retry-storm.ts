@@ -1,7 +1,7 @@
-import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView, AttemptView } from '../model/analyzer-view.js';
 import { redactText } from '../telemetry/redact.js';
 import type { Detector } from './detector.js';
+import type { FindingDraft } from './finding-draft.js';
 
 export interface RetryStormOptions {
   /** Failures are grouped within this window; the finding holds while the burst goes on. Default 60. */

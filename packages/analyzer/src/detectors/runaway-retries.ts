@@ -1,6 +1,6 @@
-import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView, JobView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
+import type { FindingDraft } from './finding-draft.js';
 import { topErrorType } from './top-error-type.js';
 
 export interface RunawayRetriesOptions {

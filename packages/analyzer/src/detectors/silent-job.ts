@@ -1,7 +1,7 @@
-import type { FindingDraft } from '../findings/finding.js';
 import type { AnalyzerView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
 import { dumpInstruction, workerPids } from './dump-instruction.js';
+import type { FindingDraft } from './finding-draft.js';
 import { formatSeconds } from './format-seconds.js';
 import { mostSilent } from './most-silent.js';
 import {

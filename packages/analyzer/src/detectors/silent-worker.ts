@@ -1,4 +1,3 @@
-import type { FindingDraft, TraceReference } from '../findings/finding.js';
 import type { AnalyzerView, LiveJobView, QueueView, WorkerView } from '../model/analyzer-view.js';
 import {
   type ConsumerEvidence,
@@ -8,6 +7,7 @@ import {
 } from './consumer-evidence.js';
 import type { Detector } from './detector.js';
 import { dumpInstruction } from './dump-instruction.js';
+import type { FindingDraft, TraceReference } from './finding-draft.js';
 import { formatSeconds } from './format-seconds.js';
 import { oldestReadyAgeSeconds, readyJobs } from './ready-jobs.js';
 import { workerLastSign } from './worker-last-sign.js';

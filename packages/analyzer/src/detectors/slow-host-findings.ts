@@ -1,5 +1,5 @@
-import type { FindingDraft } from '../findings/finding.js';
 import type { AttemptView } from '../model/analyzer-view.js';
+import type { FindingDraft } from './finding-draft.js';
 import { formatSeconds } from './format-seconds.js';
 import { medianExcluding, sortedMedian } from './sorted-median.js';
 

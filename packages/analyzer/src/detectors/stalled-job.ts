@@ -1,6 +1,6 @@
-import type { FindingDraft, Severity, TraceReference } from '../findings/finding.js';
 import type { AnalyzerView, JobView, LiveJobView, WorkerView } from '../model/analyzer-view.js';
 import type { Detector } from './detector.js';
+import type { FindingDraft, Severity, TraceReference } from './finding-draft.js';
 import { formatSeconds } from './format-seconds.js';
 import { workerLastSign } from './worker-last-sign.js';
 

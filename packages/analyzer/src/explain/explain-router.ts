@@ -1,6 +1,6 @@
 import { Router } from 'express';
+import type { FindingSources } from '../findings/finding-sources.js';
 import { type Logger, stderrLogger } from '../log/logger.js';
-import type { FindingSources } from '../web/finding-sources.js';
 import { buildExplanation } from './build-explanation.js';
 import { renderExplanationMarkdown } from './render-markdown.js';
 

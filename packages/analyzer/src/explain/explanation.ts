@@ -1,5 +1,6 @@
-import type { Finding, FindingEvidence, FindingSubject } from '../findings/finding.js';
-import type { WorkerRow } from '../web/finding-sources.js';
+import type { FindingEvidence, FindingSubject } from '../detectors/finding-draft.js';
+import type { Finding } from '../findings/finding.js';
+import type { WorkerRow } from '../findings/finding-sources.js';
 
 /** A compact, self-contained account of one finding, for a ticket or an LLM. Everything in it is redacted. */
 export interface Explanation {

@@ -4,9 +4,10 @@ import type {
   DetectorOverrideInput,
   DetectorRegistry,
 } from '../detectors/detector-registry.js';
+import type { FindingDraft } from '../detectors/finding-draft.js';
 import { type Logger, stderrLogger } from '../log/logger.js';
 import type { AnalyzerView } from '../model/analyzer-view.js';
-import type { Finding, FindingDraft, FindingTransition } from './finding.js';
+import type { Finding, FindingTransition } from './finding.js';
 import { RecentlyResolved } from './recently-resolved.js';
 import { findingIdentity, reconcile } from './reconcile.js';
 import { withWorkerProcess } from './worker-process.js';

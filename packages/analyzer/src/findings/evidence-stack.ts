@@ -1,4 +1,4 @@
-import type { FindingEvidence } from './finding.js';
+import type { FindingEvidence } from '../detectors/finding-draft.js';
 
 /**
  * The blocked main thread's stack an `event_loop_blocked` finding carries in `evidence.detail.stack`

@@ -1,5 +1,6 @@
 import type { FindingType } from '@joblens/semconv';
-import type { Finding, FindingDraft, FindingTransition, Severity } from './finding.js';
+import type { FindingDraft, Severity } from '../detectors/finding-draft.js';
+import type { Finding, FindingTransition } from './finding.js';
 import { findingId } from './finding-id.js';
 
 export interface ReconcileOptions {

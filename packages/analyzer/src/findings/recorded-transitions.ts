@@ -1,4 +1,5 @@
-import type { Finding, FindingStatus, FindingTransition, Severity } from './finding.js';
+import type { Severity } from '../detectors/finding-draft.js';
+import type { Finding, FindingStatus, FindingTransition } from './finding.js';
 
 /** What a store holds of a finding before a save: its status and severity. */
 export interface StoredState {

@@ -1,5 +1,5 @@
+import type { FindingDraft } from '../detectors/finding-draft.js';
 import type { AnalyzerView, WorkerView } from '../model/analyzer-view.js';
-import type { FindingDraft } from './finding.js';
 
 /**
  * Gives every draft about a worker that worker's host and pid, whichever detector raised it: a person

@@ -1,6 +1,6 @@
 import type { FindingType } from '@joblens/semconv';
 import { type RegisteredDetector, registerDetector } from '../detectors/detector-registry.js';
-import type { FindingDraft } from '../findings/finding.js';
+import type { FindingDraft } from '../detectors/finding-draft.js';
 import type { MonitorService, MonitorStatus } from './monitor-service.js';
 import { describeSchedule } from './parse-monitor-definition.js';
 

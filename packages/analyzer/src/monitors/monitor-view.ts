@@ -1,4 +1,4 @@
-import type { MonitorRow } from '../web/finding-sources.js';
+import type { MonitorRow } from '../findings/finding-sources.js';
 import type { MonitorService, MonitorStatus } from './monitor-service.js';
 import type { PingRecord, StoredTransition } from './monitor-store.js';
 import { describeSchedule, monitorInputOf } from './parse-monitor-definition.js';

@@ -1,11 +1,6 @@
 import type { FindingType } from '@joblens/semconv';
-import type {
-  Finding,
-  FindingStatus,
-  FindingTransition,
-  LifecycleEvent,
-  Severity,
-} from '../findings/finding.js';
+import type { Severity } from '../detectors/finding-draft.js';
+import type { Finding, FindingStatus, FindingTransition, LifecycleEvent } from '../findings/finding.js';
 
 /** A `findings` row as SQLite and PostgreSQL return it. */
 export interface FindingRow {

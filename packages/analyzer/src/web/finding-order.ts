@@ -1,4 +1,5 @@
-import type { Finding, Severity } from '../findings/finding.js';
+import type { Severity } from '../detectors/finding-draft.js';
+import type { Finding } from '../findings/finding.js';
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 

@@ -1,13 +1,13 @@
 import type { Finding, FindingTransition } from '../findings/finding.js';
+import type { FindingSources } from '../findings/finding-sources.js';
+import type { TimelineAttempt, TimelineData } from '../findings/timeline-data.js';
 import { redactText } from '../telemetry/redact.js';
 import { renderBlockedStack } from './blocked-stack.js';
-import type { FindingSources } from './finding-sources.js';
 import { describeSubject } from './findings-page.js';
 import { formatAge, formatTime } from './format.js';
 import { html, type SafeHtml, safeHref } from './html.js';
 import { describeIncidentState, renderIncidentSection } from './incident-section.js';
 import { renderLayout } from './layout.js';
-import type { TimelineAttempt, TimelineData } from './timeline-data.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 import { renderWaitingSection } from './waiting-section.js';
 

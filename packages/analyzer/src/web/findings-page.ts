@@ -1,7 +1,7 @@
 import { FINDING_TYPES } from '@joblens/semconv';
 import type { Finding, FindingFilter } from '../findings/finding.js';
+import type { FindingSources } from '../findings/finding-sources.js';
 import { compareFindingsForReading } from './finding-order.js';
-import type { FindingSources } from './finding-sources.js';
 import { formatAge } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { describeIncidentState } from './incident-section.js';

@@ -1,10 +1,10 @@
 import type { ApiJobDetail, JobFindingRef, LiveJobAttempt } from '../api/job-detail.js';
+import type { TimelineAttempt, TimelineData } from '../findings/timeline-data.js';
 import type { HistoryAttempt, JobKey } from '../history/history-store.js';
 import { redactText } from '../telemetry/redact.js';
 import { formatAge, formatSeconds, formatTime } from './format.js';
 import { html, type SafeHtml, safeHref } from './html.js';
 import { renderLayout } from './layout.js';
-import type { TimelineAttempt, TimelineData } from './timeline-data.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 
 /** Attempts the table lists, the newest ones; the API has them all. */

@@ -1,4 +1,4 @@
-import type { FindingSources } from './finding-sources.js';
+import type { FindingSources } from '../findings/finding-sources.js';
 import { formatAge, formatTime } from './format.js';
 import { html } from './html.js';
 import { renderLayout } from './layout.js';

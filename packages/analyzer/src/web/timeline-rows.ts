@@ -1,4 +1,4 @@
-import type { TimelineAttempt } from './timeline-data.js';
+import type { TimelineAttempt } from '../findings/timeline-data.js';
 
 /** Attempts drawn before and after the summary line when a job has more than fit. */
 export const FIRST_ATTEMPTS_DRAWN = 2;

@@ -1,7 +1,7 @@
+import type { TimelineAttempt, TimelineData } from '../findings/timeline-data.js';
 import { redactText } from '../telemetry/redact.js';
 import { formatSeconds } from './format.js';
 import { escapeHtml, html, type SafeHtml, trusted } from './html.js';
-import type { TimelineAttempt, TimelineData } from './timeline-data.js';
 import { chooseTimelineRows } from './timeline-rows.js';
 
 const WIDTH = 960;

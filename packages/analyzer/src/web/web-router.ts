@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
+import type { FindingSources } from '../findings/finding-sources.js';
 import { type Logger, stderrLogger } from '../log/logger.js';
 import { renderFindingPage } from './finding-page.js';
-import type { FindingSources } from './finding-sources.js';
 import { readFilters, renderFindingsPage } from './findings-page.js';
 import { html } from './html.js';
 import { renderLayout } from './layout.js';

@@ -1,6 +1,6 @@
 import type { Finding } from '../findings/finding.js';
+import type { WorkerRow } from '../findings/finding-sources.js';
 import { compareFindingsForReading } from './finding-order.js';
-import type { WorkerRow } from './finding-sources.js';
 
 export interface WorkerStatus {
   /** One or two words: `stuck`, `gone`, `loop blocked`, `job silent`, `stopped`, `running`, `idle`. */

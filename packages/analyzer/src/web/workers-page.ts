@@ -1,4 +1,4 @@
-import type { FindingSources } from './finding-sources.js';
+import type { FindingSources } from '../findings/finding-sources.js';
 import { formatAge, formatSeconds } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { renderLayout } from './layout.js';

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/config/analyzer-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { validateConfig } from '../../src/config/validate-config.js';
+import { validateAnalyzerConfig } from '../../src/load-analyzer-config.js';
 
 const detectorDefaults = {
   mystery_gap: { gapThresholdSeconds: 5, windowSeconds: 600 },
@@ -126,7 +127,8 @@ describe('validateConfig', () => {
   });
 
   it('reports a bad monitor definition as a config error naming the monitor field', () => {
-    expect(fails({ monitors: [{ slug: 'Nightly Backup!', periodSeconds: 60 }] })).toThrow(
+    const monitors = [{ slug: 'Nightly Backup!', periodSeconds: 60 }];
+    expect(() => validateAnalyzerConfig({ monitors }, detectorDefaults)).toThrow(
       /^config: monitors\[0\]\.slug /,
     );
   });

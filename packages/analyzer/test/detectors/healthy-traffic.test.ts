@@ -9,8 +9,8 @@ import {
 } from '@joblens/test-utils';
 import { describe, expect, it } from 'vitest';
 import { builtInDetectors } from '../../src/detectors/built-in-detectors.js';
+import type { FindingDraft } from '../../src/detectors/finding-draft.js';
 import { mysteryGapDetector } from '../../src/detectors/mystery-gap.js';
-import type { FindingDraft } from '../../src/findings/finding.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 import type {
   LogRecordData,

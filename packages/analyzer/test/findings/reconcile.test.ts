@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, FindingDraft } from '../../src/findings/finding.js';
+import type { FindingDraft } from '../../src/detectors/finding-draft.js';
+import type { Finding } from '../../src/findings/finding.js';
 import { findingId } from '../../src/findings/finding-id.js';
 import { reconcile } from '../../src/findings/reconcile.js';
 

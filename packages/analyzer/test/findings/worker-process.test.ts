@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FindingDraft } from '../../src/findings/finding.js';
+import type { FindingDraft } from '../../src/detectors/finding-draft.js';
 import { withWorkerProcess } from '../../src/findings/worker-process.js';
 import type { AnalyzerView, WorkerView } from '../../src/model/analyzer-view.js';
 

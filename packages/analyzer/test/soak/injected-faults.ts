@@ -1,6 +1,6 @@
 import type { FindingType } from '@joblens/semconv';
 import { makeAttemptSpan, makeEventLoopBlockedLog, makeJobLog, makeStepSpan } from '@joblens/test-utils';
-import type { FindingSubject } from '../../src/findings/finding.js';
+import type { FindingSubject } from '../../src/detectors/finding-draft.js';
 import { CRON_MONITOR, type FleetOptions } from './healthy-fleet.js';
 import { type JobPlan, simulateQueue } from './queue-simulation.js';
 import type { SeededRandom, Timeline } from './timeline.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { TimelineAttempt, TimelineData } from '../../src/findings/timeline-data.js';
 import { html } from '../../src/web/html.js';
-import type { TimelineAttempt, TimelineData } from '../../src/web/timeline-data.js';
 import { renderTimelineSvg } from '../../src/web/timeline-svg.js';
 
 const hostile = '<script>alert(1)</script>"onload="x';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkerRow } from '../../src/web/finding-sources.js';
+import type { WorkerRow } from '../../src/findings/finding-sources.js';
 import { workerStatus } from '../../src/web/worker-status.js';
 import { makeFinding } from '../store/make-finding.js';
 

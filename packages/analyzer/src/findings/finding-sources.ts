@@ -1,6 +1,6 @@
-import type { Finding } from '../findings/finding.js';
-import type { FindingStore } from '../findings/finding-store.js';
 import type { Attributes } from '../telemetry/records.js';
+import type { Finding } from './finding.js';
+import type { FindingStore } from './finding-store.js';
 import type { TimelineData } from './timeline-data.js';
 
 /** The longest-running job a worker holds. */
