@@ -225,6 +225,7 @@ export function createAnalyzer(
     registry: metrics.registry,
     alerts,
     outbox: backend.outbox,
+    logger,
   });
 
   const runner = new DetectorRunner({

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { AlertDeliverer } from '../alerts/alert-deliverer.js';
 import type { RegisteredDetector } from '../detectors/detector-registry.js';
 import type { MonitorRow } from '../findings/finding-sources.js';
+import type { Logger } from '../log/logger.js';
 import type { TelemetrySink } from '../telemetry/records.js';
 import { alertForMonitorTransition } from './monitor-alert.js';
 import { createMonitorDetectors } from './monitor-findings.js';
@@ -21,6 +22,8 @@ export interface AttachMonitorsInput extends MonitorStoreInput {
   registry: Registry;
   /** Routes down and recovered flips to channels, and is woken when their rows are queued. */
   alerts: Pick<AlertDeliverer, 'queued' | 'wake'>;
+  /** Where the monitors' failures are told. Default {@link stderrLogger}. */
+  logger?: Logger;
 }
 
 /** What the analyzer mounts for heartbeat monitors. */
@@ -53,6 +56,7 @@ export function attachMonitors(input: AttachMonitorsInput): AttachedMonitors {
         transitions.flatMap((transition) => alertForMonitorTransition(monitor, transition) ?? []),
       ),
     onAlertsQueued: () => input.alerts.wake(),
+    logger: input.logger,
   });
   registerMonitorMetrics(input.registry, service);
   return {

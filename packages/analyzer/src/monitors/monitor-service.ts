@@ -1,3 +1,4 @@
+import { type Logger, stderrLogger } from '../log/logger.js';
 import type { LogRecordData, SpanRecord } from '../telemetry/records.js';
 import type { MonitorTransition } from './evaluate-monitor.js';
 import { MonitorCopy, type MonitorStatus, nextChangeOf, statusAt } from './monitor-copy.js';
@@ -43,6 +44,8 @@ export interface MonitorServiceOptions {
    * analyzers stored reach this one's detectors, metrics and page. Default 1000.
    */
   refreshIntervalMillis?: number;
+  /** Where failures of the store and of telemetry are told, once per kind until it works again. Default {@link stderrLogger}. */
+  logger?: Logger;
 }
 
 export type { MonitorStatus } from './monitor-copy.js';
@@ -80,6 +83,8 @@ export class MonitorService {
   readonly config: MonitorsConfig;
   /** The service's clock (unix ms); pings are stamped with it. */
   readonly now: () => number;
+  /** Also the monitors' routers': a ping or API call that fails is told here. */
+  readonly logger: Logger;
   private readonly store: MonitorStore;
   private readonly onTransition: NonNullable<MonitorServiceOptions['onTransition']>;
   private readonly alertsFor: MonitorServiceOptions['alertsFor'];
@@ -96,6 +101,7 @@ export class MonitorService {
     this.config = parseMonitorsConfig(options.config);
     this.store = options.store;
     this.now = options.now ?? Date.now;
+    this.logger = options.logger ?? stderrLogger;
     this.onTransition = options.onTransition ?? (() => {});
     this.alertsFor = options.alertsFor;
     this.onAlertsQueued = options.onAlertsQueued ?? (() => {});
@@ -329,7 +335,7 @@ export class MonitorService {
   private warn(kind: 'read' | 'evaluate' | 'telemetry', error: Error): void {
     if (this.failing.has(kind)) return;
     this.failing.add(kind);
-    process.emitWarning(error);
+    this.logger.warn(error.message, error.cause);
   }
 
   /** One step of the store for this monitor; false when it does not exist (or is held elsewhere, with skipLocked). */

@@ -82,7 +82,7 @@ export function createMonitorsApiRouter(service: MonitorService): Router {
     const status = (error as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500)
       return refuse(res, status, `the body must be JSON of at most 100 KB (${(error as Error).message})`);
-    process.emitWarning(new Error('serving /api/monitors', { cause: error }));
+    service.logger.warn('serving /api/monitors', error);
     refuse(res, 503, 'the monitors could not be read or written; try again');
   });
   return router;

@@ -78,7 +78,7 @@ export function createPingRouter(service: MonitorService): Router {
   const safely = (req: Request, res: Response) =>
     handle(req, res).catch((error: unknown) => {
       // A ping that could not be stored must be retried by the sender: 503, never a stack trace.
-      process.emitWarning(new Error('recording a ping', { cause: error }));
+      service.logger.warn('recording a ping', error);
       if (!res.headersSent) refuse(res, 503, 'the ping could not be stored; try again');
     });
   router.all('/ping/:slug', safely);

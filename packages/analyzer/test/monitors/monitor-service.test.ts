@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeAttemptSpan, makeJobLog, makeResource } from '@joblens/test-utils';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryLogger } from '../../src/log/logger.js';
 import type { MonitorTransition } from '../../src/monitors/evaluate-monitor.js';
 import { createMonitorDetectors } from '../../src/monitors/monitor-findings.js';
 import { registerMonitorMetrics } from '../../src/monitors/monitor-metrics.js';
@@ -29,7 +30,11 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startService(config: unknown, onTransition?: (slug: string, t: MonitorTransition) => void) {
+async function startService(
+  config: unknown,
+  onTransition?: (slug: string, t: MonitorTransition) => void,
+  logger = new MemoryLogger(),
+) {
   const db = openDatabase(dataDir);
   databases.push(db);
   const service = new MonitorService({
@@ -37,6 +42,7 @@ async function startService(config: unknown, onTransition?: (slug: string, t: Mo
     config,
     now: () => clock,
     onTransition: onTransition && ((monitor, t) => onTransition(monitor.slug, t)),
+    logger,
   });
   services.push(service);
   await service.start();
@@ -217,20 +223,14 @@ describe('MonitorService', () => {
   });
 
   it('warns once while its store fails, however often the timer tries, and carries on once it works', async () => {
-    const { service, db } = await startService([backup]);
+    const logger = new MemoryLogger();
+    const { service, db } = await startService([backup], undefined, logger);
     await service.record('backup', { type: 'success', atMs: clock }, { source: 'http' });
-    const warnings: string[] = [];
-    const listen = (warning: Error) => warnings.push(warning.message);
-    process.on('warning', listen);
-    try {
-      clock += 2 * 60_000;
-      db.close();
-      for (let i = 0; i < 3; i++) await service.tick();
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(warnings).toEqual(['evaluating monitor backup']);
-    } finally {
-      process.off('warning', listen);
-    }
+    clock += 2 * 60_000;
+    db.close();
+    for (let i = 0; i < 3; i++) await service.tick();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(logger.lines.map((line) => line.text.split(':')[0])).toEqual(['evaluating monitor backup']);
     const reopened = await startService([backup]);
     expect((await reopened.service.status('backup'))?.evaluation.state).toBe('down');
   });
