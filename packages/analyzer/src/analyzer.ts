@@ -3,7 +3,6 @@ import type { Registry } from 'prom-client';
 import type { AlertDeliverer } from './alerts/alert-deliverer.js';
 import type { AlertEvent } from './alerts/alert-event.js';
 import { alertEventForTransition } from './alerts/alert-event-for-transition.js';
-import { createAlertsRouter } from './alerts/alerts-router.js';
 import { createChannelsApiRouter } from './alerts/channels-api-router.js';
 import { createAlertDelivery } from './alerts/create-alert-delivery.js';
 import { roleTokens } from './api/access-roles.js';
@@ -46,6 +45,8 @@ import { openDatabase, type SqliteDatabase } from './store/open-database.js';
 import { openPostgres } from './store/postgres/open-postgres.js';
 import { TimedFindingStore } from './store/timed-finding-store.js';
 import type { TelemetrySink } from './telemetry/records.js';
+import { createAlertsRouter } from './web/alerts-router.js';
+import { createJobsPageRouter } from './web/jobs-page-router.js';
 import { createWebRouter } from './web/web-router.js';
 
 /** Things tests and embedders may supply instead of the defaults the config implies. */
@@ -517,6 +518,14 @@ export function createAnalyzer(
     },
     redaction: { emails: config.redactEmails },
   });
+  const jobSources = {
+    history: history.store,
+    store,
+    view: model,
+    now: clock,
+    jaegerUrl: config.jaegerUrl,
+    logger,
+  };
   const apiApp = createApiApp({
     health,
     tokens: roleTokens(config),
@@ -530,14 +539,8 @@ export function createAnalyzer(
       monitors.apiRouter,
       createExplainRouter(sources, logger),
       createWebRouter(sources, logger),
-      createJobsRouter({
-        history: history.store,
-        store,
-        view: model,
-        now: clock,
-        jaegerUrl: config.jaegerUrl,
-        logger,
-      }),
+      createJobsRouter(jobSources),
+      createJobsPageRouter(jobSources),
       createAlertsRouter(alertOutbox, { clock, wake: () => alerts.wake() }),
       createChannelsApiRouter(apiChannels, config.alerts.channels, logger),
     ],

@@ -78,7 +78,7 @@ export function renderExplanationMarkdown(e: Explanation): string {
   if (e.worker)
     sections.push({
       title: 'Worker',
-      lines: keyValues(e.worker as unknown as Record<string, unknown>),
+      lines: keyValues(e.worker),
       rank: 7,
     });
   if (e.similar.length > 0) {
@@ -165,7 +165,8 @@ function section(title: string, lines: string[]): string {
   return lines.length === 0 ? '' : `## ${title}\n\n${lines.join('\n')}`;
 }
 
-function keyValues(record: Record<string, unknown>): string[] {
+/** Any object's fields, one line each (`object`: a WorkerRow has no index signature, and needs none here). */
+function keyValues(record: object): string[] {
   return Object.entries(record)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `- ${inline(k)}: \`${inline(typeof v === 'string' ? v : JSON.stringify(v))}\``);

@@ -18,6 +18,7 @@ import { SqliteHistoryStore } from '../../src/history/sqlite-history-store.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { SqliteFindingStore } from '../../src/store/sqlite-finding-store.js';
+import { createJobsPageRouter } from '../../src/web/jobs-page-router.js';
 import { makeHistoryAttempt, makeJobsEndingApart } from '../history/make-history-attempt.js';
 import { makeFinding, makeOpening } from '../store/make-finding.js';
 
@@ -84,7 +85,8 @@ beforeAll(async () => {
   await store.save(found, found.map(makeOpening));
   const app = express();
   app.use(securityHeaders);
-  app.use(createJobsRouter({ history, store, view: model, now: () => NOW, jaegerUrl: JAEGER }));
+  const sources = { history, store, view: model, now: () => NOW, jaegerUrl: JAEGER };
+  app.use(createJobsRouter(sources), createJobsPageRouter(sources));
   app.use(notFoundJson);
   app.use(errorsAsJson());
   server = app.listen(0, '127.0.0.1');
@@ -323,7 +325,7 @@ describe('the job page', () => {
 
 describe('a job page without Jaeger', () => {
   it('shows the trace ids to paste', async () => {
-    const app = express().use(createJobsRouter({ history, store, view: model, now: () => NOW }));
+    const app = express().use(createJobsPageRouter({ history, store, view: model, now: () => NOW }));
     const bare = app.listen(0, '127.0.0.1');
     await new Promise((r) => bare.once('listening', r));
     try {

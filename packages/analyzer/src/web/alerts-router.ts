@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
-import { type AlertDeliveries, renderAlertsPage } from '../web/alerts-page.js';
-import type { OutboxStatus } from './alert-outbox.js';
+import type { OutboxStatus } from '../alerts/alert-outbox.js';
+import { type AlertDeliveries, renderAlertsPage } from './alerts-page.js';
 
 /** The outbox as the router needs it: read, and put a dead letter back in line. */
 export interface AlertDeliveryControl extends AlertDeliveries {
