@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { AlertDeliverer } from './alerts/alert-deliverer.js';
-import type { AlertEvent } from './alerts/alert-event.js';
 import { alertEventForTransition } from './alerts/alert-event-for-transition.js';
 import { createChannelsApiRouter } from './alerts/channels-api-router.js';
 import { createAlertDelivery } from './alerts/create-alert-delivery.js';
@@ -18,6 +17,7 @@ import type { AnalyzerConfig } from './config/analyzer-config.js';
 import { builtInDetectorOptions, builtInDetectors } from './detectors/built-in-detectors.js';
 import { createExplainRouter } from './explain/explain-router.js';
 import { adoptSharedFindings } from './findings/adopt-shared-findings.js';
+import type { AlertEvent } from './findings/alert-event.js';
 import { DetectorRunner } from './findings/detector-runner.js';
 import type { Finding, FindingTransition } from './findings/finding.js';
 import type { FindingStore } from './findings/finding-store.js';

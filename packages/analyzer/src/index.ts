@@ -4,7 +4,6 @@ export type {
   DeliveryOutcome,
 } from './alerts/alert-channel.js';
 export { AlertDeliverer, type DeliveryResult } from './alerts/alert-deliverer.js';
-export type { AlertEvent, AlertEventKind, AlertPublisher } from './alerts/alert-event.js';
 export { type AlertMessage, alertForTransition } from './alerts/alert-message.js';
 export type { AlertRoute, AlertsConfig, ChannelConfig, RouteMatch } from './alerts/alerts-config.js';
 export { EmailChannel, type EmailChannelOptions } from './alerts/email-channel.js';
@@ -35,6 +34,7 @@ export { TOKEN_FILE_SETTINGS } from './config/token-files.js';
 export type { DetectorDefaults } from './config/validate-config.js';
 export { DETECTOR_DEFAULTS } from './detectors/built-in-detectors.js';
 export type { FindingEvidence, FindingSubject, Severity, TraceReference } from './detectors/finding-draft.js';
+export type { AlertEvent, AlertEventKind, AlertPublisher } from './findings/alert-event.js';
 export type {
   Finding,
   FindingFilter,

@@ -1,4 +1,4 @@
-import type { AlertEvent } from './alert-event.js';
+import type { AlertEvent } from '../findings/alert-event.js';
 
 /** One event on its way to one channel. */
 export interface AlertDelivery {

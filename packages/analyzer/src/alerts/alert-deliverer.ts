@@ -1,7 +1,7 @@
+import type { AlertEvent, AlertPublisher } from '../findings/alert-event.js';
 import type { QueuedAlert } from '../findings/finding-store.js';
 import { type Logger, stderrLogger } from '../log/logger.js';
 import type { AlertChannel } from './alert-channel.js';
-import type { AlertEvent, AlertPublisher } from './alert-event.js';
 import type { AlertOutbox, OutboxEntry } from './alert-outbox.js';
 import type { AlertRoute, RouteMatch } from './alerts-config.js';
 import { matchesRoute, routeEvent } from './route-event.js';

@@ -1,5 +1,5 @@
+import type { AlertEvent, AlertEventKind } from '../findings/alert-event.js';
 import type { Finding, FindingTransition } from '../findings/finding.js';
-import type { AlertEvent, AlertEventKind } from './alert-event.js';
 import { isAlerted } from './alert-message.js';
 
 function kindOf(transition: FindingTransition): AlertEventKind {

@@ -1,5 +1,5 @@
+import type { AlertEvent } from '../findings/alert-event.js';
 import type { QueuedAlert } from '../findings/finding-store.js';
-import type { AlertEvent } from './alert-event.js';
 
 export type OutboxStatus = 'pending' | 'delivered' | 'dead';
 

@@ -1,4 +1,4 @@
-import type { AlertEvent } from './alert-event.js';
+import type { AlertEvent } from '../findings/alert-event.js';
 
 const VERBS: Record<AlertEvent['kind'], string> = {
   opened: 'opened',

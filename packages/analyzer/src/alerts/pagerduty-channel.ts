@@ -1,5 +1,5 @@
+import type { AlertEvent } from '../findings/alert-event.js';
 import type { AlertChannel, AlertDelivery, DeliveryOutcome } from './alert-channel.js';
-import type { AlertEvent } from './alert-event.js';
 import { alertText } from './alert-text.js';
 import { postJson } from './post-json.js';
 

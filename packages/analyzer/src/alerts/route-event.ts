@@ -1,4 +1,4 @@
-import type { AlertEvent } from './alert-event.js';
+import type { AlertEvent } from '../findings/alert-event.js';
 import type { AlertRoute, RouteMatch } from './alerts-config.js';
 
 /** The channel names an event goes to: the first matching route's, or every channel without routes. */

@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../alerts/alert-event.js';
+import type { AlertEvent } from './alert-event.js';
 import type { Finding, FindingFilter, FindingTransition } from './finding.js';
 
 /** One alert event and the channels it goes to, written to the outbox in the transaction of a save. */

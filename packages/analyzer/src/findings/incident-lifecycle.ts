@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertEvent } from '../alerts/alert-event.js';
+import type { AlertEvent } from './alert-event.js';
 import type { Finding } from './finding.js';
 import type { FindingStore } from './finding-store.js';
 import { applyIncidentAction, type IncidentAction, type IncidentOutcome } from './incident-state.js';

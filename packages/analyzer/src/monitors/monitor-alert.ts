@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../alerts/alert-event.js';
+import type { AlertEvent } from '../findings/alert-event.js';
 import type { Finding } from '../findings/finding.js';
 import type { MonitorTransition } from './evaluate-monitor.js';
 import type { MonitorDefinition } from './monitor-definition.js';

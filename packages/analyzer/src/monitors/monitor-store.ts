@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../alerts/alert-event.js';
+import type { AlertEvent } from '../findings/alert-event.js';
 import type { MonitorTransition } from './evaluate-monitor.js';
 import type { MonitorCursor } from './monitor-cursor.js';
 import type { MonitorDefinition } from './monitor-definition.js';

@@ -1,6 +1,6 @@
-import type { AlertEvent } from '../alerts/alert-event.js';
 import type { AlertOutbox, OutboxEntry, OutboxStatus } from '../alerts/alert-outbox.js';
 import { DEAD_LETTERS_KEPT, DELIVERED_KEPT_MILLIS } from '../alerts/alert-outbox.js';
+import type { AlertEvent } from '../findings/alert-event.js';
 import type { QueuedAlert } from '../findings/finding-store.js';
 import { ALERT_OUTBOX_MIGRATIONS, ALERT_OUTBOX_SCHEMA } from './alert-outbox-schema.js';
 import { migrate } from './migrate.js';

@@ -1,4 +1,4 @@
-import type { AlertEvent, AlertEventKind } from '../../src/alerts/alert-event.js';
+import type { AlertEvent, AlertEventKind } from '../../src/findings/alert-event.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { makeFinding, makeOpening } from '../store/make-finding.js';
 

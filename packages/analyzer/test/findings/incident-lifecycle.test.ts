@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertEvent } from '../../src/alerts/alert-event.js';
+import type { AlertEvent } from '../../src/findings/alert-event.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { IncidentLifecycle } from '../../src/findings/incident-lifecycle.js';
 import { incidentState } from '../../src/findings/incident-state.js';

@@ -1,4 +1,4 @@
-import type { Finding, FindingTransition } from '../findings/finding.js';
+import type { Finding, FindingTransition } from './finding.js';
 
 /** What happened to a finding that is worth telling a channel. */
 export type AlertEventKind = 'opened' | 'raised' | 'acknowledged' | 'resolved' | 'reminder';
