@@ -5,7 +5,6 @@ export type {
 } from './alerts/alert-channel.js';
 export { AlertDeliverer, type DeliveryResult } from './alerts/alert-deliverer.js';
 export { type AlertMessage, alertForTransition } from './alerts/alert-message.js';
-export type { AlertRoute, AlertsConfig, ChannelConfig, RouteMatch } from './alerts/alerts-config.js';
 export { EmailChannel, type EmailChannelOptions } from './alerts/email-channel.js';
 export { PagerDutyChannel, type PagerDutyChannelOptions } from './alerts/pagerduty-channel.js';
 export { signatureHeader, verifySignature } from './alerts/sign-payload.js';
@@ -21,6 +20,7 @@ export { type AccessRole, type RoleTokens, roleTokens } from './api/access-roles
 export type { ApiFinding, ApiWorker } from './api/api-router.js';
 export { isLoopbackHost, unprotectedExposure } from './api/exposure.js';
 export type { ApiJobDetail, JobFindingRef, LiveJobAttempt } from './api/job-detail.js';
+export type { AlertRoute, AlertsConfig, ChannelConfig, RouteMatch } from './config/alerts-config.js';
 export {
   type AnalyzerConfig,
   DEFAULT_CONFIG,

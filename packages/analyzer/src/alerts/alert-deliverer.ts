@@ -1,9 +1,9 @@
+import type { AlertRoute, RouteMatch } from '../config/alerts-config.js';
 import type { AlertEvent, AlertPublisher } from '../findings/alert-event.js';
 import type { QueuedAlert } from '../findings/finding-store.js';
 import { type Logger, stderrLogger } from '../log/logger.js';
 import type { AlertChannel } from './alert-channel.js';
 import type { AlertOutbox, OutboxEntry } from './alert-outbox.js';
-import type { AlertRoute, RouteMatch } from './alerts-config.js';
 import { matchesRoute, routeEvent } from './route-event.js';
 
 /** What became of one try, for joblens_analyzer_alert_deliveries_total{channel,result}. */

@@ -1,8 +1,8 @@
+import type { ChannelConfig } from '../config/alerts-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { validateChannel, validateRouteMatch } from '../config/validate-alerts.js';
 import type { AlertChannel } from './alert-channel.js';
 import type { AlertDeliverer } from './alert-deliverer.js';
-import type { ChannelConfig } from './alerts-config.js';
 import type { ChannelStore, StoredChannel } from './channel-store.js';
 import { type LookupAll, privateTargetReason } from './check-channel-target.js';
 import { createChannel } from './create-channel.js';

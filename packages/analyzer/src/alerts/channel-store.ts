@@ -1,4 +1,4 @@
-import type { ChannelConfig, RouteMatch } from './alerts-config.js';
+import type { ChannelConfig, RouteMatch } from '../config/alerts-config.js';
 
 /** A channel created through the API, with the findings it wants (all when `match` is unset). */
 export interface StoredChannel {

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { ChannelConfig } from '../config/alerts-config.js';
 import { type Logger, stderrLogger } from '../log/logger.js';
-import type { ChannelConfig } from './alerts-config.js';
 import { type ApiChannels, publicChannelView } from './api-channels.js';
 
 /**

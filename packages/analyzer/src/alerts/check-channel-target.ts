@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { ChannelConfig } from './alerts-config.js';
+import type { ChannelConfig } from '../config/alerts-config.js';
 import { PAGERDUTY_EVENTS_URL } from './pagerduty-channel.js';
 import { isPrivateAddress } from './private-address.js';
 

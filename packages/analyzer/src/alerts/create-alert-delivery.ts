@@ -1,9 +1,9 @@
 import type { Registry } from 'prom-client';
+import type { AlertsConfig } from '../config/alerts-config.js';
 import { type Logger, stderrLogger } from '../log/logger.js';
 import { AlertDeliverer, type DeliveryResult } from './alert-deliverer.js';
 import { registerAlertMetrics } from './alert-metrics.js';
 import type { AlertOutbox } from './alert-outbox.js';
-import type { AlertsConfig } from './alerts-config.js';
 import { ApiChannels } from './api-channels.js';
 import type { ChannelStore } from './channel-store.js';
 import { createChannel } from './create-channel.js';

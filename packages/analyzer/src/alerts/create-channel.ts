@@ -1,5 +1,5 @@
+import type { ChannelConfig } from '../config/alerts-config.js';
 import type { AlertChannel } from './alert-channel.js';
-import type { ChannelConfig } from './alerts-config.js';
 import { EmailChannel } from './email-channel.js';
 import { PagerDutyChannel } from './pagerduty-channel.js';
 import { SlackChannel } from './slack-channel.js';

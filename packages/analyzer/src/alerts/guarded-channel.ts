@@ -1,5 +1,5 @@
+import type { ChannelConfig } from '../config/alerts-config.js';
 import type { AlertChannel, AlertDelivery, DeliveryOutcome } from './alert-channel.js';
-import type { ChannelConfig } from './alerts-config.js';
 import { type LookupAll, privateTargetReason } from './check-channel-target.js';
 
 /**

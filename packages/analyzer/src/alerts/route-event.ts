@@ -1,5 +1,5 @@
+import type { AlertRoute, RouteMatch } from '../config/alerts-config.js';
 import type { AlertEvent } from '../findings/alert-event.js';
-import type { AlertRoute, RouteMatch } from './alerts-config.js';
 
 /** The channel names an event goes to: the first matching route's, or every channel without routes. */
 export function routeEvent(

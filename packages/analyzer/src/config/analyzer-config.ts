@@ -1,4 +1,4 @@
-import { type AlertsConfig, DEFAULT_ALERTS_CONFIG } from '../alerts/alerts-config.js';
+import { type AlertsConfig, DEFAULT_ALERTS_CONFIG } from './alerts-config.js';
 /** Detector thresholds by finding type, then option name, e.g. `{ mystery_gap: { gapThresholdSeconds: 2 } }`. */
 export type DetectorOverrides = Record<string, Record<string, number | string | boolean>>;
 
@@ -76,7 +76,7 @@ export interface AnalyzerConfig {
   detectors: DetectorOverrides;
   /** Heartbeat monitor definitions, passed to the monitors code which checks their shape. Default `[]`. */
   monitors: unknown;
-  /** Alert channels and routes, and how long deliveries are retried (see alerts/alerts-config.ts). */
+  /** Alert channels and routes, and how long deliveries are retried (see config/alerts-config.ts). */
   alerts: AlertsConfig;
 }
 

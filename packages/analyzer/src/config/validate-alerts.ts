@@ -5,7 +5,7 @@ import {
   type ChannelConfig,
   DEFAULT_ALERTS_CONFIG,
   type RouteMatch,
-} from '../alerts/alerts-config.js';
+} from './alerts-config.js';
 import { ConfigError, describeValue } from './config-error.js';
 
 /** Settings each channel type takes besides `name` and `type`; the ones marked true are required. */

@@ -1,5 +1,5 @@
-import type { ChannelConfig, RouteMatch } from '../alerts/alerts-config.js';
 import type { ChannelStore, StoredChannel } from '../alerts/channel-store.js';
+import type { ChannelConfig, RouteMatch } from '../config/alerts-config.js';
 import { ALERT_OUTBOX_MIGRATIONS, ALERT_OUTBOX_SCHEMA } from './alert-outbox-schema.js';
 import { migrate } from './migrate.js';
 import type { SqliteDatabase } from './open-database.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertRoute } from '../../src/alerts/alerts-config.js';
 import { routeEvent } from '../../src/alerts/route-event.js';
+import type { AlertRoute } from '../../src/config/alerts-config.js';
 import { makeAlertEvent } from './make-alert-event.js';
 
 const ROUTES: AlertRoute[] = [
