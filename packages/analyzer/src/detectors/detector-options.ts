@@ -20,4 +20,3 @@ export type DetectorOptions = {
   event_loop_blocked: EventLoopBlockedOptions;
   stalled_job: StalledJobOptions;
 };
-
