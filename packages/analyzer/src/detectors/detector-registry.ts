@@ -7,7 +7,7 @@ import type { FindingDraft } from './finding-draft.js';
  * An option every detector takes besides its own: a finding that resolved and comes back within this many
  * seconds reopens under its old id (see `reconcile`). It is the runner's, not passed to `evaluate`.
  */
-export const REOPEN_OPTION = 'reopenWithinSeconds';
+const REOPEN_OPTION = 'reopenWithinSeconds';
 /**
  * Default of {@link REOPEN_OPTION}. Ten minutes: conditions measured over a window (shares, bursts, gaps)
  * dip below their thresholds now and then for a few evaluations, and a problem that comes back within

@@ -16,7 +16,7 @@ export interface Logger {
  * The text of a caught value on one line: an Error's message followed by its causes' messages, so a log
  * line can be read (and grepped) without a stack trace spread over twenty lines.
  */
-export function describeCause(cause: unknown): string {
+function describeCause(cause: unknown): string {
   const parts: string[] = [];
   let current: unknown = cause;
   // Bounded: a cause chain can loop back on itself.
