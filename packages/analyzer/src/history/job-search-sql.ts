@@ -2,18 +2,18 @@ import type { JobSearch } from './history-store.js';
 import { decodeJobCursor } from './job-cursor.js';
 
 /** Jobs per page when the search names no limit. */
-export const DEFAULT_JOB_PAGE_LIMIT = 50;
+const DEFAULT_JOB_PAGE_LIMIT = 50;
 /** The most jobs one page may hold, so that one request cannot read the whole history. */
-export const MAX_JOB_PAGE_LIMIT = 500;
+const MAX_JOB_PAGE_LIMIT = 500;
 
 /** The page size a search asks for, brought into 1..MAX_JOB_PAGE_LIMIT. */
-export function jobPageLimit(limit: number | undefined): number {
+function jobPageLimit(limit: number | undefined): number {
   if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_JOB_PAGE_LIMIT;
   return Math.min(MAX_JOB_PAGE_LIMIT, Math.max(1, Math.floor(limit)));
 }
 
 /** `%text%` for LIKE with `\` as the escape character, so that `%` and `_` in the text match themselves. */
-export function likeSubstring(text: string): string {
+function likeSubstring(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 }
 

@@ -21,8 +21,8 @@ import {
 } from './history-store.js';
 import { byStartThenAttempt } from './job-attempt-order.js';
 import { jobSearchSql } from './job-search-sql.js';
-import { inWholeMillis } from './whole-millis.js';
 import { PG_HISTORY_MIGRATIONS, PG_HISTORY_SCHEMA } from './postgres-history-schema.js';
+import { inWholeMillis } from './whole-millis.js';
 
 /**
  * Attempts deleted per transaction when pruning. Small enough that the next append waits a few

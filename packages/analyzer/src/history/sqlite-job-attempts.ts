@@ -60,7 +60,7 @@ export interface JobColumns {
   attemptsJson: string;
 }
 
-export function storedAttemptOf(attempt: HistoryAttempt): StoredAttempt {
+function storedAttemptOf(attempt: HistoryAttempt): StoredAttempt {
   const count = Math.min(attempt.steps.length, MAX_HISTORY_STEPS);
   const steps: StoredAttempt[8] = new Array(count);
   for (let i = 0; i < count; i++) {
