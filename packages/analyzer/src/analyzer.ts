@@ -186,13 +186,14 @@ export function createAnalyzer(
     ? openPostgres(config.databaseUrl, (error) => logger.error('a PostgreSQL connection failed', error))
     : undefined;
   const history = attachHistory({
-    store: dependencies.history ?? openHistoryStore(db, config.dataDir, pool),
+    store: dependencies.history ?? openHistoryStore(db, config.dataDir, pool, logger),
     model,
     clock,
     registry: metrics.registry,
     retentionDays: config.historyRetentionDays,
     maxBytes: config.historyMaxBytes,
     record: dependencies.recordHistory,
+    logger,
   });
   const owner = dependencies.instanceName ?? instanceName(config.port);
   const backend = openFindingBackend({ db, pool, owner });

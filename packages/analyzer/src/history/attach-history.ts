@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Logger } from '../log/logger.js';
 import type { TelemetryModel } from '../model/telemetry-model.js';
 import { HistoryRetention } from './history-retention.js';
 import type { HistoryStore } from './history-store.js';
@@ -15,6 +16,8 @@ export interface AttachHistoryOptions {
   record?: boolean;
   /** Settle delay of the writer (see HistoryWriterOptions). */
   settleMillis?: number;
+  /** Where the writer's and the pruning's failures are told. */
+  logger: Logger;
 }
 
 export interface AttachedHistory {
@@ -43,6 +46,7 @@ export function attachHistory(options: AttachHistoryOptions): AttachedHistory {
           clock,
           longestGapOf: (attempt) => model.attemptLongestGap(attempt),
           settleMillis: options.settleMillis,
+          logger: options.logger,
         });
   if (writer !== undefined) model.onFinishedAttempt = (attempt) => writer.capture(attempt);
   const retention = new HistoryRetention({
@@ -50,6 +54,7 @@ export function attachHistory(options: AttachHistoryOptions): AttachedHistory {
     clock,
     retentionDays: options.retentionDays,
     maxBytes: options.maxBytes,
+    logger: options.logger,
   });
   if (writer !== undefined) registerHistoryMetrics(options.registry, writer);
 

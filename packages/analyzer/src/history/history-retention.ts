@@ -1,3 +1,4 @@
+import { type Logger, stderrLogger } from '../log/logger.js';
 import type { HistoryStore } from './history-store.js';
 
 const DAY_MILLIS = 86_400_000;
@@ -12,8 +13,8 @@ export interface HistoryRetentionOptions {
   maxBytes: number;
   /** How often to prune. Default 300000 (5 minutes): deleting a few minutes' attempts at a time stays quick. */
   intervalMillis?: number;
-  /** Where a failed prune is told. Default `console.error`. */
-  log?: (message: string) => void;
+  /** Where a failed prune is told. Default stderrLogger. */
+  logger?: Logger;
 }
 
 /**
@@ -42,7 +43,7 @@ export class HistoryRetention {
       .then(
         (result) => result.deletedAttempts,
         (error: Error) => {
-          (this.options.log ?? console.error)(`joblens: pruning the job history failed: ${error.message}`);
+          (this.options.logger ?? stderrLogger).error('pruning the job history failed', error);
           return 0;
         },
       )

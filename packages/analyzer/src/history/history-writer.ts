@@ -1,3 +1,4 @@
+import { type Logger, stderrLogger } from '../log/logger.js';
 import type { AttemptView } from '../model/analyzer-view.js';
 import { historyAttemptOf, type LongestGapOf } from './history-attempt-of.js';
 import type { HistoryAttempt, HistoryStore } from './history-store.js';
@@ -27,8 +28,8 @@ export interface HistoryWriterOptions {
    * thousands of requests pile in). Default 100000.
    */
   maxQueued?: number;
-  /** Where failures and recoveries are told, once each. Default `console.error`. */
-  log?: (message: string) => void;
+  /** Where failures and recoveries are told, once each. Default stderrLogger. */
+  logger?: Logger;
 }
 
 /** Attempts captured up to `count` (in all, since start) were captured by `timeMs`. */
@@ -51,7 +52,7 @@ export class HistoryWriter {
   private readonly flushIntervalMillis: number;
   private readonly maxBatchSize: number;
   private readonly maxQueued: number;
-  private readonly log: (message: string) => void;
+  private readonly logger: Logger;
   /** Captured attempts not yet built into a batch, from `head`. */
   private queue: (AttemptView | undefined)[] = [];
   private head = 0;
@@ -79,7 +80,7 @@ export class HistoryWriter {
     this.flushIntervalMillis = options.flushIntervalMillis ?? 500;
     this.maxBatchSize = options.maxBatchSize ?? 1000;
     this.maxQueued = options.maxQueued ?? 100_000;
-    this.log = options.log ?? ((message) => console.error(`joblens: ${message}`));
+    this.logger = options.logger ?? stderrLogger;
   }
 
   /** Keeps the attempt to write once it settled: the model's tap, on the ingest path. */
@@ -159,7 +160,8 @@ export class HistoryWriter {
     } finally {
       clearTimeout(timeout);
     }
-    if (this.queued > 0) this.log(`stopping with ${this.queued} attempts not written to the job history`);
+    if (this.queued > 0)
+      this.logger.warn(`stopping with ${this.queued} attempts not written to the job history`);
   }
 
   private drain(): Promise<void> {
@@ -180,15 +182,16 @@ export class HistoryWriter {
       } catch (error) {
         this.counts.failedAppends += 1;
         if (this.error === undefined)
-          this.log(
-            `writing the job history failed; refusing telemetry while attempts pile up: ${(error as Error).message}`,
+          this.logger.error(
+            'writing the job history failed; refusing telemetry while attempts pile up',
+            error,
           );
         this.error = error as Error;
         return;
       }
       this.retrying = undefined;
       this.counts.written += batch.length;
-      if (this.error !== undefined) this.log('the job history store works again');
+      if (this.error !== undefined) this.logger.info('the job history store works again');
       this.error = undefined;
     }
   }

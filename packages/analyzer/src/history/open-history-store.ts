@@ -1,3 +1,4 @@
+import type { Logger } from '../log/logger.js';
 import type { SqliteDatabase } from '../store/open-database.js';
 import type { PgPool } from '../store/postgres/open-postgres.js';
 import type { HistoryStore } from './history-store.js';
@@ -14,7 +15,8 @@ export function openHistoryStore(
   db: SqliteDatabase,
   dataDir: string,
   pool: PgPool | undefined,
+  logger: Logger,
 ): HistoryStore {
   if (pool !== undefined) return new PostgresHistoryStore(pool);
-  return db.memory ? new SqliteHistoryStore(db) : new ThreadedSqliteHistoryStore(dataDir);
+  return db.memory ? new SqliteHistoryStore(db) : new ThreadedSqliteHistoryStore(dataDir, logger);
 }

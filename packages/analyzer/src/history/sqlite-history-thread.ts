@@ -2,6 +2,7 @@ import { chmodSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { type Logger, stderrLogger } from '../log/logger.js';
 import type {
   HistoryAttempt,
   HistoryRetention,
@@ -41,7 +42,10 @@ export class ThreadedSqliteHistoryStore implements HistoryStore {
   private nextId = 0;
 
   /** `dataDir`: the analyzer's data directory, which exists already (`openDatabase` made it). */
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly logger: Logger = stderrLogger,
+  ) {
     this.path = join(dataDir, HISTORY_FILE_NAME);
     // Like joblens.db, the history holds error messages: only the analyzer's user may read it.
     closeSync(openSync(this.path, 'a', 0o600));
@@ -127,7 +131,7 @@ export class ThreadedSqliteHistoryStore implements HistoryStore {
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
     });
-    worker.on('error', (error) => console.error('joblens: the job history thread failed:', error));
+    worker.on('error', (error) => this.logger.error('the job history thread failed', error));
     return worker;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryRetention } from '../../src/history/history-retention.js';
 import { SqliteHistoryStore } from '../../src/history/sqlite-history-store.js';
+import { MemoryLogger } from '../../src/log/logger.js';
 import { IN_MEMORY, openDatabase } from '../../src/store/open-database.js';
 import { makeHistoryAttempt } from './make-history-attempt.js';
 
@@ -49,16 +50,18 @@ describe('the history retention', () => {
     const db = openDatabase(IN_MEMORY);
     const store = new SqliteHistoryStore(db);
     db.close();
-    const logged: string[] = [];
+    const logger = new MemoryLogger();
     const retention = new HistoryRetention({
       store,
       clock: () => NOW,
       retentionDays: 7,
       maxBytes: 1024,
-      log: (message) => logged.push(message),
+      logger,
     });
 
     expect(await retention.pruneNow()).toBe(0);
-    expect(logged).toEqual([expect.stringMatching(/^joblens: pruning the job history failed: /)]);
+    expect(logger.lines).toEqual([
+      { level: 'error', text: expect.stringMatching(/^pruning the job history failed: /) },
+    ]);
   });
 });

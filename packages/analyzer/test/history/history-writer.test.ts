@@ -2,6 +2,7 @@ import { makeAttemptSpan, makeResource, makeStepSpan } from '@joblens/test-utils
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryWriter, type HistoryWriterOptions } from '../../src/history/history-writer.js';
 import { SqliteHistoryStore } from '../../src/history/sqlite-history-store.js';
+import { MemoryLogger } from '../../src/log/logger.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/open-database.js';
 import type { SpanRecord } from '../../src/telemetry/records.js';
@@ -14,14 +15,14 @@ let now: number;
 let db: SqliteDatabase;
 let store: FlakyHistoryStore;
 let model: TelemetryModel;
-let logged: string[];
+let logger: MemoryLogger;
 
 beforeEach(() => {
   now = T0;
   db = openDatabase(':memory:');
   store = new FlakyHistoryStore(new SqliteHistoryStore(db));
   model = new TelemetryModel({ clock: () => now });
-  logged = [];
+  logger = new MemoryLogger();
 });
 
 afterEach(() => {
@@ -35,7 +36,7 @@ function tapModel(options: Partial<HistoryWriterOptions> = {}): HistoryWriter {
     clock: () => now,
     longestGapOf: (attempt) => model.attemptLongestGap(attempt),
     settleMillis: 3000,
-    log: (message) => logged.push(message),
+    logger,
     ...options,
   });
   model.onFinishedAttempt = (attempt) => writer.capture(attempt);
@@ -162,7 +163,7 @@ describe('the history writer', () => {
       'a',
       'b',
     ]);
-    expect(logged).toEqual([
+    expect(logger.lines.map((line) => line.text)).toEqual([
       'writing the job history failed; refusing telemetry while attempts pile up: database or disk is full',
       'the job history store works again',
     ]);
@@ -188,6 +189,6 @@ describe('the history writer', () => {
     store.failing = true;
     exportJob('a');
     await writer.stop(60_000);
-    expect(logged.at(-1)).toBe('stopping with 1 attempts not written to the job history');
+    expect(logger.lines.at(-1)?.text).toBe('stopping with 1 attempts not written to the job history');
   });
 });
