@@ -229,6 +229,7 @@ export function createAnalyzer(
     outbox: backend.outbox,
     logger,
   });
+  model.listen(monitors.listener);
 
   const runner = new DetectorRunner({
     registry: builtInDetectors.with(monitors.detectors),
@@ -423,30 +424,18 @@ export function createAnalyzer(
     }
   }
 
-  /** The monitors must not cost the model its data: a failure there is logged once and skipped. */
-  let monitorsFailed = false;
-  function fanOut(deliver: (extra: TelemetrySink) => void): void {
-    try {
-      deliver(monitors.sink);
-    } catch (error) {
-      if (monitorsFailed) return;
-      monitorsFailed = true;
-      logger.error('the monitors failed to take telemetry (logged once)', error);
-    }
-  }
-
+  // Records are read once, by the model; the monitors take their check-ins from what it read.
   const sink: TelemetrySink = {
     acceptSpans(spans) {
       model.ingestSpans(spans);
-      fanOut((extra) => extra.acceptSpans(spans));
+      monitors.flushTelemetry();
     },
     acceptLogs(logs) {
       model.ingestLogs(logs);
-      fanOut((extra) => extra.acceptLogs(logs));
+      monitors.flushTelemetry();
     },
     acceptMetrics(points) {
       model.ingestMetrics(points);
-      fanOut((extra) => extra.acceptMetrics(points));
     },
     overloadedRetryAfterSeconds() {
       return storeError || heapGuard.overloaded || history.overloadReason() !== undefined

@@ -48,7 +48,8 @@ export function attachHistory(options: AttachHistoryOptions): AttachedHistory {
           settleMillis: options.settleMillis,
           logger: options.logger,
         });
-  if (writer !== undefined) model.onFinishedAttempt = (attempt) => writer.capture(attempt);
+  const stopListening =
+    writer === undefined ? () => {} : model.listen({ finishedAttempt: (attempt) => writer.capture(attempt) });
   const retention = new HistoryRetention({
     store,
     clock,
@@ -73,7 +74,7 @@ export function attachHistory(options: AttachHistoryOptions): AttachedHistory {
       retention.start();
     },
     async stop(waitMillis) {
-      model.onFinishedAttempt = undefined;
+      stopListening();
       await writer?.stop(waitMillis);
       await retention.stop();
       await store.close();

@@ -35,6 +35,7 @@ import { ingestMetricPoint } from './ingest-metric-point.js';
 import { JobTable } from './job-table.js';
 import { buildJobTimeline } from './job-timeline.js';
 import { LiveJobTable } from './live-job-table.js';
+import type { ModelListener } from './model-listener.js';
 import {
   type ResolvedModelOptions,
   resolveModelOptions,
@@ -90,12 +91,8 @@ export class TelemetryModel implements AnalyzerView {
   private lastParentKey = '';
   /** Records skipped because reading them threw. */
   skippedRecords = 0;
-  /**
-   * Called with each finished attempt once, when its span is first held (the job history's tap). It runs
-   * on the ingest path: it should keep the reference and return, and read the attempt later (its steps and
-   * a child's error may still arrive). It must not throw.
-   */
-  onFinishedAttempt: ((attempt: AttemptView) => void) | undefined = undefined;
+  /** The stages that take the records the model read (monitors, the job history). */
+  private listeners: ModelListener[] = [];
 
   constructor(options: TelemetryModelOptions = {}) {
     this.options = resolveModelOptions(options);
@@ -146,14 +143,26 @@ export class TelemetryModel implements AnalyzerView {
     };
   }
 
+  /** Adds a listener; the function returned removes it. */
+  listen(listener: ModelListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((other) => other !== listener);
+    };
+  }
+
   // ---- Ingest -------------------------------------------------------------------------------------
 
   ingestSpans(spans: readonly SpanRecord[]): void {
     for (const span of spans) {
       try {
         const facts = readAttempt(span);
-        if (facts !== undefined) this.ingestAttempt(facts, span);
-        else this.ingestChild(span);
+        if (facts === undefined) {
+          this.ingestChild(span);
+          continue;
+        }
+        this.ingestAttempt(facts, span);
+        for (const listener of this.listeners) listener.attemptSpan?.(facts);
       } catch {
         this.skippedRecords += 1;
       }
@@ -232,7 +241,7 @@ export class TelemetryModel implements AnalyzerView {
       attemptKey: key,
       newAttempt: !alreadyEnded && (live === undefined || live.attempt <= 1),
     });
-    this.onFinishedAttempt?.(record);
+    for (const listener of this.listeners) listener.finishedAttempt?.(record);
   }
 
   /**
@@ -291,6 +300,7 @@ export class TelemetryModel implements AnalyzerView {
 
   private ingestLog(log: LogRecordData): void {
     const facts = readJobLog(log);
+    if (facts !== undefined) for (const listener of this.listeners) listener.jobLog?.(facts);
     if (facts === undefined) {
       const resource = log.resource;
       const identity = workerIdentity(resource);

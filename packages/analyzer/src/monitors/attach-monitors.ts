@@ -4,7 +4,7 @@ import type { AlertDeliverer } from '../alerts/alert-deliverer.js';
 import type { RegisteredDetector } from '../detectors/detector-registry.js';
 import type { MonitorRow } from '../findings/finding-sources.js';
 import type { Logger } from '../log/logger.js';
-import type { TelemetrySink } from '../telemetry/records.js';
+import type { ModelListener } from '../model/model-listener.js';
 import { alertForMonitorTransition } from './monitor-alert.js';
 import { createMonitorDetectors } from './monitor-findings.js';
 import { registerMonitorMetrics } from './monitor-metrics.js';
@@ -28,8 +28,10 @@ export interface AttachMonitorsInput extends MonitorStoreInput {
 
 /** What the analyzer mounts for heartbeat monitors. */
 export interface AttachedMonitors {
-  /** Telemetry signals: attempt ends and `job started` records. */
-  sink: TelemetrySink;
+  /** Listens to the model for check-ins: attempt ends, `job started` and `job ended` records. */
+  listener: ModelListener;
+  /** Applies the check-ins the listener gathered from the batch just ingested. */
+  flushTelemetry(): void;
   /** `/ping/...`: before the token check, so cron jobs need no API token. */
   pingRouter: Router;
   /** `/api/monitors/...`: behind the token. */
@@ -60,12 +62,9 @@ export function attachMonitors(input: AttachMonitorsInput): AttachedMonitors {
   });
   registerMonitorMetrics(input.registry, service);
   return {
-    sink: {
-      // Never rejects; on SQLite the check-ins are stored before these return.
-      acceptSpans: (spans) => void service.acceptSpans(spans),
-      acceptLogs: (logs) => void service.acceptLogs(logs),
-      acceptMetrics: () => {},
-    },
+    listener: service.telemetryListener,
+    // Never rejects; on SQLite the check-ins are stored before it returns.
+    flushTelemetry: () => void service.flushTelemetry(),
     pingRouter: createPingRouter(service),
     apiRouter: createMonitorsApiRouter(service),
     detectors: createMonitorDetectors(service),

@@ -1,5 +1,5 @@
 import { type Logger, stderrLogger } from '../log/logger.js';
-import type { LogRecordData, SpanRecord } from '../telemetry/records.js';
+import type { ModelListener } from '../model/model-listener.js';
 import type { MonitorTransition } from './evaluate-monitor.js';
 import { MonitorCopy, type MonitorStatus, nextChangeOf, statusAt } from './monitor-copy.js';
 import { initialCursor } from './monitor-cursor.js';
@@ -17,9 +17,9 @@ import type {
 import type { MonitorsConfig } from './parse-monitors-config.js';
 import { parseMonitorsConfig } from './parse-monitors-config.js';
 import {
+  signalFromAttempt,
+  signalFromJobLog,
   signalsBySlug,
-  signalsFromLogs,
-  signalsFromSpans,
   type TelemetrySignal,
 } from './telemetry-signals.js';
 
@@ -91,6 +91,8 @@ export class MonitorService {
   private readonly onAlertsQueued: NonNullable<MonitorServiceOptions['onAlertsQueued']>;
   private readonly refreshIntervalMillis: number;
   private readonly monitors: MonitorCopy;
+  /** Check-ins read from the batch being ingested, applied by flushTelemetry. */
+  private gathered: TelemetrySignal[] = [];
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private startRetry: NodeJS.Timeout | undefined;
@@ -208,14 +210,31 @@ export class MonitorService {
     return { ok: true, created: true };
   }
 
-  /** Telemetry from the analyzer's sink: attempt ends. Never rejects. */
-  acceptSpans(spans: readonly SpanRecord[]): Promise<void> {
-    return this.acceptSignals(() => signalsFromSpans(spans));
-  }
+  /**
+   * Takes check-ins from the records the model reads (attempt ends, `job started` and `job ended` log
+   * records), gathered while a batch is ingested; `flushTelemetry` then applies them. Nothing is gathered
+   * while no monitor exists.
+   */
+  readonly telemetryListener: ModelListener = {
+    attemptSpan: (facts) => {
+      if (this.monitors.size > 0) this.gathered.push(signalFromAttempt(facts));
+    },
+    jobLog: (facts) => {
+      if (this.monitors.size === 0) return;
+      const signal = signalFromJobLog(facts);
+      if (signal !== undefined) this.gathered.push(signal);
+    },
+  };
 
-  /** Telemetry from the analyzer's sink: `job started` (and `job ended`) log records. Never rejects. */
-  acceptLogs(logs: readonly LogRecordData[]): Promise<void> {
-    return this.acceptSignals(() => signalsFromLogs(logs));
+  /**
+   * Applies the check-ins gathered from the batch just ingested, one step per monitor. Never rejects; on
+   * SQLite they are stored before it returns.
+   */
+  flushTelemetry(): Promise<void> {
+    if (this.gathered.length === 0) return Promise.resolve();
+    const signals = this.gathered;
+    this.gathered = [];
+    return this.acceptSignals(signals);
   }
 
   /** Every monitor's state now, read from the store. */
@@ -307,12 +326,12 @@ export class MonitorService {
     };
   }
 
-  private async acceptSignals(read: () => TelemetrySignal[]): Promise<void> {
+  private async acceptSignals(signals: readonly TelemetrySignal[]): Promise<void> {
     try {
       if (this.monitors.size === 0) return;
       // One step per monitor per batch: an export of many matching spans costs one transaction, not one each.
       const definitions = this.monitors.all().map((record) => record.definition);
-      const bySlug = [...signalsBySlug(definitions, read())].map(
+      const bySlug = [...signalsBySlug(definitions, signals)].map(
         ([slug, signals]) =>
           [
             slug,

@@ -1,6 +1,5 @@
 import { ATTR_JOB_OUTCOME, JOB_OUTCOMES, type JobOutcome } from '@joblens/semconv';
-import { readAttempt, readJobLog } from '../model/normalize.js';
-import type { LogRecordData, SpanRecord } from '../telemetry/records.js';
+import type { AttemptFacts, JobLogFacts } from '../model/facts.js';
 import type { MonitorDefinition } from './monitor-definition.js';
 import type { MonitorEvent } from './monitor-event.js';
 
@@ -28,57 +27,46 @@ function eventForOutcome(outcome: JobOutcome, atMs: number, runId: string): Moni
   return { type: 'retry', atMs, runId };
 }
 
-/** Ends of attempts, from attempt spans of any dialect the model reads. The run id is the span id. */
-export function signalsFromSpans(spans: readonly SpanRecord[]): TelemetrySignal[] {
-  const signals: TelemetrySignal[] = [];
-  for (const span of spans) {
-    const attempt = readAttempt(span);
-    if (!attempt) continue;
-    signals.push({
-      service: attempt.service,
-      jobName: attempt.jobName,
-      ...(attempt.monitorSlug ? { monitorSlug: attempt.monitorSlug } : {}),
-      event: eventForOutcome(attempt.outcome, attempt.endMs, attempt.spanId),
-      detail: {
-        traceId: attempt.traceId,
-        spanId: attempt.spanId,
-        jobId: attempt.jobId,
-        outcome: attempt.outcome,
-        worker: attempt.worker,
-      },
-    });
-  }
-  return signals;
+/** The end of an attempt, from its span as the model read it. The run id is the span id. */
+export function signalFromAttempt(attempt: AttemptFacts): TelemetrySignal {
+  return {
+    service: attempt.service,
+    jobName: attempt.jobName,
+    ...(attempt.monitorSlug ? { monitorSlug: attempt.monitorSlug } : {}),
+    event: eventForOutcome(attempt.outcome, attempt.endMs, attempt.spanId),
+    detail: {
+      traceId: attempt.traceId,
+      spanId: attempt.spanId,
+      jobId: attempt.jobId,
+      outcome: attempt.outcome,
+      worker: attempt.worker,
+    },
+  };
 }
 
 /**
- * Starts, from `job started` log records (run id = the attempt's span id, so the span's end pairs with
- * it), and ends from `job ended` records that carry an outcome: a pipeline that samples spans away still
- * closes its runs. A span and a log record ending the same run count once (the evaluator skips
- * run ids it has already closed).
+ * A start, from a `job started` log record (run id = the attempt's span id, so the span's end pairs with
+ * it), or an end from a `job ended` record that carries an outcome: a pipeline that samples spans away
+ * still closes its runs. A span and a log record ending the same run count once (the evaluator skips run
+ * ids it has already closed). Undefined for other records.
  */
-export function signalsFromLogs(logs: readonly LogRecordData[]): TelemetrySignal[] {
-  const signals: TelemetrySignal[] = [];
-  for (const log of logs) {
-    const facts = readJobLog(log);
-    if (!facts?.jobName || (facts.kind !== 'started' && facts.kind !== 'ended')) continue;
-    let event: MonitorEvent;
-    if (facts.kind === 'started') {
-      event = { type: 'start', atMs: facts.timeMs, runId: facts.spanId };
-    } else {
-      const outcome = facts.attributes[ATTR_JOB_OUTCOME];
-      if (!JOB_OUTCOMES.includes(outcome as JobOutcome)) continue;
-      event = eventForOutcome(outcome as JobOutcome, facts.timeMs, facts.spanId);
-    }
-    signals.push({
-      service: facts.service,
-      jobName: facts.jobName,
-      ...(facts.monitorSlug ? { monitorSlug: facts.monitorSlug } : {}),
-      event,
-      detail: { traceId: facts.traceId, spanId: facts.spanId, jobId: facts.jobId, worker: facts.worker },
-    });
+export function signalFromJobLog(facts: JobLogFacts): TelemetrySignal | undefined {
+  if (!facts.jobName || (facts.kind !== 'started' && facts.kind !== 'ended')) return undefined;
+  let event: MonitorEvent;
+  if (facts.kind === 'started') {
+    event = { type: 'start', atMs: facts.timeMs, runId: facts.spanId };
+  } else {
+    const outcome = facts.attributes[ATTR_JOB_OUTCOME];
+    if (!JOB_OUTCOMES.includes(outcome as JobOutcome)) return undefined;
+    event = eventForOutcome(outcome as JobOutcome, facts.timeMs, facts.spanId);
   }
-  return signals;
+  return {
+    service: facts.service,
+    jobName: facts.jobName,
+    ...(facts.monitorSlug ? { monitorSlug: facts.monitorSlug } : {}),
+    event,
+    detail: { traceId: facts.traceId, spanId: facts.spanId, jobId: facts.jobId, worker: facts.worker },
+  };
 }
 
 /** A job naming the slug checks in to it, and so does one whose job name (and service, when the monitor sets one) matches. */

@@ -39,7 +39,7 @@ function tapModel(options: Partial<HistoryWriterOptions> = {}): HistoryWriter {
     logger,
     ...options,
   });
-  model.onFinishedAttempt = (attempt) => writer.capture(attempt);
+  model.listen({ finishedAttempt: (attempt) => writer.capture(attempt) });
   return writer;
 }
 

@@ -11,6 +11,7 @@ import { registerMonitorMetrics } from '../../src/monitors/monitor-metrics.js';
 import { MonitorService } from '../../src/monitors/monitor-service.js';
 import { SqliteMonitorStore } from '../../src/monitors/sqlite-monitor-store.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/open-database.js';
+import { feedTelemetry } from './feed-telemetry.js';
 
 let dataDir: string;
 let databases: SqliteDatabase[];
@@ -86,11 +87,11 @@ describe('MonitorService', () => {
       durationMs: 20_000,
       outcome: 'completed',
     });
-    await service.acceptLogs([makeJobLog({ kind: 'started', attempt: span, timeMs: clock })]);
+    await feedTelemetry(service, { logs: [makeJobLog({ kind: 'started', attempt: span, timeMs: clock })] });
     expect((await service.status('backup'))?.evaluation.state).toBe('running');
     expect((await service.status('backup'))?.evaluation.openRuns.map((r) => r.runId)).toEqual([span.spanId]);
     clock += 20_000;
-    await service.acceptSpans([span]);
+    await feedTelemetry(service, { spans: [span] });
     expect((await service.status('backup'))?.evaluation.state).toBe('up');
     expect((await service.status('backup'))?.evaluation.openRuns).toEqual([]);
   });
@@ -103,7 +104,7 @@ describe('MonitorService', () => {
       startMs: clock,
       outcome: 'failed',
     });
-    await service.acceptSpans([other]);
+    await feedTelemetry(service, { spans: [other] });
     expect((await service.status('backup'))?.evaluation.state).toBe('new');
     const bySlug = makeAttemptSpan({
       jobName: 'anything',
@@ -111,7 +112,7 @@ describe('MonitorService', () => {
       outcome: 'failed',
       attributes: { 'joblens.monitor.slug': 'backup' },
     });
-    await service.acceptSpans([bySlug]);
+    await feedTelemetry(service, { spans: [bySlug] });
     expect((await service.status('backup'))?.evaluation.state).toBe('down');
   });
 
@@ -125,9 +126,9 @@ describe('MonitorService', () => {
       outcome: 'retry_scheduled',
       maxAttempts: 2,
     });
-    await service.acceptLogs([makeJobLog({ kind: 'started', attempt: first, timeMs: clock })]);
+    await feedTelemetry(service, { logs: [makeJobLog({ kind: 'started', attempt: first, timeMs: clock })] });
     clock += 1000;
-    await service.acceptSpans([first]);
+    await feedTelemetry(service, { spans: [first] });
     expect((await service.status('backup'))?.evaluation.state).toBe('up');
     const last = makeAttemptSpan({
       resource,
@@ -138,7 +139,7 @@ describe('MonitorService', () => {
       maxAttempts: 2,
     });
     clock += 1000;
-    await service.acceptSpans([last]);
+    await feedTelemetry(service, { spans: [last] });
     expect((await service.status('backup'))?.evaluation.state).toBe('down');
   });
 

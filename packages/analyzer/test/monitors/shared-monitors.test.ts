@@ -21,6 +21,7 @@ import { createPingRouter } from '../../src/monitors/ping-router.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/open-database.js';
 import { openPostgres, type PgPool } from '../../src/store/postgres/open-postgres.js';
 import { PostgresAlertOutbox } from '../../src/store/postgres/postgres-alert-outbox.js';
+import { feedTelemetry } from './feed-telemetry.js';
 import type { MonitorDetailBody } from './monitor-factories.js';
 
 // Two analyzers' monitor services on one PostgreSQL database, each with its own pool and HTTP routes, on
@@ -166,7 +167,7 @@ describe('monitors shared by two analyzers on one PostgreSQL database', () => {
       durationMs: 5000,
       outcome: 'completed',
     });
-    await b().service.acceptSpans([span]);
+    await feedTelemetry(b().service, { spans: [span] });
     const seen = await detail(a(), 'nightly');
     expect(seen.monitor.state).toBe('up');
     expect(seen.pings.map((p) => [p.type, p.source])).toEqual([['success', 'telemetry']]);
