@@ -3,13 +3,16 @@ import {
   type AlertsConfig,
   CHANNEL_TYPES,
   type ChannelConfig,
+  type ChannelType,
   DEFAULT_ALERTS_CONFIG,
   type RouteMatch,
 } from './alerts-config.js';
 import { ConfigError, describeValue } from './config-error.js';
 
+type SettingName<T extends ChannelType> = Exclude<keyof Extract<ChannelConfig, { type: T }>, 'name' | 'type'>;
+
 /** Settings each channel type takes besides `name` and `type`; the ones marked true are required. */
-const CHANNEL_SETTINGS: Record<ChannelConfig['type'], Record<string, boolean>> = {
+const CHANNEL_SETTINGS: { [T in ChannelType]: Record<SettingName<T>, boolean> } = {
   webhook: { url: true, secret: true },
   slack: { url: true },
   pagerduty: { routingKey: true, url: false },
@@ -71,69 +74,133 @@ export function validateAlerts(input: unknown, field = 'alerts'): AlertsConfig {
 /** One channel's settings, as in `alerts.channels` (also what the API takes to create one). */
 export function validateChannel(input: unknown, field: string): ChannelConfig {
   const raw = object(input, field);
-  if (typeof raw.name !== 'string' || !NAME_PATTERN.test(raw.name)) {
+  const name = raw.name;
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
     throw new ConfigError(
-      `${field}.name must be letters, digits, "_", "." or "-" (up to 64), got ${describeValue(raw.name)}`,
+      `${field}.name must be letters, digits, "_", "." or "-" (up to 64), got ${describeValue(name)}`,
     );
   }
-  const settings = CHANNEL_SETTINGS[raw.type as ChannelConfig['type']];
-  if (!settings) {
+  const type = CHANNEL_TYPES.find((t) => t === raw.type);
+  if (type === undefined) {
     throw new ConfigError(
       `${field}.type must be one of ${CHANNEL_TYPES.join(', ')}, got ${describeValue(raw.type)}`,
     );
   }
+  const settings = CHANNEL_SETTINGS[type];
   for (const key of Object.keys(raw)) {
     if (key !== 'name' && key !== 'type' && !(key in settings)) {
       throw new ConfigError(
-        `${field}.${key} is not a setting of a ${raw.type} channel (known: ${Object.keys(settings).join(', ')})`,
+        `${field}.${key} is not a setting of a ${type} channel (known: ${Object.keys(settings).join(', ')})`,
       );
     }
   }
-  for (const [key, required] of Object.entries(settings)) {
-    if (raw[key] === undefined) {
-      if (required) throw new ConfigError(`${field}.${key} is required for a ${raw.type} channel`);
-      continue;
-    }
-    checkSetting(key, raw[key], `${field}.${key}`);
+  const setting = settingReader(raw, type, field);
+  // Settings are read in CHANNEL_SETTINGS' order, so the first one wrong is the one reported.
+  switch (type) {
+    case 'webhook':
+      return {
+        name,
+        type,
+        url: setting.required('url', httpUrl),
+        secret: setting.required('secret', secretString),
+      };
+    case 'slack':
+      return { name, type, url: setting.required('url', httpUrl) };
+    case 'pagerduty':
+      return {
+        name,
+        type,
+        routingKey: setting.required('routingKey', secretString),
+        ...setting.optional('url', httpUrl, (url) => ({ url })),
+      };
+    case 'email':
+      return {
+        name,
+        type,
+        host: setting.required('host', nonEmptyString),
+        ...setting.optional('port', smtpPort, (port) => ({ port })),
+        ...setting.optional('secure', trueOrFalse, (secure) => ({ secure })),
+        ...setting.optional('auth', smtpAuth, (auth) => ({ auth })),
+        from: setting.required('from', nonEmptyString),
+        to: setting.required('to', addresses),
+      };
   }
-  return raw as unknown as ChannelConfig;
 }
 
-function checkSetting(key: string, value: unknown, field: string): void {
-  if (key === 'url') {
-    let protocol = '';
-    try {
-      protocol = typeof value === 'string' ? new URL(value).protocol : '';
-    } catch {}
-    if (protocol !== 'http:' && protocol !== 'https:') {
-      throw new ConfigError(`${field} must be an http(s) URL, got ${describeValue(value)}`);
-    }
-  } else if (key === 'port') {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > 65535) {
-      throw new ConfigError(`${field} must be a port number from 1 to 65535, got ${describeValue(value)}`);
-    }
-  } else if (key === 'secure') {
-    if (typeof value !== 'boolean')
-      throw new ConfigError(`${field} must be true or false, got ${describeValue(value)}`);
-  } else if (key === 'auth') {
-    const auth = object(value, field);
-    if (typeof auth.user !== 'string' || typeof auth.pass !== 'string') {
-      throw new ConfigError(`${field} must be { user, pass } with two strings`);
-    }
-  } else if (key === 'to') {
-    const ok =
-      typeof value === 'string'
-        ? value !== ''
-        : Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '');
-    if (!ok)
-      throw new ConfigError(
-        `${field} must be an address or a non-empty list of addresses, got ${describeValue(value)}`,
-      );
-  } else if (typeof value !== 'string' || value.trim() === '') {
-    // Secrets are not echoed back in the message: it may end up in a log.
-    const shown = key === 'secret' || key === 'routingKey' ? typeof value : describeValue(value);
-    throw new ConfigError(`${field} must be a non-empty string, got ${shown}`);
+type SettingParser<T> = (value: unknown, field: string) => T;
+
+/** Reads a channel's settings by key: a required one that is missing, or a value that is wrong, throws. */
+function settingReader(raw: Record<string, unknown>, type: ChannelType, field: string) {
+  return {
+    required<T>(key: string, parse: SettingParser<T>): T {
+      if (raw[key] === undefined) throw new ConfigError(`${field}.${key} is required for a ${type} channel`);
+      return parse(raw[key], `${field}.${key}`);
+    },
+    /** `{}` when the setting is left out, else what `wrap` makes of its value (to spread into the channel). */
+    optional<T, W extends object>(key: string, parse: SettingParser<T>, wrap: (value: T) => W): W | object {
+      return raw[key] === undefined ? {} : wrap(parse(raw[key], `${field}.${key}`));
+    },
+  };
+}
+
+function httpUrl(value: unknown, field: string): string {
+  let protocol = '';
+  try {
+    protocol = typeof value === 'string' ? new URL(value).protocol : '';
+  } catch {}
+  if (typeof value !== 'string' || (protocol !== 'http:' && protocol !== 'https:')) {
+    throw new ConfigError(`${field} must be an http(s) URL, got ${describeValue(value)}`);
   }
+  return value;
+}
+
+function smtpPort(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > 65535) {
+    throw new ConfigError(`${field} must be a port number from 1 to 65535, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function trueOrFalse(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean')
+    throw new ConfigError(`${field} must be true or false, got ${describeValue(value)}`);
+  return value;
+}
+
+/** `{ user, pass }`; other fields of the object are kept, as the mail transport may read them. */
+function smtpAuth(value: unknown, field: string): { user: string; pass: string } {
+  const auth = object(value, field);
+  const { user, pass } = auth;
+  if (typeof user !== 'string' || typeof pass !== 'string') {
+    throw new ConfigError(`${field} must be { user, pass } with two strings`);
+  }
+  return { ...auth, user, pass };
+}
+
+function addresses(value: unknown, field: string): string | string[] {
+  if (typeof value === 'string' && value !== '') return value;
+  if (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((v): v is string => typeof v === 'string' && v !== '')
+  )
+    return value;
+  throw new ConfigError(
+    `${field} must be an address or a non-empty list of addresses, got ${describeValue(value)}`,
+  );
+}
+
+function nonEmptyString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ConfigError(`${field} must be a non-empty string, got ${describeValue(value)}`);
+  return value;
+}
+
+/** Secrets are not echoed back in the message: it may end up in a log. */
+function secretString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ConfigError(`${field} must be a non-empty string, got ${typeof value}`);
+  return value;
 }
 
 function route(input: unknown, field: string, channels: ReadonlySet<string>): AlertRoute {

@@ -5,15 +5,19 @@ import { validateAlerts } from './validate-alerts.js';
 /** Each detector's default options by finding type; the names overrides are checked against. */
 export type DetectorDefaults = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
-type FieldCheck = (value: unknown, field: string) => unknown;
-
 /**
  * Checks a section whose shape another part of the analyzer owns (the monitors' definitions), throwing
  * an Error whose message names `field`. Passed in by the composition so config imports nothing above it.
  */
 export type SectionCheck = (value: unknown, field: string) => void;
 
-const FIELDS: Record<keyof AnalyzerConfig, FieldCheck> = {
+/** Fields checked as a whole after the others: each has a validator of its own below. */
+type Section = 'detectors' | 'monitors' | 'alerts';
+type PlainField = Exclude<keyof AnalyzerConfig, Section>;
+/** Returns the value as the config holds it, or throws a ConfigError naming `field`. */
+type FieldParser<T> = (value: unknown, field: string) => T;
+
+const FIELDS: { [K in PlainField]: FieldParser<AnalyzerConfig[K]> } = {
   host: nonEmptyString,
   otlpPort: port,
   port: port,
@@ -42,10 +46,9 @@ const FIELDS: Record<keyof AnalyzerConfig, FieldCheck> = {
   seriesIdleSeconds: positiveInteger,
   maxRetainedAttributeBytes: positiveInteger,
   redactEmails: boolean,
-  detectors: () => undefined, // checked against the detectors' defaults below
-  monitors: () => undefined, // checked by the monitors' own check below
-  alerts: () => undefined, // checked and filled in by validateAlerts below
 };
+const SECTIONS: readonly Section[] = ['detectors', 'monitors', 'alerts'];
+const KNOWN_FIELDS = [...Object.keys(FIELDS), ...SECTIONS];
 
 /**
  * Checks a merged configuration (file, environment and flags already layered) and fills in defaults.
@@ -60,21 +63,33 @@ export function validateConfig(
   const raw = input ?? {};
   if (!isPlainObject(raw))
     throw new ConfigError(`the configuration must be an object, got ${describeValue(raw)}`);
-  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  const config: AnalyzerConfig = { ...DEFAULT_CONFIG };
   for (const [field, value] of Object.entries(raw)) {
-    const check = FIELDS[field as keyof AnalyzerConfig];
-    if (!check) {
-      throw new ConfigError(`unknown field "${field}" (known: ${Object.keys(FIELDS).join(', ')})`);
-    }
+    if (isSection(field)) continue;
+    if (!isPlainField(field))
+      throw new ConfigError(`unknown field "${field}" (known: ${KNOWN_FIELDS.join(', ')})`);
     if (value === undefined || value === null) continue;
-    check(value, field);
-    config[field] = value;
+    parseField(config, field, value);
   }
-  if (raw.monitors !== undefined && raw.monitors !== null)
+  if (raw.monitors !== undefined && raw.monitors !== null) {
     monitorsSection(raw.monitors, 'monitors', checkMonitors);
+    config.monitors = raw.monitors;
+  }
   config.detectors = validateDetectors(raw.detectors, detectorDefaults);
   config.alerts = validateAlerts(raw.alerts);
-  return config as unknown as AnalyzerConfig;
+  return config;
+}
+
+function isSection(field: string): field is Section {
+  return field === 'detectors' || field === 'monitors' || field === 'alerts';
+}
+
+function isPlainField(field: string): field is PlainField {
+  return Object.hasOwn(FIELDS, field);
+}
+
+function parseField<K extends PlainField>(config: AnalyzerConfig, field: K, value: unknown): void {
+  config[field] = FIELDS[field](value, field);
 }
 
 function validateDetectors(input: unknown, defaults: DetectorDefaults): DetectorOverrides {
@@ -133,53 +148,59 @@ function checkLike(defaultValue: unknown, value: unknown, field: string): number
   return value;
 }
 
-function nonEmptyString(value: unknown, field: string): void {
+function nonEmptyString(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ConfigError(`${field} must be a non-empty string, got ${describeValue(value)}`);
   }
+  return value;
 }
 
-function boolean(value: unknown, field: string): void {
+function boolean(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') {
     throw new ConfigError(`${field} must be true or false, got ${describeValue(value)}`);
   }
+  return value;
 }
 
-function port(value: unknown, field: string): void {
+function port(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {
     throw new ConfigError(`${field} must be a port number from 0 to 65535, got ${describeValue(value)}`);
   }
+  return value;
 }
 
-function positiveInteger(value: unknown, field: string): void {
+function positiveInteger(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new ConfigError(`${field} must be a positive integer, got ${describeValue(value)}`);
   }
+  return value;
 }
 
-function httpUrl(value: unknown, field: string): void {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+function httpUrl(value: unknown, field: string): string {
+  const url = parsedUrl(value);
+  if (typeof value !== 'string' || !url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ConfigError(`${field} must be an http(s) URL, got ${describeValue(value)}`);
   }
+  return value;
 }
 
 /** The URL may carry a password, so a bad one is described by its scheme only. */
-function postgresUrl(value: unknown, field: string): void {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+function postgresUrl(value: unknown, field: string): string {
+  const url = parsedUrl(value);
+  if (typeof value !== 'string' || !url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
     const shown = typeof value === 'string' ? `"${value.split(':')[0]}:…"` : describeValue(value);
     throw new ConfigError(`${field} must be a postgres:// or postgresql:// URL, got ${shown}`);
+  }
+  return value;
+}
+
+/** The URL `value` spells, or undefined when it is no string or no URL. */
+function parsedUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
   }
 }
 
