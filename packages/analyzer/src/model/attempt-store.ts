@@ -1,4 +1,3 @@
-import type { Attributes, SpanEventRecord } from '@joblens/otlp-receiver';
 import {
   ATTR_CHECKPOINT_NAME,
   EVENT_CHECKPOINT,
@@ -11,12 +10,13 @@ import {
   EVENT_STEP_ENDED,
   EVENT_STEP_STARTED,
 } from '@joblens/semconv';
+import type { Attributes, SpanEventRecord } from '../telemetry/records.js';
 import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.js';
 import { attemptAttributeBytes } from './attribute-bytes.js';
 import { readString } from './attribute-readers.js';
 import { computeGaps, longestGapLocation, longestGapSeconds } from './compute-gaps.js';
 import type { AttemptFacts } from './facts.js';
-import { hashText, RowIndex } from './row-index.js';
+import { StringKeyIndex } from './table/string-key-index.js';
 
 /** Lifecycle events say when, not what: they do not break a silence. */
 const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set([
@@ -147,9 +147,8 @@ function addStep(steps: StepView[], step: StepView, limit: number): StepView[] |
 /**
  * Finished attempts by trace + span id, with their children; children whose attempt has not arrived yet
  * wait in a bounded pending area. Attempts sit in a ring in arrival order, which is what eviction and
- * pruning follow (both take the oldest), and are found by a hash of their key in a RowIndex: as a Map
- * keyed by 48-character strings, every new attempt's miss compared against key strings spread over
- * the heap.
+ * pruning follow (both take the oldest), and are found by their key in a StringKeyIndex: as a Map keyed
+ * by 48-character strings, every new attempt's miss compared against key strings spread over the heap.
  */
 export class AttemptStore {
   private readonly pending = new Map<string, PendingChildren>();
@@ -170,8 +169,8 @@ export class AttemptStore {
    * doubling, as attempts come, up to `capacity`.
    */
   private rows: (AttemptRecord | undefined)[] = [];
-  private hashes = new Int32Array(0);
-  private index = new RowIndex();
+  /** Each held attempt's row by its key; laid out again with the ring. */
+  private index: StringKeyIndex;
   private readonly capacity: number;
   private head = 0;
   private count = 0;
@@ -182,9 +181,6 @@ export class AttemptStore {
   /** The last key looked up and its row: a step's siblings name the same parent one after another. */
   private lastKey = '';
   private lastRow = -1;
-  /** What `sameKey` compares a row with (a field, so that no closure is made per lookup). */
-  private probeKey = '';
-  private readonly sameKey = (row: number): boolean => this.rows[row]?.key === this.probeKey;
 
   constructor(
     maxAttempts: number,
@@ -197,6 +193,7 @@ export class AttemptStore {
     private readonly maxRetainedAttributeBytes: number = Number.POSITIVE_INFINITY,
   ) {
     this.capacity = Math.max(1, Math.floor(maxAttempts));
+    this.index = new StringKeyIndex(this.capacity);
   }
 
   /** Attempts held. */
@@ -205,17 +202,12 @@ export class AttemptStore {
   }
 
   has(key: string): boolean {
-    return this.rowOf(key, hashText(key)) !== -1;
+    return this.index.get(key) !== -1;
   }
 
   get(key: string): AttemptRecord | undefined {
-    const row = this.rowOf(key, hashText(key));
+    const row = this.index.get(key);
     return row === -1 ? undefined : this.rows[row];
-  }
-
-  private rowOf(key: string, hash: number): number {
-    this.probeKey = key;
-    return this.index.find(hash, this.sameKey);
   }
 
   /** The record held for the attempt; undefined for a duplicate (OTLP retries deliver twice). */
@@ -224,8 +216,7 @@ export class AttemptStore {
     facts: AttemptFacts,
     events: readonly SpanEventRecord[],
   ): AttemptRecord | undefined {
-    const hash = hashText(key);
-    if (this.rowOf(key, hash) !== -1) return undefined;
+    if (this.index.get(key) !== -1) return undefined;
     // Every field set here, gaps too, so all records share one shape and detectors read them monomorphically.
     const marks = toMarks(events, this.maxStepsPerAttempt);
     const record: AttemptRecord = {
@@ -251,8 +242,7 @@ export class AttemptStore {
     }
     const row = (this.head + this.count) % this.rows.length;
     this.rows[row] = record;
-    this.hashes[row] = hash;
-    this.index.insert(hash, row);
+    this.index.set(key, row);
     this.count += 1;
     this.version += 1;
     // Nobody taking them (a model without the metrics loop) must not make this grow without bound.
@@ -325,16 +315,13 @@ export class AttemptStore {
   private growRing(): void {
     const size = Math.min(this.capacity, Math.max(INITIAL_ROWS, this.rows.length * 2));
     const rows = new Array<AttemptRecord | undefined>(size).fill(undefined);
-    const hashes = new Int32Array(size);
-    const index = new RowIndex(size);
+    const index = new StringKeyIndex(this.capacity, size);
     for (let i = 0; i < this.count; i++) {
-      const from = (this.head + i) % this.rows.length;
-      rows[i] = this.rows[from];
-      hashes[i] = this.hashes[from];
-      index.insert(hashes[i], i);
+      const record = this.rows[(this.head + i) % this.rows.length];
+      rows[i] = record;
+      if (record !== undefined) index.set(record.key, i);
     }
     this.rows = rows;
-    this.hashes = hashes;
     this.index = index;
     this.head = 0;
     this.lastRow = -1;
@@ -347,7 +334,7 @@ export class AttemptStore {
     if (record !== undefined) {
       this.retainedAttributeBytes -= record.attributeBytes;
       record.dropped = true;
-      this.index.remove(this.hashes[row], row);
+      this.index.deleteRow(row);
       this.rows[row] = undefined;
     }
     if (this.lastRow === row) this.lastRow = -1;
@@ -390,7 +377,7 @@ export class AttemptStore {
   addChild(parentKey: string, step: StepView, receivedMs: number): void {
     let row = this.lastRow;
     if (parentKey !== this.lastKey || row === -1) {
-      row = this.rowOf(parentKey, hashText(parentKey));
+      row = this.index.get(parentKey);
       this.lastKey = parentKey;
       this.lastRow = row;
     }

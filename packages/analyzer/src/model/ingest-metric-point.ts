@@ -1,4 +1,3 @@
-import type { MetricPointRecord } from '@joblens/otlp-receiver';
 import {
   ATTR_CONSUMER_CONNECTION,
   ATTR_CONSUMER_STATE,
@@ -14,6 +13,7 @@ import {
   METRIC_QUEUE_OLDEST_READY_AGE,
   METRIC_WORKER_HEARTBEATS,
 } from '@joblens/semconv';
+import type { MetricPointRecord } from '../telemetry/records.js';
 import { readString } from './attribute-readers.js';
 import type { OutcomeCounters } from './outcome-counters.js';
 import { queueOfAttributes } from './queue-of-attributes.js';

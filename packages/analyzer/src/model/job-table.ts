@@ -1,6 +1,7 @@
 import type { JobOutcome } from '@joblens/semconv';
 import type { JobView } from './analyzer-view.js';
-import { hashText, RowIndex } from './row-index.js';
+import { hashText } from './table/hash.js';
+import { HashedKeyIndex } from './table/hashed-key-index.js';
 
 /** A job as `get` hands it out: a snapshot of its row, with the keys of its attempts seen. */
 export interface JobEntry extends JobView {
@@ -8,11 +9,15 @@ export interface JobEntry extends JobView {
   attemptKeys: readonly string[];
 }
 
-export interface JobSighting {
+/** What a job is found by: the index compares it with the row's columns, so no key string is built. */
+interface JobKey {
   service: string;
   queue: string;
-  jobName: string;
   jobId: string;
+}
+
+export interface JobSighting extends JobKey {
+  jobName: string;
   attempt: number;
   maxAttempts?: number;
   traceId: string;
@@ -40,16 +45,14 @@ const NO_ERRORS: ReadonlyMap<string, number> = new Map();
  * table a fifth of the model's ingest; rows cost nothing of the kind, and pruning scans flat arrays.
  *
  * Rows are taken in a ring in order of first sighting, so when the ring is full the oldest-seen job
- * makes room. A row is found by a hash of service, queue and job id in a RowIndex. Views (`get`,
+ * makes room. A row is found by service, queue and job id in a HashedKeyIndex. Views (`get`,
  * `seenSince`) are snapshots, safe to keep.
  */
 export class JobTable {
-  private readonly index = new RowIndex();
+  private readonly index: HashedKeyIndex<JobKey>;
   private readonly capacity: number;
   /** Rows the columns have room for: they grow by doubling up to `capacity`, as jobs come. */
   private allocated = 0;
-  /** Each row's hash in `index`, to remove it by. */
-  private hashes = new Int32Array(0);
   /** Whether a row holds a job. */
   private used = new Uint8Array(0);
   private readonly services: string[] = [];
@@ -74,12 +77,21 @@ export class JobTable {
 
   constructor(maxJobs: number) {
     this.capacity = Math.max(1, Math.floor(maxJobs));
+    this.index = new HashedKeyIndex<JobKey>(
+      {
+        hash: (key) => hashText(key.jobId, hashText(key.queue, hashText(key.service))),
+        matches: (row, key) =>
+          this.jobIds[row] === key.jobId &&
+          this.queues[row] === key.queue &&
+          this.services[row] === key.service,
+      },
+      this.capacity,
+    );
   }
 
   /** Doubles the columns' room, up to the capacity; rows keep their numbers. */
   private growColumns(): void {
     const size = Math.min(this.capacity, Math.max(INITIAL_ROWS, this.allocated * 2));
-    this.hashes = grown(this.hashes, new Int32Array(size));
     this.used = grown(this.used, new Uint8Array(size));
     this.attemptsSeen = grown(this.attemptsSeen, new Float64Array(size));
     this.maxAttempt = grown(this.maxAttempt, new Float64Array(size));
@@ -105,7 +117,7 @@ export class JobTable {
   }
 
   get(service: string, queue: string, jobId: string): JobEntry | undefined {
-    const row = this.find(service, queue, jobId, hashOfJob(service, queue, jobId));
+    const row = this.find(service, queue, jobId);
     if (row === -1) return undefined;
     const keys = this.attemptKeys[row];
     return { ...this.viewOf(row), attemptKeys: typeof keys === 'string' ? [keys] : [...keys] };
@@ -116,7 +128,7 @@ export class JobTable {
    * states the attempt. Forgotten with the job (after `jobRetentionSeconds` without a sighting).
    */
   attemptsSeenOf(service: string, queue: string, jobId: string): number {
-    const row = this.find(service, queue, jobId, hashOfJob(service, queue, jobId));
+    const row = this.find(service, queue, jobId);
     return row === -1 ? 0 : this.attemptsSeen[row];
   }
 
@@ -151,30 +163,24 @@ export class JobTable {
     };
   }
 
-  /** What `sameJob` compares a row with (fields, so that no closure is made per lookup). */
-  private probeService = '';
-  private probeQueue = '';
-  private probeJobId = '';
-  private readonly sameJob = (row: number): boolean =>
-    this.jobIds[row] === this.probeJobId &&
-    this.queues[row] === this.probeQueue &&
-    this.services[row] === this.probeService;
+  /** The key `find` looks up by (a field, so that no object is made per lookup). */
+  private readonly probe: JobKey = { service: '', queue: '', jobId: '' };
 
-  private find(service: string, queue: string, jobId: string, hash: number): number {
-    this.probeService = service;
-    this.probeQueue = queue;
-    this.probeJobId = jobId;
-    return this.index.find(hash, this.sameJob);
+  private find(service: string, queue: string, jobId: string): number {
+    const probe = this.probe;
+    probe.service = service;
+    probe.queue = queue;
+    probe.jobId = jobId;
+    return this.index.get(probe);
   }
 
   record(sighting: JobSighting): void {
-    const hash = hashOfJob(sighting.service, sighting.queue, sighting.jobId);
-    let row = this.find(sighting.service, sighting.queue, sighting.jobId, hash);
+    // The sighting is its own key: `set` below reuses the hash this lookup computed.
+    let row = this.index.get(sighting);
     if (row === -1) {
       row = this.takeRow();
-      this.index.insert(hash, row);
-      this.hashes[row] = hash;
       this.fill(row, sighting);
+      this.index.set(sighting, row);
     } else if (sighting.newAttempt) {
       this.attemptsSeen[row] += 1;
       const keys = this.attemptKeys[row];
@@ -238,7 +244,7 @@ export class JobTable {
   private drop(row: number): void {
     this.used[row] = 0;
     this.count -= 1;
-    this.index.remove(this.hashes[row], row);
+    this.index.deleteRow(row);
     // Let go of what the row referenced: names stay shared, ids and keys would be held for nothing.
     this.jobIds[row] = '';
     this.latestTraceIds[row] = '';
@@ -255,10 +261,6 @@ export class JobTable {
       if (used[row] === 1 && lastSeen[row] < cutoffMs) this.drop(row);
     }
   }
-}
-
-function hashOfJob(service: string, queue: string, jobId: string): number {
-  return hashText(jobId, hashText(queue, hashText(service)));
 }
 
 /** `into` (a larger array of the same kind) with `from` copied to its start. */

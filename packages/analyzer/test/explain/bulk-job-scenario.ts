@@ -1,4 +1,3 @@
-import type { Attributes } from '@joblens/otlp-receiver';
 import {
   type FindingScenario,
   makeAttemptSpan,
@@ -9,6 +8,7 @@ import {
   SECRET_ATTRIBUTES,
   SECRET_ERROR_MESSAGE,
 } from '@joblens/test-utils';
+import type { Attributes } from '../../src/telemetry/records.js';
 
 const ATTEMPTS = 12;
 const STEPS_PER_ATTEMPT = 400;

@@ -1,4 +1,3 @@
-import type { LogRecordData, SpanRecord } from '@joblens/otlp-receiver';
 import { ATTR_MONITOR_SLUG } from '@joblens/semconv';
 import {
   makeAttemptSpan,
@@ -7,6 +6,7 @@ import {
   makeQueueDepthPoint,
   makeStepSpan,
 } from '@joblens/test-utils';
+import type { LogRecordData, SpanRecord } from '../../src/telemetry/records.js';
 import type { SeededRandom, Timeline } from './timeline.js';
 import { canRun, type WorkerLife } from './worker-life.js';
 
