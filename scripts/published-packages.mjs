@@ -1,3 +1,3 @@
 // The packages a user installs, in the order their dependencies need them: what the build builds and
 // what pack-packages packs.
-export const PUBLISHED_PACKAGES = ['semconv', 'sdk', 'analyzer', 'demo', 'cli'];
+export const PUBLISHED_PACKAGES = ['semconv', 'sdk', 'otlp-receiver', 'analyzer', 'demo', 'cli'];

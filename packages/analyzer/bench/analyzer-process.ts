@@ -47,7 +47,7 @@ let droppedRecords = 0;
 /** The receiver alone (`withModel` false: records are counted and dropped) or feeding the job model. */
 async function startReceiver(withModel: boolean): Promise<Running> {
   const { createServer } = await import('node:http');
-  const { createOtlpListener } = await import('../src/otlp/otlp-app.js');
+  const { createOtlpListener } = await import('@joblens/otlp-receiver');
   const { TelemetryModel } = await import('../src/model/telemetry-model.js');
   const model = new TelemetryModel();
   // The same listener as the full analyzer's OTLP port, so that the modes differ only in what is fed.

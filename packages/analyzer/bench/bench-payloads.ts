@@ -33,7 +33,7 @@ import {
   MESSAGING_OPERATION_PROCESS,
   MESSAGING_SYSTEM_BULLMQ,
 } from '@joblens/semconv';
-import { encodeOtlp } from '../test/otlp/fixtures/otlp-proto-schema.js';
+import { encodeOtlp } from '../../otlp-receiver/test/fixtures/otlp-proto-schema.js';
 
 /**
  * Realistic OTLP payloads for the analyzer benchmarks, shaped like the joblens SDK's output: per job
@@ -145,7 +145,7 @@ function jobAttributes(queue: string, jobId: string, worker: number): Plain[] {
  * An ExportTraceServiceRequest object (protobufjs shape) of 512 spans: finished jobs of one worker,
  * each an attempt span with events and two step children, timed just before `nowMs`.
  */
-export function traceBatchObject(batch: number, nowMs: number, worker: number): Plain {
+function traceBatchObject(batch: number, nowMs: number, worker: number): Plain {
   const spans: Plain[] = [];
   for (let job = 0; spans.length < SPANS_PER_BATCH; job++) {
     const queue = QUEUES[job % QUEUES.length];

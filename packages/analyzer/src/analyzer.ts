@@ -1,3 +1,4 @@
+import { createOtlpListener, LoadShedder, ReceiverStats, type TelemetrySink } from '@joblens/otlp-receiver';
 import type { Registry } from 'prom-client';
 import type { AlertDeliverer } from './alerts/alert-deliverer.js';
 import type { AnalyzerDependencies } from './analyzer/analyzer-dependencies.js';
@@ -23,12 +24,8 @@ import { AnalyzerMetrics } from './metrics/analyzer-metrics.js';
 import { receiverTotals } from './metrics/receiver-totals.js';
 import type { AnalyzerView } from './model/analyzer-view.js';
 import type { TelemetryModel } from './model/telemetry-model.js';
-import { LoadShedder } from './otlp/load-shedder.js';
-import { createOtlpListener } from './otlp/otlp-app.js';
-import { ReceiverStats } from './otlp/receiver-stats.js';
 import { HeapGuard } from './overload/heap-guard.js';
 import type { SqliteDatabase } from './store/open-database.js';
-import type { TelemetrySink } from './telemetry/records.js';
 
 export type { AnalyzerDependencies } from './analyzer/analyzer-dependencies.js';
 

@@ -1,3 +1,15 @@
+// The records `AnalyzerHandle.sink` takes: what tests and embedders build telemetry from.
+export type {
+  Attributes,
+  AttrValue,
+  LogRecordData,
+  MetricPointRecord,
+  ResourceRecord,
+  SpanEventRecord,
+  SpanRecord,
+  TelemetrySink,
+} from '@joblens/otlp-receiver';
+export { type RedactionOptions, redactText, stripControlCharacters } from '@joblens/otlp-receiver';
 export type {
   AlertChannel,
   AlertDelivery,
@@ -64,16 +76,3 @@ export { DATABASE_FILE_NAME, openDatabase, type SqliteDatabase } from './store/o
 export { describeDatabaseUrl } from './store/postgres/open-postgres.js';
 export { PostgresFindingStore } from './store/postgres/postgres-finding-store.js';
 export { SqliteFindingStore } from './store/sqlite-finding-store.js';
-// The records `AnalyzerHandle.sink` takes: what tests and embedders build telemetry from.
-export type {
-  Attributes,
-  AttrValue,
-  LogRecordData,
-  MetricPointRecord,
-  ResourceRecord,
-  SpanEventRecord,
-  SpanRecord,
-  TelemetrySink,
-} from './telemetry/records.js';
-export { type RedactionOptions, redactText } from './telemetry/redact.js';
-export { stripControlCharacters } from './telemetry/strip-control-characters.js';

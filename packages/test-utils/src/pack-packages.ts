@@ -6,7 +6,7 @@ const run = promisify(execFile);
 const PACK_SCRIPT = fileURLToPath(new URL('../../../scripts/pack-packages.mjs', import.meta.url));
 
 /** The packages a user installs, in the order their dependencies need them. */
-export const PUBLISHED_PACKAGES = ['semconv', 'sdk', 'analyzer', 'demo', 'cli'] as const;
+export const PUBLISHED_PACKAGES = ['semconv', 'sdk', 'otlp-receiver', 'analyzer', 'demo', 'cli'] as const;
 export type PublishedPackage = (typeof PUBLISHED_PACKAGES)[number];
 
 /**

@@ -1,7 +1,7 @@
+import { stripControlCharacters } from '@joblens/otlp-receiver';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { IncidentLifecycle, IncidentResult } from '../findings/incident-lifecycle.js';
 import { incidentState } from '../findings/incident-state.js';
-import { stripControlCharacters } from '../telemetry/strip-control-characters.js';
 
 /** Longest `by`; a name or an e-mail address, not a story. */
 const MAX_ACTOR_CHARS = 100;

@@ -1,5 +1,5 @@
+import { redactText } from '@joblens/otlp-receiver';
 import type { AnalyzerView, AttemptView } from '../model/analyzer-view.js';
-import { redactText } from '../telemetry/redact.js';
 import type { Detector } from './detector.js';
 import type { FindingDraft } from './finding-draft.js';
 

@@ -1,3 +1,4 @@
+import type { Attributes, AttrValue } from '@joblens/otlp-receiver';
 import {
   ATTR_PROCESS_SOCKET_PEER_COUNTS,
   ATTR_PROCESS_SOCKET_PEERS,
@@ -9,7 +10,6 @@ import {
   MAX_SOCKET_PEERS,
   MAX_WAITING_OPERATIONS,
 } from '@joblens/semconv';
-import type { Attributes, AttrValue } from '../telemetry/records.js';
 import { formatSeconds } from './format-seconds.js';
 
 /** What a silent attempt's `still running` record said it waits on (see docs/semantic-conventions.md). */

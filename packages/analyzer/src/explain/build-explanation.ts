@@ -1,7 +1,7 @@
+import { redactText, redactValue } from '@joblens/otlp-receiver';
 import type { Finding } from '../findings/finding.js';
 import type { FindingSources } from '../findings/finding-sources.js';
 import type { TimelineAttempt } from '../findings/timeline-data.js';
-import { redactText, redactValue } from '../telemetry/redact.js';
 import type { ExplainedAttempt, Explanation } from './explanation.js';
 
 /** Bounds that keep an explanation pasteable: counts of list items and characters per text. */

@@ -1,6 +1,6 @@
+import { stripControlCharacters } from '@joblens/otlp-receiver';
 import type { WaitingEvidence } from '../detectors/waiting-evidence.js';
 import { evidenceStackOf } from '../findings/evidence-stack.js';
-import { stripControlCharacters } from '../telemetry/strip-control-characters.js';
 import type { Explanation } from './explanation.js';
 
 /**

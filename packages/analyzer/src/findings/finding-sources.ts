@@ -1,4 +1,4 @@
-import type { Attributes } from '../telemetry/records.js';
+import type { Attributes } from '@joblens/otlp-receiver';
 import type { Finding } from './finding.js';
 import type { FindingStore } from './finding-store.js';
 import type { TimelineData } from './timeline-data.js';

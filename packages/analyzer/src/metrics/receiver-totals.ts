@@ -1,4 +1,4 @@
-import type { ReceiverStats } from '../otlp/receiver-stats.js';
+import type { ReceiverStats } from '@joblens/otlp-receiver';
 import type { ReceiverTotals } from './metric-inputs.js';
 
 /** The OTLP receiver's counters in the shape /metrics advances its counters from. */

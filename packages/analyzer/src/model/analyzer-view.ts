@@ -1,5 +1,5 @@
+import type { Attributes } from '@joblens/otlp-receiver';
 import type { JobOutcome, QueueState } from '@joblens/semconv';
-import type { Attributes } from '../telemetry/records.js';
 import type { AttemptFacts, JobLogFacts } from './facts.js';
 
 /** A child span of an attempt. */

@@ -1,5 +1,5 @@
+import type { Attributes } from '@joblens/otlp-receiver';
 import { ATTR_ERROR_TYPE, ATTR_JOB_OUTCOME, JOB_OUTCOMES, type JobOutcome } from '@joblens/semconv';
-import type { Attributes } from '../telemetry/records.js';
 import type { LiveJobView } from './analyzer-view.js';
 import type { AttemptStore } from './attempt-store.js';
 import { readString } from './attribute-readers.js';

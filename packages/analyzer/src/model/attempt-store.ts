@@ -1,3 +1,4 @@
+import type { Attributes, SpanEventRecord } from '@joblens/otlp-receiver';
 import {
   ATTR_CHECKPOINT_NAME,
   EVENT_CHECKPOINT,
@@ -10,7 +11,6 @@ import {
   EVENT_STEP_ENDED,
   EVENT_STEP_STARTED,
 } from '@joblens/semconv';
-import type { Attributes, SpanEventRecord } from '../telemetry/records.js';
 import type { AttemptView, GapView, MarkView, StepView } from './analyzer-view.js';
 import { attemptAttributeBytes } from './attribute-bytes.js';
 import { readString } from './attribute-readers.js';

@@ -1,4 +1,4 @@
-import type { Attributes, AttrValue } from '../telemetry/records.js';
+import type { Attributes, AttrValue } from '@joblens/otlp-receiver';
 import type { MarkView } from './analyzer-view.js';
 
 /** What a number, boolean or null costs held in an object, roughly. */

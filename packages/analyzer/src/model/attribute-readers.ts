@@ -1,4 +1,4 @@
-import type { Attributes, AttrValue } from '../telemetry/records.js';
+import type { Attributes, AttrValue } from '@joblens/otlp-receiver';
 
 /**
  * Attribute values arrive as whatever the sender chose (ints as strings from some JSON encoders, floats

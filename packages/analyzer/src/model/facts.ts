@@ -1,5 +1,5 @@
+import type { Attributes } from '@joblens/otlp-receiver';
 import type { JobOutcome } from '@joblens/semconv';
-import type { Attributes } from '../telemetry/records.js';
 
 /**
  * One attempt of one job, read from an attempt span of any dialect (joblens SDK, OpenTelemetry

@@ -1,3 +1,4 @@
+import type { MetricPointRecord } from '@joblens/otlp-receiver';
 import {
   ATTR_CONSUMER_CONNECTION,
   ATTR_CONSUMER_STATE,
@@ -13,7 +14,6 @@ import {
   METRIC_QUEUE_OLDEST_READY_AGE,
   METRIC_WORKER_HEARTBEATS,
 } from '@joblens/semconv';
-import type { MetricPointRecord } from '../telemetry/records.js';
 import { readString } from './attribute-readers.js';
 import type { OutcomeCounters } from './outcome-counters.js';
 import { queueOfAttributes } from './queue-of-attributes.js';

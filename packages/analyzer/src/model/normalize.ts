@@ -1,3 +1,4 @@
+import { type LogRecordData, SPAN_KIND, type SpanRecord, STATUS_CODE } from '@joblens/otlp-receiver';
 import {
   ATTR_BULLMQ_JOB_ATTEMPTS_MADE,
   ATTR_BULLMQ_JOB_FAILED_REASON,
@@ -41,7 +42,6 @@ import {
   MESSAGING_OPERATION_PROCESS,
   MESSAGING_SYSTEM_BULLMQ,
 } from '@joblens/semconv';
-import { type LogRecordData, SPAN_KIND, type SpanRecord, STATUS_CODE } from '../telemetry/records.js';
 import { readFirstString, readNumber, readString } from './attribute-readers.js';
 import { isCeleryRunSpan } from './dialects/read-celery-attempt.js';
 import { readDialect } from './dialects/read-dialect.js';

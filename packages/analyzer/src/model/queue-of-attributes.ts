@@ -1,9 +1,9 @@
+import type { Attributes } from '@joblens/otlp-receiver';
 import {
   ATTR_BULLMQ_QUEUE_NAME,
   ATTR_MESSAGING_DESTINATION_NAME,
   LEGACY_MESSAGING_ALIASES,
 } from '@joblens/semconv';
-import type { Attributes } from '../telemetry/records.js';
 import { readFirstString } from './attribute-readers.js';
 
 const QUEUE_KEYS = [

@@ -1,10 +1,10 @@
+import type { LogRecordData, MetricPointRecord, SpanRecord } from '@joblens/otlp-receiver';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_TYPE,
   ATTR_STEP_NAME,
   EVENT_EXCEPTION,
 } from '@joblens/semconv';
-import type { LogRecordData, MetricPointRecord, SpanRecord } from '../telemetry/records.js';
 import type {
   AnalyzerView,
   AttemptContext,

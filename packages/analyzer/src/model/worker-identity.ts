@@ -1,5 +1,5 @@
+import type { ResourceRecord } from '@joblens/otlp-receiver';
 import { ATTR_PROCESS_PID } from '@joblens/semconv';
-import type { ResourceRecord } from '../telemetry/records.js';
 import { readNumber, readString } from './attribute-readers.js';
 
 // Resources are shared by reference among the records of one request, so this is computed once per request.

@@ -1,5 +1,5 @@
+import { redactText } from '@joblens/otlp-receiver';
 import type { Request } from 'express';
-import { redactText } from '../telemetry/redact.js';
 
 /** Bytes of a ping's body kept as the run's log; the rest is read and dropped (Healthchecks.io keeps 100 KB too). */
 export const MAX_PING_BODY_BYTES = 100 * 1024;

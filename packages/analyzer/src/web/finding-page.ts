@@ -1,7 +1,7 @@
+import { redactText } from '@joblens/otlp-receiver';
 import type { Finding, FindingTransition } from '../findings/finding.js';
 import type { FindingSources } from '../findings/finding-sources.js';
 import type { TimelineAttempt, TimelineData } from '../findings/timeline-data.js';
-import { redactText } from '../telemetry/redact.js';
 import { renderBlockedStack } from './blocked-stack.js';
 import { describeSubject } from './findings-page.js';
 import { formatAge, formatTime } from './format.js';

@@ -1,7 +1,7 @@
+import { redactText } from '@joblens/otlp-receiver';
 import type { ApiJobDetail, JobFindingRef, LiveJobAttempt } from '../api/job-detail.js';
 import type { TimelineAttempt, TimelineData } from '../findings/timeline-data.js';
 import type { HistoryAttempt, JobKey } from '../history/history-store.js';
-import { redactText } from '../telemetry/redact.js';
 import { formatAge, formatSeconds, formatTime } from './format.js';
 import { html, type SafeHtml, safeHref } from './html.js';
 import { renderLayout } from './layout.js';

@@ -1,5 +1,5 @@
+import { redactText } from '@joblens/otlp-receiver';
 import type { TimelineAttempt, TimelineData } from '../findings/timeline-data.js';
-import { redactText } from '../telemetry/redact.js';
 import { formatSeconds } from './format.js';
 import { escapeHtml, html, type SafeHtml, trusted } from './html.js';
 import { chooseTimelineRows } from './timeline-rows.js';

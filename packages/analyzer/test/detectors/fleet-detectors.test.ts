@@ -1,3 +1,4 @@
+import type { ResourceRecord } from '@joblens/otlp-receiver';
 import {
   makeAttemptSpan,
   makeEventLoopBlockedLog,
@@ -15,7 +16,6 @@ import { hostImbalanceDetector } from '../../src/detectors/host-imbalance.js';
 import { queueStarvationDetector } from '../../src/detectors/queue-starvation.js';
 import { silentWorkerDetector } from '../../src/detectors/silent-worker.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
-import type { ResourceRecord } from '../../src/telemetry/records.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,3 +1,4 @@
+import type { LogRecordData, MetricPointRecord, ResourceRecord, SpanRecord } from '@joblens/otlp-receiver';
 import {
   makeAttemptSpan,
   makeHeartbeatPoint,
@@ -12,12 +13,6 @@ import { builtInDetectors } from '../../src/detectors/built-in-detectors.js';
 import type { FindingDraft } from '../../src/detectors/finding-draft.js';
 import { mysteryGapDetector } from '../../src/detectors/mystery-gap.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
-import type {
-  LogRecordData,
-  MetricPointRecord,
-  ResourceRecord,
-  SpanRecord,
-} from '../../src/telemetry/records.js';
 
 const T0 = 1_700_000_000_000;
 const DURATION_MS = 15 * 60_000;

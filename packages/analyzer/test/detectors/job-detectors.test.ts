@@ -1,3 +1,4 @@
+import type { SpanRecord } from '@joblens/otlp-receiver';
 import {
   makeAttemptSpan,
   makeCheckpointEvent,
@@ -12,7 +13,6 @@ import { retryStormDetector } from '../../src/detectors/retry-storm.js';
 import { runawayRetriesDetector } from '../../src/detectors/runaway-retries.js';
 import { silentJobDetector } from '../../src/detectors/silent-job.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
-import type { SpanRecord } from '../../src/telemetry/records.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,3 +1,4 @@
+import type { ResourceRecord } from '@joblens/otlp-receiver';
 import {
   makeAttemptSpan,
   makeConsumerPoints,
@@ -11,7 +12,6 @@ import {
 import { describe, expect, it } from 'vitest';
 import { silentWorkerDetector } from '../../src/detectors/silent-worker.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
-import type { ResourceRecord } from '../../src/telemetry/records.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,3 +1,4 @@
+import type { ResourceRecord } from '@joblens/otlp-receiver';
 import {
   doubleRunScenario,
   makeAttemptSpan,
@@ -10,7 +11,6 @@ import {
 import { describe, expect, it } from 'vitest';
 import { stalledJobDetector } from '../../src/detectors/stalled-job.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
-import type { ResourceRecord } from '../../src/telemetry/records.js';
 
 const T = 1_700_000_000_000;
 const JOB = { queue: 'reports', jobName: 'export-report', jobId: 'rep-1', maxAttempts: 3 };

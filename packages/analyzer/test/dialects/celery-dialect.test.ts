@@ -1,7 +1,7 @@
+import { type SpanRecord, STATUS_CODE } from '@joblens/otlp-receiver';
 import { describe, expect, it } from 'vitest';
 import { runawayRetriesDetector } from '../../src/detectors/runaway-retries.js';
 import { readAttempt } from '../../src/model/normalize.js';
-import { type SpanRecord, STATUS_CODE } from '../../src/telemetry/records.js';
 import { exceptionEvent, makeForeignSpan, modelAt, T0 } from './foreign-span.js';
 
 /**

@@ -1,11 +1,6 @@
+import { SPAN_KIND, type SpanEventRecord, type SpanRecord, STATUS_CODE } from '@joblens/otlp-receiver';
 import { makeResource, makeSpanId, makeTraceId } from '@joblens/test-utils';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
-import {
-  SPAN_KIND,
-  type SpanEventRecord,
-  type SpanRecord,
-  STATUS_CODE,
-} from '../../src/telemetry/records.js';
 
 export const T0 = 1_700_000_000_000;
 

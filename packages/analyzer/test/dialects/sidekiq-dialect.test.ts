@@ -1,8 +1,8 @@
+import { type SpanRecord, STATUS_CODE } from '@joblens/otlp-receiver';
 import { describe, expect, it } from 'vitest';
 import { mysteryGapDetector } from '../../src/detectors/mystery-gap.js';
 import { runawayRetriesDetector } from '../../src/detectors/runaway-retries.js';
 import { readAttempt } from '../../src/model/normalize.js';
-import { type SpanRecord, STATUS_CODE } from '../../src/telemetry/records.js';
 import { exceptionEvent, makeForeignChild, makeForeignSpan, modelAt, T0 } from './foreign-span.js';
 
 /**

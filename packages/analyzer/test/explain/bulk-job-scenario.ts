@@ -1,3 +1,4 @@
+import type { Attributes } from '@joblens/otlp-receiver';
 import {
   type FindingScenario,
   makeAttemptSpan,
@@ -8,7 +9,6 @@ import {
   SECRET_ATTRIBUTES,
   SECRET_ERROR_MESSAGE,
 } from '@joblens/test-utils';
-import type { Attributes } from '../../src/telemetry/records.js';
 
 const ATTEMPTS = 12;
 const STEPS_PER_ATTEMPT = 400;

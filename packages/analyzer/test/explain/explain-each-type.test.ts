@@ -1,3 +1,4 @@
+import type { SpanRecord } from '@joblens/otlp-receiver';
 import type { FindingType } from '@joblens/semconv';
 import {
   BLOCKED_STACK,
@@ -18,7 +19,6 @@ import { type AnalyzerHandle, createAnalyzer } from '../../src/analyzer.js';
 import type { Explanation } from '../../src/explain/explanation.js';
 import { MAX_MARKDOWN_CHARS } from '../../src/explain/render-markdown.js';
 import type { Finding } from '../../src/findings/finding.js';
-import type { SpanRecord } from '../../src/telemetry/records.js';
 import { bulkJobScenario } from './bulk-job-scenario.js';
 
 const T = Date.parse('2026-06-01T12:00:00Z');

@@ -1,5 +1,5 @@
+import { redactText } from '@joblens/otlp-receiver';
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../../src/telemetry/redact.js';
 
 describe('redaction of JSON text', () => {
   it('masks secret values under quoted keys, as checkpoint data and logged payloads carry them', () => {

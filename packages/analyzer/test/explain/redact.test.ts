@@ -1,5 +1,5 @@
+import { redactText, redactValue } from '@joblens/otlp-receiver';
 import { describe, expect, it } from 'vitest';
-import { redactText, redactValue } from '../../src/telemetry/redact.js';
 
 describe('redaction', () => {
   it('drops the values of attributes whose names say they are secrets', () => {

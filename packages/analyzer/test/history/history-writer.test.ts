@@ -1,3 +1,4 @@
+import type { SpanRecord } from '@joblens/otlp-receiver';
 import { makeAttemptSpan, makeResource, makeStepSpan } from '@joblens/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryWriter, type HistoryWriterOptions } from '../../src/history/history-writer.js';
@@ -5,7 +6,6 @@ import { SqliteHistoryStore } from '../../src/history/sqlite-history-store.js';
 import { MemoryLogger } from '../../src/log/logger.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 import { openDatabase, type SqliteDatabase } from '../../src/store/open-database.js';
-import type { SpanRecord } from '../../src/telemetry/records.js';
 import { FlakyHistoryStore } from './flaky-history-store.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12);

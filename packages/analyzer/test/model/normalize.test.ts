@@ -1,3 +1,4 @@
+import { SPAN_KIND, type SpanRecord, STATUS_CODE } from '@joblens/otlp-receiver';
 import {
   ATTR_BULLMQ_JOB_ATTEMPTS_MADE,
   ATTR_BULLMQ_JOB_FAILED_REASON,
@@ -22,7 +23,6 @@ import {
 } from '@joblens/test-utils';
 import { describe, expect, it } from 'vitest';
 import { readAttempt, readJobLog } from '../../src/model/normalize.js';
-import { SPAN_KIND, type SpanRecord, STATUS_CODE } from '../../src/telemetry/records.js';
 
 function bareSpan(overrides: Partial<SpanRecord>): SpanRecord {
   return {

@@ -1,6 +1,6 @@
+import type { LogRecordData, SpanRecord } from '@joblens/otlp-receiver';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 import type { MonitorService } from '../../src/monitors/monitor-service.js';
-import type { LogRecordData, SpanRecord } from '../../src/telemetry/records.js';
 
 /** Spans and log records read by a model, whose check-ins go to the service, as the analyzer wires them. */
 export async function feedTelemetry(

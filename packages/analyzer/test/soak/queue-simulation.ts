@@ -1,3 +1,4 @@
+import type { LogRecordData, SpanRecord } from '@joblens/otlp-receiver';
 import { ATTR_MONITOR_SLUG } from '@joblens/semconv';
 import {
   makeAttemptSpan,
@@ -6,7 +7,6 @@ import {
   makeQueueDepthPoint,
   makeStepSpan,
 } from '@joblens/test-utils';
-import type { LogRecordData, SpanRecord } from '../../src/telemetry/records.js';
 import type { SeededRandom, Timeline } from './timeline.js';
 import { canRun, type WorkerLife } from './worker-life.js';
 

@@ -1,4 +1,4 @@
-import type { LogRecordData, MetricPointRecord, SpanRecord } from '../../src/telemetry/records.js';
+import type { LogRecordData, MetricPointRecord, SpanRecord } from '@joblens/otlp-receiver';
 
 /** Records that reach the analyzer together, at one instant of the simulated clock. */
 export type Delivery =

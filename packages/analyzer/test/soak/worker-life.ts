@@ -1,5 +1,5 @@
+import type { ResourceRecord } from '@joblens/otlp-receiver';
 import { makeHeartbeatPoint, makeResource, makeWorkerStoppedLog } from '@joblens/test-utils';
-import type { ResourceRecord } from '../../src/telemetry/records.js';
 import type { SeededRandom, Timeline } from './timeline.js';
 
 /** How a worker process ends: announced (shutdown, SIGTERM), killed without a word, or still running. */

@@ -1,4 +1,4 @@
-import { SPAN_KIND, type SpanRecord } from '../../telemetry/records.js';
+import { SPAN_KIND, type SpanRecord } from '@joblens/otlp-receiver';
 import { readNumber, readString } from '../attribute-readers.js';
 import type { DialectReading } from './dialect-reading.js';
 

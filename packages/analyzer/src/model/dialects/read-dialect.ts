@@ -1,5 +1,5 @@
+import type { SpanRecord } from '@joblens/otlp-receiver';
 import { ATTR_MESSAGING_SYSTEM } from '@joblens/semconv';
-import type { SpanRecord } from '../../telemetry/records.js';
 import type { DialectReading } from './dialect-reading.js';
 import { isCeleryRunSpan, readCeleryAttempt } from './read-celery-attempt.js';
 import { readKafkaAttempt } from './read-kafka-attempt.js';

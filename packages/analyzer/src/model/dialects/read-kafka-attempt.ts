@@ -1,4 +1,4 @@
-import type { SpanRecord } from '../../telemetry/records.js';
+import type { SpanRecord } from '@joblens/otlp-receiver';
 import { readFirstString } from '../attribute-readers.js';
 import type { DialectReading } from './dialect-reading.js';
 

@@ -1,4 +1,4 @@
-import { type SpanRecord, STATUS_CODE } from '../../telemetry/records.js';
+import { type SpanRecord, STATUS_CODE } from '@joblens/otlp-receiver';
 import { readFirstString } from '../attribute-readers.js';
 import type { DialectReading } from './dialect-reading.js';
 
