@@ -10,6 +10,7 @@ export { decodeLogsJson } from './logs/json-logs.js';
 export { decodeLogsProto } from './logs/proto-logs.js';
 export { decodeMetricsJson } from './metrics/json-metrics.js';
 export { decodeMetricsProto } from './metrics/proto-metrics.js';
+export { DecodeCaches } from './protobuf/decode-caches.js';
 export {
   type Attributes,
   type AttrValue,

@@ -136,7 +136,7 @@ describe('the protobuf trace decoder', () => {
   it('locates a truncated attribute inside an event', () => {
     const event = Buffer.concat([ld(2, 'checkpoint'), ld(3, Buffer.from([0x0a, 0x05, 0x61]))]);
     expect(decodeError(() => decodeTracesProto(ld(1, ld(2, ld(2, span(ld(11, event))))))).message).toBe(
-      'resource_spans[0].scope_spans[0].spans[0].events[0].attributes[0]: truncated',
+      'resource_spans[0].scope_spans[0].spans[0].events[0].attributes[0].key: truncated',
     );
   });
 });

@@ -2,6 +2,7 @@ import { decodeLogsJson } from '../logs/json-logs.js';
 import { decodeLogsProto } from '../logs/proto-logs.js';
 import { decodeMetricsJson } from '../metrics/json-metrics.js';
 import { decodeMetricsProto } from '../metrics/proto-metrics.js';
+import type { DecodeCaches } from '../protobuf/decode-caches.js';
 import type { LogRecordData, MetricPointRecord, SpanRecord, TelemetrySink } from '../records/records.js';
 import type { RecordRedactor } from '../records/redact-records.js';
 import { decodeTracesJson } from '../traces/json-traces.js';
@@ -12,30 +13,39 @@ import type { OtlpSignal } from './receiver-stats.js';
 
 type AnyRecord = SpanRecord | LogRecordData | MetricPointRecord;
 
-const DECODERS: Readonly<
-  Record<
-    OtlpSignal,
-    Record<OtlpFormat, (body: Uint8Array, limits?: DecodeCountLimits) => DecodeResult<AnyRecord>>
-  >
-> = {
-  traces: { protobuf: decodeTracesProto, json: decodeTracesJson },
-  logs: { protobuf: decodeLogsProto, json: decodeLogsJson },
-  metrics: { protobuf: decodeMetricsProto, json: decodeMetricsJson },
+type Decoder = (
+  body: Uint8Array,
+  caches: DecodeCaches,
+  limits?: DecodeCountLimits,
+) => DecodeResult<AnyRecord>;
+
+const DECODERS: Readonly<Record<OtlpSignal, Record<OtlpFormat, Decoder>>> = {
+  traces: {
+    protobuf: (body, caches, limits) => decodeTracesProto(body, limits, caches),
+    json: (body) => decodeTracesJson(body),
+  },
+  logs: { protobuf: (body, caches) => decodeLogsProto(body, caches), json: (body) => decodeLogsJson(body) },
+  metrics: {
+    protobuf: (body, caches) => decodeMetricsProto(body, caches),
+    json: (body) => decodeMetricsJson(body),
+  },
 };
 
 /**
  * Decodes one request body of a signal in a format. An empty body is an empty request (valid in
  * both encodings as the receiver sees it). Throws DecodeError, or anything a decoder bug throws.
- * `limits` lets the protobuf span decoder skip what the attribute limits would drop anyway.
+ * `caches` are the receiver's protobuf caches, kept from one request to the next; `limits` lets the
+ * protobuf span decoder skip what the attribute limits would drop anyway.
  */
 export function decodePayload(
   signal: OtlpSignal,
   format: OtlpFormat,
   body: Uint8Array,
+  caches: DecodeCaches,
   limits?: DecodeCountLimits,
 ): DecodeResult<AnyRecord> {
   if (body.length === 0) return { records: [], rejected: 0, rejectReason: '' };
-  return DECODERS[signal][format](body, limits);
+  return DECODERS[signal][format](body, caches, limits);
 }
 
 /** Hands decoded records to the sink method of their signal. */

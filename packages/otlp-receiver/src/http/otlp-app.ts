@@ -7,6 +7,7 @@ import {
   admitRecords,
   resolveAdmission,
 } from '../admit/admit-records.js';
+import { DecodeCaches } from '../protobuf/decode-caches.js';
 import type { TelemetrySink } from '../records/records.js';
 import type { RedactionOptions } from '../records/redact.js';
 import { RecordRedactor } from '../records/redact-records.js';
@@ -56,6 +57,8 @@ interface ResolvedOptions {
   shedder: LoadShedder;
   turns: DecodeTurns;
   redactor: RecordRedactor;
+  /** The protobuf decoders' byte caches: this receiver's own, kept between its requests. */
+  caches: DecodeCaches;
 }
 
 function resolveOptions(options: OtlpAppOptions): ResolvedOptions {
@@ -102,6 +105,7 @@ function resolveOptions(options: OtlpAppOptions): ResolvedOptions {
     admission: resolveAdmission(options.admission),
     shedder: resolveShedder(options.shedder),
     turns: new DecodeTurns(),
+    caches: new DecodeCaches(),
     redactor: new RecordRedactor(redaction),
   };
 }
@@ -219,7 +223,7 @@ async function handleExport(
   await options.turns.next();
   let decoded: ReturnType<typeof decodePayload>;
   try {
-    decoded = decodePayload(signal, format, body, options.admission.limits);
+    decoded = decodePayload(signal, format, body, options.caches, options.admission.limits);
   } catch (err) {
     stats.decodeErrors[signal]++;
     const reason =

@@ -1,4 +1,5 @@
 import { readAttribute } from '../protobuf/proto-attributes.js';
+import { type MessageFields, readFields } from '../protobuf/proto-fields.js';
 import {
   expectWire,
   type ProtoReader,
@@ -6,144 +7,130 @@ import {
   WIRE_LENGTH_DELIMITED,
 } from '../protobuf/proto-reader.js';
 import type { HistogramValue, MetricPointRecord } from '../records/records.js';
-import { atField, DecodeError } from '../wire/decode-error.js';
+import { DecodeError } from '../wire/decode-error.js';
 
 /** Data point messages of OTLP metrics, read into a MetricPointRecord the caller has created. */
 
-const NUMBER_POINT_FIELDS = {
-  2: 'start_time_unix_nano',
-  3: 'time_unix_nano',
-  4: 'as_double',
-  6: 'as_int',
-  7: 'attributes[]',
-};
-const HISTOGRAM_POINT_FIELDS = {
-  2: 'start_time_unix_nano',
-  3: 'time_unix_nano',
-  4: 'count',
-  5: 'sum',
-  6: 'bucket_counts',
-  7: 'explicit_bounds',
-  9: 'attributes[]',
-  11: 'min',
-  12: 'max',
-};
-const EXPONENTIAL_POINT_FIELDS = {
-  1: 'attributes[]',
-  2: 'start_time_unix_nano',
-  3: 'time_unix_nano',
-  4: 'count',
-  5: 'sum',
-  12: 'min',
-  13: 'max',
-};
-const SUMMARY_POINT_FIELDS = {
-  2: 'start_time_unix_nano',
-  3: 'time_unix_nano',
-  4: 'count',
-  5: 'sum',
-  7: 'attributes[]',
+/** What a data point's fields are read into. */
+interface PointState {
+  point: MetricPointRecord;
+  histogram: HistogramValue;
+  hasValue: boolean;
+  /** The attribute being read, for error paths. */
+  index: number;
+}
+
+function pointState(point: MetricPointRecord): PointState {
+  return {
+    point,
+    histogram: { count: 0, sum: 0, bucketCounts: [], explicitBounds: [] },
+    hasValue: false,
+    index: 0,
+  };
+}
+
+/** An attribute of a data point. */
+function readPointAttribute(r: ProtoReader, wire: number, end: number, state: PointState): void {
+  readAttribute(r, wire, end, state.point.attributes);
+  state.index++;
+}
+
+const NUMBER_POINT: MessageFields<PointState> = {
+  names: { 2: 'start_time_unix_nano', 3: 'time_unix_nano', 4: 'as_double', 6: 'as_int', 7: 'attributes[]' },
+  readField(r, field, wire, end, state) {
+    switch (field) {
+      case 2:
+        expectWire(wire, WIRE_FIXED64);
+        state.point.startTimeMs = r.nanosAsMs();
+        break;
+      case 3:
+        expectWire(wire, WIRE_FIXED64);
+        state.point.timeMs = r.nanosAsMs();
+        break;
+      case 4:
+        expectWire(wire, WIRE_FIXED64);
+        state.point.value = r.double();
+        state.hasValue = true;
+        break;
+      case 6:
+        expectWire(wire, WIRE_FIXED64);
+        state.point.value = r.sfixed64();
+        state.hasValue = true;
+        break;
+      case 7:
+        readPointAttribute(r, wire, end, state);
+        break;
+      default:
+        r.skip(wire, end);
+    }
+  },
+  elementIndex: (state) => state.index,
 };
 
 /** Returns whether the point carried a value. */
 export function readNumberPoint(r: ProtoReader, end: number, point: MetricPointRecord): boolean {
-  let hasValue = false;
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      const wire = tag & 7;
-      switch (field) {
-        case 2:
-          expectWire(wire, WIRE_FIXED64);
-          point.startTimeMs = r.nanosAsMs();
-          break;
-        case 3:
-          expectWire(wire, WIRE_FIXED64);
-          point.timeMs = r.nanosAsMs();
-          break;
-        case 4:
-          expectWire(wire, WIRE_FIXED64);
-          point.value = r.double();
-          hasValue = true;
-          break;
-        case 6:
-          expectWire(wire, WIRE_FIXED64);
-          point.value = r.sfixed64();
-          hasValue = true;
-          break;
-        case 7:
-          readAttribute(r, wire, end, point.attributes);
-          index++;
-          break;
-        default:
-          r.skip(wire, end);
-      }
-    }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, NUMBER_POINT_FIELDS, field, index);
-  }
-  return hasValue;
+  const state = pointState(point);
+  readFields(r, end, NUMBER_POINT, state);
+  return state.hasValue;
 }
 
-export function readHistogramPoint(r: ProtoReader, end: number, point: MetricPointRecord): void {
-  const histogram: HistogramValue = { count: 0, sum: 0, bucketCounts: [], explicitBounds: [] };
-  point.histogram = histogram;
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      const wire = tag & 7;
-      switch (field) {
-        case 2:
-          expectWire(wire, WIRE_FIXED64);
-          point.startTimeMs = r.nanosAsMs();
-          break;
-        case 3:
-          expectWire(wire, WIRE_FIXED64);
-          point.timeMs = r.nanosAsMs();
-          break;
-        case 4:
-          expectWire(wire, WIRE_FIXED64);
-          histogram.count = r.fixed64();
-          break;
-        case 5:
-          expectWire(wire, WIRE_FIXED64);
-          histogram.sum = r.double();
-          break;
-        case 6:
-          readRepeatedFixed64(r, wire, end, histogram.bucketCounts, false);
-          break;
-        case 7:
-          readRepeatedFixed64(r, wire, end, histogram.explicitBounds, true);
-          break;
-        case 9:
-          readAttribute(r, wire, end, point.attributes);
-          index++;
-          break;
-        case 11:
-          expectWire(wire, WIRE_FIXED64);
-          histogram.min = r.double();
-          break;
-        case 12:
-          expectWire(wire, WIRE_FIXED64);
-          histogram.max = r.double();
-          break;
-        default:
-          r.skip(wire, end);
-      }
+/** The fields histogram, exponential histogram and summary points share (start, time, count, sum). */
+function readCommonField(r: ProtoReader, field: number, wire: number, state: PointState): void {
+  expectWire(wire, WIRE_FIXED64);
+  if (field === 2) state.point.startTimeMs = r.nanosAsMs();
+  else if (field === 3) state.point.timeMs = r.nanosAsMs();
+  else if (field === 4) state.histogram.count = r.fixed64();
+  else state.histogram.sum = r.double();
+}
+
+const HISTOGRAM_POINT: MessageFields<PointState> = {
+  names: {
+    2: 'start_time_unix_nano',
+    3: 'time_unix_nano',
+    4: 'count',
+    5: 'sum',
+    6: 'bucket_counts',
+    7: 'explicit_bounds',
+    9: 'attributes[]',
+    11: 'min',
+    12: 'max',
+  },
+  readField(r, field, wire, end, state) {
+    switch (field) {
+      case 2:
+      case 3:
+      case 4:
+      case 5:
+        readCommonField(r, field, wire, state);
+        break;
+      case 6:
+        readRepeatedFixed64(r, wire, end, state.histogram.bucketCounts, false);
+        break;
+      case 7:
+        readRepeatedFixed64(r, wire, end, state.histogram.explicitBounds, true);
+        break;
+      case 9:
+        readPointAttribute(r, wire, end, state);
+        break;
+      case 11:
+        expectWire(wire, WIRE_FIXED64);
+        state.histogram.min = r.double();
+        break;
+      case 12:
+        expectWire(wire, WIRE_FIXED64);
+        state.histogram.max = r.double();
+        break;
+      default:
+        r.skip(wire, end);
     }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, HISTOGRAM_POINT_FIELDS, field, index);
-  }
+  },
+  elementIndex: (state) => state.index,
+};
+
+export function readHistogramPoint(r: ProtoReader, end: number, point: MetricPointRecord): void {
+  const state = pointState(point);
+  point.histogram = state.histogram;
+  readFields(r, end, HISTOGRAM_POINT, state);
 }
 
 /** Packed (wire type 2) or one-at-a-time (wire type 1) fixed64 or double values. */
@@ -164,48 +151,43 @@ function readRepeatedFixed64(
   while (r.pos < stop) into.push(asDouble ? r.double() : r.fixed64());
 }
 
-/** Exponential histogram and summary points: the analyzer keeps count, sum, min and max only. */
+const EXPONENTIAL_POINT: MessageFields<PointState> = {
+  names: {
+    1: 'attributes[]',
+    2: 'start_time_unix_nano',
+    3: 'time_unix_nano',
+    4: 'count',
+    5: 'sum',
+    12: 'min',
+    13: 'max',
+  },
+  readField(r, field, wire, end, state) {
+    if (field === 1) readPointAttribute(r, wire, end, state);
+    else if (field >= 2 && field <= 5) readCommonField(r, field, wire, state);
+    else if (field === 12) {
+      expectWire(wire, WIRE_FIXED64);
+      state.histogram.min = r.double();
+    } else if (field === 13) {
+      expectWire(wire, WIRE_FIXED64);
+      state.histogram.max = r.double();
+    } else r.skip(wire, end);
+  },
+  elementIndex: (state) => state.index,
+};
+
+const SUMMARY_POINT: MessageFields<PointState> = {
+  names: { 2: 'start_time_unix_nano', 3: 'time_unix_nano', 4: 'count', 5: 'sum', 7: 'attributes[]' },
+  readField(r, field, wire, end, state) {
+    if (field === 7) readPointAttribute(r, wire, end, state);
+    else if (field >= 2 && field <= 5) readCommonField(r, field, wire, state);
+    else r.skip(wire, end);
+  },
+  elementIndex: (state) => state.index,
+};
+
+/** Exponential histogram and summary points: the receiver keeps count, sum, min and max only. */
 export function readCountSumPoint(r: ProtoReader, end: number, point: MetricPointRecord): void {
-  const histogram: HistogramValue = { count: 0, sum: 0, bucketCounts: [], explicitBounds: [] };
-  point.histogram = histogram;
-  const summary = point.kind === 'summary';
-  const names = summary ? SUMMARY_POINT_FIELDS : EXPONENTIAL_POINT_FIELDS;
-  const attributesField = summary ? 7 : 1;
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      const wire = tag & 7;
-      if (field === attributesField) {
-        readAttribute(r, wire, end, point.attributes);
-        index++;
-      } else if (field === 2) {
-        expectWire(wire, WIRE_FIXED64);
-        point.startTimeMs = r.nanosAsMs();
-      } else if (field === 3) {
-        expectWire(wire, WIRE_FIXED64);
-        point.timeMs = r.nanosAsMs();
-      } else if (field === 4) {
-        expectWire(wire, WIRE_FIXED64);
-        histogram.count = r.fixed64();
-      } else if (field === 5) {
-        expectWire(wire, WIRE_FIXED64);
-        histogram.sum = r.double();
-      } else if (field === 12 && !summary) {
-        expectWire(wire, WIRE_FIXED64);
-        histogram.min = r.double();
-      } else if (field === 13 && !summary) {
-        expectWire(wire, WIRE_FIXED64);
-        histogram.max = r.double();
-      } else {
-        r.skip(wire, end);
-      }
-    }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, names, field, index);
-  }
+  const state = pointState(point);
+  point.histogram = state.histogram;
+  readFields(r, end, point.kind === 'summary' ? SUMMARY_POINT : EXPONENTIAL_POINT, state);
 }

@@ -1,4 +1,6 @@
-import { decodeEnvelope, type EnvelopeNames } from '../protobuf/proto-envelope.js';
+import type { DecodeCaches } from '../protobuf/decode-caches.js';
+import { decodeEnvelope, envelopeOf, type ScopeItemReader } from '../protobuf/proto-envelope.js';
+import { type MessageFields, readFields } from '../protobuf/proto-fields.js';
 import {
   expectWire,
   type ProtoReader,
@@ -6,23 +8,9 @@ import {
   WIRE_VARINT,
 } from '../protobuf/proto-reader.js';
 import type { MetricPointKind, MetricPointRecord, ResourceRecord } from '../records/records.js';
-import { atField, DecodeError } from '../wire/decode-error.js';
 import { type DecodeResult, reject } from '../wire/decode-result.js';
 import { readCountSumPoint, readHistogramPoint, readNumberPoint } from './proto-metric-points.js';
 
-const RESOURCE_METRICS_FIELDS = { 1: 'resource', 2: 'scope_metrics[]', 3: 'schema_url' };
-const SCOPE_METRICS_FIELDS = { 1: 'scope', 2: 'metrics[]', 3: 'schema_url' };
-const METRIC_FIELDS = {
-  1: 'name',
-  2: 'description',
-  3: 'unit',
-  5: 'gauge',
-  7: 'sum',
-  9: 'histogram',
-  10: 'exponential_histogram',
-  11: 'summary',
-};
-const DATA_FIELDS = { 1: 'data_points[]', 2: 'aggregation_temporality', 3: 'is_monotonic' };
 /** Metric.data field numbers and the point kind each carries. */
 const DATA_KIND: Record<number, MetricPointKind> = {
   5: 'gauge',
@@ -38,101 +26,115 @@ interface MetricContext {
   result: DecodeResult<MetricPointRecord>;
 }
 
-const ENVELOPE: EnvelopeNames = {
+const ENVELOPE = envelopeOf<MetricPointRecord>({
   resources: 'resource_metrics',
-  resourceFields: RESOURCE_METRICS_FIELDS,
-  scopeFields: SCOPE_METRICS_FIELDS,
-};
+  resourceFields: { 1: 'resource', 2: 'scope_metrics[]', 3: 'schema_url' },
+  scopeFields: { 1: 'scope', 2: 'metrics[]', 3: 'schema_url' },
+});
 
 /**
  * Decodes an ExportMetricsServiceRequest into one record per data point; throws only DecodeError.
  * A number data point with neither as_double nor as_int is rejected (it has nothing to report).
+ * `caches`: the decoder's (a new set when absent).
  */
-export function decodeMetricsProto(bytes: Uint8Array): DecodeResult<MetricPointRecord> {
-  return decodeEnvelope(bytes, ENVELOPE, readScopeMetric);
+export function decodeMetricsProto(
+  bytes: Uint8Array,
+  caches?: DecodeCaches,
+): DecodeResult<MetricPointRecord> {
+  return decodeEnvelope(bytes, ENVELOPE, METRICS, undefined, caches);
 }
 
-function readScopeMetric(
-  r: ProtoReader,
-  end: number,
-  resource: ResourceRecord,
-  scopeName: string,
-  result: DecodeResult<MetricPointRecord>,
-): void {
-  readMetric(r, end, { resource, scopeName, result });
+const METRICS: ScopeItemReader<MetricPointRecord> = {
+  read(r, end, resource, scopeName, result) {
+    readMetric(r, end, { resource, scopeName, result });
+  },
+};
+
+/** What a Metric's fields are read into. */
+interface MetricState {
+  context: MetricContext;
+  name: string;
+  unit: string;
 }
+
+const METRIC: MessageFields<MetricState> = {
+  names: {
+    1: 'name',
+    2: 'description',
+    3: 'unit',
+    5: 'gauge',
+    7: 'sum',
+    9: 'histogram',
+    10: 'exponential_histogram',
+    11: 'summary',
+  },
+  readField(r, field, wire, end, metric) {
+    if (field === 1) {
+      expectWire(wire, WIRE_LENGTH_DELIMITED);
+      metric.name = r.string(r.delimited(end));
+    } else if (field === 3) {
+      expectWire(wire, WIRE_LENGTH_DELIMITED);
+      metric.unit = r.string(r.delimited(end));
+    } else if (DATA_KIND[field] !== undefined) {
+      expectWire(wire, WIRE_LENGTH_DELIMITED);
+      readData(r, r.delimited(end), DATA_KIND[field], metric.context);
+    } else {
+      r.skip(wire, end);
+    }
+  },
+};
 
 function readMetric(r: ProtoReader, end: number, context: MetricContext): void {
   const records = context.result.records;
   const first = records.length;
-  let name = '';
-  let unit = '';
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      const wire = tag & 7;
-      if (field === 1) {
-        expectWire(wire, WIRE_LENGTH_DELIMITED);
-        name = r.string(r.delimited(end));
-      } else if (field === 3) {
-        expectWire(wire, WIRE_LENGTH_DELIMITED);
-        unit = r.string(r.delimited(end));
-      } else if (DATA_KIND[field] !== undefined) {
-        expectWire(wire, WIRE_LENGTH_DELIMITED);
-        readData(r, r.delimited(end), DATA_KIND[field], context);
-      } else {
-        r.skip(wire, end);
-      }
-    }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, METRIC_FIELDS, field, 0);
-  }
+  const metric: MetricState = { context, name: '', unit: '' };
+  readFields(r, end, METRIC, metric);
   // Name and unit may follow the data in the encoding; points read earlier get them now.
   for (let i = first; i < records.length; i++) {
-    records[i].name = name;
-    records[i].unit = unit;
+    records[i].name = metric.name;
+    records[i].unit = metric.unit;
   }
 }
+
+/** What a Gauge, Sum, Histogram, ExponentialHistogram or Summary message is read into. */
+interface DataState {
+  context: MetricContext;
+  kind: MetricPointKind;
+  temporality: number;
+  monotonic: boolean;
+  index: number;
+}
+
+const DATA: MessageFields<DataState> = {
+  names: { 1: 'data_points[]', 2: 'aggregation_temporality', 3: 'is_monotonic' },
+  readField(r, field, wire, end, data) {
+    const kind = data.kind;
+    if (field === 1) {
+      expectWire(wire, WIRE_LENGTH_DELIMITED);
+      const point = readPoint(r, r.delimited(end), kind, data.context);
+      if (point !== undefined) data.context.result.records.push(point);
+      data.index++;
+    } else if (field === 2 && kind !== 'gauge' && kind !== 'summary') {
+      expectWire(wire, WIRE_VARINT);
+      data.temporality = r.uint32();
+    } else if (field === 3 && kind === 'sum') {
+      expectWire(wire, WIRE_VARINT);
+      data.monotonic = r.bool();
+    } else {
+      r.skip(wire, end);
+    }
+  },
+  elementIndex: (data) => data.index,
+};
 
 function readData(r: ProtoReader, end: number, kind: MetricPointKind, context: MetricContext): void {
   const records = context.result.records;
   const first = records.length;
-  let temporality = 0;
-  let monotonic = false;
-  let field = 0;
-  let index = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      const wire = tag & 7;
-      if (field === 1) {
-        expectWire(wire, WIRE_LENGTH_DELIMITED);
-        const point = readPoint(r, r.delimited(end), kind, context);
-        if (point !== undefined) records.push(point);
-        index++;
-      } else if (field === 2 && kind !== 'gauge' && kind !== 'summary') {
-        expectWire(wire, WIRE_VARINT);
-        temporality = r.uint32();
-      } else if (field === 3 && kind === 'sum') {
-        expectWire(wire, WIRE_VARINT);
-        monotonic = r.bool();
-      } else {
-        r.skip(wire, end);
-      }
-    }
-    if (r.pos !== end) throw new DecodeError('truncated');
-  } catch (err) {
-    throw atField(err, DATA_FIELDS, field, index);
-  }
+  const data: DataState = { context, kind, temporality: 0, monotonic: false, index: 0 };
+  readFields(r, end, DATA, data);
   for (let i = first; i < records.length; i++) {
-    records[i].temporality = temporality;
-    records[i].monotonic = monotonic;
+    records[i].temporality = data.temporality;
+    records[i].monotonic = data.monotonic;
   }
 }
 

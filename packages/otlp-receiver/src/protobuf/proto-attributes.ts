@@ -1,6 +1,6 @@
 import type { Attributes, AttrValue } from '../records/records.js';
-import { DecodeError, locate } from '../wire/decode-error.js';
-import { BytesCache } from './bytes-cache.js';
+import { DecodeError } from '../wire/decode-error.js';
+import { type MessageFields, readFields } from './proto-fields.js';
 import {
   expectWire,
   type ProtoReader,
@@ -18,155 +18,141 @@ export function setAttribute(target: Attributes, key: string, value: AttrValue):
   }
 }
 
-/** An AnyValue message in [pos, end): every variant, bytes as base64, an empty value as null. */
 /**
  * Deepest nesting of array and kvlist values accepted. Real attributes nest a level or two; a bound
  * keeps a hostile body of a million nested arrays from exhausting the stack (or the CPU).
  */
 export const MAX_VALUE_DEPTH = 32;
 
-export function readAnyValue(r: ProtoReader, end: number, depth = 0): AttrValue {
-  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
-  let value: AttrValue = null;
-  let field = 0;
-  try {
-    while (r.pos < end) {
-      field = 0;
-      const tag = r.uint32();
-      field = tag >>> 3;
-      const wire = tag & 7;
-      switch (field) {
-        case 1:
-          expectWire(wire, WIRE_LENGTH_DELIMITED);
-          value = r.string(r.delimited(end));
-          break;
-        case 2:
-          expectWire(wire, WIRE_VARINT);
-          value = r.bool();
-          break;
-        case 3:
-          expectWire(wire, WIRE_VARINT);
-          value = r.int64();
-          break;
-        case 4:
-          expectWire(wire, WIRE_FIXED64);
-          value = r.double();
-          break;
-        case 5:
-          expectWire(wire, WIRE_LENGTH_DELIMITED);
-          value = readArrayValue(r, r.delimited(end), depth);
-          break;
-        case 6:
-          expectWire(wire, WIRE_LENGTH_DELIMITED);
-          value = readKeyValueList(r, r.delimited(end), depth);
-          break;
-        case 7:
-          expectWire(wire, WIRE_LENGTH_DELIMITED);
-          value = r.base64(r.delimited(end));
-          break;
-        default:
-          r.skip(wire, end);
-      }
-    }
-    if (r.pos !== end) throw locate(new Error('truncated'), ANY_VALUE_FIELDS[field] ?? `field_${field}`);
-  } catch (err) {
-    throw field === 0 ? locate(err, 'value') : locate(err, ANY_VALUE_FIELDS[field] ?? `field_${field}`);
-  }
-  return value;
+/** What an AnyValue, ArrayValue or KeyValueList message is read into. */
+interface ValueState {
+  value: AttrValue;
+  depth: number;
+  /** The element being read (ArrayValue, KeyValueList). */
+  index: number;
 }
 
-const ANY_VALUE_FIELDS: Record<number, string> = {
-  1: 'string_value',
-  2: 'bool_value',
-  3: 'int_value',
-  4: 'double_value',
-  5: 'array_value',
-  6: 'kvlist_value',
-  7: 'bytes_value',
+/** AnyValue: every variant, bytes as base64, an empty value as null. */
+const ANY_VALUE: MessageFields<ValueState> = {
+  names: {
+    1: 'string_value',
+    2: 'bool_value',
+    3: 'int_value',
+    4: 'double_value',
+    5: 'array_value',
+    6: 'kvlist_value',
+    7: 'bytes_value',
+  },
+  tagName: 'value',
+  readField(r, field, wire, end, state) {
+    switch (field) {
+      case 1:
+        expectWire(wire, WIRE_LENGTH_DELIMITED);
+        state.value = r.string(r.delimited(end));
+        break;
+      case 2:
+        expectWire(wire, WIRE_VARINT);
+        state.value = r.bool();
+        break;
+      case 3:
+        expectWire(wire, WIRE_VARINT);
+        state.value = r.int64();
+        break;
+      case 4:
+        expectWire(wire, WIRE_FIXED64);
+        state.value = r.double();
+        break;
+      case 5:
+        expectWire(wire, WIRE_LENGTH_DELIMITED);
+        state.value = readNested(r, r.delimited(end), ARRAY_VALUE, [], state.depth);
+        break;
+      case 6:
+        expectWire(wire, WIRE_LENGTH_DELIMITED);
+        state.value = readNested(r, r.delimited(end), KEY_VALUE_LIST, {}, state.depth);
+        break;
+      case 7:
+        expectWire(wire, WIRE_LENGTH_DELIMITED);
+        state.value = r.base64(r.delimited(end));
+        break;
+      default:
+        r.skip(wire, end);
+    }
+  },
 };
 
-function readArrayValue(r: ProtoReader, end: number, depth: number): AttrValue[] {
-  const values: AttrValue[] = [];
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-      try {
-        values.push(readAnyValue(r, r.delimited(end), depth + 1));
-      } catch (err) {
-        throw locate(err, 'values', values.length);
-      }
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  return values;
+/** An AnyValue message in [pos, end). */
+export function readAnyValue(r: ProtoReader, end: number, depth = 0): AttrValue {
+  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  const state: ValueState = { value: null, depth, index: 0 };
+  readFields(r, end, ANY_VALUE, state);
+  return state.value;
 }
 
-function readKeyValueList(r: ProtoReader, end: number, depth: number): Attributes {
-  const values: Attributes = {};
-  let index = 0;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-      try {
-        readKeyValue(r, r.delimited(end), values, depth + 1);
-      } catch (err) {
-        throw locate(err, 'values', index);
-      }
-      index++;
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  return values;
+/** An ArrayValue (`value` is an array) or KeyValueList (an object) one level below `depth`. */
+function readNested<T extends AttrValue>(
+  r: ProtoReader,
+  end: number,
+  message: MessageFields<ValueState>,
+  empty: T,
+  depth: number,
+): T {
+  const state: ValueState = { value: empty, depth: depth + 1, index: 0 };
+  readFields(r, end, message, state);
+  return empty;
 }
 
-interface KeyValuePair {
-  key: string;
-  value: AttrValue;
-}
+const ARRAY_VALUE: MessageFields<ValueState> = {
+  names: { 1: 'values[]' },
+  readField(r, field, wire, end, state) {
+    if (field !== 1) return r.skip(wire, end);
+    expectWire(wire, WIRE_LENGTH_DELIMITED);
+    const values = state.value as AttrValue[];
+    state.index = values.length;
+    values.push(readAnyValue(r, r.delimited(end), state.depth));
+  },
+  elementIndex: (state) => state.index,
+};
 
-const MAX_CACHED_PAIR_BYTES = 64;
-/** Whole KeyValue messages with a scalar value, by their bytes: most attributes repeat span after span. */
-const pairCache = new BytesCache<KeyValuePair>(11, MAX_CACHED_PAIR_BYTES, { key: '', value: null });
+const KEY_VALUE_LIST: MessageFields<ValueState> = {
+  names: { 1: 'values[]' },
+  readField(r, field, wire, end, state) {
+    if (field !== 1) return r.skip(wire, end);
+    expectWire(wire, WIRE_LENGTH_DELIMITED);
+    readKeyValue(r, r.delimited(end), state.value as Attributes, state.depth);
+    state.index++;
+  },
+  elementIndex: (state) => state.index,
+};
 
 /** A KeyValue message in [pos, end), stored into `target` (a later duplicate key wins). */
 function readKeyValue(r: ProtoReader, end: number, target: Attributes, depth = 0): void {
   const start = r.pos;
-  if (end - start > MAX_CACHED_PAIR_BYTES || start === end) {
+  const pairs = r.caches.pairs;
+  if (end - start > pairs.maxLength || start === end) {
     if (!readSimpleKeyValue(r, end, target)) readKeyValueInGeneral(r, end, target, depth);
     return;
   }
-  const pair = pairCache.find(r.buf, r.view, start, end);
+  const pair = pairs.find(r.buf, r.view, start, end);
   if (pair !== undefined) {
     // Pairs with the key __proto__ are never cached, so a plain store is safe here.
     target[pair.key] = pair.value;
     r.pos = end;
     return;
   }
-  const slot = pairCache.lastSlot;
+  const slot = pairs.lastSlot;
   if (!readSimpleKeyValue(r, end, target)) {
     readKeyValueInGeneral(r, end, target, depth);
     return;
   }
   // The simple form holds a key and a scalar value: safe to share between records.
-  const key = lastSimpleKey;
-  if (key !== '__proto__') pairCache.set(slot, r.buf, r.view, start, end, { key, value: lastSimpleValue });
+  const key = r.lastKey;
+  if (key !== '__proto__') pairs.set(slot, r.buf, r.view, start, end, { key, value: r.lastValue });
 }
 
 /**
- * The key and value readSimpleKeyValue stored last (saves returning a pair object from it, and
- * reading the value back through a property load on an object of ever-changing shape).
- */
-let lastSimpleKey = '';
-let lastSimpleValue: AttrValue = null;
-
-/**
  * The shape nearly every attribute has: `key` (field 1) then `value` (field 2) holding one string,
- * bool, int or double, with lengths under 128. Reads it without the general loops and returns true,
- * or returns false having read nothing.
+ * bool, int or double, with lengths under 128. Reads it without the general walk, leaves the pair in
+ * `r.lastKey` and `r.lastValue` and returns true, or returns false having read nothing.
  */
 function readSimpleKeyValue(r: ProtoReader, end: number, target: Attributes): boolean {
   const buf = r.buf;
@@ -214,29 +200,37 @@ function readSimpleKeyValue(r: ProtoReader, end: number, target: Attributes): bo
   const key = r.string(keyEnd);
   r.pos = end;
   setAttribute(target, key, value);
-  lastSimpleKey = key;
-  lastSimpleValue = value;
+  r.lastKey = key;
+  r.lastValue = value;
   return true;
 }
 
-function readKeyValueInGeneral(r: ProtoReader, end: number, target: Attributes, depth: number): void {
-  let key = '';
-  let value: AttrValue = null;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const field = tag >>> 3;
+/** What a KeyValue message in any other shape is read into. */
+interface KeyValueState {
+  key: string;
+  value: AttrValue;
+  depth: number;
+}
+
+const KEY_VALUE: MessageFields<KeyValueState> = {
+  names: { 1: 'key', 2: 'value' },
+  readField(r, field, wire, end, state) {
     if (field === 1) {
-      expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-      key = r.string(r.delimited(end));
+      expectWire(wire, WIRE_LENGTH_DELIMITED);
+      state.key = r.string(r.delimited(end));
     } else if (field === 2) {
-      expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-      value = readAnyValue(r, r.delimited(end), depth);
+      expectWire(wire, WIRE_LENGTH_DELIMITED);
+      state.value = readAnyValue(r, r.delimited(end), state.depth);
     } else {
-      r.skip(tag & 7, end);
+      r.skip(wire, end);
     }
-  }
-  if (r.pos !== end) throw locate(new Error('truncated'), 'key');
-  setAttribute(target, key, value);
+  },
+};
+
+function readKeyValueInGeneral(r: ProtoReader, end: number, target: Attributes, depth: number): void {
+  const state: KeyValueState = { key: '', value: null, depth };
+  readFields(r, end, KEY_VALUE, state);
+  setAttribute(target, state.key, state.value);
 }
 
 /** Reads one `repeated KeyValue attributes` element (the caller has read the tag). */
@@ -245,39 +239,42 @@ export function readAttribute(r: ProtoReader, wire: number, end: number, target:
   readKeyValue(r, r.delimited(end), target);
 }
 
-/** A Resource message's attributes (field 1); the rest of Resource is not needed. */
-export function readResourceAttributes(r: ProtoReader, end: number): Attributes {
-  const attributes: Attributes = {};
-  let index = 0;
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      try {
-        readAttribute(r, tag & 7, end, attributes);
-      } catch (err) {
-        throw locate(err, 'attributes', index);
-      }
-      index++;
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  if (r.pos !== end) throw locate(new Error('truncated'), 'attributes', index);
-  return attributes;
+/** What a Resource or an InstrumentationScope is read into. */
+interface ResourceState {
+  attributes: Attributes;
+  name: string;
+  index: number;
 }
 
-/** An InstrumentationScope message's name (the only part the analyzer reads). */
+/** A Resource message's attributes (field 1); the rest of Resource is not needed. */
+const RESOURCE: MessageFields<ResourceState> = {
+  names: { 1: 'attributes[]' },
+  readField(r, field, wire, end, state) {
+    if (field !== 1) return r.skip(wire, end);
+    readAttribute(r, wire, end, state.attributes);
+    state.index++;
+  },
+  elementIndex: (state) => state.index,
+};
+
+export function readResourceAttributes(r: ProtoReader, end: number): Attributes {
+  const state: ResourceState = { attributes: {}, name: '', index: 0 };
+  readFields(r, end, RESOURCE, state);
+  return state.attributes;
+}
+
+/** An InstrumentationScope message's name (the only part the receiver reads). */
+const SCOPE: MessageFields<ResourceState> = {
+  names: { 1: 'name' },
+  readField(r, field, wire, end, state) {
+    if (field !== 1) return r.skip(wire, end);
+    expectWire(wire, WIRE_LENGTH_DELIMITED);
+    state.name = r.string(r.delimited(end));
+  },
+};
+
 export function readScopeName(r: ProtoReader, end: number): string {
-  let name = '';
-  while (r.pos < end) {
-    const tag = r.uint32();
-    if (tag >>> 3 === 1) {
-      expectWire(tag & 7, WIRE_LENGTH_DELIMITED);
-      name = r.string(r.delimited(end));
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  if (r.pos !== end) throw locate(new Error('truncated'), 'name');
-  return name;
+  const state: ResourceState = { attributes: {}, name: '', index: 0 };
+  readFields(r, end, SCOPE, state);
+  return state.name;
 }

@@ -1,5 +1,7 @@
+import type { AttrValue } from '../records/records.js';
 import { DecodeError } from '../wire/decode-error.js';
 import { hexOf } from '../wire/hex-id.js';
+import { DecodeCaches } from './decode-caches.js';
 import { internedText } from './string-interner.js';
 
 /** Protobuf wire types this reader understands; groups (3, 4) never occur in OTLP and are rejected. */
@@ -38,8 +40,18 @@ export class ProtoReader {
   maxLinks = Number.POSITIVE_INFINITY;
   /** Items skipped for those limits. */
   skipped = 0;
+  /**
+   * The key and value `readSimpleKeyValue` (proto-attributes.ts) read last: saves returning a pair
+   * object from it, and reading the value back from an object of ever-changing shape.
+   */
+  lastKey = '';
+  lastValue: AttrValue = null;
 
-  constructor(bytes: Uint8Array) {
+  /** `caches`: the decoder's, kept between requests; by default this request's own. */
+  constructor(
+    bytes: Uint8Array,
+    readonly caches: DecodeCaches = new DecodeCaches(),
+  ) {
     const buf = Buffer.isBuffer(bytes)
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -223,7 +235,7 @@ export class ProtoReader {
   string(stop: number): string {
     const start = this.pos;
     this.pos = stop;
-    return start === stop ? '' : internedText(this.buf, this.view, start, stop);
+    return start === stop ? '' : internedText(this.caches.strings, this.buf, this.view, start, stop);
   }
 
   /**
