@@ -17,7 +17,10 @@ export class HashedKeyIndex<K> implements KeyIndex<K> {
   private entries = 0;
   /** Each row's hash, by row; grows by doubling up to `maxRows`. */
   private rowHashes = new Int32Array(0);
-  /** The key `get` hashed last and its hash: `set` right after a missed `get` (the usual insert) reuses it. */
+  /**
+   * The key `get` hashed last and its hash: `set` after a missed `get` (the usual insert) reuses it, even
+   * when an eviction deleted a row in between (a full table's every insert).
+   */
   private probedKey: K | undefined;
   private probedHash = 0;
 
@@ -61,14 +64,12 @@ export class HashedKeyIndex<K> implements KeyIndex<K> {
 
   delete(key: K): boolean {
     const hash = this.keys.hash(key);
-    this.probedKey = undefined;
     const row = this.find(hash, key);
     return row !== -1 && this.remove(hash, row);
   }
 
   deleteRow(row: number): boolean {
     if (row < 0 || row >= this.rowHashes.length) return false;
-    this.probedKey = undefined;
     return this.remove(this.rowHashes[row], row);
   }
 
