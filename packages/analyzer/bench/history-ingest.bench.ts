@@ -16,8 +16,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { SPANS_PER_BATCH, traceTemplate } from '../../otlp-receiver/bench/bench-payloads.js';
 import { type AnalyzerChild, postAll, startAnalyzerChild } from './analyzer-client.js';
-import { SPANS_PER_BATCH, traceTemplate } from './bench-payloads.js';
 
 const WARMUP_BATCHES = 60;
 const MEASURED_BATCHES = Number(process.env.JOBLENS_BENCH_HISTORY_BATCHES ?? 1500);

@@ -9,8 +9,8 @@
  * dropped), to tell the receiver's share from the model's and the detectors'.
  */
 import { gzipSync } from 'node:zlib';
+import { SPANS_PER_BATCH, traceTemplate } from '../../otlp-receiver/bench/bench-payloads.js';
 import { postAll, startAnalyzerChild } from './analyzer-client.js';
-import { SPANS_PER_BATCH, traceTemplate } from './bench-payloads.js';
 
 const WARMUP_BATCHES = 60;
 /**

@@ -20,8 +20,8 @@ import { fork } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { distinctJobNamesTemplate, manyAttributesRequest } from '../../otlp-receiver/bench/bench-payloads.js';
 import { type AnalyzerChild, postAll, startAnalyzerChild } from './analyzer-client.js';
-import { distinctJobNamesTemplate, manyAttributesRequest } from './bench-payloads.js';
 
 const JOB_NAMES = 300_000;
 const NAMES_PER_REQUEST = 5000;

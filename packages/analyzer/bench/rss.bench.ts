@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { runningJobsTemplate } from '../../otlp-receiver/bench/bench-payloads.js';
 import { postAll, startAnalyzerChild } from './analyzer-client.js';
-import { runningJobsTemplate } from './bench-payloads.js';
 
 const JOBS = 100_000;
 const PER_REQUEST = 500;

@@ -7,10 +7,10 @@
  * requests, as the receiver does (`createOtlpApp` holds one `DecodeCaches`).
  */
 
-import { SPANS_PER_BATCH, traceTemplate } from '../../analyzer/bench/bench-payloads.js';
 import { DecodeCaches } from '../src/protobuf/decode-caches.js';
 import { decodeTracesProto } from '../src/traces/proto-traces.js';
 import { otlpType } from '../test/fixtures/otlp-proto-schema.js';
+import { SPANS_PER_BATCH, traceTemplate } from './bench-payloads.js';
 
 const ROUNDS = 31;
 const MILLIS_PER_SIDE = 150;

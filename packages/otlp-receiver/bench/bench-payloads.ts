@@ -33,12 +33,12 @@ import {
   MESSAGING_OPERATION_PROCESS,
   MESSAGING_SYSTEM_BULLMQ,
 } from '@joblens/semconv';
-import { encodeOtlp } from '../../otlp-receiver/test/fixtures/otlp-proto-schema.js';
+import { encodeOtlp } from '../test/fixtures/otlp-proto-schema.js';
 
 /**
- * Realistic OTLP payloads for the analyzer benchmarks, shaped like the joblens SDK's output: per job
- * an attempt span (messaging.* and joblens.* attributes, fetched/started/checkpoint events) and two
- * step child spans; for running jobs, `job started` and `still running` log records.
+ * Realistic OTLP payloads for the receiver's and the analyzer's benchmarks, shaped like the joblens
+ * SDK's output: per job an attempt span (messaging.* and joblens.* attributes, fetched/started/checkpoint
+ * events) and two step child spans; for running jobs, `job started` and `still running` log records.
  */
 export const SPANS_PER_BATCH = 512;
 const QUEUES = ['invoices', 'emails', 'thumbnails', 'exports'];
