@@ -1,6 +1,8 @@
 import type { TelemetryModel } from '../model/telemetry-model.js';
 import type { AttachedMonitors } from '../monitors/attach-monitors.js';
 
+// Typed by the model's own signatures rather than the receiver's record types: of the analyzer's wiring,
+// only analyzer.ts imports the receiver, and it checks that this sink is a TelemetrySink.
 type IngestingModel = Pick<TelemetryModel, 'ingestSpans' | 'ingestLogs' | 'ingestMetrics'>;
 
 /**
