@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
  * hashes: job ids and trace ids come from outside, and with a known seed a sender could pick ids that all
  * land in one probe run.
  */
-export const PROCESS_HASH_SEED = randomBytes(4).readInt32LE(0);
+const PROCESS_HASH_SEED = randomBytes(4).readInt32LE(0);
 
 /** A second, unrelated seed, for the low half of a fingerprint. */
 const LOW_SEED = PROCESS_HASH_SEED ^ 0x5bd1e995;
