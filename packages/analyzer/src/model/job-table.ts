@@ -2,6 +2,7 @@ import type { JobOutcome } from '@joblens/semconv';
 import type { JobView } from './analyzer-view.js';
 import { hashText } from './table/hash.js';
 import { HashedKeyIndex } from './table/hashed-key-index.js';
+import { RowRing } from './table/row-ring.js';
 
 /** A job as `get` hands it out: a snapshot of its row, with the keys of its attempts seen. */
 export interface JobEntry extends JobView {
@@ -33,8 +34,6 @@ export interface JobSighting extends JobKey {
 }
 
 const MAX_ATTEMPT_KEYS_PER_JOB = 100;
-/** Rows allocated at the first job; the columns double from there as jobs come, up to the bound. */
-const INITIAL_ROWS = 1024;
 /** Shared by every job until its first failure: most jobs never fail, and a Map each is heavy. */
 const NO_ERRORS: ReadonlyMap<string, number> = new Map();
 
@@ -44,17 +43,14 @@ const NO_ERRORS: ReadonlyMap<string, number> = new Map();
  * timestamps for the young-generation GC to copy twice and the old generation to mark, which made this
  * table a fifth of the model's ingest; rows cost nothing of the kind, and pruning scans flat arrays.
  *
- * Rows are taken in a ring in order of first sighting, so when the ring is full the oldest-seen job
- * makes room. A row is found by service, queue and job id in a HashedKeyIndex. Views (`get`,
+ * Rows are taken from a RowRing in order of first sighting, so when the ring is full the oldest-seen
+ * job makes room. A row is found by service, queue and job id in a HashedKeyIndex. Views (`get`,
  * `seenSince`) are snapshots, safe to keep.
  */
 export class JobTable {
   private readonly index: HashedKeyIndex<JobKey>;
-  private readonly capacity: number;
-  /** Rows the columns have room for: they grow by doubling up to `capacity`, as jobs come. */
-  private allocated = 0;
-  /** Whether a row holds a job. */
-  private used = new Uint8Array(0);
+  /** Which rows hold a job; it grows the columns by doubling, as jobs come, up to `maxJobs`. */
+  private readonly rows: RowRing;
   private readonly services: string[] = [];
   private readonly queues: string[] = [];
   private readonly jobNames: string[] = [];
@@ -71,12 +67,13 @@ export class JobTable {
   private readonly latestSpanIds: string[] = [];
   /** The only key of a job seen once (most jobs) is held as itself, not in an array of one. */
   private readonly attemptKeys: (string | string[])[] = [];
-  /** The row the next new job takes: the oldest-seen job's when the ring is full. */
-  private next = 0;
-  private count = 0;
 
   constructor(maxJobs: number) {
-    this.capacity = Math.max(1, Math.floor(maxJobs));
+    this.rows = new RowRing(
+      maxJobs,
+      (size) => this.growColumns(size),
+      (row) => this.drop(row),
+    );
     this.index = new HashedKeyIndex<JobKey>(
       {
         hash: (key) => hashText(key.jobId, hashText(key.queue, hashText(key.service))),
@@ -85,20 +82,19 @@ export class JobTable {
           this.queues[row] === key.queue &&
           this.services[row] === key.service,
       },
-      this.capacity,
+      this.rows.capacity,
     );
   }
 
-  /** Doubles the columns' room, up to the capacity; rows keep their numbers. */
-  private growColumns(): void {
-    const size = Math.min(this.capacity, Math.max(INITIAL_ROWS, this.allocated * 2));
-    this.used = grown(this.used, new Uint8Array(size));
+  /** Gives the columns room for `size` rows; rows keep their numbers. */
+  private growColumns(size: number): void {
+    const allocated = this.rows.allocated;
     this.attemptsSeen = grown(this.attemptsSeen, new Float64Array(size));
     this.maxAttempt = grown(this.maxAttempt, new Float64Array(size));
     this.maxAttempts = grown(this.maxAttempts, new Float64Array(size));
     this.firstSeenMs = grown(this.firstSeenMs, new Float64Array(size));
     this.lastSeenMs = grown(this.lastSeenMs, new Float64Array(size));
-    for (let row = this.allocated; row < size; row++) {
+    for (let row = allocated; row < size; row++) {
       this.services.push('');
       this.queues.push('');
       this.jobNames.push('');
@@ -109,11 +105,10 @@ export class JobTable {
       this.latestSpanIds.push('');
       this.attemptKeys.push('');
     }
-    this.allocated = size;
   }
 
   get size(): number {
-    return this.count;
+    return this.rows.size;
   }
 
   get(service: string, queue: string, jobId: string): JobEntry | undefined {
@@ -136,10 +131,11 @@ export class JobTable {
   seenSince(sinceMs: number): JobView[] {
     const jobs: JobView[] = [];
     // From the row the next new job takes: the ring's oldest, or an unused one before the first wrap.
-    const start = this.next;
-    for (let i = 0; i < this.allocated; i++) {
-      const row = (start + i) % this.allocated;
-      if (this.used[row] === 1 && this.lastSeenMs[row] >= sinceMs) jobs.push(this.viewOf(row));
+    const start = this.rows.oldest;
+    const allocated = this.rows.allocated;
+    for (let i = 0; i < allocated; i++) {
+      const row = (start + i) % allocated;
+      if (this.rows.isHeld(row) && this.lastSeenMs[row] >= sinceMs) jobs.push(this.viewOf(row));
     }
     return jobs;
   }
@@ -178,7 +174,7 @@ export class JobTable {
     // The sighting is its own key: `set` below reuses the hash this lookup computed.
     let row = this.index.get(sighting);
     if (row === -1) {
-      row = this.takeRow();
+      row = this.rows.take();
       this.fill(row, sighting);
       this.index.set(sighting, row);
     } else if (sighting.newAttempt) {
@@ -213,17 +209,6 @@ export class JobTable {
     if (sighting.timeMs > this.lastSeenMs[row]) this.lastSeenMs[row] = sighting.timeMs;
   }
 
-  /** The next row of the ring, emptied of the oldest-seen job if it still holds one. */
-  private takeRow(): number {
-    const row = this.next;
-    if (row === this.allocated) this.growColumns();
-    this.next = (row + 1) % this.capacity;
-    if (this.used[row] === 1) this.drop(row);
-    this.used[row] = 1;
-    this.count += 1;
-    return row;
-  }
-
   private fill(row: number, sighting: JobSighting): void {
     this.services[row] = sighting.service;
     this.queues[row] = sighting.queue;
@@ -241,9 +226,8 @@ export class JobTable {
     this.attemptKeys[row] = sighting.newAttempt ? sighting.attemptKey : '';
   }
 
+  /** Empties a row the ring let go of (evicted or pruned). */
   private drop(row: number): void {
-    this.used[row] = 0;
-    this.count -= 1;
     this.index.deleteRow(row);
     // Let go of what the row referenced: names stay shared, ids and keys would be held for nothing.
     this.jobIds[row] = '';
@@ -255,16 +239,16 @@ export class JobTable {
 
   /** Drops jobs with no sighting since `cutoffMs` (a scan of one column: callers run it about once a second). */
   prune(cutoffMs: number): void {
-    const used = this.used;
     const lastSeen = this.lastSeenMs;
-    for (let row = 0; row < this.allocated; row++) {
-      if (used[row] === 1 && lastSeen[row] < cutoffMs) this.drop(row);
+    const allocated = this.rows.allocated;
+    for (let row = 0; row < allocated; row++) {
+      if (lastSeen[row] < cutoffMs && this.rows.release(row)) this.drop(row);
     }
   }
 }
 
 /** `into` (a larger array of the same kind) with `from` copied to its start. */
-function grown<T extends Int32Array | Uint8Array | Float64Array>(from: T, into: T): T {
+function grown<T extends Float64Array>(from: T, into: T): T {
   into.set(from);
   return into;
 }
