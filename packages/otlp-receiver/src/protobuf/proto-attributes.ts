@@ -239,10 +239,9 @@ export function readAttribute(r: ProtoReader, wire: number, end: number, target:
   readKeyValue(r, r.delimited(end), target);
 }
 
-/** What a Resource or an InstrumentationScope is read into. */
+/** What a Resource is read into. */
 interface ResourceState {
   attributes: Attributes;
-  name: string;
   index: number;
 }
 
@@ -258,13 +257,13 @@ const RESOURCE: MessageFields<ResourceState> = {
 };
 
 export function readResourceAttributes(r: ProtoReader, end: number): Attributes {
-  const state: ResourceState = { attributes: {}, name: '', index: 0 };
+  const state: ResourceState = { attributes: {}, index: 0 };
   readFields(r, end, RESOURCE, state);
   return state.attributes;
 }
 
 /** An InstrumentationScope message's name (the only part the receiver reads). */
-const SCOPE: MessageFields<ResourceState> = {
+const SCOPE: MessageFields<{ name: string }> = {
   names: { 1: 'name' },
   readField(r, field, wire, end, state) {
     if (field !== 1) return r.skip(wire, end);
@@ -274,7 +273,7 @@ const SCOPE: MessageFields<ResourceState> = {
 };
 
 export function readScopeName(r: ProtoReader, end: number): string {
-  const state: ResourceState = { attributes: {}, name: '', index: 0 };
+  const state = { name: '' };
   readFields(r, end, SCOPE, state);
   return state.name;
 }
