@@ -9,7 +9,7 @@ import { createChannel } from './create-channel.js';
 import { GuardedChannel } from './guarded-channel.js';
 
 /** Channels the API may create in all; the config file is the place for more. */
-export const MAX_API_CHANNELS = 100;
+const MAX_API_CHANNELS = 100;
 
 export type CreateChannelResult =
   | { ok: true; channel: StoredChannel }

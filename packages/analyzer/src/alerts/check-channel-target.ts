@@ -10,7 +10,7 @@ export type LookupAll = (host: string) => Promise<Array<{ address: string }>>;
 const defaultLookup: LookupAll = (host) => dnsLookup(host, { all: true });
 
 /** The host a channel connects to. */
-export function targetHostOf(config: ChannelConfig): string {
+function targetHostOf(config: ChannelConfig): string {
   if (config.type === 'email') return config.host;
   const url = config.type === 'pagerduty' ? (config.url ?? PAGERDUTY_EVENTS_URL) : config.url;
   // URL keeps the brackets of an IPv6 host; lookup wants the bare address.

@@ -10,7 +10,7 @@ import { createChannel } from './create-channel.js';
 import { SlackChannel } from './slack-channel.js';
 
 /** The channel `alertWebhookUrl` stands for; it gets every event, whatever `alerts.routes` say. */
-export const SHORTHAND_CHANNEL_NAME = 'alertWebhookUrl';
+const SHORTHAND_CHANNEL_NAME = 'alertWebhookUrl';
 
 /** The older `joblens_analyzer_alerts_total{result}` reads these names. */
 const LEGACY_RESULTS: Partial<Record<DeliveryResult, string>> = {

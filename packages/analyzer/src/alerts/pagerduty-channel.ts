@@ -25,7 +25,7 @@ const ACTIONS: Record<AlertEvent['kind'], 'trigger' | 'acknowledge' | 'resolve'>
 const SEVERITIES = { info: 'info', warning: 'warning', critical: 'critical' } as const;
 
 /** The Events API v2 body: one incident per finding (`dedup_key` = finding id). */
-export function pagerDutyEvent(routingKey: string, event: AlertEvent): Record<string, unknown> {
+function pagerDutyEvent(routingKey: string, event: AlertEvent): Record<string, unknown> {
   const action = ACTIONS[event.kind];
   const base = { routing_key: routingKey, event_action: action, dedup_key: event.finding.id };
   if (action !== 'trigger') return base;

@@ -12,7 +12,7 @@ export type AccessRole = 'ingest' | 'read' | 'admin';
 /** The token each role needs; a role without one is open. */
 export type RoleTokens = Partial<Record<AccessRole, string>>;
 
-export const ACCESS_ROLES: readonly AccessRole[] = ['ingest', 'read', 'admin'];
+const ACCESS_ROLES: readonly AccessRole[] = ['ingest', 'read', 'admin'];
 
 /** Each role's own token, else the shared `token`, else none. */
 export function roleTokens(

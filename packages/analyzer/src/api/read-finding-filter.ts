@@ -2,8 +2,8 @@ import { FINDING_TYPES } from '@joblens/semconv';
 import type { FindingFilter } from '../findings/finding.js';
 
 /** Findings a list request returns unless it asks for fewer or more (up to {@link MAX_LIST_LIMIT}). */
-export const DEFAULT_LIST_LIMIT = 100;
-export const MAX_LIST_LIMIT = 1000;
+const DEFAULT_LIST_LIMIT = 100;
+const MAX_LIST_LIMIT = 1000;
 
 /** A query parameter that cannot be read, with the message the client gets in a 400. */
 export class BadQueryError extends Error {}

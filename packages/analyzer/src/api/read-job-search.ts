@@ -3,8 +3,8 @@ import type { JobSearch } from '../history/history-store.js';
 import { BadQueryError } from './read-finding-filter.js';
 
 /** Jobs a search returns unless it asks for fewer or more (up to {@link MAX_JOB_LIMIT}). */
-export const DEFAULT_JOB_LIMIT = 50;
-export const MAX_JOB_LIMIT = 500;
+const DEFAULT_JOB_LIMIT = 50;
+const MAX_JOB_LIMIT = 500;
 /** Longest text a filter takes: ids and names are short, and a filter is not a place to upload a file. */
 const MAX_FILTER_CHARS = 500;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;

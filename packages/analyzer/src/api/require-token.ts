@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Cookie that carries the token for browsers, which cannot add an Authorization header to a page load. */
-export const TOKEN_COOKIE = 'joblens_token';
+const TOKEN_COOKIE = 'joblens_token';
 
 /** How a request presented a token: a header (no browser sends one by itself) or the page's cookie. */
 export type TokenCarrier = 'bearer' | 'cookie';

@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
  * other site can frame the page to trick a click. `no-referrer`: page URLs can carry `?token=`, and
  * links go out to Jaeger.
  */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': [
     "default-src 'none'",
     "script-src 'self'",

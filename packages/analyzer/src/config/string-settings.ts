@@ -31,7 +31,7 @@ export const STRING_SETTINGS = {
   Record<keyof AnalyzerConfig, { env: string; flag: string; kind: 'string' | 'number' | 'boolean' }>
 >;
 
-export type StringSettingName = keyof typeof STRING_SETTINGS;
+type StringSettingName = keyof typeof STRING_SETTINGS;
 
 /** Environment variable naming the configuration file, when `--config` is not given. */
 export const CONFIG_FILE_ENV = 'JOBLENS_CONFIG';

@@ -30,7 +30,7 @@ const MAX_TEXT = 300;
  * A call as shown to people, whoever sent it: credentials, query string and fragment removed even
  * when the sender left them in (the joblens SDK never sends them).
  */
-export function redactCall(call: string): string {
+function redactCall(call: string): string {
   const clean = call
     .replace(/:\/\/[^\s/@]*@/g, '://')
     .replace(/[?#]\S*/g, '')

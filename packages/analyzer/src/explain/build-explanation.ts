@@ -5,7 +5,7 @@ import type { TimelineAttempt } from '../findings/timeline-data.js';
 import type { ExplainedAttempt, Explanation } from './explanation.js';
 
 /** Bounds that keep an explanation pasteable: counts of list items and characters per text. */
-export const EXPLAIN_LIMITS = {
+const EXPLAIN_LIMITS = {
   attempts: 10,
   stepsPerAttempt: 30,
   storyEntries: 60,

@@ -39,7 +39,7 @@ export interface MonitorRow {
 }
 
 /** The raw material `explain` adds to a finding: the attempt's attributes, snapshot and dump. */
-export interface AttemptDetail {
+interface AttemptDetail {
   attributes: Attributes;
   resource?: Attributes;
   snapshot?: Attributes;

@@ -24,7 +24,7 @@ export type IncidentAction =
   | { kind: 'snooze'; until: number; by?: string };
 
 /** Why an action was refused; `conflict` actions do not fit the finding's state, `invalid` ones never would. */
-export type IncidentRefusal = { ok: false; reason: 'conflict' | 'invalid'; message: string };
+type IncidentRefusal = { ok: false; reason: 'conflict' | 'invalid'; message: string };
 
 export type IncidentOutcome = { ok: true; finding: Finding; transition: FindingTransition } | IncidentRefusal;
 

@@ -2,7 +2,7 @@
  * What the job timeline draws: one lane per attempt (retries stacked), its steps and events on a shared
  * time axis, the silent gaps and an unfinished hang marked. Built from the job model by the page's sources.
  */
-export interface TimelineStep {
+interface TimelineStep {
   name: string;
   startMs: number;
   /** Undefined while the step is still open. */
@@ -12,12 +12,12 @@ export interface TimelineStep {
   depth?: number;
 }
 
-export interface TimelineMark {
+interface TimelineMark {
   name: string;
   timeMs: number;
 }
 
-export interface TimelineGap {
+interface TimelineGap {
   startMs: number;
   endMs: number;
   /** What came before and after the gap (step names, `start`, `end`). */

@@ -24,7 +24,7 @@ export interface MonitorHistory {
   events: readonly MonitorEvent[];
 }
 
-export interface RunView {
+interface RunView {
   runId: string;
   startedMs: number;
   deadlineMs: number;

@@ -5,13 +5,13 @@
  */
 
 /** Every `periodSeconds`, measured from the last check-in. */
-export interface PeriodSchedule {
+interface PeriodSchedule {
   kind: 'period';
   periodSeconds: number;
 }
 
 /** A cron expression (5 fields, or 6 with seconds first) read in an IANA time zone. */
-export interface CronSchedule {
+interface CronSchedule {
   kind: 'cron';
   cron: string;
   /** IANA name, e.g. `Europe/Berlin`. Default `UTC`. */
@@ -21,7 +21,7 @@ export interface CronSchedule {
 export type MonitorSchedule = PeriodSchedule | CronSchedule;
 
 /** A recurring window: opens at each cron time and stays open `durationSeconds`. */
-export interface RecurringMaintenanceWindow {
+interface RecurringMaintenanceWindow {
   kind: 'recurring';
   cron: string;
   timeZone: string;
@@ -29,7 +29,7 @@ export interface RecurringMaintenanceWindow {
 }
 
 /** A one-off window between two instants (unix ms). */
-export interface FixedMaintenanceWindow {
+interface FixedMaintenanceWindow {
   kind: 'fixed';
   startsAtMs: number;
   endsAtMs: number;
@@ -57,7 +57,7 @@ export interface MonitorDefinition {
   maintenanceWindows: MaintenanceWindow[];
 }
 
-export const MONITOR_STATES = ['new', 'up', 'grace', 'down', 'paused', 'running'] as const;
+const MONITOR_STATES = ['new', 'up', 'grace', 'down', 'paused', 'running'] as const;
 export type MonitorState = (typeof MONITOR_STATES)[number];
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;

@@ -15,5 +15,3 @@ export type MonitorEvent =
   | { type: 'retry'; atMs: number; runId?: string }
   | { type: 'pause'; atMs: number }
   | { type: 'resume'; atMs: number };
-
-export type MonitorSignalType = 'start' | 'success' | 'failure' | 'retry';

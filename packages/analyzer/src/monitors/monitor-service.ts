@@ -60,7 +60,7 @@ export interface SignalOrigin {
 }
 
 /** Auto-create stops here: pings to random slugs must not grow the database without bound. */
-export const MAX_AUTO_CREATED_MONITORS = 1000;
+const MAX_AUTO_CREATED_MONITORS = 1000;
 
 // setTimeout's ceiling; a later deadline wakes up early and simply sets the timer again.
 const MAX_TIMER_DELAY_MS = 2_147_483_647;

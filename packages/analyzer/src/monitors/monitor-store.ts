@@ -73,7 +73,7 @@ export const MAX_TRANSITIONS_PER_MONITOR = 1000;
 /** Bodies (up to 100 KB each) are kept for the newest pings only, so a monitor's history stays a few MB. */
 export const MAX_PING_BODIES_PER_MONITOR = 50;
 /** Pruning on every write would double the cost of a ping; every 100th write to a monitor keeps it bounded. */
-export const WRITES_BETWEEN_PRUNES = 100;
+const WRITES_BETWEEN_PRUNES = 100;
 
 /**
  * Where monitors, their cursors, pings and transitions live: the analyzer's SQLite file, or PostgreSQL

@@ -5,7 +5,7 @@ import type { MonitorService } from './monitor-service.js';
 import { readPingBody } from './read-ping-body.js';
 
 /** Run ids pair a start with its end: a UUID, or any id of up to 64 letters, digits and `_.:-`. */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
 function refuse(res: Response, status: number, error: string): void {
   res.status(status).json({ error });

@@ -70,7 +70,7 @@ export function signalFromJobLog(facts: JobLogFacts): TelemetrySignal | undefine
 }
 
 /** A job naming the slug checks in to it, and so does one whose job name (and service, when the monitor sets one) matches. */
-export function signalMatches(definition: MonitorDefinition, signal: TelemetrySignal): boolean {
+function signalMatches(definition: MonitorDefinition, signal: TelemetrySignal): boolean {
   if (signal.monitorSlug === definition.slug) return true;
   if (definition.jobName === undefined || definition.jobName !== signal.jobName) return false;
   return definition.service === undefined || definition.service === signal.service;

@@ -1,8 +1,8 @@
 import type { TimelineAttempt } from '../findings/timeline-data.js';
 
 /** Attempts drawn before and after the summary line when a job has more than fit. */
-export const FIRST_ATTEMPTS_DRAWN = 2;
-export const LAST_ATTEMPTS_DRAWN = 3;
+const FIRST_ATTEMPTS_DRAWN = 2;
+const LAST_ATTEMPTS_DRAWN = 3;
 /** Error types named in the summary line; the rest are counted as "other". */
 const ERROR_TYPES_NAMED = 3;
 
@@ -29,7 +29,7 @@ export function chooseTimelineRows(attempts: readonly TimelineAttempt[]): Timeli
 }
 
 /** `attempts 3–97 (95) not drawn: 93 retry_scheduled, 2 completed · errors TypeError 90, TimeoutError 3`. */
-export function summarizeAttempts(attempts: readonly TimelineAttempt[]): string {
+function summarizeAttempts(attempts: readonly TimelineAttempt[]): string {
   const outcomes = new Map<string, number>();
   const errorTypes = new Map<string, number>();
   for (const attempt of attempts) {

@@ -3,7 +3,7 @@ import type { Finding } from '../findings/finding.js';
 import { html, type SafeHtml } from './html.js';
 
 /** The waiting evidence a silent_job finding carries, if any (findings stored by older versions have none). */
-export function waitingEvidenceOf(finding: Finding): WaitingEvidence | undefined {
+function waitingEvidenceOf(finding: Finding): WaitingEvidence | undefined {
   const waiting = finding.evidence.detail?.waiting as WaitingEvidence | undefined;
   return waiting && typeof waiting === 'object' && Array.isArray(waiting.calls) ? waiting : undefined;
 }

@@ -33,7 +33,7 @@ export interface JobPlan {
 }
 
 /** A worker consuming the queue: its life, its concurrency, and how it takes jobs. */
-export interface Consumer {
+interface Consumer {
   life: WorkerLife;
   /** Default 1. */
   concurrency?: number;
