@@ -124,37 +124,62 @@ export class SqliteHistoryStore implements HistoryStore {
     this.statements = s;
 
     const insertJobs = boundedInserts(db);
+    // A job already stored: its attempts and the new ones, merged into its row. Returns the bytes added.
+    const mergeIntoStored = (group: readonly HistoryAttempt[]): number => {
+      const first = group[0];
+      const stored = s.job.get(first.jobId, first.service, first.queue) as StoredJob | undefined;
+      const before = stored === undefined ? [] : (JSON.parse(stored.attempt_rows) as StoredAttempt[]);
+      const merged = mergeAttempts(before, group);
+      if (merged.added === 0) return 0;
+      const kept = keepNewest(
+        merged.attempts,
+        [...before.map(() => stored?.job_name ?? first.jobName), ...group.map((a) => a.jobName)],
+        MAX_JOB_ATTEMPTS,
+        stored && earlierAttemptsOf(stored, before.length),
+      );
+      const columns = jobColumnsOf(kept.attempts, kept.jobNames, kept.earlier);
+      if (stored === undefined)
+        insertJobs(1).run(first.service, first.queue, first.jobId, ...jobColumnParams(columns));
+      else s.updateJob.run(...jobColumnParams(columns), stored.pk);
+      return columns.bytes - (stored?.bytes ?? 0);
+    };
+
+    // Most attempts are their job's first: their rows go in by multi-row INSERTs that skip the jobs already
+    // stored (and say which they took), with no lookup each; only the skipped ones are read and merged.
     this.appendAll = db.transaction((attempts: readonly HistoryAttempt[]) => {
       let addedBytes = 0;
-      const fresh: unknown[] = [];
-      let freshRows = 0;
-      for (const group of byJob(attempts)) {
-        const first = group[0];
-        const stored = s.job.get(first.jobId, first.service, first.queue) as StoredJob | undefined;
-        const before = stored === undefined ? [] : (JSON.parse(stored.attempt_rows) as StoredAttempt[]);
-        const merged = mergeAttempts(before, group);
-        if (merged.added === 0) continue;
-        const kept = keepNewest(
-          merged.attempts,
-          [...before.map(() => stored?.job_name ?? first.jobName), ...group.map((a) => a.jobName)],
-          MAX_JOB_ATTEMPTS,
-          stored && earlierAttemptsOf(stored, before.length),
-        );
-        const columns = jobColumnsOf(kept.attempts, kept.jobNames, kept.earlier);
-        addedBytes += columns.bytes - (stored?.bytes ?? 0);
-        if (stored !== undefined) {
-          s.updateJob.run(...jobColumnParams(columns), stored.pk);
+      const groups = byJob(attempts);
+      const stored: HistoryAttempt[][] = [];
+      for (let from = 0; from < groups.length; from += ROWS_PER_INSERT) {
+        const chunk = groups.slice(from, from + ROWS_PER_INSERT);
+        const params: unknown[] = [];
+        const bytes: number[] = [];
+        for (const group of chunk) {
+          const merged = mergeAttempts([], group);
+          const kept = keepNewest(
+            merged.attempts,
+            group.map((a) => a.jobName),
+            MAX_JOB_ATTEMPTS,
+            undefined,
+          );
+          const columns = jobColumnsOf(kept.attempts, kept.jobNames, kept.earlier);
+          params.push(group[0].service, group[0].queue, group[0].jobId, ...jobColumnParams(columns));
+          bytes.push(columns.bytes);
+        }
+        const inserted = insertJobs(chunk.length).all(params) as Array<
+          Pick<JobRow, 'service' | 'queue' | 'job_id'>
+        >;
+        if (inserted.length === chunk.length) {
+          for (const added of bytes) addedBytes += added;
           continue;
         }
-        fresh.push(first.service, first.queue, first.jobId, ...jobColumnParams(columns));
-        freshRows += 1;
-        if (freshRows === ROWS_PER_INSERT) {
-          insertJobs(freshRows).run(fresh);
-          fresh.length = 0;
-          freshRows = 0;
-        }
+        const taken = new Set(inserted.map((row) => jobKey(row.service, row.queue, row.job_id)));
+        chunk.forEach((group, i) => {
+          if (taken.has(jobKey(group[0].service, group[0].queue, group[0].jobId))) addedBytes += bytes[i];
+          else stored.push(group);
+        });
       }
-      if (freshRows > 0) insertJobs(freshRows).run(fresh);
+      for (const group of stored) addedBytes += mergeIntoStored(group);
       if (addedBytes !== 0) s.addBytes.run(addedBytes);
     });
 
@@ -263,11 +288,16 @@ function earlierAttemptsOf(stored: StoredJob, kept: number): EarlierAttempts | u
   };
 }
 
+/** One string per job, for maps. */
+function jobKey(service: string, queue: string, jobId: string): string {
+  return `${service}\u0000${queue}\u0000${jobId}`;
+}
+
 /** The attempts grouped by their job, in the order each job first appears. */
 function byJob(attempts: readonly HistoryAttempt[]): HistoryAttempt[][] {
   const groups = new Map<string, HistoryAttempt[]>();
   for (const attempt of attempts) {
-    const key = `${attempt.service}\u0000${attempt.queue}\u0000${attempt.jobId}`;
+    const key = jobKey(attempt.service, attempt.queue, attempt.jobId);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [attempt]);
     else group.push(attempt);
@@ -297,7 +327,8 @@ function jobColumnParams(columns: JobColumns): unknown[] {
 
 /**
  * The multi-row INSERTs of new jobs, prepared once per row count: ROWS_PER_INSERT rows, or the fewer a
- * batch ends with, so at most ROWS_PER_INSERT statements.
+ * batch ends with, so at most ROWS_PER_INSERT statements. A job already stored is skipped; the rows
+ * returned are the jobs inserted.
  */
 function boundedInserts(db: SqliteDatabase): (count: number) => Database.Statement {
   const inserts = new Map<number, Database.Statement>();
@@ -307,7 +338,9 @@ function boundedInserts(db: SqliteDatabase): (count: number) => Database.Stateme
     if (statement === undefined) {
       statement = db.prepare(
         `INSERT INTO history_jobs (service, queue, job_id, ${DERIVED_COLUMNS.join(', ')})
-         VALUES ${Array.from({ length: count }, () => row).join(', ')}`,
+         VALUES ${Array.from({ length: count }, () => row).join(', ')}
+         ON CONFLICT (job_id, service, queue) DO NOTHING
+         RETURNING service, queue, job_id`,
       );
       inserts.set(count, statement);
     }

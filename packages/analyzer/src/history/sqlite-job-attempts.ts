@@ -120,6 +120,9 @@ export function mergeAttempts(
   stored: readonly StoredAttempt[],
   incoming: readonly HistoryAttempt[],
 ): { attempts: StoredAttempt[]; added: number } {
+  // A job's first attempt, alone in its batch: the common case, with nothing to compare.
+  if (stored.length === 0 && incoming.length === 1)
+    return { attempts: [storedAttemptOf(incoming[0])], added: 1 };
   const seen = new Set<string>();
   for (const attempt of stored) seen.add(`${attempt[11]}/${attempt[12]}`);
   const attempts = stored.slice();
