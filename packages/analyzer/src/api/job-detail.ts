@@ -10,6 +10,7 @@ import {
   type JobSummary,
   MAX_HISTORY_STEPS,
 } from '../history/history-store.js';
+import { byStartThenAttempt } from '../history/job-attempt-order.js';
 import type { AnalyzerView, AttemptTimeline, JobTimeline } from '../model/analyzer-view.js';
 
 /** A finding about a job, as the job's API answer and page list it. */
@@ -43,7 +44,10 @@ export interface LiveJobAttempt {
 export interface ApiJobDetail {
   /** The job's latest state; absent while its first attempt still runs. */
   job?: JobSummary;
-  /** Every finished attempt, oldest first. */
+  /**
+   * The finished attempts, oldest first: the newest MAX_JOB_ATTEMPTS the history lists, and those the
+   * model holds that it has not stored yet. `job.attempts` counts them all.
+   */
   attempts: HistoryAttempt[];
   /** Findings that name the job or one of its traces, newest first. */
   findings: JobFindingRef[];
@@ -70,8 +74,11 @@ export async function readJobDetail(
 ): Promise<ApiJobDetail | undefined> {
   const now = sources.now();
   const stored = await sources.history.jobAttempts(key);
+  const storedJob = (await sources.history.jobsById(key.jobId)).find(
+    (job) => job.service === key.service && job.queue === key.queue,
+  );
   const timeline = sources.view.jobTimeline(key, now);
-  const attempts = joinAttempts(stored, timeline);
+  const { attempts, unstored } = joinAttempts(stored, timeline);
   const live = timeline?.live && {
     attempt: timeline.live.attempt,
     worker: timeline.live.worker,
@@ -90,18 +97,25 @@ export async function readJobDetail(
   const findings = (await sources.store.list({ limit: FINDINGS_SCANNED }))
     .filter((finding) => isAbout(finding, key, traceIds))
     .map((finding) => findingRef(finding, now));
-  return { job: summarize(attempts), attempts, findings, ...(live ? { live } : {}) };
+  const job = summarize(attempts, storedJob, unstored);
+  return { ...(job && { job }), attempts, findings, ...(live ? { live } : {}) };
 }
 
-/** Stored attempts and the model's finished ones, once each (by trace and span id), oldest first. */
-function joinAttempts(stored: HistoryAttempt[], timeline: JobTimeline | undefined): HistoryAttempt[] {
-  if (!timeline || timeline.attempts.length === 0) return stored;
+/**
+ * Stored attempts and the model's finished ones, once each (by trace and span id), oldest first, and how
+ * many of them the history has not stored yet.
+ */
+function joinAttempts(
+  stored: HistoryAttempt[],
+  timeline: JobTimeline | undefined,
+): { attempts: HistoryAttempt[]; unstored: number } {
+  if (!timeline || timeline.attempts.length === 0) return { attempts: stored, unstored: 0 };
   const seen = new Set(stored.map((a) => `${a.traceId}/${a.spanId}`));
   const fresh = timeline.attempts
     .filter((a) => !seen.has(`${a.traceId}/${a.spanId}`))
     .map((a) => historyAttemptOfTimeline(timeline, a));
-  if (fresh.length === 0) return stored;
-  return [...stored, ...fresh].sort((a, b) => a.startMs - b.startMs || a.attempt - b.attempt);
+  if (fresh.length === 0) return { attempts: stored, unstored: 0 };
+  return { attempts: [...stored, ...fresh].sort(byStartThenAttempt), unstored: fresh.length };
 }
 
 function historyAttemptOfTimeline(job: JobTimeline, a: AttemptTimeline): HistoryAttempt {
@@ -131,8 +145,15 @@ function stepOf(step: { name: string; startMs: number; endMs: number }): History
   return { name: step.name, startMs: step.startMs, endMs: step.endMs };
 }
 
-/** The job's latest state from its attempts, as the history keeps it per job. */
-function summarize(attempts: HistoryAttempt[]): JobSummary | undefined {
+/**
+ * The job's latest state from its attempts, as the history keeps it per job; the counts and the first
+ * start take in what the history counted beyond the attempts it lists (`stored`), and the `unstored` ones.
+ */
+function summarize(
+  attempts: HistoryAttempt[],
+  stored: JobSummary | undefined,
+  unstored: number,
+): JobSummary | undefined {
   if (attempts.length === 0) return undefined;
   let latest = attempts[0]!;
   for (const a of attempts)
@@ -142,10 +163,13 @@ function summarize(attempts: HistoryAttempt[]): JobSummary | undefined {
     queue: latest.queue,
     jobName: latest.jobName,
     jobId: latest.jobId,
-    attempts: attempts.length,
-    lastAttempt: Math.max(...attempts.map((a) => a.attempt)),
+    attempts: stored === undefined ? attempts.length : Math.max(attempts.length, stored.attempts + unstored),
+    lastAttempt: Math.max(stored?.lastAttempt ?? 0, ...attempts.map((a) => a.attempt)),
     lastOutcome: latest.outcome,
-    firstStartMs: Math.min(...attempts.map((a) => a.startMs)),
+    firstStartMs: Math.min(
+      stored?.firstStartMs ?? Number.POSITIVE_INFINITY,
+      ...attempts.map((a) => a.startMs),
+    ),
     lastEndMs: latest.endMs,
     lastWorker: latest.worker,
     lastHost: latest.host,

@@ -20,14 +20,16 @@ const MESSAGE_CHARS = 500;
 export function renderJobPage(key: JobKey, detail: ApiJobDetail, now: number, jaegerUrl?: string): string {
   const job = detail.job;
   const name = job?.jobName ?? detail.attempts[0]?.jobName ?? '';
+  // The history lists a job's newest attempts and counts them all.
+  const finished = job?.attempts ?? detail.attempts.length;
   const body = html`
 <p><a href="/jobs">← all jobs</a></p>
 <h1>${name || 'job'} <code>${key.jobId}</code>${job ? html` <span class="outcome-${job.lastOutcome}">${job.lastOutcome}</span>` : html` <span class="state-running">running</span>`}</h1>
-<p id="job-subject">${key.service} · queue ${key.queue} · ${detail.attempts.length} finished attempt${detail.attempts.length === 1 ? '' : 's'}${detail.live ? ' and one running' : ''}${job ? html` · first start ${formatTime(job.firstStartMs)} · last end ${formatAge(job.lastEndMs, now)}` : ''}</p>
+<p id="job-subject">${key.service} · queue ${key.queue} · ${finished} finished attempt${finished === 1 ? '' : 's'}${detail.live ? ' and one running' : ''}${job ? html` · first start ${formatTime(job.firstStartMs)} · last end ${formatAge(job.lastEndMs, now)}` : ''}</p>
 ${renderFindings(detail.findings)}
 ${detail.live ? renderLive(detail.live, jaegerUrl) : ''}
 <section id="timeline"><h2>Timeline across retries</h2>${renderTimelineSvg(timelineOf(key, name, detail, now), now)}</section>
-<section><h2>Attempts</h2>${renderAttempts(detail.attempts, jaegerUrl)}</section>`;
+<section><h2>Attempts</h2>${renderAttempts(detail.attempts, finished, jaegerUrl)}</section>`;
   return renderLayout(`${name} ${key.jobId}`, 'jobs', body);
 }
 
@@ -45,10 +47,14 @@ function renderLive(live: LiveJobAttempt, jaegerUrl: string | undefined): SafeHt
 <p>Attempt ${live.attempt} on <code>${live.worker}</code> (${live.host}) for ${formatSeconds(live.elapsedSeconds)}${live.currentStep ? html`, in <code>${live.currentStep}</code>` : ''}, silent for ${formatSeconds(live.silenceSeconds)} · trace ${renderTrace(live.traceId, live.spanId, jaegerUrl)}</p></section>`;
 }
 
-function renderAttempts(attempts: HistoryAttempt[], jaegerUrl: string | undefined): SafeHtml {
+function renderAttempts(
+  attempts: HistoryAttempt[],
+  finished: number,
+  jaegerUrl: string | undefined,
+): SafeHtml {
   if (attempts.length === 0) return html`<p class="muted">No attempt has finished yet.</p>`;
   const shown = attempts.slice(-ATTEMPT_ROWS);
-  return html`${shown.length < attempts.length ? html`<p class="muted">The newest ${shown.length} of ${attempts.length} attempts.</p>` : ''}<table id="attempts">
+  return html`${shown.length < finished ? html`<p class="muted">The newest ${shown.length} of ${finished} attempts.</p>` : ''}<table id="attempts">
 <thead><tr><th>#</th><th>worker</th><th>host</th><th>started</th><th>duration</th><th>outcome</th><th>error</th><th>steps</th><th>longest gap</th><th>trace</th></tr></thead>
 <tbody>${shown.map(
     (a) => html`<tr data-attempt="${a.attempt}" data-outcome="${a.outcome}">

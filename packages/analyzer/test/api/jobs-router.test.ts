@@ -13,7 +13,7 @@ import type { ApiJobDetail } from '../../src/api/job-detail.js';
 import { createJobsRouter } from '../../src/api/jobs-router.js';
 import { errorsAsJson, notFoundJson } from '../../src/api/json-errors.js';
 import { securityHeaders } from '../../src/api/security-headers.js';
-import type { JobPage } from '../../src/history/history-store.js';
+import { type JobPage, MAX_JOB_ATTEMPTS } from '../../src/history/history-store.js';
 import { SqliteHistoryStore } from '../../src/history/sqlite-history-store.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 import { openDatabase } from '../../src/store/open-database.js';
@@ -186,6 +186,25 @@ describe('GET /api/jobs/:service/:queue/:jobId', () => {
       summary: 'send-email 42 retried twice',
     });
     expect(detail.live).toBeUndefined();
+  });
+
+  it(`lists a long-retried job's newest ${MAX_JOB_ATTEMPTS} attempts and counts them all, on the API and the page`, async () => {
+    const retried = Array.from({ length: MAX_JOB_ATTEMPTS + 5 }, (_, i) =>
+      makeHistoryAttempt({ jobId: 'poison-1', attempt: i + 1, endMs: NOW - 200 * MINUTE + i * MINUTE }),
+    );
+    await history.append(retried);
+
+    const detail = (await (await get('/api/jobs/billing/emails/poison-1')).json()) as ApiJobDetail;
+    expect(detail.attempts).toHaveLength(MAX_JOB_ATTEMPTS);
+    expect(detail.attempts[0].attempt).toBe(6);
+    expect(detail.job).toMatchObject({
+      attempts: MAX_JOB_ATTEMPTS + 5,
+      lastAttempt: MAX_JOB_ATTEMPTS + 5,
+      firstStartMs: retried[0].startMs,
+    });
+    const page = await (await get('/jobs/billing/emails/poison-1')).text();
+    expect(page).toContain(`${MAX_JOB_ATTEMPTS + 5} finished attempts`);
+    expect(page).toMatch(new RegExp(`The newest \\d+ of ${MAX_JOB_ATTEMPTS + 5} attempts`));
   });
 
   it('answers an unknown job with a 404 that names it', async () => {
