@@ -14,6 +14,15 @@ import {
 } from './history-store.js';
 import { byStartThenAttempt } from './job-attempt-order.js';
 import { jobSearchSql } from './job-search-sql.js';
+import {
+  decodeAttempt,
+  decodeAttempts,
+  type EncodedAttempts,
+  oneAttemptColumns,
+  WIRE,
+  WIRE_STRIDE,
+  type WireValues,
+} from './sqlite-attempt-wire.js';
 import { HISTORY_MIGRATIONS, HISTORY_SCHEMA } from './sqlite-history-schema.js';
 import {
   type EarlierAttempts,
@@ -81,7 +90,7 @@ interface StoredJob {
  * The store does not own the database handle unless `ownsDatabase` is set.
  */
 export class SqliteHistoryStore implements HistoryStore {
-  private readonly appendAll: Database.Transaction<(attempts: readonly HistoryAttempt[]) => void>;
+  private readonly appendAll: Database.Transaction<(jobs: readonly IncomingJob[]) => void>;
   private readonly pruneBatch: (select: 'age' | 'size', bound: number) => number;
   private readonly statements;
 
@@ -146,40 +155,28 @@ export class SqliteHistoryStore implements HistoryStore {
 
     // Most attempts are their job's first: their rows go in by multi-row INSERTs that skip the jobs already
     // stored (and say which they took), with no lookup each; only the skipped ones are read and merged.
-    this.appendAll = db.transaction((attempts: readonly HistoryAttempt[]) => {
+    this.appendAll = db.transaction((jobs: readonly IncomingJob[]) => {
       let addedBytes = 0;
-      const groups = byJob(attempts);
-      const stored: HistoryAttempt[][] = [];
-      for (let from = 0; from < groups.length; from += ROWS_PER_INSERT) {
-        const chunk = groups.slice(from, from + ROWS_PER_INSERT);
+      const stored: IncomingJob[] = [];
+      for (let from = 0; from < jobs.length; from += ROWS_PER_INSERT) {
+        const chunk = jobs.slice(from, from + ROWS_PER_INSERT);
         const params: unknown[] = [];
-        const bytes: number[] = [];
-        for (const group of chunk) {
-          const merged = mergeAttempts([], group);
-          const kept = keepNewest(
-            merged.attempts,
-            group.map((a) => a.jobName),
-            MAX_JOB_ATTEMPTS,
-            undefined,
-          );
-          const columns = jobColumnsOf(kept.attempts, kept.jobNames, kept.earlier);
-          params.push(group[0].service, group[0].queue, group[0].jobId, ...jobColumnParams(columns));
-          bytes.push(columns.bytes);
-        }
+        for (const job of chunk)
+          params.push(job.service, job.queue, job.jobId, ...jobColumnParams(job.columns));
         const inserted = insertJobs(chunk.length).all(params) as Array<
           Pick<JobRow, 'service' | 'queue' | 'job_id'>
         >;
         if (inserted.length === chunk.length) {
-          for (const added of bytes) addedBytes += added;
+          for (const job of chunk) addedBytes += job.columns.bytes;
           continue;
         }
         const taken = new Set(inserted.map((row) => jobKey(row.service, row.queue, row.job_id)));
-        chunk.forEach((group, i) => {
-          if (taken.has(jobKey(group[0].service, group[0].queue, group[0].jobId))) addedBytes += bytes[i];
-          else stored.push(group);
-        });
+        for (const job of chunk) {
+          if (taken.has(jobKey(job.service, job.queue, job.jobId))) addedBytes += job.columns.bytes;
+          else stored.push(job);
+        }
       }
-      for (const group of stored) addedBytes += mergeIntoStored(group);
+      for (const job of stored) addedBytes += mergeIntoStored(job.attempts());
       if (addedBytes !== 0) s.addBytes.run(addedBytes);
     });
 
@@ -221,7 +218,12 @@ export class SqliteHistoryStore implements HistoryStore {
    * calls it on its own.
    */
   async append(attempts: readonly HistoryAttempt[]): Promise<void> {
-    if (attempts.length > 0) this.appendAll.immediate(attempts.map(inWholeMillis));
+    if (attempts.length > 0) this.appendAll.immediate(byJob(attempts.map(inWholeMillis)).map(incomingJobOf));
+  }
+
+  /** `append` of attempts encoded by encodeAttempts: what the writer thread is sent (see sqlite-attempt-wire.ts). */
+  async appendEncoded(wire: EncodedAttempts): Promise<void> {
+    if (wire.length > 0) this.appendAll.immediate(incomingJobsOfWire(decodeAttempts(wire)));
   }
 
   async searchJobs(search: JobSearch): Promise<JobPage> {
@@ -286,6 +288,69 @@ function earlierAttemptsOf(stored: StoredJob, kept: number): EarlierAttempts | u
     firstStartMs: stored.first_start_ms,
     firstEndMs: stored.first_end_ms,
   };
+}
+
+/** A job as a batch brings it, before it is known whether its row exists already. */
+interface IncomingJob {
+  service: string;
+  queue: string;
+  jobId: string;
+  /** Its row's columns, were these its only attempts. */
+  columns: JobColumns;
+  /** Its attempts, to merge into the row it has. */
+  attempts(): HistoryAttempt[];
+}
+
+function incomingJobOf(group: readonly HistoryAttempt[]): IncomingJob {
+  const merged = mergeAttempts([], group);
+  const kept = keepNewest(
+    merged.attempts,
+    group.map((a) => a.jobName),
+    MAX_JOB_ATTEMPTS,
+    undefined,
+  );
+  const first = group[0];
+  return {
+    service: first.service,
+    queue: first.queue,
+    jobId: first.jobId,
+    columns: jobColumnsOf(kept.attempts, kept.jobNames, kept.earlier),
+    attempts: () => group.slice(),
+  };
+}
+
+/**
+ * The jobs of an encoded batch, in the order each first appears. A job with one attempt in the batch (most
+ * of them) takes its columns straight from the wire; one with more is decoded and built as `append` does.
+ */
+function incomingJobsOfWire(wire: WireValues): IncomingJob[] {
+  const firstAt = new Map<string, number[]>();
+  for (let at = 0; at < wire.length; at += WIRE_STRIDE) {
+    const key = jobKey(
+      wire[at + WIRE.service] as string,
+      wire[at + WIRE.queue] as string,
+      wire[at + WIRE.jobId] as string,
+    );
+    const offsets = firstAt.get(key);
+    if (offsets === undefined) firstAt.set(key, [at]);
+    else offsets.push(at);
+  }
+  const jobs: IncomingJob[] = [];
+  for (const offsets of firstAt.values()) {
+    if (offsets.length > 1) {
+      jobs.push(incomingJobOf(offsets.map((at) => decodeAttempt(wire, at))));
+      continue;
+    }
+    const at = offsets[0];
+    jobs.push({
+      service: wire[at + WIRE.service] as string,
+      queue: wire[at + WIRE.queue] as string,
+      jobId: wire[at + WIRE.jobId] as string,
+      columns: oneAttemptColumns(wire, at),
+      attempts: () => [decodeAttempt(wire, at)],
+    });
+  }
+  return jobs;
 }
 
 /** One string per job, for maps. */

@@ -12,9 +12,10 @@ import type {
   JobSearch,
   JobSummary,
 } from './history-store.js';
+import { type EncodedAttempts, encodeAttempts } from './sqlite-attempt-wire.js';
 import { SqliteHistoryStore } from './sqlite-history-store.js';
 
-type WriterOp = 'append' | 'prune' | 'close';
+type WriterOp = 'appendEncoded' | 'prune' | 'close';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -58,9 +59,13 @@ export class ThreadedSqliteHistoryStore implements HistoryStore {
     this.startWorker();
   }
 
+  /**
+   * Encoded here (see sqlite-attempt-wire.ts): the thread is sent strings and numbers, which it copies far
+   * faster than objects, and puts most attempts into their rows as they come.
+   */
   append(attempts: readonly HistoryAttempt[]): Promise<void> {
     if (attempts.length === 0) return Promise.resolve();
-    return this.call('append', attempts) as Promise<void>;
+    return this.call('appendEncoded', encodeAttempts(attempts)) as Promise<void>;
   }
 
   searchJobs(search: JobSearch): Promise<JobPage> {
@@ -141,7 +146,7 @@ const CHECKPOINT_INTERVAL_MILLIS = 10_000;
 
 /** What the thread does for the event loop (see sqlite-history-thread.mjs). */
 export interface HistoryWriterStore {
-  append(attempts: readonly HistoryAttempt[]): Promise<void>;
+  appendEncoded(wire: EncodedAttempts): Promise<void>;
   prune(retention: HistoryRetention): Promise<{ deletedAttempts: number }>;
   close(): Promise<void>;
 }
@@ -175,7 +180,7 @@ export function openHistoryWriterStore(path: string): HistoryWriterStore {
   timer.unref();
   const store = new SqliteHistoryStore(db, { ownsDatabase: true });
   return {
-    append: (attempts) => store.append(attempts),
+    appendEncoded: (wire) => store.appendEncoded(wire),
     prune: (retention) => store.prune(retention),
     close: () => store.close(),
   };

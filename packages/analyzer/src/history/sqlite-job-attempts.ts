@@ -28,7 +28,7 @@ export type StoredAttempt = [
  * a SQLite file does not shrink when rows are deleted, so its measured size would never fall below the
  * limit pruning aims for.
  */
-const ATTEMPT_OVERHEAD_BYTES = 80;
+export const ATTEMPT_OVERHEAD_BYTES = 80;
 
 /**
  * A job's attempts that its row no longer keeps (past MAX_JOB_ATTEMPTS, the oldest go): still counted,

@@ -1,0 +1,199 @@
+import { type HistoryAttempt, MAX_HISTORY_STEPS } from './history-store.js';
+import {
+  ATTEMPT_OVERHEAD_BYTES,
+  historyAttemptOfStored,
+  type JobColumns,
+  type StoredAttempt,
+} from './sqlite-job-attempts.js';
+
+/**
+ * Attempts on their way to the SQLite history's writer thread, as one string. A thread copies one flat
+ * string at the speed of memory, where objects with named keys, or even an array of strings, cost
+ * microseconds per attempt to serialize on the event loop and as many to rebuild in the thread. The event
+ * loop only writes the attempt's values down, and the thread builds the text its job's row keeps. A string
+ * is `<length>:<text>` (`-` for none), a number `<digits>;`: lengths rather than separators, as telemetry
+ * text may hold any character. Per attempt, in this order: service, queue, job id, job name, attempt,
+ * worker, host, start, end, outcome, error type, error message, longest gap (seconds, location), trace id,
+ * span id, the number of steps, and each step's name, start and end.
+ */
+export type EncodedAttempts = string;
+
+/** The attempts of an EncodedAttempts read back in the thread: WIRE_STRIDE values per attempt. */
+export type WireValues = Array<string | number | null>;
+
+export const WIRE_STRIDE = 14;
+
+/** Offsets of the values of one attempt in WireValues. */
+export const WIRE = {
+  service: 0,
+  queue: 1,
+  jobId: 2,
+  jobName: 3,
+  /** JSON of the StoredAttempt, times in whole milliseconds. */
+  stored: 4,
+  /** The rest repeat values of `stored`, for the columns of a job with this one attempt. */
+  attempt: 5,
+  worker: 6,
+  host: 7,
+  startMs: 8,
+  endMs: 9,
+  outcome: 10,
+  errorType: 11,
+  errorMessage: 12,
+  traceId: 13,
+} as const;
+
+/** On the event loop: the attempts' values, joined once. */
+export function encodeAttempts(attempts: readonly HistoryAttempt[]): EncodedAttempts {
+  const parts: string[] = [];
+  const text = (value: string | undefined) => {
+    if (value === undefined) parts.push('-');
+    else parts.push(`${value.length}:`, value);
+  };
+  const number = (value: number) => parts.push(`${value};`);
+  // Whole milliseconds here: the history's resolution, and an integer is written far faster than a fraction.
+  const millis = (value: number) => parts.push(`${Math.round(value)};`);
+  for (const a of attempts) {
+    text(a.service);
+    text(a.queue);
+    text(a.jobId);
+    text(a.jobName);
+    number(a.attempt);
+    text(a.worker);
+    text(a.host);
+    millis(a.startMs);
+    millis(a.endMs);
+    text(a.outcome);
+    text(a.errorType);
+    text(a.errorMessage);
+    number(a.longestGapSeconds);
+    text(a.longestGapLocation);
+    text(a.traceId);
+    text(a.spanId);
+    const steps = Math.min(a.steps.length, MAX_HISTORY_STEPS);
+    number(steps);
+    for (let i = 0; i < steps; i++) {
+      const step = a.steps[i];
+      text(step.name);
+      millis(step.startMs);
+      millis(step.endMs);
+    }
+  }
+  return parts.join('');
+}
+
+/** Reads an EncodedAttempts from its start; throws on text that encodeAttempts did not write. */
+class WireReader {
+  private at = 0;
+  constructor(private readonly wire: string) {}
+
+  get done(): boolean {
+    return this.at >= this.wire.length;
+  }
+
+  text(): string | null {
+    if (this.wire.charCodeAt(this.at) === 45 /* - */) {
+      this.at += 1;
+      return null;
+    }
+    const colon = this.wire.indexOf(':', this.at);
+    const start = colon + 1;
+    const end = start + Number(this.wire.slice(this.at, colon));
+    if (colon < 0 || !(end <= this.wire.length)) throw new Error('malformed encoded attempts');
+    this.at = end;
+    return this.wire.slice(start, end);
+  }
+
+  string(): string {
+    const value = this.text();
+    if (value === null) throw new Error('malformed encoded attempts');
+    return value;
+  }
+
+  number(): number {
+    const end = this.wire.indexOf(';', this.at);
+    const value = Number(this.wire.slice(this.at, end));
+    if (end < 0 || Number.isNaN(value)) throw new Error('malformed encoded attempts');
+    this.at = end + 1;
+    return value;
+  }
+}
+
+/** In the thread: the values of every attempt in `wire`, WIRE_STRIDE each. */
+export function decodeAttempts(wire: EncodedAttempts): WireValues {
+  const values: WireValues = [];
+  const read = new WireReader(wire);
+  while (!read.done) {
+    const service = read.string();
+    const queue = read.string();
+    const jobId = read.string();
+    const jobName = read.string();
+    const stored: StoredAttempt = [
+      read.number(),
+      read.string(),
+      read.string(),
+      read.number(),
+      read.number(),
+      read.string(),
+      read.text(),
+      read.text(),
+      [],
+      read.number(),
+      read.text(),
+      read.string(),
+      read.string(),
+    ];
+    const steps = read.number();
+    for (let i = 0; i < steps; i++) stored[8].push([read.string(), read.number(), read.number()]);
+    values.push(
+      service,
+      queue,
+      jobId,
+      jobName,
+      JSON.stringify(stored),
+      stored[0],
+      stored[1],
+      stored[2],
+      stored[3],
+      stored[4],
+      stored[5],
+      stored[6],
+      stored[7],
+      stored[11],
+    );
+  }
+  return values;
+}
+
+/** The attempt that starts at `at`, back as a HistoryAttempt (for a job that is merged, not inserted). */
+export function decodeAttempt(wire: WireValues, at: number): HistoryAttempt {
+  const job = {
+    service: wire[at + WIRE.service] as string,
+    queue: wire[at + WIRE.queue] as string,
+    jobId: wire[at + WIRE.jobId] as string,
+    jobName: wire[at + WIRE.jobName] as string,
+  };
+  return historyAttemptOfStored(job, JSON.parse(wire[at + WIRE.stored] as string) as StoredAttempt);
+}
+
+/** The columns of a job whose only attempt starts at `at`: what jobColumnsOf gives, with nothing to build. */
+export function oneAttemptColumns(wire: WireValues, at: number): JobColumns {
+  const text = wire[at + WIRE.stored] as string;
+  const endMs = wire[at + WIRE.endMs] as number;
+  return {
+    jobName: wire[at + WIRE.jobName] as string,
+    attempts: 1,
+    lastAttempt: wire[at + WIRE.attempt] as number,
+    lastOutcome: wire[at + WIRE.outcome] as string,
+    firstStartMs: wire[at + WIRE.startMs] as number,
+    lastEndMs: endMs,
+    firstEndMs: endMs,
+    lastWorker: wire[at + WIRE.worker] as string,
+    lastHost: wire[at + WIRE.host] as string,
+    lastErrorType: wire[at + WIRE.errorType] as string | null,
+    lastErrorMessage: wire[at + WIRE.errorMessage] as string | null,
+    latestTraceId: wire[at + WIRE.traceId] as string,
+    bytes: ATTEMPT_OVERHEAD_BYTES + text.length,
+    attemptsJson: `[${text}]`,
+  };
+}
