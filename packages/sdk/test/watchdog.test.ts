@@ -179,17 +179,26 @@ describe.runIf(process.platform === 'linux')(
   () => {
     it('reports the block with next to no CPU used, telling it from synchronous work', async () => {
       const rx = await startOtlpJsonReceiver();
+      const dir = mkdtempSync(join(tmpdir(), 'joblens-watchdog-'));
+      const releaseFile = join(dir, 'release');
       try {
-        // Long past the threshold, so the stack is taken while the thread still waits on a loaded machine.
+        // The wait holds until the report came, so the stack is taken while the thread still waits however
+        // slowly a loaded machine lets the watchdog run.
         const worker = runFixture(rx.url, {
-          FIXTURE_BLOCK_MILLIS: '3000',
+          FIXTURE_BLOCK_MILLIS: '1000',
           FIXTURE_THRESHOLD_MILLIS: '500',
           FIXTURE_BLOCK_KIND: 'sleep',
+          FIXTURE_RELEASE_FILE: releaseFile,
         });
-        const record = await rx.waitFor(
-          () => rx.logs.find((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED),
-          30_000,
-        );
+        let record: (typeof rx.logs)[number];
+        try {
+          record = await rx.waitFor(
+            () => rx.logs.find((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED),
+            30_000,
+          );
+        } finally {
+          writeFileSync(releaseFile, '');
+        }
         expect(await worker.exited).toBe(0);
         expect(record.attributes[ATTR_JOB_CURRENT_STEP]).toBe('busy-loop');
         expect(record.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION]).toBeGreaterThanOrEqual(0.5);
@@ -200,6 +209,7 @@ describe.runIf(process.platform === 'linux')(
         );
       } finally {
         await rx.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 
