@@ -40,6 +40,15 @@ function stackCaptures(stdout: string): string[] {
   return stdout.split('\n').filter((line) => line.startsWith('stack capture '));
 }
 
+/** The first blocked-loop report; then the fixture's block is let go (FIXTURE_RELEASE_FILE), whatever came. */
+async function blockedReportThenRelease(rx: OtlpJsonReceiver, releaseFile: string) {
+  try {
+    return await rx.waitFor(() => rx.logs.find((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED), 30_000);
+  } finally {
+    writeFileSync(releaseFile, '');
+  }
+}
+
 function runFixture(endpoint: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
     cwd: root,
@@ -190,15 +199,7 @@ describe.runIf(process.platform === 'linux')(
           FIXTURE_BLOCK_KIND: 'sleep',
           FIXTURE_RELEASE_FILE: releaseFile,
         });
-        let record: (typeof rx.logs)[number];
-        try {
-          record = await rx.waitFor(
-            () => rx.logs.find((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED),
-            30_000,
-          );
-        } finally {
-          writeFileSync(releaseFile, '');
-        }
+        const record = await blockedReportThenRelease(rx, releaseFile);
         expect(await worker.exited).toBe(0);
         expect(record.attributes[ATTR_JOB_CURRENT_STEP]).toBe('busy-loop');
         expect(record.attributes[ATTR_EVENT_LOOP_BLOCKED_DURATION]).toBeGreaterThanOrEqual(0.5);
@@ -224,15 +225,7 @@ describe.runIf(process.platform === 'linux')(
           FIXTURE_BLOCK_KIND: 'exec',
           FIXTURE_RELEASE_FILE: releaseFile,
         });
-        let record: (typeof rx.logs)[number];
-        try {
-          record = await rx.waitFor(
-            () => rx.logs.find((log) => log.eventName === LOG_EVENT_LOOP_BLOCKED),
-            30_000,
-          );
-        } finally {
-          writeFileSync(releaseFile, '');
-        }
+        const record = await blockedReportThenRelease(rx, releaseFile);
         // It exits by itself: the pause queued while the thread was in the call did not stop it after.
         expect(await worker.exited).toBe(0);
         expect(record.attributes[ATTR_JOB_CURRENT_STEP]).toBe('busy-loop');

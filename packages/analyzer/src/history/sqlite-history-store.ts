@@ -218,7 +218,10 @@ export class SqliteHistoryStore implements HistoryStore {
    * calls it on its own.
    */
   async append(attempts: readonly HistoryAttempt[]): Promise<void> {
-    if (attempts.length > 0) this.appendAll.immediate(byJob(attempts.map(inWholeMillis)).map(incomingJobOf));
+    if (attempts.length > 0)
+      this.appendAll.immediate(
+        byJob(attempts.map(inWholeMillis), (a) => jobKey(a.service, a.queue, a.jobId)).map(incomingJobOf),
+      );
   }
 
   /** `append` of attempts encoded by encodeAttempts: what the writer thread is sent (see sqlite-attempt-wire.ts). */
@@ -298,7 +301,7 @@ interface IncomingJob {
   /** Its row's columns, were these its only attempts. */
   columns: JobColumns;
   /** Its attempts, to merge into the row it has. */
-  attempts(): HistoryAttempt[];
+  attempts(): readonly HistoryAttempt[];
 }
 
 function incomingJobOf(group: readonly HistoryAttempt[]): IncomingJob {
@@ -315,7 +318,7 @@ function incomingJobOf(group: readonly HistoryAttempt[]): IncomingJob {
     queue: first.queue,
     jobId: first.jobId,
     columns: jobColumnsOf(kept.attempts, kept.jobNames, kept.earlier),
-    attempts: () => group.slice(),
+    attempts: () => group,
   };
 }
 
@@ -324,33 +327,25 @@ function incomingJobOf(group: readonly HistoryAttempt[]): IncomingJob {
  * of them) takes its columns straight from the wire; one with more is decoded and built as `append` does.
  */
 function incomingJobsOfWire(wire: WireValues): IncomingJob[] {
-  const firstAt = new Map<string, number[]>();
-  for (let at = 0; at < wire.length; at += WIRE_STRIDE) {
-    const key = jobKey(
+  const offsets = Array.from({ length: wire.length / WIRE_STRIDE }, (_, i) => i * WIRE_STRIDE);
+  const groups = byJob(offsets, (at) =>
+    jobKey(
       wire[at + WIRE.service] as string,
       wire[at + WIRE.queue] as string,
       wire[at + WIRE.jobId] as string,
-    );
-    const offsets = firstAt.get(key);
-    if (offsets === undefined) firstAt.set(key, [at]);
-    else offsets.push(at);
-  }
-  const jobs: IncomingJob[] = [];
-  for (const offsets of firstAt.values()) {
-    if (offsets.length > 1) {
-      jobs.push(incomingJobOf(offsets.map((at) => decodeAttempt(wire, at))));
-      continue;
-    }
-    const at = offsets[0];
-    jobs.push({
+    ),
+  );
+  return groups.map((group): IncomingJob => {
+    if (group.length > 1) return incomingJobOf(group.map((at) => decodeAttempt(wire, at)));
+    const at = group[0];
+    return {
       service: wire[at + WIRE.service] as string,
       queue: wire[at + WIRE.queue] as string,
       jobId: wire[at + WIRE.jobId] as string,
       columns: oneAttemptColumns(wire, at),
       attempts: () => [decodeAttempt(wire, at)],
-    });
-  }
-  return jobs;
+    };
+  });
 }
 
 /** One string per job, for maps. */
@@ -358,14 +353,14 @@ function jobKey(service: string, queue: string, jobId: string): string {
   return `${service}\u0000${queue}\u0000${jobId}`;
 }
 
-/** The attempts grouped by their job, in the order each job first appears. */
-function byJob(attempts: readonly HistoryAttempt[]): HistoryAttempt[][] {
-  const groups = new Map<string, HistoryAttempt[]>();
-  for (const attempt of attempts) {
-    const key = jobKey(attempt.service, attempt.queue, attempt.jobId);
+/** Items grouped by their job's key, in the order each job first appears. */
+function byJob<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
     const group = groups.get(key);
-    if (group === undefined) groups.set(key, [attempt]);
-    else group.push(attempt);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
   }
   return [...groups.values()];
 }

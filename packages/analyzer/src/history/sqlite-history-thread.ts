@@ -60,8 +60,8 @@ export class ThreadedSqliteHistoryStore implements HistoryStore {
   }
 
   /**
-   * Encoded here (see sqlite-attempt-wire.ts): the thread is sent strings and numbers, which it copies far
-   * faster than objects, and puts most attempts into their rows as they come.
+   * Encoded here (see sqlite-attempt-wire.ts): the thread is sent one string, which it copies far faster
+   * than objects, and puts most attempts into their rows as they come.
    */
   append(attempts: readonly HistoryAttempt[]): Promise<void> {
     if (attempts.length === 0) return Promise.resolve();
