@@ -21,10 +21,17 @@ describe('attempts encoded for the history writer thread', () => {
       longestGapLocation: 'render->deliver',
     });
     const plain = makeHistoryAttempt({ steps: [] });
-    const values = decodeAttempts(encodeAttempts([odd, plain]));
-    expect(values).toHaveLength(2 * WIRE_STRIDE);
+    // Times are sent as differences from the batch's first start: an earlier one is negative.
+    const earlier = makeHistoryAttempt({
+      startMs: odd.startMs - 86_400_000,
+      endMs: odd.startMs - 86_000_000,
+      steps: [{ name: 'fetch "rows"', startMs: odd.startMs - 86_300_000, endMs: odd.startMs - 86_200_000 }],
+    });
+    const values = decodeAttempts(encodeAttempts([odd, plain, earlier]));
+    expect(values).toHaveLength(3 * WIRE_STRIDE);
     expect(decodeAttempt(values, 0)).toEqual(odd);
     expect(decodeAttempt(values, WIRE_STRIDE)).toEqual(plain);
+    expect(decodeAttempt(values, 2 * WIRE_STRIDE)).toEqual(earlier);
   });
 
   it('carry times in whole milliseconds', () => {
