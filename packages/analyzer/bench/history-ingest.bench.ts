@@ -6,7 +6,7 @@
  * Wall time from the first post to the last answer after a warm-up. The history writes a few seconds
  * behind ingest (attempts settle 3 s for their steps); one that cannot keep up fills its queue (100k
  * attempts, fewer than a run sends) and answers 503, which the senders retry, so its cost shows in the
- * rate. Two rounds alternate the two, and the better of each counts (a shared machine disturbs single
+ * rate. Three rounds alternate the two, and the best of each counts (a shared machine disturbs single
  * runs). Also printed: the same ratio per CPU second of the analyzer process (its writer thread's
  * included), counted until the history wrote everything it queued; how long after the last answer that
  * was (`analyzer_history_write_lag_seconds`: the settle delay and up to a second of timer when the writer
@@ -21,7 +21,7 @@ import { type AnalyzerChild, postAll, startAnalyzerChild } from './analyzer-clie
 
 const WARMUP_BATCHES = 60;
 const MEASURED_BATCHES = Number(process.env.JOBLENS_BENCH_HISTORY_BATCHES ?? 1500);
-const ROUNDS = 2;
+const ROUNDS = 3;
 const CONNECTIONS = 4;
 const WORKERS = 8;
 
