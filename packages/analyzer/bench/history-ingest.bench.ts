@@ -15,30 +15,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { SPANS_PER_BATCH, traceTemplate } from '../../otlp-receiver/bench/bench-payloads.js';
+import { SPANS_PER_BATCH } from '../../otlp-receiver/bench/bench-payloads.js';
 import { type AnalyzerChild, postAll, startAnalyzerChild } from './analyzer-client.js';
+import { fleetRequests } from './fleet-requests.js';
 
 const WARMUP_BATCHES = 60;
 const MEASURED_BATCHES = Number(process.env.JOBLENS_BENCH_HISTORY_BATCHES ?? 1500);
 const ROUNDS = 3;
 const CONNECTIONS = 4;
-const WORKERS = 8;
-
-// A batch's jobs end over 171 ms. Time moves on by that much for every round of the eight workers, as
-// it does in a real fleet: batches that all reused one set of timestamps would land each append on the
-// same 171 instants, spread all over the history's time indexes, which no real traffic does.
-const BATCH_MILLIS = 171;
-const rounds = Math.ceil((WARMUP_BATCHES + MEASURED_BATCHES) / WORKERS);
-const firstNow = Date.now() - rounds * BATCH_MILLIS;
-const bodies = (first: number, count: number) =>
-  Array.from({ length: count }, (_, i) => {
-    const batch = first + i;
-    const nowMs = firstNow + Math.floor(batch / WORKERS) * BATCH_MILLIS;
-    return gzipSync(traceTemplate(nowMs, batch % WORKERS).forBatch(batch));
-  });
-const warmup = bodies(0, WARMUP_BATCHES);
-const measured = bodies(WARMUP_BATCHES, MEASURED_BATCHES);
+const { warmup, measured } = fleetRequests(WARMUP_BATCHES, MEASURED_BATCHES);
 
 interface Measurement {
   perSecond: number;

@@ -1,16 +1,21 @@
 /**
  * analyzer_ingest_spans_per_sec: spans per second one analyzer process (the full createAnalyzer:
- * receiver, decoder, job model, monitors, detector loop) accepts over HTTP on loopback, from gzip
- * protobuf requests of 512 spans (attempt spans with messaging.* and joblens.* attributes, events,
- * step children; every request new jobs) posted over 4 keep-alive connections. Wall time from the
- * first post to the last answer, after a warm-up. Also printed: the same per CPU second of the
- * analyzer process, which a busy shared machine disturbs less, and both for the receiver feeding only the
- * job model (no detector loop, metrics or monitors) and for the receiver alone (records decoded and
- * dropped), to tell the receiver's share from the model's and the detectors'.
+ * receiver, decoder, job model, monitors, detector loop, job history) accepts over HTTP on loopback, from
+ * gzip protobuf requests of 512 spans (attempt spans with messaging.* and joblens.* attributes, events,
+ * step children; every request new jobs, its times moving on as a fleet's do) posted over 4 keep-alive
+ * connections. The analyzer keeps its data in a fresh temporary directory, as `joblens analyzer` does in
+ * its data directory: the history is written by its thread, not on the event loop as with an in-memory
+ * database. Wall time from the first post to the last answer, after a warm-up. Also printed: the same per
+ * CPU second of the analyzer process, which a busy shared machine disturbs less, and both for the receiver
+ * feeding only the job model (no detector loop, metrics, monitors or history) and for the receiver alone
+ * (records decoded and dropped), to tell the receiver's share from the model's and the rest's.
  */
-import { gzipSync } from 'node:zlib';
-import { SPANS_PER_BATCH, traceTemplate } from '../../otlp-receiver/bench/bench-payloads.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SPANS_PER_BATCH } from '../../otlp-receiver/bench/bench-payloads.js';
 import { postAll, startAnalyzerChild } from './analyzer-client.js';
+import { fleetRequests } from './fleet-requests.js';
 
 const WARMUP_BATCHES = 60;
 /**
@@ -19,21 +24,15 @@ const WARMUP_BATCHES = 60;
  */
 const MEASURED_BATCHES = Number(process.env.JOBLENS_BENCH_INGEST_BATCHES ?? 1500);
 const CONNECTIONS = 4;
-const WORKERS = 8;
-
-const now = Date.now();
-const templates = Array.from({ length: WORKERS }, (_, worker) => traceTemplate(now, worker));
-const bodies = (first: number, count: number) =>
-  Array.from({ length: count }, (_, i) => gzipSync(templates[(first + i) % WORKERS].forBatch(first + i)));
-const warmup = bodies(0, WARMUP_BATCHES);
-const measured = bodies(WARMUP_BATCHES, MEASURED_BATCHES);
+const { warmup, measured } = fleetRequests(WARMUP_BATCHES, MEASURED_BATCHES);
 process.stderr.write(
   `ingest: ${MEASURED_BATCHES} requests of ${SPANS_PER_BATCH} spans, ${measured[0].length} bytes gzip each\n`,
 );
 
 /** Posts the warm-up, then the measured requests, to a fresh analyzer process in `mode`. */
 async function measure(mode: 'full' | 'model' | 'receiver') {
-  const analyzer = await startAnalyzerChild(mode);
+  const dataDir = mkdtempSync(join(tmpdir(), 'joblens-bench-ingest-'));
+  const analyzer = await startAnalyzerChild(mode, { JOBLENS_BENCH_DATA_DIR: dataDir });
   try {
     const url = `${analyzer.otlpUrl}/v1/traces`;
     await postAll(url, warmup, CONNECTIONS);
@@ -50,6 +49,7 @@ async function measure(mode: 'full' | 'model' | 'receiver') {
     return { perSecond: Math.round(spans / seconds), perCpuSecond: Math.round(spans / cpuSeconds) };
   } finally {
     await analyzer.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
