@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { traceTemplate } from '../../otlp-receiver/bench/bench-payloads.js';
+import { traceTemplate } from '@joblens/test-utils';
 
 /** Workers whose requests take turns, one batch each per round. */
 const WORKERS = 8;

@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SPANS_PER_BATCH } from '../../otlp-receiver/bench/bench-payloads.js';
+import { SPANS_PER_BATCH } from '@joblens/test-utils';
 import { type AnalyzerChild, postAll, startAnalyzerChild } from './analyzer-client.js';
 import { fleetRequests } from './fleet-requests.js';
 

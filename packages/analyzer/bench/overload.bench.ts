@@ -20,7 +20,7 @@ import { fork } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { distinctJobNamesTemplate, manyAttributesRequest } from '../../otlp-receiver/bench/bench-payloads.js';
+import { distinctJobNamesTemplate, manyAttributesRequest } from '@joblens/test-utils';
 import { type AnalyzerChild, postAll, startAnalyzerChild } from './analyzer-client.js';
 
 const JOB_NAMES = 300_000;

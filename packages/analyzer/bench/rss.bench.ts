@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { runningJobsTemplate } from '../../otlp-receiver/bench/bench-payloads.js';
+import { runningJobsTemplate } from '@joblens/test-utils';
 import { postAll, startAnalyzerChild } from './analyzer-client.js';
 
 const JOBS = 100_000;

@@ -7,10 +7,9 @@
  * requests, as the receiver does (`createOtlpApp` holds one `DecodeCaches`).
  */
 
+import { otlpType, SPANS_PER_BATCH, traceTemplate } from '@joblens/test-utils';
 import { DecodeCaches } from '../src/protobuf/decode-caches.js';
 import { decodeTracesProto } from '../src/traces/proto-traces.js';
-import { otlpType } from '../test/fixtures/otlp-proto-schema.js';
-import { SPANS_PER_BATCH, traceTemplate } from './bench-payloads.js';
 
 const ROUNDS = 31;
 const MILLIS_PER_SIDE = 150;

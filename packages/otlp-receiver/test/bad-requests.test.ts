@@ -1,8 +1,7 @@
 import { gzipSync } from 'node:zlib';
+import { newId, otlpType, requestWithTruncatedTraceId, spanObject, traceRequest } from '@joblens/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otlpType } from './fixtures/otlp-proto-schema.js';
 import { type ReceiverForm, type RunningReceiver, startReceiver } from './fixtures/start-receiver.js';
-import { newId, requestWithTruncatedTraceId, spanObject, traceRequest } from './fixtures/trace-payloads.js';
 
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';

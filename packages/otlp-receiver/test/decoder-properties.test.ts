@@ -1,3 +1,4 @@
+import { encodeOtlp } from '@joblens/test-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeLogsJson } from '../src/logs/json-logs.js';
@@ -7,7 +8,6 @@ import { decodeMetricsProto } from '../src/metrics/proto-metrics.js';
 import { decodeTracesJson } from '../src/traces/json-traces.js';
 import { decodeTracesProto } from '../src/traces/proto-traces.js';
 import { DecodeError } from '../src/wire/decode-error.js';
-import { encodeOtlp } from './fixtures/otlp-proto-schema.js';
 import {
   logsRequestArbitrary,
   metricsRequestArbitrary,

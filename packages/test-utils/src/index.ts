@@ -29,6 +29,14 @@ export {
   PING_BODY_WITH_SECRETS,
   TERMINAL_AND_HTML_JOB_NAME,
 } from './hostile-telemetry.js';
+export {
+  BatchTemplate,
+  distinctJobNamesTemplate,
+  manyAttributesRequest,
+  runningJobsTemplate,
+  SPANS_PER_BATCH,
+  traceTemplate,
+} from './otlp-bench-batches.js';
 export type {
   AttributeMap,
   AttributeValue,
@@ -40,6 +48,14 @@ export type {
 } from './otlp-json-receiver.js';
 export { startOtlpJsonReceiver } from './otlp-json-receiver.js';
 export { otlpLogRequestJson, otlpTraceRequestJson } from './otlp-json-requests.js';
+export { encodeOtlp, otlpType } from './otlp-protobuf.js';
+export {
+  newId,
+  requestWithTruncatedTraceId,
+  type SpanShape,
+  spanObject,
+  traceRequest,
+} from './otlp-trace-requests.js';
 export type { PublishedPackage } from './pack-packages.js';
 export { npmInstall, PUBLISHED_PACKAGES, packPackages } from './pack-packages.js';
 export type {

@@ -1,6 +1,6 @@
+import { newId, spanObject, traceRequest } from '@joblens/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningReceiver, startReceiver } from '../fixtures/start-receiver.js';
-import { newId, spanObject, traceRequest } from '../fixtures/trace-payloads.js';
 
 const MIB = 1024 * 1024;
 

@@ -1,5 +1,5 @@
+import { otlpType } from '@joblens/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { otlpType } from '../fixtures/otlp-proto-schema.js';
 import { rawTag } from '../fixtures/proto-bytes.js';
 import { type RunningReceiver, startReceiver } from '../fixtures/start-receiver.js';
 

@@ -1,8 +1,8 @@
 import { type ClientRequest, request } from 'node:http';
+import { spanObject, traceRequest } from '@joblens/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoadShedder, resolveLoadLimits } from '../../src/http/load-shedder.js';
 import { type RunningReceiver, startReceiver } from '../fixtures/start-receiver.js';
-import { spanObject, traceRequest } from '../fixtures/trace-payloads.js';
 
 const MIB = 1024 * 1024;
 

@@ -33,7 +33,7 @@ import {
   MESSAGING_OPERATION_PROCESS,
   MESSAGING_SYSTEM_BULLMQ,
 } from '@joblens/semconv';
-import { encodeOtlp } from '../test/fixtures/otlp-proto-schema.js';
+import { encodeOtlp } from './otlp-protobuf.js';
 
 /**
  * Realistic OTLP payloads for the receiver's and the analyzer's benchmarks, shaped like the joblens
