@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// Relative, as scale-out.test.ts reaches the analyzer: the demo is run from its sources, in this process.
+import { runDemo } from '@joblens/demo';
+import { QUEUES, SERVICE_NAME } from '@joblens/demo/scenario';
 import { ensurePrometheus, type PrometheusBinaries } from '@joblens/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-// Relative, as scale-out.test.ts reaches the analyzer: the demo is run from its sources, in this process.
-import { runDemo } from '../../demo/src/run-demo.js';
-import { QUEUES, SERVICE_NAME } from '../../demo/src/scenario.js';
 import {
   checksWithoutData,
   dashboardAndRuleChecks,

@@ -1,8 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { builtInDetectors } from '../../analyzer/src/detectors/built-in-detectors.js';
-import { DetectorRunner } from '../../analyzer/src/findings/detector-runner.js';
-import { MemoryLogger } from '../../analyzer/src/log/logger.js';
-import { TelemetryModel } from '../../analyzer/src/model/telemetry-model.js';
+import { createAnalyzer, MemoryLogger } from '@joblens/analyzer';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTraceIdRing } from '../src/trace-id-ring.js';
 import { fleetTelemetry, NOW, split, type Telemetry } from './fleet-telemetry.js';
 import { readRepoYaml } from './repo-files.js';
@@ -12,33 +9,37 @@ import { readRepoYaml } from './repo-files.js';
 // and split the way the gateway's `loadbalancing` exporter splits it to two, and compares the findings.
 
 /** What one analyzer holds open after evaluating this telemetry, as `type key` strings. */
-function findingsOf(telemetry: Telemetry): Set<string> {
-  const model = new TelemetryModel({ clock: () => NOW });
-  model.ingestMetrics(telemetry.metrics);
-  model.ingestSpans(telemetry.spans);
-  model.ingestLogs(telemetry.logs);
-  const { findings } = new DetectorRunner({ registry: builtInDetectors, logger: new MemoryLogger() }).run(
-    model,
-    [],
-    NOW,
+async function findingsOf(telemetry: Telemetry): Promise<Set<string>> {
+  const analyzer = createAnalyzer(
+    { host: '127.0.0.1', port: 0, otlpPort: 0, dataDir: ':memory:' },
+    { clock: () => NOW, logger: new MemoryLogger(), recordHistory: false },
   );
-  return new Set(
-    findings
-      .filter((finding) => finding.status === 'open')
-      .map((finding) => `${finding.type} ${finding.key}`),
-  );
+  try {
+    analyzer.sink.acceptMetrics(telemetry.metrics);
+    analyzer.sink.acceptSpans(telemetry.spans);
+    analyzer.sink.acceptLogs(telemetry.logs);
+    await analyzer.evaluateNow();
+    return new Set((await analyzer.store.open()).map((finding) => `${finding.type} ${finding.key}`));
+  } finally {
+    await analyzer.stop();
+  }
 }
 
 const union = (sets: Iterable<Set<string>>) => new Set([...sets].flatMap((set) => [...set]));
+const findingsOfShards = async (shards: Map<string, Telemetry>) =>
+  union(await Promise.all([...shards.values()].map(findingsOf)));
 
 describe('two analyzers behind the loadbalancing exporter', () => {
   const backends: string[] = readRepoYaml('collector-config/scale-out/gateway.yaml').exporters[
     'loadbalancing/analyzers'
   ].resolver.static.hostnames;
   const telemetry = fleetTelemetry();
-  const single = findingsOf(telemetry);
+  let single: Set<string>;
+  beforeAll(async () => {
+    single = await findingsOf(telemetry);
+  });
 
-  it('finds, between them, exactly what one analyzer finds when traces and logs go by trace id', () => {
+  it('finds, between them, exactly what one analyzer finds when traces and logs go by trace id', async () => {
     const ring = createTraceIdRing(backends);
     const shards = split(telemetry, backends, (traceId, index) =>
       traceId ? ring.endpointFor(traceId) : backends[index % backends.length],
@@ -52,12 +53,12 @@ describe('two analyzers behind the loadbalancing exporter', () => {
         type,
       ).toBe(true);
     }
-    expect(union([...shards.values()].map(findingsOf))).toEqual(single);
+    expect(await findingsOfShards(shards)).toEqual(single);
   });
 
-  it('misplaces a gap when the spans of one trace are spread over analyzers', () => {
+  it('misplaces a gap when the spans of one trace are spread over analyzers', async () => {
     const shards = split(telemetry, backends, (_traceId, index) => backends[index % backends.length]);
-    const found = union([...shards.values()].map(findingsOf));
+    const found = await findingsOfShards(shards);
     // The attempt's analyzer never saw its `fetch` step: it blames the stretch from the attempt's start.
     expect(found.has('mystery_gap billing|reports|export|fetch->upload')).toBe(false);
     expect(found.has('mystery_gap billing|reports|export|start->upload')).toBe(true);
