@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// Relative, as scale-out.test.ts reaches the analyzer: the demo is run from its sources, in this process.
+// The demo runs in this process, from its sources (vitest maps the package to them).
 import { runDemo } from '@joblens/demo';
 import { QUEUES, SERVICE_NAME } from '@joblens/demo/scenario';
 import { ensurePrometheus, type PrometheusBinaries } from '@joblens/test-utils';
