@@ -127,17 +127,20 @@ export class JobTable {
     return row === -1 ? 0 : this.attemptsSeen[row];
   }
 
-  /** Held jobs seen at or after `sinceMs`, oldest-seen first (reads the column before making views). */
-  seenSince(sinceMs: number): JobView[] {
-    const jobs: JobView[] = [];
+  /**
+   * Held jobs seen at or after `sinceMs`, oldest-seen first (reads the column before making views). Made
+   * one at a time as the caller iterates, not gathered into an array: detectors read 100k of them every
+   * evaluation and keep few, and an array held them all long enough for the GC to copy them out of the
+   * young generation. Iterate it to the end before the table changes (detectors run synchronously).
+   */
+  *seenSince(sinceMs: number): Generator<JobView> {
     // From the row the next new job takes: the ring's oldest, or an unused one before the first wrap.
     const start = this.rows.oldest;
     const allocated = this.rows.allocated;
     for (let i = 0; i < allocated; i++) {
       const row = (start + i) % allocated;
-      if (this.rows.isHeld(row) && this.lastSeenMs[row] >= sinceMs) jobs.push(this.viewOf(row));
+      if (this.rows.isHeld(row) && this.lastSeenMs[row] >= sinceMs) yield this.viewOf(row);
     }
-    return jobs;
   }
 
   private viewOf(row: number): JobView {
