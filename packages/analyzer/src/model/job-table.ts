@@ -2,7 +2,7 @@ import type { JobOutcome } from '@joblens/semconv';
 import type { JobView } from './analyzer-view.js';
 import { hashText } from './table/hash.js';
 import { HashedKeyIndex } from './table/hashed-key-index.js';
-import { RowRing } from './table/row-ring.js';
+import { type NumberColumn, type RefColumn, RowColumns } from './table/row-columns.js';
 
 /** A job as `get` hands it out: a snapshot of its row, with the keys of its attempts seen. */
 export interface JobEntry extends JobView {
@@ -38,73 +38,63 @@ const MAX_ATTEMPT_KEYS_PER_JOB = 100;
 const NO_ERRORS: ReadonlyMap<string, number> = new Map();
 
 /**
- * Jobs across their attempts, one row each in columns: numbers in typed arrays, strings in arrays of
- * references. As one object per job (100k of them), every new job cost an object with two boxed
+ * Jobs across their attempts, one row each in a RowColumns (numbers in typed arrays, strings in arrays
+ * of references): as one object per job (100k of them), every new job cost an object with two boxed
  * timestamps for the young-generation GC to copy twice and the old generation to mark, which made this
- * table a fifth of the model's ingest; rows cost nothing of the kind, and pruning scans flat arrays.
+ * table a fifth of the model's ingest.
  *
- * Rows are taken from a RowRing in order of first sighting, so when the ring is full the oldest-seen
- * job makes room. A row is found by service, queue and job id in a HashedKeyIndex. Views (`get`,
- * `seenSince`) are snapshots, safe to keep.
+ * Rows are taken in order of first sighting, so when the table is full the oldest-seen job makes room.
+ * A row is found by service, queue and job id in a HashedKeyIndex that compares with the columns, so no
+ * key string is built. Views (`get`, `seenSince`) are snapshots, safe to keep.
  */
 export class JobTable {
   private readonly index: HashedKeyIndex<JobKey>;
-  /** Which rows hold a job; it grows the columns by doubling, as jobs come, up to `maxJobs`. */
-  private readonly rows: RowRing;
-  private readonly services: string[] = [];
-  private readonly queues: string[] = [];
-  private readonly jobNames: string[] = [];
-  private readonly jobIds: string[] = [];
-  private attemptsSeen = new Float64Array(0);
-  private maxAttempt = new Float64Array(0);
+  private readonly rows: RowColumns;
+  private readonly services: RefColumn<string>;
+  private readonly queues: RefColumn<string>;
+  private readonly jobNames: RefColumn<string>;
+  private readonly jobIds: RefColumn<string>;
+  private readonly attemptsSeen: NumberColumn;
+  private readonly maxAttempt: NumberColumn;
   /** NaN: not known. */
-  private maxAttempts = new Float64Array(0);
-  private readonly lastOutcomes: (JobOutcome | undefined)[] = [];
-  private firstSeenMs = new Float64Array(0);
-  private lastSeenMs = new Float64Array(0);
-  private readonly errorTypes: ReadonlyMap<string, number>[] = [];
-  private readonly latestTraceIds: string[] = [];
-  private readonly latestSpanIds: string[] = [];
+  private readonly maxAttempts: NumberColumn;
+  private readonly lastOutcomes: RefColumn<JobOutcome | undefined>;
+  private readonly firstSeenMs: NumberColumn;
+  private readonly lastSeenMs: NumberColumn;
+  private readonly errorTypes: RefColumn<ReadonlyMap<string, number>>;
+  private readonly latestTraceIds: RefColumn<string>;
+  private readonly latestSpanIds: RefColumn<string>;
   /** The only key of a job seen once (most jobs) is held as itself, not in an array of one. */
-  private readonly attemptKeys: (string | string[])[] = [];
+  private readonly attemptKeys: RefColumn<string | string[]>;
 
   constructor(maxJobs: number) {
-    this.rows = new RowRing(
-      maxJobs,
-      (size) => this.growColumns(size),
-      (row) => this.drop(row),
-    );
+    const rows = new RowColumns(maxJobs, (row) => this.index.deleteRow(row));
+    this.rows = rows;
+    this.services = rows.refColumn('');
+    this.queues = rows.refColumn('');
+    this.jobNames = rows.refColumn('');
+    this.jobIds = rows.refColumn('');
+    this.attemptsSeen = rows.numberColumn();
+    this.maxAttempt = rows.numberColumn();
+    this.maxAttempts = rows.numberColumn(Number.NaN);
+    this.lastOutcomes = rows.refColumn<JobOutcome | undefined>(undefined);
+    this.firstSeenMs = rows.numberColumn();
+    this.lastSeenMs = rows.numberColumn();
+    this.errorTypes = rows.refColumn(NO_ERRORS);
+    this.latestTraceIds = rows.refColumn('');
+    this.latestSpanIds = rows.refColumn('');
+    this.attemptKeys = rows.refColumn<string | string[]>('');
+    const jobIds = this.jobIds;
+    const queues = this.queues;
+    const services = this.services;
     this.index = new HashedKeyIndex<JobKey>(
       {
         hash: (key) => hashText(key.jobId, hashText(key.queue, hashText(key.service))),
         matches: (row, key) =>
-          this.jobIds[row] === key.jobId &&
-          this.queues[row] === key.queue &&
-          this.services[row] === key.service,
+          jobIds.get(row) === key.jobId && queues.get(row) === key.queue && services.get(row) === key.service,
       },
-      this.rows.capacity,
+      rows.capacity,
     );
-  }
-
-  /** Gives the columns room for `size` rows; rows keep their numbers. */
-  private growColumns(size: number): void {
-    const allocated = this.rows.allocated;
-    this.attemptsSeen = grown(this.attemptsSeen, new Float64Array(size));
-    this.maxAttempt = grown(this.maxAttempt, new Float64Array(size));
-    this.maxAttempts = grown(this.maxAttempts, new Float64Array(size));
-    this.firstSeenMs = grown(this.firstSeenMs, new Float64Array(size));
-    this.lastSeenMs = grown(this.lastSeenMs, new Float64Array(size));
-    for (let row = allocated; row < size; row++) {
-      this.services.push('');
-      this.queues.push('');
-      this.jobNames.push('');
-      this.jobIds.push('');
-      this.lastOutcomes.push(undefined);
-      this.errorTypes.push(NO_ERRORS);
-      this.latestTraceIds.push('');
-      this.latestSpanIds.push('');
-      this.attemptKeys.push('');
-    }
   }
 
   get size(): number {
@@ -114,7 +104,7 @@ export class JobTable {
   get(service: string, queue: string, jobId: string): JobEntry | undefined {
     const row = this.find(service, queue, jobId);
     if (row === -1) return undefined;
-    const keys = this.attemptKeys[row];
+    const keys = this.attemptKeys.get(row);
     return { ...this.viewOf(row), attemptKeys: typeof keys === 'string' ? [keys] : [...keys] };
   }
 
@@ -124,7 +114,7 @@ export class JobTable {
    */
   attemptsSeenOf(service: string, queue: string, jobId: string): number {
     const row = this.find(service, queue, jobId);
-    return row === -1 ? 0 : this.attemptsSeen[row];
+    return row === -1 ? 0 : this.attemptsSeen.get(row);
   }
 
   /**
@@ -134,31 +124,25 @@ export class JobTable {
    * young generation. Iterate it to the end before the table changes (detectors run synchronously).
    */
   *seenSince(sinceMs: number): Generator<JobView> {
-    // From the row the next new job takes: the ring's oldest, or an unused one before the first wrap.
-    const start = this.rows.oldest;
-    const allocated = this.rows.allocated;
-    for (let i = 0; i < allocated; i++) {
-      const row = (start + i) % allocated;
-      if (this.rows.isHeld(row) && this.lastSeenMs[row] >= sinceMs) yield this.viewOf(row);
-    }
+    for (const row of this.rows.heldRows()) if (this.lastSeenMs.get(row) >= sinceMs) yield this.viewOf(row);
   }
 
   private viewOf(row: number): JobView {
-    const maxAttempts = this.maxAttempts[row];
+    const maxAttempts = this.maxAttempts.get(row);
     return {
-      service: this.services[row],
-      queue: this.queues[row],
-      jobName: this.jobNames[row],
-      jobId: this.jobIds[row],
-      attemptsSeen: this.attemptsSeen[row],
-      maxAttempt: this.maxAttempt[row],
+      service: this.services.get(row),
+      queue: this.queues.get(row),
+      jobName: this.jobNames.get(row),
+      jobId: this.jobIds.get(row),
+      attemptsSeen: this.attemptsSeen.get(row),
+      maxAttempt: this.maxAttempt.get(row),
       maxAttempts: Number.isNaN(maxAttempts) ? undefined : maxAttempts,
-      lastOutcome: this.lastOutcomes[row],
-      firstSeenMs: this.firstSeenMs[row],
-      lastSeenMs: this.lastSeenMs[row],
-      errorTypes: this.errorTypes[row],
-      latestTraceId: this.latestTraceIds[row],
-      latestSpanId: this.latestSpanIds[row],
+      lastOutcome: this.lastOutcomes.get(row),
+      firstSeenMs: this.firstSeenMs.get(row),
+      lastSeenMs: this.lastSeenMs.get(row),
+      errorTypes: this.errorTypes.get(row),
+      latestTraceId: this.latestTraceIds.get(row),
+      latestSpanId: this.latestSpanIds.get(row),
     };
   }
 
@@ -181,77 +165,58 @@ export class JobTable {
       this.fill(row, sighting);
       this.index.set(sighting, row);
     } else if (sighting.newAttempt) {
-      this.attemptsSeen[row] += 1;
-      const keys = this.attemptKeys[row];
+      this.attemptsSeen.set(row, this.attemptsSeen.get(row) + 1);
+      const keys = this.attemptKeys.get(row);
       if (typeof keys !== 'string') {
         keys.push(sighting.attemptKey);
         if (keys.length > MAX_ATTEMPT_KEYS_PER_JOB) keys.shift();
-      } else if (keys === '') this.attemptKeys[row] = sighting.attemptKey;
-      else this.attemptKeys[row] = [keys, sighting.attemptKey];
+      } else if (keys === '') this.attemptKeys.set(row, sighting.attemptKey);
+      else this.attemptKeys.set(row, [keys, sighting.attemptKey]);
     }
-    if (sighting.attempt >= this.maxAttempt[row]) {
-      this.maxAttempt[row] = sighting.attempt;
-      this.latestTraceIds[row] = sighting.traceId;
-      this.latestSpanIds[row] = sighting.spanId;
-      if (sighting.outcome !== undefined) this.lastOutcomes[row] = sighting.outcome;
+    if (sighting.attempt >= this.maxAttempt.get(row)) {
+      this.maxAttempt.set(row, sighting.attempt);
+      this.latestTraceIds.set(row, sighting.traceId);
+      this.latestSpanIds.set(row, sighting.spanId);
+      if (sighting.outcome !== undefined) this.lastOutcomes.set(row, sighting.outcome);
     }
-    if (sighting.maxAttempts !== undefined) this.maxAttempts[row] = sighting.maxAttempts;
+    if (sighting.maxAttempts !== undefined) this.maxAttempts.set(row, sighting.maxAttempts);
     if (
       sighting.errorType !== undefined &&
       sighting.outcome !== undefined &&
       sighting.outcome !== 'completed'
     ) {
-      let errors = this.errorTypes[row] as Map<string, number>;
+      let errors = this.errorTypes.get(row) as Map<string, number>;
       if (errors === NO_ERRORS) {
         errors = new Map();
-        this.errorTypes[row] = errors;
+        this.errorTypes.set(row, errors);
       }
       errors.set(sighting.errorType, (errors.get(sighting.errorType) ?? 0) + 1);
     }
-    if (sighting.timeMs < this.firstSeenMs[row]) this.firstSeenMs[row] = sighting.timeMs;
-    if (sighting.timeMs > this.lastSeenMs[row]) this.lastSeenMs[row] = sighting.timeMs;
+    if (sighting.timeMs < this.firstSeenMs.get(row)) this.firstSeenMs.set(row, sighting.timeMs);
+    if (sighting.timeMs > this.lastSeenMs.get(row)) this.lastSeenMs.set(row, sighting.timeMs);
   }
 
   private fill(row: number, sighting: JobSighting): void {
-    this.services[row] = sighting.service;
-    this.queues[row] = sighting.queue;
-    this.jobNames[row] = sighting.jobName;
-    this.jobIds[row] = sighting.jobId;
-    this.attemptsSeen[row] = sighting.newAttempt ? 1 : 0;
-    this.maxAttempt[row] = 0;
-    this.maxAttempts[row] = Number.NaN;
-    this.lastOutcomes[row] = undefined;
-    this.firstSeenMs[row] = sighting.timeMs;
-    this.lastSeenMs[row] = sighting.timeMs;
-    this.errorTypes[row] = NO_ERRORS;
-    this.latestTraceIds[row] = sighting.traceId;
-    this.latestSpanIds[row] = sighting.spanId;
-    this.attemptKeys[row] = sighting.newAttempt ? sighting.attemptKey : '';
-  }
-
-  /** Empties a row the ring let go of (evicted or pruned). */
-  private drop(row: number): void {
-    this.index.deleteRow(row);
-    // Let go of what the row referenced: names stay shared, ids and keys would be held for nothing.
-    this.jobIds[row] = '';
-    this.latestTraceIds[row] = '';
-    this.latestSpanIds[row] = '';
-    this.attemptKeys[row] = '';
-    this.errorTypes[row] = NO_ERRORS;
+    this.services.set(row, sighting.service);
+    this.queues.set(row, sighting.queue);
+    this.jobNames.set(row, sighting.jobName);
+    this.jobIds.set(row, sighting.jobId);
+    this.attemptsSeen.set(row, sighting.newAttempt ? 1 : 0);
+    this.maxAttempt.set(row, 0);
+    this.maxAttempts.set(row, Number.NaN);
+    this.lastOutcomes.set(row, undefined);
+    this.firstSeenMs.set(row, sighting.timeMs);
+    this.lastSeenMs.set(row, sighting.timeMs);
+    this.errorTypes.set(row, NO_ERRORS);
+    this.latestTraceIds.set(row, sighting.traceId);
+    this.latestSpanIds.set(row, sighting.spanId);
+    this.attemptKeys.set(row, sighting.newAttempt ? sighting.attemptKey : '');
   }
 
   /** Drops jobs with no sighting since `cutoffMs` (a scan of one column: callers run it about once a second). */
   prune(cutoffMs: number): void {
-    const lastSeen = this.lastSeenMs;
+    const lastSeen = this.lastSeenMs.values;
     const allocated = this.rows.allocated;
-    for (let row = 0; row < allocated; row++) {
-      if (lastSeen[row] < cutoffMs && this.rows.release(row)) this.drop(row);
-    }
+    for (let row = 0; row < allocated; row++) if (lastSeen[row] < cutoffMs) this.rows.release(row);
   }
-}
-
-/** `into` (a larger array of the same kind) with `from` copied to its start. */
-function grown<T extends Float64Array>(from: T, into: T): T {
-  into.set(from);
-  return into;
 }
