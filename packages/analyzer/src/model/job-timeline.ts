@@ -8,11 +8,12 @@ import type {
 } from './analyzer-view.js';
 import type { AttemptRecord, AttemptStore } from './attempt-store.js';
 import type { JobEntry, JobTable } from './job-table.js';
+import type { LiveJobTable } from './live-job-table.js';
 
 export interface TimelineSources {
   attempts: AttemptStore;
   jobs: JobTable;
-  live: ReadonlyMap<string, LiveJobView>;
+  live: Pick<LiveJobTable, 'get' | 'values'>;
   view: Pick<AnalyzerView, 'attemptGaps'>;
 }
 

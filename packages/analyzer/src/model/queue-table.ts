@@ -1,15 +1,28 @@
 import { QUEUE_STATES, type QueueState } from '@joblens/semconv';
 import { MAX_RECENT_READY_AGES, type QueueView } from './analyzer-view.js';
-import { evictOldest } from './evict-oldest.js';
+import { MapTable } from './table/map-table.js';
+import type { Table } from './table/table.js';
 
 const STATES: ReadonlySet<string> = new Set(QUEUE_STATES);
 
 /** The newest queue gauges per service + queue. */
 export class QueueTable {
-  readonly byKey = new Map<string, QueueView>();
+  /** Few, keyed by names senders choose: a Map, not a ring sized ahead. */
+  private readonly byKey: Table<QueueView>;
 
   /** `maxQueues`: past it the queues seen first are forgotten (queue names come from senders). */
-  constructor(private readonly maxQueues: number = Number.POSITIVE_INFINITY) {}
+  constructor(maxQueues: number = Number.POSITIVE_INFINITY) {
+    this.byKey = new MapTable<QueueView>(maxQueues);
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Held queues, first seen first. */
+  values(): IterableIterator<QueueView> {
+    return this.byKey.values();
+  }
 
   private entry(service: string, queue: string): QueueView {
     const key = `${service}\u0000${queue}`;
@@ -17,7 +30,6 @@ export class QueueTable {
     if (view === undefined) {
       view = { service, queue, depthByState: {} };
       this.byKey.set(key, view);
-      evictOldest(this.byKey, this.maxQueues);
     }
     return view;
   }
@@ -49,9 +61,9 @@ export class QueueTable {
 
   /** Forgets queues with no gauge since `cutoffMs`. */
   prune(cutoffMs: number): void {
-    for (const [key, view] of this.byKey) {
+    this.byKey.forEach((view, key) => {
       const newest = Math.max(view.depthTimeMs ?? 0, view.oldestReadyTimeMs ?? 0);
       if (newest < cutoffMs) this.byKey.delete(key);
-    }
+    });
   }
 }

@@ -1,5 +1,7 @@
 import { attributeBytes } from './attribute-bytes.js';
 import type { JobLogFacts } from './facts.js';
+import { MapTable } from './table/map-table.js';
+import type { Table } from './table/table.js';
 
 /**
  * Failure snapshots by attempt key (trace + span id), newest kept: at most `maxSnapshots`, and at most
@@ -7,14 +9,18 @@ import type { JobLogFacts } from './facts.js';
  * 4096 characters each after the ingest limits: 10,000 of them could hold gigabytes by count alone.
  */
 export class SnapshotTable {
-  private readonly byKey = new Map<string, { facts: JobLogFacts; bytes: number }>();
+  private readonly byKey: Table<{ facts: JobLogFacts; bytes: number }>;
   /** Estimated bytes of the held snapshots' attributes. */
   bytes = 0;
 
   constructor(
-    private readonly maxSnapshots: number,
+    maxSnapshots: number,
     private readonly maxBytes: number,
-  ) {}
+  ) {
+    this.byKey = new MapTable(maxSnapshots, (_key, evicted) => {
+      this.bytes -= evicted.bytes;
+    });
+  }
 
   get size(): number {
     return this.byKey.size;
@@ -25,20 +31,16 @@ export class SnapshotTable {
   }
 
   set(key: string, facts: JobLogFacts): void {
-    const old = this.byKey.get(key);
-    if (old !== undefined) {
-      this.bytes -= old.bytes;
-      this.byKey.delete(key);
-    }
+    // A snapshot sent again is the newest, not left in its old place.
+    const old = this.byKey.delete(key);
+    if (old !== undefined) this.bytes -= old.bytes;
     const bytes = attributeBytes(facts.attributes);
-    this.byKey.set(key, { facts, bytes });
     this.bytes += bytes;
+    this.byKey.set(key, { facts, bytes });
     // The newest always stays, even alone past the budget: it is the one explain is asked about next.
-    for (const [oldest, entry] of this.byKey) {
-      if (this.byKey.size <= 1 || (this.byKey.size <= this.maxSnapshots && this.bytes <= this.maxBytes))
-        break;
-      this.byKey.delete(oldest);
-      this.bytes -= entry.bytes;
+    while (this.byKey.size > 1 && this.bytes > this.maxBytes) {
+      const oldest = this.byKey.delete(this.byKey.oldestKey() as string);
+      if (oldest !== undefined) this.bytes -= oldest.bytes;
     }
   }
 }

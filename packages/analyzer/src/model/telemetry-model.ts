@@ -119,7 +119,7 @@ export class TelemetryModel implements AnalyzerView {
     );
     this.live = new LiveJobTable(o.maxLiveJobs, (job) => {
       if (job.attributes !== undefined) this.liveAttributeBytes -= attributeBytes(job.attributes);
-      const worker = this.workerTable.byId.get(job.worker);
+      const worker = this.workerTable.get(job.worker);
       if (worker !== undefined && worker.activeJobs > 0) worker.activeJobs -= 1;
     });
     this.lifecycle = {
@@ -216,7 +216,7 @@ export class TelemetryModel implements AnalyzerView {
     const worker = this.workerTable.touch(facts.worker, facts.service, facts.host, facts.endMs, pid);
     // Marked ended first: one probe both marks the key and tells whether an ended log record had marked it.
     const alreadyEnded = !this.endedKeys.add(key);
-    const live = alreadyEnded || this.live.byKey.size === 0 ? undefined : this.live.remove(key);
+    const live = alreadyEnded || this.live.size === 0 ? undefined : this.live.remove(key);
     if (alreadyEnded) {
       worker.queues.add(facts.queue);
     } else {
@@ -272,7 +272,7 @@ export class TelemetryModel implements AnalyzerView {
     };
     const parentKey = this.attemptKey(span.traceId, span.parentSpanId);
     if (span.events.length > 0) this.noteChildException(span, parentKey);
-    if (this.live.byKey.size > 0) {
+    if (this.live.size > 0) {
       const live = this.live.get(parentKey);
       if (live !== undefined && step.endMs > live.quietSinceMs) live.quietSinceMs = step.endMs;
     }
@@ -369,9 +369,7 @@ export class TelemetryModel implements AnalyzerView {
    */
   shedRetainedAttributes(): void {
     this.attempts.dropAllAttributes();
-    this.live.byKey.forEach((job) => {
-      job.attributes = undefined;
-    });
+    for (const job of this.live.values()) job.attributes = undefined;
     this.liveAttributeBytes = 0;
   }
 
@@ -405,7 +403,7 @@ export class TelemetryModel implements AnalyzerView {
   }
 
   liveJobs(): Iterable<LiveJobView> {
-    return this.live.byKey.values();
+    return this.live.values();
   }
 
   jobs(sinceMs: number): Iterable<JobView> {
@@ -413,7 +411,7 @@ export class TelemetryModel implements AnalyzerView {
   }
 
   workerStates(): Iterable<WorkerView> {
-    return this.workerTable.byId.values();
+    return this.workerTable.values();
   }
 
   workerQueueStats(worker: string, queue: string, sinceMs: number): WorkerQueueStats {
@@ -421,7 +419,7 @@ export class TelemetryModel implements AnalyzerView {
   }
 
   queueStates(): Iterable<QueueView> {
-    return this.queueTable.byKey.values();
+    return this.queueTable.values();
   }
 
   *eventLoopBlocks(sinceMs: number): Iterable<EventLoopBlockView> {
@@ -435,7 +433,7 @@ export class TelemetryModel implements AnalyzerView {
   workers(now: number = this.options.clock()): WorkerSummary[] {
     return buildWorkerSummaries(
       this.workerTable,
-      this.live.byKey.values(),
+      this.live.values(),
       now,
       this.options.workerStatsWindowSeconds,
     );
@@ -443,7 +441,7 @@ export class TelemetryModel implements AnalyzerView {
 
   jobTimeline(ref: string | JobRef, now: number = this.options.clock()): JobTimeline | undefined {
     return buildJobTimeline(
-      { attempts: this.attempts, jobs: this.jobTable, live: this.live.byKey, view: this },
+      { attempts: this.attempts, jobs: this.jobTable, live: this.live, view: this },
       ref,
       now,
     );
@@ -462,17 +460,17 @@ export class TelemetryModel implements AnalyzerView {
       live: this.live.get(key),
       snapshot: this.snapshots.get(key),
       workers: this.workers(now),
-      dumpsOf: (worker) => this.workerTable.byId.get(worker)?.dumps ?? [],
+      dumpsOf: (worker) => this.workerTable.get(worker)?.dumps ?? [],
     });
   }
 
   windowSizes(): WindowSizes {
     return {
       finishedAttempts: this.attempts.size,
-      liveJobs: this.live.byKey.size,
+      liveJobs: this.live.size,
       jobs: this.jobTable.size,
-      workers: this.workerTable.byId.size,
-      queues: this.queueTable.byKey.size,
+      workers: this.workerTable.size,
+      queues: this.queueTable.size,
       pendingChildren: this.attempts.pendingChildren,
       endedAttemptKeys: this.endedKeys.size,
       eventLoopBlocks: this.blockLog.blocks.length,

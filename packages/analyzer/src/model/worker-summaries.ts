@@ -16,7 +16,7 @@ export function buildWorkerSummaries(
   }
   const queueTotals = new Map<string, number>();
   const perWorker = new Map<string, Map<string, ReturnType<WorkerTable['stats']>>>();
-  for (const state of table.byId.values()) {
+  for (const state of table.values()) {
     const stats = new Map<string, ReturnType<WorkerTable['stats']>>();
     for (const queue of state.queues) {
       const sum = table.stats(state.worker, queue, sinceMs);
@@ -27,7 +27,7 @@ export function buildWorkerSummaries(
     perWorker.set(state.worker, stats);
   }
   const summaries: WorkerSummary[] = [];
-  for (const state of table.byId.values()) {
+  for (const state of table.values()) {
     const stats = perWorker.get(state.worker) ?? new Map();
     let completed = 0;
     let busySeconds = 0;

@@ -1,8 +1,10 @@
 import type { ConsumerView, WorkerQueueStats, WorkerView } from './analyzer-view.js';
-import { evictOldest } from './evict-oldest.js';
 import type { JobLogFacts } from './facts.js';
 import type { ResolvedModelOptions } from './model-options.js';
 import { QueueBuckets } from './queue-buckets.js';
+import { evictOldest } from './table/evict-oldest.js';
+import { MapTable } from './table/map-table.js';
+import type { Table } from './table/table.js';
 
 /**
  * Records stamped up to this long after a worker's stop record belong to its shutdown (the final flush
@@ -30,7 +32,11 @@ const MAX_CONSUMER_STATES = 16;
 
 /** Workers by identity, with their per-queue work in time buckets. */
 export class WorkerTable {
-  readonly byId = new Map<string, WorkerState>();
+  /**
+   * Unbounded here: `prune` bounds it, in its own order (stopped workers first), and spares workers
+   * that live jobs still point at, which an eviction on insert could not.
+   */
+  private readonly byId: Table<WorkerState> = new MapTable<WorkerState>();
   private readonly bucketMs: number;
   private readonly bucketCount: number;
 
@@ -40,6 +46,19 @@ export class WorkerTable {
       1,
       Math.ceil(options.workerStatsWindowSeconds / options.workerStatsBucketSeconds) + 1,
     );
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(worker: string): WorkerState | undefined {
+    return this.byId.get(worker);
+  }
+
+  /** Held workers, first seen first. */
+  values(): IterableIterator<WorkerState> {
+    return this.byId.values();
   }
 
   /**
@@ -212,11 +231,11 @@ export class WorkerTable {
   prune(now: number): void {
     const cutoff = now - this.options.workerRetentionSeconds * 1000;
     const stoppedCutoff = now - this.options.stoppedWorkerRetentionSeconds * 1000;
-    for (const [id, state] of this.byId) {
-      if (state.activeJobs > 0) continue;
+    this.byId.forEach((state, id) => {
+      if (state.activeJobs > 0) return;
       const stoppedLongAgo = state.stoppedMs !== undefined && state.lastSeenMs < stoppedCutoff;
       if (state.lastSeenMs < cutoff || stoppedLongAgo) this.byId.delete(id);
-    }
+    });
     const excess = this.byId.size - this.options.maxWorkers;
     if (excess <= 0) return;
     const byEvictionOrder = [...this.byId.values()].sort(

@@ -1,7 +1,8 @@
 /**
  * Deletes the first-inserted entries of a Map or Set until it holds at most `max`, taking a slack of
  * 1/64 more at once: deleting one front entry per insert re-walks the deleted slots each time (V8 keeps
- * them until it rehashes), which made eviction dominate ingest. Returns the evicted keys' count.
+ * them until it rehashes), which made eviction dominate ingest. `onEvict` hears of each key while it is
+ * still held (so a Map's value can be read). Returns the evicted keys' count.
  */
 export function evictOldest<K>(
   collection: Map<K, unknown> | Set<K>,
@@ -13,8 +14,8 @@ export function evictOldest<K>(
   let evicted = 0;
   for (const key of collection.keys()) {
     if (collection.size <= target) break;
-    collection.delete(key);
     onEvict?.(key);
+    collection.delete(key);
     evicted += 1;
   }
   return evicted;

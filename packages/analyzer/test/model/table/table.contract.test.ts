@@ -1,0 +1,7 @@
+import { MapTable } from '../../../src/model/table/map-table.js';
+import { RingTable } from '../../../src/model/table/ring-table.js';
+import { describeTableContract } from './table-contract.js';
+
+describeTableContract('MapTable', (maxEntries, onEvict) => new MapTable(maxEntries, onEvict));
+
+describeTableContract('RingTable', (maxEntries, onEvict) => new RingTable(maxEntries, onEvict));
