@@ -172,7 +172,8 @@ export const runawayRetriesDetector: Detector<RunawayRetriesOptions> = {
       if (group.example === undefined || job.maxAttempt > group.example.maxAttempt) group.example = job;
     }
     runaways.sort((a, b) => b.maxAttempt - a.maxAttempt);
-    for (const job of runaways) drafts.push(perJob(job, options));
+    // Only the drafts that can be kept: a flood of poison jobs may put 100k here, and a draft is text.
+    for (const job of runaways.slice(0, options.maxFindings)) drafts.push(perJob(job, options));
     // Where workers send the outcome counter, its counts win: spans of healthy attempts may be sampled out,
     // which would make retries look like most of the work.
     for (const counted of view.jobOutcomes(ratioSince)) {

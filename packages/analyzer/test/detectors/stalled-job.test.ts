@@ -10,6 +10,7 @@ import {
 } from '@joblens/test-utils';
 import { describe, expect, it } from 'vitest';
 import { stalledJobDetector } from '../../src/detectors/stalled-job.js';
+import type { LiveJobView } from '../../src/model/analyzer-view.js';
 import { TelemetryModel } from '../../src/model/telemetry-model.js';
 
 const T = 1_700_000_000_000;
@@ -200,6 +201,51 @@ describe('stalled_job', () => {
     expect(rerun.key).toBe('orphan|svc|reports|rep-1');
     expect(rerun.severity).toBe('warning');
     expect(rerun.summary).toContain('it ran again on w2 on h2');
+  });
+
+  it('builds no more orphan findings than it reports when a dead worker held thousands of jobs', () => {
+    const now = T;
+    const model = modelAt(now);
+    for (let n = 0; n < 2_000; n++) {
+      const attempt = makeAttemptSpan({
+        ...JOB,
+        jobId: `rep-${n}`,
+        resource: w1,
+        startMs: now - 90_000,
+        durationMs: 1,
+      });
+      model.ingestLogs([
+        makeJobLog({ kind: 'started', attempt, timeMs: now - 89_000, currentStep: 'render' }),
+      ]);
+    }
+    heartbeats(model, w1, now - 90_000, now - 75_000);
+    // Each finding reads its attempt's current step: count the reads to count the findings built.
+    let stepReads = 0;
+    const counted = (job: LiveJobView): LiveJobView =>
+      Object.defineProperty({ ...job }, 'currentStep', {
+        get: () => {
+          stepReads += 1;
+          return job.currentStep;
+        },
+      });
+    const view = new Proxy(model, {
+      get(target, property) {
+        if (property === 'liveJobs') return () => [...target.liveJobs()].map(counted);
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const readsFor = (maxFindings: number) => {
+      stepReads = 0;
+      const drafts = stalledJobDetector.evaluate(view, now, { ...stalledJobDetector.defaults, maxFindings });
+      expect(drafts.map((draft) => draft.key)).toEqual(
+        Array.from({ length: maxFindings }, (_, n) => `orphan|svc|reports|rep-${n}`),
+      );
+      return stepReads;
+    };
+
+    // The work grows with the findings kept, not with the 2,000 orphaned jobs.
+    expect(readsFor(5)).toBe(5 * readsFor(1));
   });
 
   it('does not call a job orphaned while its worker still sends heartbeats', () => {
