@@ -16,7 +16,7 @@ import { attemptAttributeBytes } from './attribute-bytes.js';
 import { readString } from './attribute-readers.js';
 import { computeGaps, longestGapLocation, longestGapSeconds } from './compute-gaps.js';
 import type { AttemptFacts } from './facts.js';
-import { StringKeyIndex } from './table/string-key-index.js';
+import { FifoTable } from './table/fifo-table.js';
 
 /** Lifecycle events say when, not what: they do not break a silence. */
 const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set([
@@ -99,9 +99,6 @@ function toMarks(events: readonly SpanEventRecord[], limit: number): MarkView[] 
   return marks;
 }
 
-/** Room for attempts at the first one; the ring doubles from there as attempts come, up to the bound. */
-const INITIAL_ROWS = 1024;
-
 /** Below this length an array grows by a copy of exact size rather than by push. */
 const EXACT_GROWTH_BELOW = 8;
 
@@ -146,9 +143,10 @@ function addStep(steps: StepView[], step: StepView, limit: number): StepView[] |
 
 /**
  * Finished attempts by trace + span id, with their children; children whose attempt has not arrived yet
- * wait in a bounded pending area. Attempts sit in a ring in arrival order, which is what eviction and
- * pruning follow (both take the oldest), and are found by their key in a StringKeyIndex: as a Map keyed
- * by 48-character strings, every new attempt's miss compared against key strings spread over the heap.
+ * wait in a bounded pending area. Attempts sit in a FifoTable in arrival order, which is what eviction
+ * and pruning follow (both take the oldest): as a Map keyed by 48-character strings, every new attempt's
+ * miss compared against key strings spread over the heap, and walking the window from its old end
+ * needs positions.
  */
 export class AttemptStore {
   private readonly pending = new Map<string, PendingChildren>();
@@ -164,23 +162,17 @@ export class AttemptStore {
   private version = 0;
   private listed: { version: number; records: AttemptRecord[]; oldestEndMs: number } | undefined;
   private withAttributesHead = 0;
-  /**
-   * Held attempts in arrival order: `count` of them from row `head`, wrapping around. The ring grows by
-   * doubling, as attempts come, up to `capacity`.
-   */
-  private rows: (AttemptRecord | undefined)[] = [];
-  /** Each held attempt's row by its key; laid out again with the ring. */
-  private index: StringKeyIndex;
+  /** Held attempts by key, oldest first; never deleted from in the middle, so it has no holes. */
+  private readonly held: FifoTable<AttemptRecord>;
+  /** Its bound, past which `fresh` is halved. */
   private readonly capacity: number;
-  private head = 0;
-  private count = 0;
   /** Estimated bytes of the attributes the held attempts keep, against `maxRetainedAttributeBytes`. */
   retainedAttributeBytes = 0;
-  /** Rows from `head` whose attributes the budget already dropped: trimming goes on from there. */
+  /** Positions from the oldest whose attributes the budget already dropped: trimming goes on from there. */
   private trimmedRows = 0;
-  /** The last key looked up and its row: a step's siblings name the same parent one after another. */
+  /** The last key looked up and its attempt: a step's siblings name the same parent one after another. */
   private lastKey = '';
-  private lastRow = -1;
+  private lastAttempt: AttemptRecord | undefined;
 
   constructor(
     maxAttempts: number,
@@ -193,21 +185,20 @@ export class AttemptStore {
     private readonly maxRetainedAttributeBytes: number = Number.POSITIVE_INFINITY,
   ) {
     this.capacity = Math.max(1, Math.floor(maxAttempts));
-    this.index = new StringKeyIndex(this.capacity);
+    this.held = new FifoTable<AttemptRecord>(this.capacity, (_key, record) => this.dropped(record));
   }
 
   /** Attempts held. */
   get size(): number {
-    return this.count;
+    return this.held.size;
   }
 
   has(key: string): boolean {
-    return this.index.get(key) !== -1;
+    return this.held.get(key) !== undefined;
   }
 
   get(key: string): AttemptRecord | undefined {
-    const row = this.index.get(key);
-    return row === -1 ? undefined : this.rows[row];
+    return this.held.get(key);
   }
 
   /** The record held for the attempt; undefined for a duplicate (OTLP retries deliver twice). */
@@ -216,7 +207,7 @@ export class AttemptStore {
     facts: AttemptFacts,
     events: readonly SpanEventRecord[],
   ): AttemptRecord | undefined {
-    if (this.index.get(key) !== -1) return undefined;
+    if (this.held.get(key) !== undefined) return undefined;
     // Every field set here, gaps too, so all records share one shape and detectors read them monomorphically.
     const marks = toMarks(events, this.maxStepsPerAttempt);
     const record: AttemptRecord = {
@@ -236,14 +227,8 @@ export class AttemptStore {
       this.pendingCount -= waiting.steps.length;
       record.steps = waiting.steps;
     }
-    if (this.count === this.rows.length) {
-      if (this.rows.length < this.capacity) this.growRing();
-      else this.dropOldest();
-    }
-    const row = (this.head + this.count) % this.rows.length;
-    this.rows[row] = record;
-    this.index.set(key, row);
-    this.count += 1;
+    // Evicts the oldest attempt first when full (`dropped`).
+    this.held.set(key, record);
     this.version += 1;
     // Nobody taking them (a model without the metrics loop) must not make this grow without bound.
     if (this.fresh.length >= this.capacity) this.fresh = this.fresh.slice(this.fresh.length >> 1);
@@ -263,8 +248,8 @@ export class AttemptStore {
    */
   private trimAttributes(): void {
     const target = this.maxRetainedAttributeBytes - this.maxRetainedAttributeBytes / 64;
-    while (this.retainedAttributeBytes > target && this.trimmedRows < this.count) {
-      const record = this.rows[(this.head + this.trimmedRows) % this.rows.length];
+    while (this.retainedAttributeBytes > target && this.trimmedRows < this.held.length) {
+      const record = this.held.at(this.trimmedRows);
       if (record !== undefined) this.dropAttributes(record);
       this.trimmedRows += 1;
     }
@@ -272,11 +257,11 @@ export class AttemptStore {
 
   /** Drops every held attempt's attributes (the heap guard's relief); explain shows none until new come. */
   dropAllAttributes(): void {
-    for (let i = 0; i < this.count; i++) {
-      const record = this.rows[(this.head + i) % this.rows.length];
+    for (let i = 0; i < this.held.length; i++) {
+      const record = this.held.at(i);
       if (record !== undefined) this.dropAttributes(record);
     }
-    this.trimmedRows = this.count;
+    this.trimmedRows = this.held.length;
   }
 
   private dropAttributes(record: AttemptRecord): void {
@@ -297,10 +282,10 @@ export class AttemptStore {
   inArrivalOrder(sinceMs: number): readonly AttemptRecord[] {
     let listed = this.listed;
     if (listed === undefined || listed.version !== this.version) {
-      const records: AttemptRecord[] = new Array(this.count);
+      const records: AttemptRecord[] = new Array(this.held.length);
       let oldestEndMs = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < this.count; i++) {
-        const record = this.rows[(this.head + i) % this.rows.length] as AttemptRecord;
+      for (let i = 0; i < this.held.length; i++) {
+        const record = this.held.at(i) as AttemptRecord;
         records[i] = record;
         if (record.facts.endMs < oldestEndMs) oldestEndMs = record.facts.endMs;
       }
@@ -311,35 +296,17 @@ export class AttemptStore {
     return listed.records.filter((record) => record.facts.endMs >= sinceMs);
   }
 
-  /** Doubles the ring (up to the capacity), laying the held attempts out again from row 0. */
-  private growRing(): void {
-    const size = Math.min(this.capacity, Math.max(INITIAL_ROWS, this.rows.length * 2));
-    const rows = new Array<AttemptRecord | undefined>(size).fill(undefined);
-    const index = new StringKeyIndex(this.capacity, size);
-    for (let i = 0; i < this.count; i++) {
-      const record = this.rows[(this.head + i) % this.rows.length];
-      rows[i] = record;
-      if (record !== undefined) index.set(record.key, i);
-    }
-    this.rows = rows;
-    this.index = index;
-    this.head = 0;
-    this.lastRow = -1;
+  /** Drops the oldest held attempt (pruning). */
+  private dropOldest(): void {
+    const record = this.held.shift();
+    if (record !== undefined) this.dropped(record);
   }
 
-  /** Drops the oldest held attempt. */
-  private dropOldest(): void {
-    const row = this.head;
-    const record = this.rows[row];
-    if (record !== undefined) {
-      this.retainedAttributeBytes -= record.attributeBytes;
-      record.dropped = true;
-      this.index.deleteRow(row);
-      this.rows[row] = undefined;
-    }
-    if (this.lastRow === row) this.lastRow = -1;
-    this.head = (row + 1) % this.rows.length;
-    this.count -= 1;
+  /** Bookkeeping for an attempt that left the old end of the window, evicted or pruned. */
+  private dropped(record: AttemptRecord): void {
+    this.retainedAttributeBytes -= record.attributeBytes;
+    record.dropped = true;
+    if (this.lastAttempt === record) this.lastAttempt = undefined;
     if (this.trimmedRows > 0) this.trimmedRows -= 1;
     this.version += 1;
   }
@@ -375,13 +342,12 @@ export class AttemptStore {
 
   /** Attaches a child to its attempt, or parks it until the attempt arrives. */
   addChild(parentKey: string, step: StepView, receivedMs: number): void {
-    let row = this.lastRow;
-    if (parentKey !== this.lastKey || row === -1) {
-      row = this.index.get(parentKey);
+    let attempt = this.lastAttempt;
+    if (parentKey !== this.lastKey || attempt === undefined) {
+      attempt = this.held.get(parentKey);
       this.lastKey = parentKey;
-      this.lastRow = row;
+      this.lastAttempt = attempt;
     }
-    const attempt = row === -1 ? undefined : this.rows[row];
     if (attempt !== undefined) {
       if (attempt.steps === NO_STEPS && this.maxStepsPerAttempt > 0) {
         // Sized to the one step, as most attempts have few: `[]` then push reserves room for 17.
@@ -470,7 +436,7 @@ export class AttemptStore {
   }
 
   prune(attemptCutoffMs: number, pendingCutoffMs: number): void {
-    while (this.count > 0 && (this.rows[this.head]?.facts.endMs ?? 0) < attemptCutoffMs) this.dropOldest();
+    while (this.held.length > 0 && (this.held.at(0)?.facts.endMs ?? 0) < attemptCutoffMs) this.dropOldest();
     for (const [key, waiting] of this.pending) {
       if (waiting.receivedMs >= pendingCutoffMs) break;
       this.pending.delete(key);

@@ -1,19 +1,17 @@
-import { hashText } from './hash.js';
-import { HashedKeyIndex } from './hashed-key-index.js';
 import { RowColumns } from './row-columns.js';
+import { StringKeyIndex } from './string-key-index.js';
 import { entriesBound, type OnEvict, type Table } from './table.js';
 
 /**
- * A Table in columns: keys and values in a RowColumns ring, found through a HashedKeyIndex. For large
+ * A Table in columns: values in a RowColumns ring, found through a StringKeyIndex. For large
  * tables keyed by ids (100k live jobs by trace + span id): a lookup that misses reads two numbers per
  * probe instead of comparing key strings spread over the heap, and eviction takes the ring's next row
  * without walking deleted slots. The bound must be finite: the columns grow towards it.
  */
 export class RingTable<V> implements Table<V> {
   private readonly rows: RowColumns;
-  private readonly keys;
   private readonly entries;
-  private readonly index: HashedKeyIndex<string>;
+  private readonly index: StringKeyIndex;
 
   constructor(
     maxEntries: number,
@@ -24,15 +22,11 @@ export class RingTable<V> implements Table<V> {
       throw new RangeError('maxEntries of a RingTable must be finite, got Infinity');
     // A row still in the index when the ring drops it is evicted; `delete` takes it out of the index first.
     this.rows = new RowColumns(bound, (row) => {
-      if (this.index.deleteRow(row)) this.onEvict?.(this.keys.get(row), this.entries.get(row) as V);
+      const key = this.index.keyOf(row);
+      if (this.index.deleteRow(row)) this.onEvict?.(key, this.entries.get(row) as V);
     });
-    this.keys = this.rows.refColumn('');
     this.entries = this.rows.refColumn<V | undefined>(undefined);
-    const keys = this.keys;
-    this.index = new HashedKeyIndex<string>(
-      { hash: hashText, matches: (row, key) => keys.get(row) === key },
-      bound,
-    );
+    this.index = new StringKeyIndex(bound);
   }
 
   get size(): number {
@@ -51,7 +45,6 @@ export class RingTable<V> implements Table<V> {
       return;
     }
     const row = this.rows.take();
-    this.keys.set(row, key);
     this.entries.set(row, value);
     // The index hashed `key` in the `get` above: set reuses it.
     this.index.set(key, row);
@@ -67,7 +60,7 @@ export class RingTable<V> implements Table<V> {
   }
 
   oldestKey(): string | undefined {
-    for (const row of this.rows.heldRows()) return this.keys.get(row);
+    for (const row of this.rows.heldRows()) return this.index.keyOf(row);
     return undefined;
   }
 
@@ -76,6 +69,6 @@ export class RingTable<V> implements Table<V> {
   }
 
   forEach(visit: (value: V, key: string) => void): void {
-    for (const row of this.rows.heldRows()) visit(this.entries.get(row) as V, this.keys.get(row));
+    for (const row of this.rows.heldRows()) visit(this.entries.get(row) as V, this.index.keyOf(row));
   }
 }

@@ -29,6 +29,11 @@ export class StringKeyIndex implements KeyIndex<string> {
     return this.index.get(key);
   }
 
+  /** The key held for `row`, '' when none. */
+  keyOf(row: number): string {
+    return this.keys[row] ?? '';
+  }
+
   set(key: string, row: number): void {
     this.index.set(key, row);
     // Appended in order, so that the array stays packed rather than holey.
