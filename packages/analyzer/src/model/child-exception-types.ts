@@ -1,3 +1,6 @@
+import { MapTable } from './table/map-table.js';
+import type { Table } from './table/table.js';
+
 /** What a child span's exception event said, for the attempt that has not arrived yet. */
 export interface ChildException {
   errorType: string;
@@ -11,9 +14,11 @@ export interface ChildException {
  * `maxEntries` the oldest go, as a parent that never comes must not hold memory.
  */
 export class ChildExceptionTypes {
-  private readonly byParent = new Map<string, ChildException>();
+  private readonly byParent: Table<ChildException>;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(maxEntries: number) {
+    this.byParent = new MapTable<ChildException>(maxEntries);
+  }
 
   get size(): number {
     return this.byParent.size;
@@ -21,18 +26,11 @@ export class ChildExceptionTypes {
 
   /** Keeps the first exception a parent's children recorded: the one its failure started from. */
   note(parentKey: string, exception: ChildException): void {
-    if (this.byParent.has(parentKey)) return;
-    this.byParent.set(parentKey, exception);
-    if (this.byParent.size > this.maxEntries) {
-      const oldest = this.byParent.keys().next().value;
-      if (oldest !== undefined) this.byParent.delete(oldest);
-    }
+    if (this.byParent.get(parentKey) === undefined) this.byParent.set(parentKey, exception);
   }
 
   /** The exception noted for `parentKey`, forgotten as it is handed out. */
   take(parentKey: string): ChildException | undefined {
-    const exception = this.byParent.get(parentKey);
-    if (exception !== undefined) this.byParent.delete(parentKey);
-    return exception;
+    return this.byParent.delete(parentKey);
   }
 }
