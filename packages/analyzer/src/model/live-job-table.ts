@@ -1,11 +1,12 @@
 import type { LiveJobView } from './analyzer-view.js';
-import { RingTable } from './table/ring-table.js';
+import { MapTable } from './table/map-table.js';
 import type { Table } from './table/table.js';
 
 /**
  * Attempts seen started and not yet ended, by trace + span id. Kept small on purpose (the benchmark
- * holds 100k of them): no attributes, strings shared with the decoded records. Held in a RingTable: a
- * new attempt's lookup misses, and a miss there reads numbers rather than comparing key strings.
+ * holds 100k of them): no attributes, strings shared with the decoded records. Held in a MapTable, which
+ * evicts only past the bound: attempts end out of order, and a table that evicts in its own turn (a ring,
+ * a FifoTable with holes) would drop a hung attempt, the one most worth keeping, while others come and go.
  */
 export class LiveJobTable {
   /** In order of first sighting: the count bound evicts the job seen first. */
@@ -15,7 +16,7 @@ export class LiveJobTable {
     maxLiveJobs: number,
     private readonly onRemove: (job: LiveJobView) => void,
   ) {
-    this.jobs = new RingTable<LiveJobView>(maxLiveJobs, (_key, job) => onRemove(job));
+    this.jobs = new MapTable<LiveJobView>(maxLiveJobs, (_key, job) => onRemove(job));
   }
 
   get size(): number {

@@ -204,6 +204,19 @@ describe('TelemetryModel', () => {
     expect(model.workers(T0 + 10_000)[0].activeJobs).toBe(3);
   });
 
+  it('keeps a hung job live while many more short jobs start and end than the bound holds', () => {
+    const { model } = modelAt(T0 + 100_000, { maxLiveJobs: 100 });
+    const hung = makeAttemptSpan({ jobId: 'hung', startMs: T0 });
+    model.ingestLogs([makeJobLog({ kind: 'started', attempt: hung, timeMs: T0 })]);
+    for (let n = 1; n <= 1_000; n++) {
+      const short = makeAttemptSpan({ jobId: `short-${n}`, startMs: T0 + n, durationMs: 5 });
+      model.ingestLogs([makeJobLog({ kind: 'started', attempt: short, timeMs: T0 + n })]);
+      model.ingestSpans([short]);
+    }
+    // Never more than two live at once: the bound of 100 is never reached, so nothing may be evicted.
+    expect([...model.liveJobs()].map((job) => job.jobId)).toEqual(['hung']);
+  });
+
   it('stays within every count bound under high job-id cardinality, keeping the newest', () => {
     const { model } = modelAt(T0 + 100_000, {
       maxLiveJobs: 1_000,

@@ -8,7 +8,7 @@ const INITIAL_SLOTS = 1024;
  * A Table whose entries leave in the order they came: slots in a circular array from the oldest, found
  * through a StringKeyIndex. For a window that is walked in arrival order and cut from its old end
  * (50k finished attempts): `at` reads the n-th oldest slot and `shift` drops the oldest, both at once,
- * which a ring with holes (RingTable) can only do by scanning.
+ * which a Map can only do by walking its keys.
  *
  * A deleted entry leaves a hole in its slot until the slot reaches the old end (owners of such windows
  * rarely delete); holes count towards the slots, not the size. Positions, as `at` takes them, count

@@ -7,7 +7,8 @@
  * The bound is on entries: past it, adding evicts the oldest-added ones first, and the owner hears of
  * each through the `onEvict` it gave. An implementation may evict a few more at once than the one it
  * needs (a slack, so that eviction does not run on every add) and may evict before the bound once keys
- * were deleted (a ring takes its rows in turn), but only ever the oldest, and never the newest.
+ * were deleted (a FifoTable counts their holes), but only ever the oldest, and never the newest. A store
+ * whose entries are deleted out of order and must not be evicted early (live jobs) takes a MapTable.
  */
 export interface Table<V> {
   /** Entries held. */
