@@ -2,9 +2,10 @@ import { evictOldest } from './evict-oldest.js';
 import { entriesBound, type OnEvict, type Table } from './table.js';
 
 /**
- * A Table in a Map, which keeps its keys in insertion order. For tables that are small or keyed by
- * strings the senders name (queues, workers): no room is reserved ahead, and there is no upper bound to
- * size a ring by. Evicts with the slack of `evictOldest`.
+ * A Table in a Map, which keeps its keys in insertion order. It evicts only once past its bound (with
+ * the slack of `evictOldest`), however entries were deleted before: what live jobs need, as they end out
+ * of order. No room is reserved ahead, so it also suits tables that are small or keyed by names senders
+ * choose (queues, workers), with no bound worth sizing slots by.
  */
 export class MapTable<V> implements Table<V> {
   private readonly entries = new Map<string, V>();
