@@ -43,7 +43,8 @@ const NO_ERRORS: ReadonlyMap<string, number> = new Map();
  * timestamps for the young-generation GC to copy twice and the old generation to mark, which made this
  * table a fifth of the model's ingest.
  *
- * Rows are taken in order of first sighting, so when the table is full the oldest-seen job makes room.
+ * Rows are kept in order of first sighting: only when the table is full does the job seen first make
+ * room (a job pruned before leaves its row to the next new one).
  * A row is found by service, queue and job id in a HashedKeyIndex that compares with the columns, so no
  * key string is built. Views (`get`, `seenSince`) are snapshots, safe to keep.
  */

@@ -54,8 +54,8 @@ export class RefColumn<T> {
 }
 
 /**
- * The storage of a columnar table: rows in a RowRing (taken in order; once `capacity` are held the
- * oldest makes room) and the columns the owner declares, grown together as rows come. Rows keep their
+ * The storage of a columnar table: rows from a RowRing (kept in the order taken; once `capacity` are
+ * held the oldest makes room) and the columns the owner declares, grown together as rows come. Rows keep their
  * numbers for life, so a KeyIndex can point at them. The owner keeps only what rows mean; how they are
  * held is here.
  *
@@ -114,7 +114,7 @@ export class RowColumns {
     return this.ring.isHeld(row);
   }
 
-  /** A row to fill: the next of the ring, whose holder (the oldest) is dropped first when it is held. */
+  /** A row to fill; when all are held, the oldest is dropped first. */
   take(): number {
     return this.ring.take();
   }
@@ -126,17 +126,9 @@ export class RowColumns {
     return true;
   }
 
-  /**
-   * Held rows, oldest first. Read them before the table changes: a row taken or released during the
-   * walk may be missed or seen twice.
-   */
+  /** Held rows, oldest first. Read them before the table changes: the walk follows the rows' links. */
   *heldRows(): Generator<number> {
-    const start = this.ring.oldest;
-    const allocated = this.ring.allocated;
-    for (let i = 0; i < allocated; i++) {
-      const row = (start + i) % allocated;
-      if (this.ring.isHeld(row)) yield row;
-    }
+    for (let row = this.ring.oldest; row !== -1; row = this.ring.next(row)) yield row;
   }
 
   private dropped(row: number): void {

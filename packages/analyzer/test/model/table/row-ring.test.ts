@@ -18,6 +18,25 @@ describe('RowRing', () => {
     expect(ring.oldest).toBe(1);
   });
 
+  it('evicts nothing until every row is held, taking released rows again first', () => {
+    const evicted: number[] = [];
+    const ring = new RowRing(
+      3,
+      () => {},
+      (row) => evicted.push(row),
+      2,
+    );
+    const [a, b, c] = [ring.take(), ring.take(), ring.take()];
+    ring.release(b);
+    expect(ring.take()).toBe(b);
+    ring.release(c);
+    expect(ring.take()).toBe(c);
+    expect(evicted).toEqual([]);
+    expect(ring.take()).toBe(a);
+    expect(evicted).toEqual([a]);
+    expect(ring.oldest).toBe(b);
+  });
+
   it('grows the owner columns by doubling up to the capacity, before handing out a row past them', () => {
     const sizes: number[] = [];
     const ring = new RowRing(
