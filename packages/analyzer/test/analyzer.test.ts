@@ -31,7 +31,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnalyzerHandle, type AnalyzerUrls, createAnalyzer } from '../src/analyzer.js';
 import type { Finding, FindingTransition } from '../src/findings/finding.js';
@@ -118,7 +118,10 @@ async function sendAttemptWithGap(): Promise<void> {
     headers: { authorization: `Bearer ${TOKEN}` },
     compression: 'gzip' as never,
   });
-  const provider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  // One export for the attempt and its steps: with an export per span, the three requests raced, and
+  // an attempt that arrived before its upload step showed a gap to its end, then (once the step came)
+  // another gap under another key, which opened a second finding on a busy machine.
+  const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
   const tracer = provider.getTracer('analyzer-test');
   const t0 = Date.now() - 10_000;
   const attempt = tracer.startSpan(attemptSpanName('invoices'), {
