@@ -110,10 +110,6 @@ export class RowColumns {
     return this.ring.allocated;
   }
 
-  isHeld(row: number): boolean {
-    return this.ring.isHeld(row);
-  }
-
   /** A row to fill; when all are held, the oldest is dropped first. */
   take(): number {
     return this.ring.take();
