@@ -61,6 +61,12 @@ export interface JoblensOptions {
      * protocol (the thread is paused for the moment it takes). Default true.
      */
     captureStack?: boolean;
+    /**
+     * How long to wait for the blocked thread to pause before the report goes without a stack. A thread
+     * held in a synchronous system call never pauses, so its report waits this long; on a host short of
+     * CPU a thread that would pause may take longer than usual to be scheduled. Default 1000.
+     */
+    stackTimeoutMillis?: number;
   };
   /** Diagnostic mode: events per step, no sampling. Off unless switched on. */
   diagnostic?: {

@@ -26,7 +26,12 @@ export type ResolvedOptions = {
   flushOnSignals: boolean;
   dumpSignal: NodeJS.Signals | false;
   dumpDirectory: string;
-  watchdog: { enabled: boolean; blockedThresholdMillis: number; captureStack: boolean };
+  watchdog: {
+    enabled: boolean;
+    blockedThresholdMillis: number;
+    captureStack: boolean;
+    stackTimeoutMillis: number;
+  };
   diagnostic: {
     enabled: boolean;
     toggleSignal: NodeJS.Signals | false;
@@ -57,6 +62,7 @@ const DEFAULTS = {
   flushOnSignals: true,
   dumpSignal: 'SIGUSR2' as NodeJS.Signals,
   blockedThresholdMillis: 1000,
+  stackTimeoutMillis: 1000,
   keepOneInHealthy: 1,
   slowThresholdMillis: 10_000,
   gapThresholdMillis: 5000,
@@ -282,7 +288,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
     'logRecordExporter',
     'metricReader',
   ],
-  watchdog: ['enabled', 'blockedThresholdMillis', 'captureStack'],
+  watchdog: ['enabled', 'blockedThresholdMillis', 'captureStack', 'stackTimeoutMillis'],
   diagnostic: ['enabled', 'toggleSignal', 'adminPort', 'adminToken'],
   sampling: ['keepOneInHealthy', 'slowThresholdMillis', 'gapThresholdMillis', 'maxSpansPerAttempt'],
 };
@@ -384,6 +390,11 @@ export function resolveOptions(input: JoblensOptions | undefined, env: Env = pro
         DEFAULTS.blockedThresholdMillis,
       ),
       captureStack: bool('watchdog.captureStack', watchdog.captureStack, true),
+      stackTimeoutMillis: positiveInteger(
+        'watchdog.stackTimeoutMillis',
+        watchdog.stackTimeoutMillis,
+        DEFAULTS.stackTimeoutMillis,
+      ),
     },
     diagnostic: {
       enabled: bool('diagnostic.enabled', diagnostic.enabled, env.JOBLENS_DIAGNOSTIC === '1'),

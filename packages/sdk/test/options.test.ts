@@ -133,6 +133,11 @@ describe('options', () => {
       'joblens: option watchdog.blockedThresholdMillis must be a positive integer, got -1',
     ],
     [
+      'watchdog.stackTimeoutMillis',
+      { watchdog: { stackTimeoutMillis: 0 } },
+      'joblens: option watchdog.stackTimeoutMillis must be a positive integer, got 0',
+    ],
+    [
       'diagnostic.adminPort',
       { diagnostic: { adminPort: 70000, adminToken: 't' } },
       'joblens: option diagnostic.adminPort must be an integer port from 0 to 65535, got 70000',

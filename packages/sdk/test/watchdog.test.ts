@@ -192,10 +192,12 @@ describe.runIf(process.platform === 'linux')(
       const releaseFile = join(dir, 'release');
       try {
         // The wait holds until the report came, so the stack is taken while the thread still waits however
-        // slowly a loaded machine lets the watchdog run.
+        // slowly a loaded machine lets the watchdog run; the long stack timeout lets a main thread starved of
+        // CPU (two busy loops and the rest of the suite beside it) still be scheduled and pause.
         const worker = runFixture(rx.url, {
           FIXTURE_BLOCK_MILLIS: '1000',
           FIXTURE_THRESHOLD_MILLIS: '500',
+          FIXTURE_STACK_TIMEOUT_MILLIS: '15000',
           FIXTURE_BLOCK_KIND: 'sleep',
           FIXTURE_RELEASE_FILE: releaseFile,
         });

@@ -39,12 +39,6 @@ import { AttemptSlot, SLOT_LAYOUT } from './attempt-slot.js';
 export const STACK_CAPTURE_CHANNEL = 'joblens:watchdog:stack-capture';
 const stackCaptures = channel(STACK_CAPTURE_CHANNEL);
 
-/**
- * How long the watchdog waits for the blocked main thread to reach JavaScript and pause. The report
- * waits as long; a thread held in a synchronous system call never pauses, and then goes without a stack.
- */
-const STACK_TIMEOUT_MILLIS = 500;
-
 /** What the watchdog thread posts back after it tried to take the main thread's stack. */
 type StackCaptureMessage = { type: 'stack-capture'; frames: number; error?: string };
 
@@ -143,7 +137,7 @@ function startWatchdog(ctx: FeatureContext): WatchdogHandle {
       logs,
       stack: {
         enabled: ctx.options.watchdog.captureStack,
-        timeoutMillis: STACK_TIMEOUT_MILLIS,
+        timeoutMillis: ctx.options.watchdog.stackTimeoutMillis,
         maxFrames: MAX_BLOCKED_STACK_FRAMES,
         root: appRootOf(process.argv[1], process.cwd()),
       },
