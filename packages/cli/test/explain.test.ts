@@ -10,13 +10,16 @@ let apiUrl: string;
 let findingId: string;
 
 beforeAll(async () => {
+  // The spans are received a few seconds before the evaluation, past the time mystery_gap waits for late steps.
+  let clock = NOW - 5_000;
   analyzer = createAnalyzer(
     { port: 0, otlpPort: 0, dataDir: ':memory:', token: TOKEN },
-    { clock: () => NOW },
+    { clock: () => clock },
   );
   ({ apiUrl } = await analyzer.start());
   const scenario = mysteryGapScenario({ nowMs: NOW, service: 'cli-explain' });
   analyzer.model.ingestSpans(scenario.spans);
+  clock = NOW;
   await analyzer.evaluateNow();
   const [finding] = await analyzer.store.list({ type: 'mystery_gap' });
   findingId = finding.id;

@@ -8,7 +8,11 @@ export interface MysteryGapOptions {
   gapThresholdSeconds: number;
   /** The finding holds while attempts with such a gap ended within this window. Default 600. */
   windowSeconds: number;
-  /** Attempts that ended less than this long ago wait: their last child spans may still be on the way. Default 2. */
+  /**
+   * Attempts the analyzer received a span of less than this long ago wait: their other step spans may be
+   * on the way in another export. Counted from arrival, not from the attempt's end: exporters batch for
+   * seconds, so an attempt usually arrives long after it ended. Default 2.
+   */
   settleSeconds: number;
   /** At most this many findings, the longest gaps first. Default 50. */
   maxFindings: number;
@@ -50,7 +54,9 @@ export const mysteryGapDetector: Detector<MysteryGapOptions> = {
     const settledBefore = now - options.settleSeconds * 1000;
     for (const attempt of view.finishedAttempts(now - options.windowSeconds * 1000)) {
       const facts = attempt.facts;
-      if (facts.endMs > settledBefore || !isInstrumented(attempt)) continue;
+      // A gap judged before every step came would name the wrong place, and move once the step came.
+      if (attempt.receivedMs > settledBefore || facts.endMs > settledBefore || !isInstrumented(attempt))
+        continue;
       let byQueue = attemptsPerJobName.get(facts.service);
       if (byQueue === undefined) {
         byQueue = new Map();

@@ -40,6 +40,12 @@ export interface AttemptView {
   steps: readonly StepView[];
   /** Sorted by time. */
   marks: readonly MarkView[];
+  /**
+   * When the analyzer last received a span of this attempt (its own or a step's), by the analyzer's clock:
+   * spans reach it seconds after they end (an exporter's batch delay, a Collector, a retry after 503), so how
+   * long ago an attempt ended says nothing of whether its steps are all in.
+   */
+  receivedMs: number;
 }
 
 /** An attempt seen started (by its log records) whose end has not been seen yet. */

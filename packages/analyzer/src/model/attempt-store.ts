@@ -206,6 +206,7 @@ export class AttemptStore {
     key: string,
     facts: AttemptFacts,
     events: readonly SpanEventRecord[],
+    receivedMs: number,
   ): AttemptRecord | undefined {
     if (this.held.get(key) !== undefined) return undefined;
     // Every field set here, gaps too, so all records share one shape and detectors read them monomorphically.
@@ -214,6 +215,7 @@ export class AttemptStore {
       facts,
       steps: NO_STEPS,
       marks,
+      receivedMs,
       gaps: undefined,
       longestGapSeconds: undefined,
       dropped: false,
@@ -349,6 +351,7 @@ export class AttemptStore {
       this.lastAttempt = attempt;
     }
     if (attempt !== undefined) {
+      attempt.receivedMs = receivedMs;
       if (attempt.steps === NO_STEPS && this.maxStepsPerAttempt > 0) {
         // Sized to the one step, as most attempts have few: `[]` then push reserves room for 17.
         attempt.steps = [step];

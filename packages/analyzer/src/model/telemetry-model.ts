@@ -154,14 +154,16 @@ export class TelemetryModel implements AnalyzerView {
   // ---- Ingest -------------------------------------------------------------------------------------
 
   ingestSpans(spans: readonly SpanRecord[]): void {
+    // One reading for the whole export: its spans all arrived together.
+    const receivedMs = this.options.clock();
     for (const span of spans) {
       try {
         const facts = readAttempt(span);
         if (facts === undefined) {
-          this.ingestChild(span);
+          this.ingestChild(span, receivedMs);
           continue;
         }
-        this.ingestAttempt(facts, span);
+        this.ingestAttempt(facts, span, receivedMs);
         for (const listener of this.listeners) listener.attemptSpan?.(facts);
       } catch {
         this.skippedRecords += 1;
@@ -192,7 +194,7 @@ export class TelemetryModel implements AnalyzerView {
     this.maybePrune();
   }
 
-  private ingestAttempt(facts: AttemptFacts, span: SpanRecord): void {
+  private ingestAttempt(facts: AttemptFacts, span: SpanRecord, receivedMs: number): void {
     const key = this.attemptKey(facts.traceId, facts.spanId);
     // The decoder's ids are chains of short strings (~130 bytes a trace id) that 50k held attempts
     // would keep; slices of the key, which the first lookup makes flat anyway, cost 20 bytes each.
@@ -201,7 +203,7 @@ export class TelemetryModel implements AnalyzerView {
     facts.spanId = key.slice(traceLength);
     facts.queue = this.strings.intern(facts.queue);
     facts.jobName = this.strings.intern(facts.jobName);
-    const record = this.attempts.addAttempt(key, facts, span.events);
+    const record = this.attempts.addAttempt(key, facts, span.events, receivedMs);
     if (record === undefined) return;
     if (facts.attemptFromDeliveries)
       facts.attempt = Math.max(
@@ -257,7 +259,7 @@ export class TelemetryModel implements AnalyzerView {
     return key;
   }
 
-  private ingestChild(span: SpanRecord): void {
+  private ingestChild(span: SpanRecord, receivedMs: number): void {
     const resource = span.resource;
     const identity = workerIdentity(resource);
     const pid = processPid(resource);
@@ -276,7 +278,7 @@ export class TelemetryModel implements AnalyzerView {
       const live = this.live.get(parentKey);
       if (live !== undefined && step.endMs > live.quietSinceMs) live.quietSinceMs = step.endMs;
     }
-    this.attempts.addChild(parentKey, step, this.options.clock());
+    this.attempts.addChild(parentKey, step, receivedMs);
   }
 
   /**

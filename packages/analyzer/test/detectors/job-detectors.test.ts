@@ -41,10 +41,13 @@ function exportAttempt(startMs: number, silentMs: number, jobId: string): SpanRe
   ];
 }
 
+/** Past mystery_gap's settle time: the spans arrived long enough ago that no step is still on its way. */
+const SETTLED_MS = mysteryGapDetector.defaults.settleSeconds * 1000;
+
 describe('mystery_gap', () => {
   it('reports a gap between the fetch and the upload step, once for every job with it', () => {
     const now = T0 + 120_000;
-    const model = modelAt(now);
+    const model = modelAt(now - SETTLED_MS);
     model.ingestSpans([
       ...exportAttempt(T0, 8_000, 'a'),
       ...exportAttempt(T0 + 20_000, 12_000, 'b'),
@@ -70,7 +73,7 @@ describe('mystery_gap', () => {
 
   it('names the attempt end when the silence closes the attempt', () => {
     const now = T0 + 60_000;
-    const model = modelAt(now);
+    const model = modelAt(now - SETTLED_MS);
     const attempt = makeAttemptSpan({
       jobName: 'sync',
       startMs: T0,
@@ -98,7 +101,27 @@ describe('mystery_gap', () => {
     model.ingestSpans(exportAttempt(T0, 8_000, 'a'));
     const later = T0 + 10_000 + 601_000;
     expect(mysteryGapDetector.evaluate(model, later, mysteryGapDetector.defaults)).toEqual([]);
-    expect(mysteryGapDetector.evaluate(model, T0 + 60_000, mysteryGapDetector.defaults)).toHaveLength(1);
+    expect(
+      mysteryGapDetector.evaluate(model, T0 + 60_000 + SETTLED_MS, mysteryGapDetector.defaults),
+    ).toHaveLength(1);
+  });
+
+  it('waits for a step that comes in a later export, however long ago the attempt ended', () => {
+    // The attempt ended a minute before it arrived (an exporter's batch, a retry after 503); its upload step
+    // comes in the next export, a second later.
+    let clock = T0 + 60_000;
+    const model = new TelemetryModel({ clock: () => clock });
+    const [attempt, fetch, upload] = exportAttempt(T0, 8_000, 'late-step');
+    model.ingestSpans([attempt, fetch]);
+    clock += 1_000;
+    expect(mysteryGapDetector.evaluate(model, clock, mysteryGapDetector.defaults)).toEqual([]);
+    model.ingestSpans([upload]);
+    clock += SETTLED_MS - 500;
+    // The step's arrival starts the wait again: two seconds after the attempt's, but not after the step's.
+    expect(mysteryGapDetector.evaluate(model, clock, mysteryGapDetector.defaults)).toEqual([]);
+    clock += 1_000;
+    const drafts = mysteryGapDetector.evaluate(model, clock, mysteryGapDetector.defaults);
+    expect(drafts.map((draft) => draft.key)).toEqual(['svc|reports|export|fetch->upload']);
   });
 });
 

@@ -36,9 +36,15 @@ function analyzerNamed(instanceName: string): AnalyzerHandle {
   return analyzer;
 }
 
+/** mystery_gap judges an attempt only once its spans arrived this long ago (its settle time). */
+const SETTLE_MILLIS = 2_000;
+
+/** The gap's spans, received a settle time ago: a finding for the next evaluation. */
 function feedGap(analyzer: AnalyzerHandle): void {
   const scenario = mysteryGapScenario({ nowMs: clock.now, service: 'gap-svc' });
+  clock.now -= SETTLE_MILLIS;
   analyzer.model.ingestSpans(scenario.spans);
+  clock.now += SETTLE_MILLIS;
 }
 
 async function outboxEvents(): Promise<string[]> {
