@@ -9,9 +9,9 @@ export interface MysteryGapOptions {
   /** The finding holds while attempts with such a gap ended within this window. Default 600. */
   windowSeconds: number;
   /**
-   * Attempts the analyzer received a span of less than this long ago wait: their other step spans may be
-   * on the way in another export. Counted from arrival, not from the attempt's end: exporters batch for
-   * seconds, so an attempt usually arrives long after it ended. Default 2.
+   * Attempts the analyzer received less than this long ago wait: their step spans may be on the way in
+   * another export. Counted from arrival, not from the attempt's end: exporters batch for seconds, so an
+   * attempt usually arrives long after it ended. Default 2.
    */
   settleSeconds: number;
   /** At most this many findings, the longest gaps first. Default 50. */

@@ -41,9 +41,10 @@ export interface AttemptView {
   /** Sorted by time. */
   marks: readonly MarkView[];
   /**
-   * When the analyzer last received a span of this attempt (its own or a step's), by the analyzer's clock:
-   * spans reach it seconds after they end (an exporter's batch delay, a Collector, a retry after 503), so how
-   * long ago an attempt ended says nothing of whether its steps are all in.
+   * When the analyzer received the attempt's span, by the analyzer's clock: spans reach it seconds after
+   * they end (an exporter's batch delay, a Collector, a retry after 503), so how long ago an attempt ended
+   * says nothing of whether its steps are all in. A step that comes later does not move it: an attempt
+   * judged once stays judged, rather than leaving a finding for a moment when a straggler arrives.
    */
   receivedMs: number;
 }

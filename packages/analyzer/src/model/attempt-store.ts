@@ -351,7 +351,6 @@ export class AttemptStore {
       this.lastAttempt = attempt;
     }
     if (attempt !== undefined) {
-      attempt.receivedMs = receivedMs;
       if (attempt.steps === NO_STEPS && this.maxStepsPerAttempt > 0) {
         // Sized to the one step, as most attempts have few: `[]` then push reserves room for 17.
         attempt.steps = [step];
