@@ -29,7 +29,9 @@ export function parseCommandLine<O extends CommandOptions>(
       strict: true,
     });
   } catch (error) {
-    throw new CliError(`${(error as Error).message}; see 'joblens ${name} --help'`, 2);
+    // parseArgs breaks some messages over lines: one line, with its words apart.
+    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ');
+    throw new CliError(`${message}; see 'joblens ${name} --help'`, 2);
   }
   return {
     values: parsed.values as ParsedCommandLine<O>['values'],

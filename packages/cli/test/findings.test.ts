@@ -73,7 +73,7 @@ describe('joblens findings', () => {
     );
   });
 
-  it("passes the analyzer's complaint about a bad filter on, in one line", async () => {
+  it("passes the analyzer's complaint about a bad filter on, in one line, as bad usage (exit code 2)", async () => {
     const result = await runJoblensInProcess([
       'findings',
       '--url',
@@ -83,7 +83,7 @@ describe('joblens findings', () => {
       '--status',
       'maybe',
     ]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `joblens findings: ${apiUrl} answered 400: status must be open or resolved, got "maybe"\n`,
     );
@@ -95,5 +95,14 @@ describe('joblens findings', () => {
     expect(result.stderr).toMatch(
       /^joblens findings: Unknown option '--colour'.*see 'joblens findings --help'\n$/,
     );
+  });
+
+  it('keeps the words of a message that node breaks over lines apart on its one line', async () => {
+    const result = await runJoblensInProcess(['findings', '--limit', '-1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^joblens findings: Option '--limit' argument is ambiguous\. Did you forget/,
+    );
+    expect(result.stderr).not.toMatch(/\.[A-Z]/);
   });
 });
