@@ -157,4 +157,19 @@ describe('joblens snooze', () => {
       'joblens snooze: --until must be an ISO time (2026-01-01T09:00:00Z) or a duration like 30m, 2h or 1d, got "tomorrow"\n',
     );
   });
+
+  it('refuses a time already past, naming --until, before it asks the analyzer', async () => {
+    const past = await runJoblensInProcess([
+      'snooze',
+      'silent_worker-snooze',
+      '--until',
+      '2020-01-01T09:00:00Z',
+      '--url',
+      apiUrl,
+    ]);
+    expect(past.code).toBe(2);
+    expect(past.stderr).toMatch(
+      /^joblens snooze: --until must be a time after now \(\d{4}-.*Z\), got "2020-01-01T09:00:00Z"\n$/,
+    );
+  });
 });

@@ -73,6 +73,10 @@ function readUntil(value: unknown, now: number): number {
     throw new BadBodyError(
       `body.until must be an ISO time such as "2026-01-01T09:00:00Z", got ${JSON.stringify(value) ?? 'nothing'}`,
     );
+  if (at <= now)
+    throw new BadBodyError(
+      `body.until must be a time after now (${new Date(now).toISOString()}), got ${JSON.stringify(value)}`,
+    );
   if (at - now > MAX_SNOOZE_MILLIS)
     throw new BadBodyError(`body.until must be at most 90 days ahead, got ${JSON.stringify(value)}`);
   return at;

@@ -138,7 +138,7 @@ describe('POST /api/findings/:id/snooze', () => {
     for (const until of ['in two hours', 1_800_000_000_000, '2026-03-02T09:00:00Z']) {
       const response = await post(`/api/findings/${finding.id}/snooze`, { until });
       expect(response.status).toBe(400);
-      expect(await errorOf(response)).toMatch(/until/);
+      expect(await errorOf(response)).toMatch(/^body\.until must be /);
     }
     expect((await analyzer.store.get(finding.id))?.snoozedUntil).toBeUndefined();
   });
