@@ -1,5 +1,6 @@
 import { type AnalyzerConfig, DEFAULT_CONFIG, type DetectorOverrides } from './analyzer-config.js';
 import { ConfigError, describeValue } from './config-error.js';
+import { TOKEN_FILE_SETTINGS } from './token-files.js';
 import { validateAlerts } from './validate-alerts.js';
 
 /** Each detector's default options by finding type; the names overrides are checked against. */
@@ -48,7 +49,15 @@ const FIELDS: { [K in PlainField]: FieldParser<AnalyzerConfig[K]> } = {
   redactEmails: boolean,
 };
 const SECTIONS: readonly Section[] = ['detectors', 'monitors', 'alerts'];
-const KNOWN_FIELDS = [...Object.keys(FIELDS), ...SECTIONS];
+/**
+ * What the error for an unknown field lists: the fields above, and the token files, which loadConfig
+ * reads into token fields before the configuration gets here.
+ */
+const KNOWN_FIELDS = [
+  ...Object.keys(FIELDS),
+  ...Object.values(TOKEN_FILE_SETTINGS).map((setting) => setting.key),
+  ...SECTIONS,
+];
 
 /**
  * Checks a merged configuration (file, environment and flags already layered) and fills in defaults.

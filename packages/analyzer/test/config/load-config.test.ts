@@ -112,6 +112,8 @@ describe('validateConfig', () => {
 
   it('rejects unknown and mistyped top-level fields', () => {
     expect(fails({ prot: 1 })).toThrow(/config: unknown field "prot"/);
+    // The list names every field a file may hold, the token files among them.
+    expect(fails({ prot: 1 })).toThrow(/known: .*\bport\b.*\badminTokenFile\b.*\balerts\b/);
     expect(fails({ port: 70000 })).toThrow('config: port must be a port number from 0 to 65535, got 70000');
     expect(fails({ evaluationIntervalMillis: -5 })).toThrow(
       'config: evaluationIntervalMillis must be a positive integer, got -5',

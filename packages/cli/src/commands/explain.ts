@@ -11,7 +11,7 @@ worker's state and similar findings. Secrets are redacted. Markdown by default.
 
   --json         print JSON instead of Markdown
   --url <url>    the analyzer's API (default JOBLENS_URL, else http://127.0.0.1:4320)
-  --token <t>    bearer token (default JOBLENS_TOKEN)
+  --token <t>    bearer token (default $JOBLENS_READ_TOKEN, else $JOBLENS_TOKEN)
   -h, --help     show this help`;
 
 const SYNTAX = {

@@ -16,7 +16,7 @@ options:
   --limit <n>          at most n findings (default 100)
   --json               print the findings as JSON instead of a table
   --url <url>          analyzer API (default $JOBLENS_URL or http://127.0.0.1:4320)
-  --token <token>      bearer token (default $JOBLENS_TOKEN)
+  --token <token>      bearer token (default $JOBLENS_READ_TOKEN, else $JOBLENS_TOKEN)
   -h, --help           show this help`;
 
 const SYNTAX = {
