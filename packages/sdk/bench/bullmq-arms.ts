@@ -6,16 +6,11 @@
  * it out of the price of instrumenting.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
 import type { Processor, Telemetry } from 'bullmq';
 import { withJoblens } from '../src/adapters/bullmq/index.js';
-import { startJoblens } from '../src/start-joblens.js';
-import { bareAttemptSpan, bareProvider, noopLogExporter, noopSpanExporter } from './bare-attempt-span.js';
+import { bareAttemptSpan, bareProvider } from './bare-attempt-span.js';
 import { shutdownBullmqOtel, startBullmqOtel } from './bullmq-otel-arm.js';
+import { startBenchJoblens } from './start-bench-joblens.js';
 
 export const ARMS = ['bare', 'als', 'span', 'sdk', 'otel'] as const;
 export type Arm = (typeof ARMS)[number];
@@ -47,17 +42,7 @@ export function setUpArm(arm: Arm): ArmSetup {
         shutdown: () => bareProvider.shutdown(),
       };
     case 'sdk': {
-      const joblens = startJoblens({
-        serviceName: 'joblens-bench-bullmq',
-        spanExporter: noopSpanExporter,
-        logRecordExporter: noopLogExporter,
-        metricReader: new PeriodicExportingMetricReader({
-          exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-          exportIntervalMillis: 600_000,
-        }),
-        flushOnSignals: false,
-        dumpSignal: false,
-      });
+      const joblens = startBenchJoblens('joblens-bench-bullmq');
       return { processor: withJoblens(joblens, noop), shutdown: () => joblens.shutdown() };
     }
     // BullMQ's own OpenTelemetry telemetry around the bare arm's processor: the peer.

@@ -9,14 +9,9 @@
  * CPU the watchdog thread's start-up adds, once per process, kept out of that ratio.
  */
 import { hrtime } from 'node:process';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import { startJoblens } from '../src/start-joblens.js';
-import { bareAttemptSpan, bareProvider, noopLogExporter, noopSpanExporter } from './bare-attempt-span.js';
+import { bareAttemptSpan, bareProvider } from './bare-attempt-span.js';
 import { median, printFigure, progress } from './bench-stats.js';
+import { startBenchJoblens } from './start-bench-joblens.js';
 import { watchdogIdleCpu } from './watchdog-arms.js';
 
 const JOBS_PER_ROUND = Number(process.env.JOBLENS_BENCH_JOBS ?? 5000);
@@ -24,17 +19,7 @@ const WARMUP_ROUNDS = 3;
 const ROUNDS = Number(process.env.JOBLENS_BENCH_ROUNDS ?? 15);
 const QUEUE = 'bench-queue';
 
-const joblens = startJoblens({
-  serviceName: 'joblens-bench',
-  spanExporter: noopSpanExporter,
-  logRecordExporter: noopLogExporter,
-  metricReader: new PeriodicExportingMetricReader({
-    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-    exportIntervalMillis: 600_000,
-  }),
-  flushOnSignals: false,
-  dumpSignal: false,
-});
+const joblens = startBenchJoblens('joblens-bench');
 
 let jobCounter = 0;
 

@@ -11,14 +11,8 @@
  * rounds more than the watchdog costs, and only a pair run back to back sees the same load.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import { startJoblens } from '../src/start-joblens.js';
-import { noopLogExporter, noopSpanExporter } from './bare-attempt-span.js';
 import { median, progress } from './bench-stats.js';
+import { startBenchJoblens } from './start-bench-joblens.js';
 
 const ROUNDS = Number(process.env.JOBLENS_BENCH_WATCHDOG_ROUNDS ?? 16);
 /** Wall time of one arm's work, and its batches: 40 jobs every 25 ms, 1600 jobs a second. */
@@ -51,18 +45,7 @@ function cpuMicrosSince(before: NodeJS.CpuUsage): number {
 /** CPU microseconds (user + system, all threads) the arm's start-up and then its work took. */
 async function armCpu(watchdog: boolean): Promise<ArmCpu> {
   const started = process.cpuUsage();
-  const joblens = startJoblens({
-    serviceName: 'joblens-bench-watchdog',
-    spanExporter: noopSpanExporter,
-    logRecordExporter: noopLogExporter,
-    metricReader: new PeriodicExportingMetricReader({
-      exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-      exportIntervalMillis: 600_000,
-    }),
-    flushOnSignals: false,
-    dumpSignal: false,
-    watchdog: { enabled: watchdog },
-  });
+  const joblens = startBenchJoblens('joblens-bench-watchdog', { watchdog: { enabled: watchdog } });
   try {
     await sleep(SETTLE_MILLIS);
     const startMicros = cpuMicrosSince(started);
