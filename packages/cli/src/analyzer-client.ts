@@ -115,11 +115,12 @@ export class AnalyzerClient {
       throw new CliError(reason ?? `${url.pathname} was not found on ${this.baseUrl}`);
     // A refused action says why in full (acknowledged already, and by whom); the URL adds nothing.
     if (response.status === 409 && reason) throw new CliError(reason);
-    // The analyzer refused a value the user typed (a filter, a limit, a time): bad usage, as when the CLI
-    // refuses one itself.
-    if (response.status === 400)
-      throw new CliError(`${this.baseUrl} answered 400${reason ? `: ${reason}` : ''}`, 2);
-    throw new CliError(`${this.baseUrl} answered ${response.status}${reason ? `: ${reason}` : ''}`);
+    // A 400 refused a value the user typed (a filter, a limit, a time): bad usage, as when the CLI refuses
+    // one itself.
+    throw new CliError(
+      `${this.baseUrl} answered ${response.status}${reason ? `: ${reason}` : ''}`,
+      response.status === 400 ? 2 : 1,
+    );
   }
 
   private describeFailure(error: unknown): string {
